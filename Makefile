@@ -1,0 +1,83 @@
+# Lumbung: one-command set-up, tests, the local cooperative and benchmarks.
+# `make setup` is idempotent: each step is keyed on its lock file through a stamp in .stamps/.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+STAMPS := .stamps
+export PATH := $(CURDIR)/node_modules/.bin:$(BIN):$(PATH)
+export PYTHONDONTWRITEBYTECODE := 1
+
+PYTEST := $(BIN)/python -m pytest -W ignore::FutureWarning
+# Debian packages the test suite needs (oracles, browsers, databases).
+TEST_APT_PACKAGES := ipfs-cid
+
+.PHONY: help setup setup-test compile lint test test-contracts test-ganache test-ipfs slither run bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+setup: $(STAMPS)/python $(STAMPS)/npm ## venv, Python and npm deps from their locks, offline solc, networks
+	@toolchain/register-solc.sh
+	@$(BIN)/python toolchain/networks.py
+
+$(STAMPS)/python: requirements.lock pyproject.toml
+	@mkdir -p $(STAMPS)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --no-deps -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $@
+
+$(STAMPS)/npm: package-lock.json
+	@mkdir -p $(STAMPS)
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup-test: setup $(STAMPS)/apt ## setup plus the Debian packages the tests use
+
+$(STAMPS)/apt: Makefile
+	@mkdir -p $(STAMPS)
+	@missing=$$(for p in $(TEST_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages: $$missing"; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+	@touch $@
+
+compile: setup ## compile the contracts (offline)
+	brownie compile
+
+lint: setup ## ruff and mypy
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: setup-test lint compile test-ipfs test-contracts test-ganache slither ## everything CI runs
+
+test-ipfs: setup-test
+	$(PYTEST) tests/ipfs -p no:pytest-brownie -q -n 2
+
+test-contracts: compile
+	$(PYTEST) tests/contracts tests/scripts --network anvil -q
+
+test-ganache: compile ## the toolchain proof on Ganache (hardfork shanghai)
+	$(PYTEST) tests/contracts/ContributionToken tests/scripts --network ganache-cli -q
+
+slither: compile ## static analysis; fails on any medium or high finding
+	brownie compile --all >/dev/null
+	slither . --compile-force-framework brownie --ignore-compile \
+	  --filter-paths "node_modules|contracts/test" \
+	  --exclude-informational --exclude-low --fail-medium
+
+run: setup ## the local cooperative: Anvil with saved state, deployment, then the services
+	toolchain/run-local.sh
+
+bench: setup-test compile ## benchmarks; figures go to bench/*.json (QUICK=1 for a short run)
+	$(BIN)/python bench/bench_ipfs.py $(if $(QUICK),--quick,)
+	brownie run bench/bench_gas.py --network anvil
+
+clean: ## remove everything generated (keeps .lumbung/, the local chain's data)
+	rm -rf build reports $(STAMPS) .pytest_cache .hypothesis .mypy_cache .ruff_cache
