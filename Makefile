@@ -29,7 +29,7 @@ $(STAMPS)/python: requirements.lock pyproject.toml
 	@mkdir -p $(STAMPS)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --no-deps -r requirements.lock
-	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/pip install --quiet --no-deps -e .
 	@touch $@
 
 $(STAMPS)/npm: package-lock.json
@@ -66,10 +66,13 @@ test-contracts: compile
 test-ganache: compile ## the toolchain proof on Ganache (hardfork shanghai)
 	$(PYTEST) tests/contracts/ContributionToken tests/scripts --network ganache-cli -q
 
-slither: compile ## static analysis; fails on any medium or high finding
-	brownie compile --all >/dev/null
-	slither . --compile-force-framework brownie --ignore-compile \
-	  --filter-paths "node_modules|contracts/test" \
+# Slither compiles through the same solc-js in one standard-JSON run. (Its brownie platform
+# cannot follow OpenZeppelin's re-export files, which leave no brownie artifact.)
+SOLC_VERSION = $(shell node -p "require('./node_modules/solc/package.json').version" 2>/dev/null)
+slither: setup ## static analysis; fails on any medium or high finding
+	slither contracts/ --solc $(HOME)/.solcx/solc-v$(SOLC_VERSION) --solc-standard-json \
+	  --solc-remaps "@openzeppelin/contracts=node_modules/@openzeppelin/contracts" \
+	  --solc-args "--allow-paths ." --filter-paths "node_modules|contracts/test" \
 	  --exclude-informational --exclude-low --fail-medium
 
 run: setup ## the local cooperative: Anvil with saved state, deployment, then the services

@@ -16,7 +16,9 @@ from typing import Any
 
 from brownie import (
     ContributionToken,
+    DataMarket,
     Membership,
+    RevenueDistributor,
     TestStablecoin,
     accounts,
     chain,
@@ -39,6 +41,8 @@ class Deployment:
     payment_token: Any
     membership: Any
     token: Any
+    distributor: Any
+    market: Any
     extra: dict[str, Any] = field(default_factory=dict)
 
     def contracts(self) -> dict[str, Any]:
@@ -46,6 +50,8 @@ class Deployment:
             "PaymentToken": self.payment_token,
             "Membership": self.membership,
             "ContributionToken": self.token,
+            "RevenueDistributor": self.distributor,
+            "DataMarket": self.market,
         }
         named.update(self.extra)
         return named
@@ -59,7 +65,19 @@ class Deployment:
         }
 
 
-def deploy_all(deployer: Any, *, payment_token: Any = None, registrar: Any = None) -> Deployment:
+# Initial revenue split in basis points: contributors, digital workers, reserve.
+DEFAULT_SPLIT = (7_000, 2_000, 1_000)
+
+
+def deploy_all(
+    deployer: Any,
+    *,
+    payment_token: Any = None,
+    registrar: Any = None,
+    settler: Any = None,
+    treasury: Any = None,
+    split: tuple[int, int, int] = DEFAULT_SPLIT,
+) -> Deployment:
     """Deploys and wires everything; the deployer keeps admin until :func:`handover`."""
     tx = {"from": deployer}
     start_block = web3.eth.block_number + 1
@@ -67,8 +85,15 @@ def deploy_all(deployer: Any, *, payment_token: Any = None, registrar: Any = Non
         payment_token = TestStablecoin.deploy(tx)
     membership = Membership.deploy(deployer, tx)
     token = ContributionToken.deploy(deployer, tx)
+    distributor = RevenueDistributor.deploy(
+        deployer, payment_token, treasury or deployer, *split, tx
+    )
+    market = DataMarket.deploy(deployer, payment_token, distributor, tx)
+    distributor.grantRole(distributor.DEPOSITOR_ROLE(), market, tx)
     if registrar is not None:
         membership.grantRole(membership.REGISTRAR_ROLE(), registrar, tx)
+    if settler is not None:
+        market.grantRole(market.SETTLER_ROLE(), settler, tx)
     deployment = Deployment(
         network=network.show_active(),
         chain_id=chain.id,
@@ -76,6 +101,8 @@ def deploy_all(deployer: Any, *, payment_token: Any = None, registrar: Any = Non
         payment_token=payment_token,
         membership=membership,
         token=token,
+        distributor=distributor,
+        market=market,
     )
     logger.info("deployed %s", deployment.to_json())
     return deployment
@@ -108,7 +135,8 @@ def _deployer_account() -> Any:
 def main() -> None:
     deployer = _deployer_account()
     print(f"Network {network.show_active()} (chain id {chain.id}), deployer {deployer.address}")
-    print("Will deploy: TestStablecoin (development only), Membership, ContributionToken")
+    print("Will deploy: TestStablecoin (local chains only), Membership, ContributionToken,")
+    print("             RevenueDistributor, DataMarket")
     if not is_local_chain():
         if input("Send these transactions? [y/N] ").strip().lower() != "y":
             raise SystemExit("Nothing sent.")

@@ -136,6 +136,17 @@ interface IRevenueDistributor {
         view
         returns (uint256 deposited, uint256 claimed, uint256 reserveAccrued, uint256 reserveReleased);
 
+    /// @notice An account's earnings in a pot in units of 1e-18 wei, settled or not, including
+    /// the sub-wei remainder that stays with the account; for exact audits of the accounting.
+    /// @param potId The pool id, or WORK_POT.
+    /// @param account The account.
+    /// @return scaled claimable(potId, account) * 1e18 + the account's sub-wei remainder.
+    function earnedScaled(uint256 potId, address account) external view returns (uint256 scaled);
+
+    /// @notice The reserve's sub-wei remainder in units of 1e-18 wei (below 1e18).
+    /// @return scaled The remainder.
+    function reserveRemainder() external view returns (uint256 scaled);
+
     /// @notice The pot id of the workers' share.
     /// @return The pot id.
     function WORK_POT() external view returns (uint256);

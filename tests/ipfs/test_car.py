@@ -7,13 +7,13 @@ from pathlib import Path
 
 import dag_cbor
 import pytest
-from conftest import build_tree, content, require_node_package, run_node
 from multiformats import CID, varint
 
 from ipfs.car import CARV2_PRAGMA, CarReader, encode_header, write_car
 from ipfs.cid import cid_string
 from ipfs.embedded import EmbeddedIpfs
 from ipfs.errors import CarFormatError
+from tests.ipfs.helpers import build_tree, content, require_node_package, run_node
 
 CHUNK = 262_144
 

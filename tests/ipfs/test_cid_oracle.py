@@ -9,10 +9,10 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from conftest import build_tree, content
 
 from ipfs.cid import cid_string
 from ipfs.unixfs import ImportOptions, discard_blocks, import_file, import_path
+from tests.ipfs.helpers import build_tree, content
 
 CHUNK = 262_144
 LINKS = 174

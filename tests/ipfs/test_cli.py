@@ -8,12 +8,12 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO_ROOT, build_tree, content
 from rich.console import Console
 from typer.testing import CliRunner
 
 import ipfs.cli
 from ipfs.cli import app
+from tests.ipfs.helpers import REPO_ROOT, build_tree, content
 
 runner = CliRunner()
 

@@ -8,8 +8,6 @@ import socket
 
 import httpx
 import pytest
-from conftest import content
-from fake_kubo import FIXTURE, FakeKubo
 
 from ipfs.embedded import EmbeddedIpfs
 from ipfs.errors import (
@@ -22,6 +20,8 @@ from ipfs.errors import (
 from ipfs.factory import open_ipfs
 from ipfs.interface import IpfsBackend
 from ipfs.kubo import KuboClient, normalise_api_url
+from tests.ipfs.fake_kubo import FIXTURE, FakeKubo
+from tests.ipfs.helpers import content
 
 CHUNK = 262_144
 

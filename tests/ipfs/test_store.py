@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import content
 from multiformats import CID
 
 from ipfs.embedded import EmbeddedIpfs
@@ -19,6 +18,7 @@ from ipfs.errors import (
     PinnedBlockError,
 )
 from ipfs.store import BlockStore
+from tests.ipfs.helpers import content
 
 CHUNK = 262_144
 

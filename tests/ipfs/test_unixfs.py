@@ -9,7 +9,6 @@ import sys
 import textwrap
 
 import pytest
-from conftest import REPO_ROOT, content
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,6 +31,7 @@ from ipfs.unixfs import (
     import_file,
     iter_file,
 )
+from tests.ipfs.helpers import REPO_ROOT, content
 
 
 class DictStore:

@@ -1,0 +1,125 @@
+import brownie
+from brownie import accounts, web3
+from eth_account import Account
+from eth_account.messages import encode_typed_data
+
+from tests.contracts.DataMarket.conftest import AI_TRAINING, COMMERCIAL, POOL, PRICE, RESEARCH
+
+
+def test_purchase_pays_the_distributor_and_records_revenue(listed, usd, distributor, buyer, fund):
+    fund(buyer, PRICE, listed)
+    tx = listed.purchase(POOL, RESEARCH, PRICE, {"from": buyer})
+    event = tx.events["Purchased"]
+    assert event["purchaseId"] == 1 == listed.purchaseCount()
+    assert event["poolId"] == POOL
+    assert event["buyer"] == buyer
+    assert event["buyerRef"] == "0x" + "00" * 32
+    assert event["purpose"] == RESEARCH
+    assert event["price"] == PRICE
+    assert event["contentBlock"] == tx.block_number
+    assert usd.balanceOf(buyer) == 0
+    assert usd.balanceOf(distributor) == PRICE
+    assert distributor.totals()[0] == PRICE
+
+
+def test_price_above_max_reverts(listed, buyer, fund):
+    fund(buyer, PRICE, listed)
+    with brownie.reverts(revert_pattern=r"DataMarketPriceAboveMax:.*"):
+        listed.purchase(POOL, RESEARCH, PRICE - 1, {"from": buyer})
+
+
+def test_purpose_not_allowed_reverts(listed, buyer, fund):
+    fund(buyer, PRICE, listed)
+    with brownie.reverts(revert_pattern=r"DataMarketPurposeNotAllowed:.*"):
+        listed.purchase(POOL, COMMERCIAL, PRICE, {"from": buyer})
+    with brownie.reverts(revert_pattern=r"DataMarketPurposeNotAllowed:.*"):
+        listed.purchase(POOL, 200, PRICE, {"from": buyer})
+
+
+def test_unlisted_or_inactive_pool_reverts(listed, deployer, buyer, fund):
+    fund(buyer, PRICE, listed)
+    with brownie.reverts(revert_pattern=r"DataMarketNotForSale:.*"):
+        listed.purchase(99, RESEARCH, PRICE, {"from": buyer})
+    listed.setListing(POOL, PRICE, 1, False, b"", {"from": deployer})
+    with brownie.reverts(revert_pattern=r"DataMarketNotForSale:.*"):
+        listed.purchase(POOL, RESEARCH, PRICE, {"from": buyer})
+
+
+def test_missing_allowance_reverts_and_moves_nothing(listed, usd, buyer, fund):
+    fund(buyer, PRICE)
+    with brownie.reverts(revert_pattern=r"ERC20InsufficientAllowance:.*"):
+        listed.purchase(POOL, RESEARCH, PRICE, {"from": buyer})
+    assert usd.balanceOf(buyer) == PRICE
+    assert listed.purchaseCount() == 0
+
+
+def test_listing_validation_and_admin_only(listed, deployer, outsider):
+    with brownie.reverts(revert_pattern=r"DataMarketInvalidListing:.*"):
+        listed.setListing(POOL, 0, 1, True, b"", {"from": deployer})
+    with brownie.reverts(revert_pattern=r"DataMarketInvalidListing:.*"):
+        listed.setListing(POOL, 1, 0, True, b"", {"from": deployer})
+    with brownie.reverts(revert_pattern=r"AccessControlUnauthorizedAccount:.*"):
+        listed.setListing(POOL, 1, 1, True, b"", {"from": outsider})
+    with brownie.reverts(revert_pattern=r"AccessControlUnauthorizedAccount:.*"):
+        listed.setPrice(POOL, 1, {"from": outsider})
+
+
+def test_set_price_keeps_the_rest_of_the_listing(listed, deployer):
+    listed.setPrice(POOL, 7, {"from": deployer})
+    current, license_cid = listed.listing(POOL)
+    assert current[0] == 7
+    assert current[1] == (1 << RESEARCH) | (1 << AI_TRAINING)
+    assert current[2] is True
+    assert license_cid == "0x1220" + "11" * 32
+    with brownie.reverts(revert_pattern=r"DataMarketNotForSale:.*"):
+        listed.setPrice(42, 7, {"from": deployer})
+
+
+def test_purchase_with_permit_in_one_transaction(listed, usd, distributor):
+    holder = Account.create()
+    signer = accounts.add(holder.key.hex())
+    accounts[0].transfer(signer, "1 ether")
+    usd.mint(signer, PRICE, {"from": signer})
+    deadline = web3.eth.get_block("latest").timestamp + 3600
+    typed = {
+        "types": {
+            "EIP712Domain": [
+                {"name": "name", "type": "string"},
+                {"name": "version", "type": "string"},
+                {"name": "chainId", "type": "uint256"},
+                {"name": "verifyingContract", "type": "address"},
+            ],
+            "Permit": [
+                {"name": "owner", "type": "address"},
+                {"name": "spender", "type": "address"},
+                {"name": "value", "type": "uint256"},
+                {"name": "nonce", "type": "uint256"},
+                {"name": "deadline", "type": "uint256"},
+            ],
+        },
+        "primaryType": "Permit",
+        "domain": {
+            "name": "Test USD",
+            "version": "1",
+            "chainId": web3.eth.chain_id,
+            "verifyingContract": usd.address,
+        },
+        "message": {
+            "owner": signer.address,
+            "spender": listed.address,
+            "value": PRICE,
+            "nonce": usd.nonces(signer),
+            "deadline": deadline,
+        },
+    }
+    signed = Account.sign_message(encode_typed_data(full_message=typed), holder.key)
+    r, s = signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big")
+    tx = listed.purchaseWithPermit(
+        POOL, RESEARCH, PRICE, deadline, signed.v, r, s, {"from": signer}
+    )
+    assert tx.events["Purchased"]["buyer"] == signer
+    assert usd.balanceOf(distributor) == PRICE
+    # The same permit again is spent: the purchase fails on the allowance, not silently.
+    usd.mint(signer, PRICE, {"from": signer})
+    with brownie.reverts(revert_pattern=r"ERC20InsufficientAllowance:.*"):
+        listed.purchaseWithPermit(POOL, RESEARCH, PRICE, deadline, signed.v, r, s, {"from": signer})

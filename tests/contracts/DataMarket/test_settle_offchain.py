@@ -1,0 +1,42 @@
+import brownie
+
+from tests.contracts.DataMarket.conftest import POOL, PRICE, RESEARCH
+
+ORDER = b"\x01" * 32
+OTHER_ORDER = b"\x02" * 32
+BUYER_REF = b"\xbb" * 32
+
+
+def test_settles_once_with_the_settlers_money(listed, usd, distributor, settler, fund):
+    fund(settler, 2 * PRICE, listed)
+    tx = listed.settleOffchain(ORDER, POOL, RESEARCH, BUYER_REF, PRICE, {"from": settler})
+    event = tx.events["Purchased"]
+    assert event["buyer"] == settler
+    assert event["buyerRef"] == "0x" + "bb" * 32
+    assert event["orderId"] == "0x" + "01" * 32
+    assert listed.purchaseOfOrder(ORDER) == event["purchaseId"] == 1
+    assert usd.balanceOf(distributor) == PRICE
+    with brownie.reverts(revert_pattern=r"DataMarketOrderAlreadySettled:.*"):
+        listed.settleOffchain(ORDER, POOL, RESEARCH, BUYER_REF, PRICE, {"from": settler})
+    assert usd.balanceOf(settler) == PRICE
+    assert listed.purchaseCount() == 1
+
+
+def test_only_the_settler_settles(listed, buyer, fund):
+    fund(buyer, PRICE, listed)
+    with brownie.reverts(revert_pattern=r"AccessControlUnauthorizedAccount:.*"):
+        listed.settleOffchain(ORDER, POOL, RESEARCH, BUYER_REF, PRICE, {"from": buyer})
+
+
+def test_zero_order_id_refused(listed, settler, fund):
+    fund(settler, PRICE, listed)
+    with brownie.reverts(revert_pattern=r"DataMarketZeroOrderId:.*"):
+        listed.settleOffchain(b"\x00" * 32, POOL, RESEARCH, BUYER_REF, PRICE, {"from": settler})
+
+
+def test_quoted_price_protects_the_settler(listed, deployer, settler, fund):
+    fund(settler, 2 * PRICE, listed)
+    listed.setPrice(POOL, PRICE + 1, {"from": deployer})
+    with brownie.reverts(revert_pattern=r"DataMarketPriceAboveMax:.*"):
+        listed.settleOffchain(OTHER_ORDER, POOL, RESEARCH, BUYER_REF, PRICE, {"from": settler})
+    assert listed.purchaseOfOrder(OTHER_ORDER) == 0
