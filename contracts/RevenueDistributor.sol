@@ -252,7 +252,7 @@ contract RevenueDistributor is IRevenueDistributor, AccessControl {
         uint256 units = position.units;
         if (units != 0) {
             uint256 scaled = units * (acc - snapshot) + position.remainder;
-            position.owed = (position.owed + scaled / _PRECISION).toUint96();
+            position.owed = SafeCast.toUint96(position.owed + scaled / _PRECISION);
             // Below 1e18 < 2^64.
             position.remainder = uint64(scaled % _PRECISION);
         }
