@@ -71,6 +71,17 @@ contract ContributionToken is IContributionToken, ERC20, ERC20Permit, ERC20Votes
         return super.nonces(owner);
     }
 
+    /// @notice Not kept: no rule of the cooperative reads the token's past total supply (quorums
+    /// count members, not tokens), so mints and burns skip that checkpoint and save ~22k gas.
+    function getPastTotalSupply(uint256) public pure override returns (uint256) {
+        revert ContributionTokenNoSupplyHistory();
+    }
+
+    /// @dev Moves delegate votes only; see getPastTotalSupply.
+    function _transferVotingUnits(address from, address to, uint256 amount) internal override {
+        _moveDelegateVotes(delegates(from), delegates(to), amount);
+    }
+
     /// @inheritdoc Votes
     function _getVotingUnits(address account) internal view override(ERC20Votes) returns (uint256) {
         return super._getVotingUnits(account);

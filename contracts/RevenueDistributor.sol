@@ -159,9 +159,9 @@ contract RevenueDistributor is IRevenueDistributor, AccessControl {
         if (amount == 0) return 0;
         _reserve.accrued = 0;
         _reserveReleased += amount;
-        address treasury = _config.treasury;
-        emit ReserveReleased(treasury, amount);
-        _paymentToken.safeTransfer(treasury, amount);
+        address receiver = _config.treasury;
+        emit ReserveReleased(receiver, amount);
+        _paymentToken.safeTransfer(receiver, amount);
     }
 
     /// @inheritdoc IRevenueDistributor

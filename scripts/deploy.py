@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from brownie import (
+    ContributionRegistry,
     ContributionToken,
     DataMarket,
     Membership,
@@ -43,6 +44,7 @@ class Deployment:
     token: Any
     distributor: Any
     market: Any
+    registry: Any
     extra: dict[str, Any] = field(default_factory=dict)
 
     def contracts(self) -> dict[str, Any]:
@@ -52,6 +54,7 @@ class Deployment:
             "ContributionToken": self.token,
             "RevenueDistributor": self.distributor,
             "DataMarket": self.market,
+            "ContributionRegistry": self.registry,
         }
         named.update(self.extra)
         return named
@@ -89,7 +92,10 @@ def deploy_all(
         deployer, payment_token, treasury or deployer, *split, tx
     )
     market = DataMarket.deploy(deployer, payment_token, distributor, tx)
+    registry = ContributionRegistry.deploy(deployer, membership, token, distributor, tx)
     distributor.grantRole(distributor.DEPOSITOR_ROLE(), market, tx)
+    distributor.grantRole(distributor.UNITS_ROLE(), registry, tx)
+    token.grantRole(token.MINTER_ROLE(), registry, tx)
     if registrar is not None:
         membership.grantRole(membership.REGISTRAR_ROLE(), registrar, tx)
     if settler is not None:
@@ -103,9 +109,45 @@ def deploy_all(
         token=token,
         distributor=distributor,
         market=market,
+        registry=registry,
     )
     logger.info("deployed %s", deployment.to_json())
     return deployment
+
+
+def access_controlled(deployment: Deployment) -> list[Any]:
+    """Every deployed contract whose setters sit behind AccessControl."""
+    return [c for c in deployment.contracts().values() if hasattr(c, "DEFAULT_ADMIN_ROLE")]
+
+
+def role_ids(contract: Any) -> list[bytes]:
+    """Every role constant a contract declares (its *_ROLE getters)."""
+    return [getattr(contract, name)() for name in dir(contract) if name.endswith("_ROLE")]
+
+
+def handover(deployment: Deployment, admin: Any, deployer: Any) -> None:
+    """Makes `admin` (the timelock) the only admin everywhere; the deployer keeps no role."""
+    tx = {"from": deployer}
+    for contract in access_controlled(deployment):
+        admin_role = contract.DEFAULT_ADMIN_ROLE()
+        if not contract.hasRole(admin_role, admin):
+            contract.grantRole(admin_role, admin, tx)
+        for role in role_ids(contract):
+            if role != admin_role and contract.hasRole(role, deployer):
+                contract.renounceRole(role, deployer, tx)
+        contract.renounceRole(admin_role, deployer, tx)
+    logger.info("handed every admin role to %s", admin)
+
+
+def roles_held(deployment: Deployment, account: Any) -> list[str]:
+    """The (contract, role) pairs an account holds; empty for the deployer after handover."""
+    return [
+        f"{name}:{role.hex() if isinstance(role, bytes) else role}"
+        for name, contract in deployment.contracts().items()
+        if hasattr(contract, "DEFAULT_ADMIN_ROLE")
+        for role in role_ids(contract)
+        if contract.hasRole(role, account)
+    ]
 
 
 def write_deployment(deployment: Deployment, directory: Path = DEPLOYMENTS_DIR) -> Path:
@@ -136,7 +178,7 @@ def main() -> None:
     deployer = _deployer_account()
     print(f"Network {network.show_active()} (chain id {chain.id}), deployer {deployer.address}")
     print("Will deploy: TestStablecoin (local chains only), Membership, ContributionToken,")
-    print("             RevenueDistributor, DataMarket")
+    print("             RevenueDistributor, DataMarket, ContributionRegistry")
     if not is_local_chain():
         if input("Send these transactions? [y/N] ").strip().lower() != "y":
             raise SystemExit("Nothing sent.")

@@ -15,6 +15,9 @@ interface IContributionToken {
     /// @param account The account that tried to delegate.
     error ContributionTokenNonDelegable(address account);
 
+    /// @notice The token keeps no history of its total supply; see getPastTotalSupply.
+    error ContributionTokenNoSupplyHistory();
+
     /// @notice Mints contribution tokens for an accepted contribution.
     /// @param to The contributor.
     /// @param amount The curated weight.

@@ -1,0 +1,105 @@
+"""ContributionRegistry fixtures: a full deployment (deploy_all) with one open pool."""
+
+from __future__ import annotations
+
+import hashlib
+from enum import IntEnum
+
+import pytest
+from multiformats import CID, multihash
+
+
+class Status(IntEnum):
+    NONE = 0
+    PENDING = 1
+    ACCEPTED = 2
+    REJECTED = 3
+    REVOKED = 4
+
+
+class StakeholderClass(IntEnum):
+    PRODUCER = 0
+    FUNDER = 1
+    WORKER = 2
+    STEWARD = 3
+
+
+@pytest.fixture(scope="session")
+def status():
+    return Status
+
+
+@pytest.fixture(scope="session")
+def stakeholder_class():
+    return StakeholderClass
+
+
+@pytest.fixture(scope="session")
+def other_member(accounts):
+    return accounts[6]
+
+
+@pytest.fixture(scope="session")
+def make_cid():
+    """make_cid(seed, form) -> binary CID; form is "v0", "v1-dag-pb" or "v1-raw"."""
+
+    def make(seed: str = "contribution", form: str = "v0") -> bytes:
+        digest = multihash.wrap(hashlib.sha256(seed.encode()).digest(), "sha2-256")
+        if form == "v0":
+            return bytes(CID("base58btc", 0, "dag-pb", digest))
+        return bytes(CID("base32", 1, form.removeprefix("v1-"), digest))
+
+    return make
+
+
+@pytest.fixture(scope="module")
+def registry(coop, deployer, curator, member, other_member):
+    """The registry of a full deployment (deploy_all), with a curator and two producers."""
+    membership = coop.membership
+    membership.admit(curator, StakeholderClass.WORKER, {"from": deployer})
+    membership.admit(member, StakeholderClass.PRODUCER, {"from": deployer})
+    membership.admit(other_member, StakeholderClass.PRODUCER, {"from": deployer})
+    registry = coop.registry
+    registry.grantRole(registry.CURATOR_ROLE(), curator, {"from": deployer})
+    registry.createPool("Rice harvests", "ipfs://pool-1-terms", {"from": deployer})
+    return registry
+
+
+@pytest.fixture(scope="module")
+def token(coop):
+    return coop.token
+
+
+@pytest.fixture(scope="module")
+def pool_id(registry):
+    return 1
+
+
+@pytest.fixture
+def submit(registry, member, make_cid, pool_id):
+    """submit(seed, form, sender, pool) -> (id, cid) of a new pending contribution."""
+
+    def submit_(seed="contribution", form="v0", sender=member, pool=pool_id):
+        cid = make_cid(seed, form)
+        tx = registry.submit(pool, cid, {"from": sender})
+        return tx.return_value, cid
+
+    return submit_
+
+
+@pytest.fixture
+def curate_or_revoke(registry, curator, member):
+    """curate_or_revoke(id, action) moves a pending contribution of `member` on by "accept",
+    "reject" or "revoke", and returns the status it ends in."""
+
+    def act(contribution_id, action):
+        if action == "accept":
+            registry.accept(contribution_id, 1, {"from": curator})
+            return Status.ACCEPTED
+        if action == "reject":
+            registry.reject(contribution_id, "off-topic", {"from": curator})
+            return Status.REJECTED
+        registry.revoke(contribution_id, {"from": member})
+        return Status.REVOKED
+
+    return act

@@ -1,0 +1,142 @@
+import brownie
+import pytest
+
+
+@pytest.mark.parametrize("form", ["v0", "v1-dag-pb", "v1-raw"])
+def test_submit_records_pending_contribution(registry, member, make_cid, pool_id, status, form):
+    cid = make_cid("harvest-2024", form)
+    tx = registry.submit(pool_id, cid, {"from": member})
+    contribution_id = tx.return_value
+    assert contribution_id == int.from_bytes(cid[-32:], "big")  # the id is the digest
+    assert tx.events["ContributionSubmitted"] == {
+        "id": contribution_id,
+        "poolId": pool_id,
+        "contributor": member,
+        "cid": "0x" + cid.hex(),
+    }
+    contributor, pool, state, weight, stored_cid = registry.contribution(contribution_id)
+    assert (contributor, pool, state, weight) == (member, pool_id, status.PENDING, 0)
+    assert stored_cid == "0x" + cid.hex()  # rebuilt in the form submitted
+    assert registry.pool(pool_id)[3] == 1
+
+
+def test_submit_counts_contributions_per_pool(registry, deployer, submit):
+    registry.createPool("Fish catches", "", {"from": deployer})
+    submit("a")
+    submit("b")
+    submit("c", pool=2)
+    assert registry.pool(1)[3] == 2
+    assert registry.pool(2)[3] == 1
+
+
+def test_non_member_cannot_submit(registry, outsider, make_cid, pool_id):
+    with brownie.reverts(f"ContributionRegistryNotMember: {outsider.address.lower()}"):
+        registry.submit(pool_id, make_cid(), {"from": outsider})
+
+
+def test_member_who_left_cannot_submit(registry, membership, member, make_cid, pool_id):
+    membership.leave({"from": member})
+    with brownie.reverts(revert_pattern=r"ContributionRegistryNotMember:.*"):
+        registry.submit(pool_id, make_cid(), {"from": member})
+
+
+@pytest.mark.parametrize("unknown_pool", [0, 2, 2**64 + 1])
+def test_unknown_pool_is_refused(registry, member, make_cid, unknown_pool):
+    with brownie.reverts(f"ContributionRegistryUnknownPool: {unknown_pool}"):
+        registry.submit(unknown_pool, make_cid(), {"from": member})
+
+
+def test_closed_pool_is_refused(registry, deployer, member, make_cid, pool_id):
+    registry.closePool(pool_id, {"from": deployer})
+    with brownie.reverts(f"ContributionRegistryPoolClosed: {pool_id}"):
+        registry.submit(pool_id, make_cid(), {"from": member})
+
+
+def test_same_cid_is_refused(registry, member, other_member, submit, make_cid, pool_id):
+    contribution_id, cid = submit()
+    with brownie.reverts(
+        f"ContributionRegistryDuplicateCid: {contribution_id}, {member.address.lower()}"
+    ):
+        registry.submit(pool_id, cid, {"from": other_member})
+
+
+def test_same_cid_in_another_pool_is_refused(registry, deployer, member, submit):
+    registry.createPool("Fish catches", "", {"from": deployer})
+    _, cid = submit()
+    with brownie.reverts(revert_pattern=r"ContributionRegistryDuplicateCid:.*"):
+        registry.submit(2, cid, {"from": member})
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("v0", "v1-dag-pb"),  # the same dag-pb block in two CID versions
+        ("v1-dag-pb", "v0"),
+        ("v0", "v1-raw"),  # the same bytes under another codec: a duplicate by design
+        ("v1-raw", "v1-dag-pb"),
+    ],
+)
+def test_same_digest_in_another_cid_form_is_refused(
+    registry, other_member, submit, make_cid, pool_id, first, second
+):
+    contribution_id, _ = submit("block", first)
+    with brownie.reverts(revert_pattern=rf"ContributionRegistryDuplicateCid: {contribution_id},.*"):
+        registry.submit(pool_id, make_cid("block", second), {"from": other_member})
+
+
+@pytest.mark.parametrize("end", ["reject", "revoke"])
+def test_cid_stays_taken_after_rejection_or_revocation(
+    registry, member, submit, curate_or_revoke, pool_id, end
+):
+    contribution_id, cid = submit()
+    curate_or_revoke(contribution_id, end)
+    with brownie.reverts(revert_pattern=r"ContributionRegistryDuplicateCid:.*"):
+        registry.submit(pool_id, cid, {"from": member})
+
+
+@pytest.mark.parametrize(
+    ("cid", "error"),
+    [
+        (bytes([0x01, 0x71, 0x12, 0x20]) + bytes(32), "CidLibUnsupportedCodec: 113"),
+        (bytes([0x02, 0x70, 0x12, 0x20]) + bytes(32), "CidLibUnsupportedVersion: 2"),
+        (bytes([0x01, 0x55, 0x13, 0x20]) + bytes(32), "CidLibUnsupportedHashFunction: 19"),
+        (bytes([0x12, 0x10]) + bytes(16), "CidLibUnsupportedDigestLength: 16"),
+        (bytes([0x12, 0x20]) + bytes(31), "CidLibTruncated: 33, 34"),
+        (bytes([0x12, 0x20]) + bytes(33), "CidLibTrailingBytes: 35, 34"),
+        (bytes([0x81, 0x00]), "CidLibMalformedVarint: 0"),
+    ],
+)
+def test_malformed_cid_is_refused_by_name(registry, member, pool_id, cid, error):
+    with brownie.reverts(error):
+        registry.submit(pool_id, cid, {"from": member})
+
+
+@pytest.mark.parametrize("form", ["v0", "v1-dag-pb", "v1-raw"])
+def test_contribution_of_cid_finds_the_content_in_any_form(
+    registry, submit, make_cid, status, form
+):
+    contribution_id, _ = submit("block", "v0")
+    assert tuple(registry.contributionOfCid(make_cid("block", form))) == (
+        contribution_id,
+        status.PENDING,
+    )
+
+
+def test_contribution_of_unregistered_cid(registry, make_cid, status):
+    cid = make_cid("never submitted")
+    assert tuple(registry.contributionOfCid(cid)) == (int.from_bytes(cid[-32:], "big"), status.NONE)
+
+
+def test_contribution_of_malformed_cid_reverts(registry):
+    with brownie.reverts("CidLibTruncated: 0, 1"):
+        registry.contributionOfCid(b"")
+
+
+def test_unknown_contribution_reads_empty(registry, status):
+    assert tuple(registry.contribution(12345)) == (
+        brownie.ZERO_ADDRESS,
+        0,
+        status.NONE,
+        0,
+        "0x",
+    )
