@@ -80,7 +80,9 @@ run: setup ## the local cooperative: Anvil with saved state, deployment, then th
 
 bench: setup-test compile ## benchmarks; figures go to bench/*.json (QUICK=1 for a short run)
 	$(BIN)/python bench/bench_ipfs.py $(if $(QUICK),--quick,)
-	brownie run bench/bench_gas.py --network anvil
+	$(BIN)/python -m bench.bench_gas
+	LUMBUNG_STATEFUL_EXAMPLES=$(if $(QUICK),20,200) LUMBUNG_STATEFUL_STEPS=50 \
+	  $(PYTEST) tests/contracts/integration --network anvil -q
 
 clean: ## remove everything generated (keeps .lumbung/, the local chain's data)
 	rm -rf build reports $(STAMPS) .pytest_cache .hypothesis .mypy_cache .ruff_cache

@@ -15,6 +15,9 @@ BENCH_DIR = ROOT / "bench"
 def connect() -> Any:
     """Loads the project into brownie's namespace and launches a fresh test chain."""
     loaded = project.load(ROOT, name="LumbungBench")
+    # As `brownie run` and the pytest plugin do; without it the project's network settings
+    # (the test chain's port 8555, its zero base fee) are not applied.
+    loaded.load_config()
     loaded._add_to_main_namespace()
     network.connect("anvil")
     return loaded

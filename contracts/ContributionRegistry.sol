@@ -175,7 +175,7 @@ contract ContributionRegistry is IContributionRegistry, AccessControl {
         if (status != Status.PENDING && status != Status.ACCEPTED) revert ContributionRegistryNotRevocable(id, status);
 
         uint32 poolId = contribution_.poolId;
-        uint48 weight;
+        uint48 weight = 0; // stays 0 unless the contribution was accepted
         contribution_.status = Status.REVOKED;
         if (status == Status.ACCEPTED) {
             weight = contribution_.weight;
@@ -214,6 +214,8 @@ contract ContributionRegistry is IContributionRegistry, AccessControl {
 
     /// @inheritdoc IContributionRegistry
     function contributionOfCid(bytes calldata cid) external view returns (uint256 id, Status status) {
+        // The id is the digest whatever the CID's form, so the form is not needed here.
+        // slither-disable-next-line unused-return
         (, bytes32 digest) = CidLib.parse(cid);
         id = uint256(digest);
         return (id, _contributions[id].status);

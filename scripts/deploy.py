@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from brownie import (
+    Contract,
     ContributionRegistry,
     ContributionToken,
     DataMarket,
@@ -26,6 +28,8 @@ from brownie import (
     network,
     web3,
 )
+
+from scripts.governance import DEV_TIMELOCK_DELAY, GovernorParams, deploy_governance
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +49,8 @@ class Deployment:
     distributor: Any
     market: Any
     registry: Any
+    governor: Any = None
+    timelock: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def contracts(self) -> dict[str, Any]:
@@ -56,6 +62,9 @@ class Deployment:
             "DataMarket": self.market,
             "ContributionRegistry": self.registry,
         }
+        if self.governor is not None:
+            named["CoopGovernor"] = self.governor
+            named["TimelockController"] = self.timelock
         named.update(self.extra)
         return named
 
@@ -80,8 +89,17 @@ def deploy_all(
     settler: Any = None,
     treasury: Any = None,
     split: tuple[int, int, int] = DEFAULT_SPLIT,
+    governance: GovernorParams | None = None,
+    timelock_delay: int = DEV_TIMELOCK_DELAY,
+    bootstrap: Callable[[Deployment], None] | None = None,
 ) -> Deployment:
-    """Deploys and wires everything; the deployer keeps admin until :func:`handover`."""
+    """Deploys and wires everything.
+
+    Without ``governance`` the deployer stays admin (unit tests). With it, the governor and its
+    timelock are deployed, the timelock becomes the reserve's treasury, ``bootstrap`` runs while
+    the deployer is still admin (pools, listings, first members), and then :func:`handover`
+    leaves every admin role with the timelock and none with the deployer.
+    """
     tx = {"from": deployer}
     start_block = web3.eth.block_number + 1
     if payment_token is None:
@@ -111,13 +129,27 @@ def deploy_all(
         market=market,
         registry=registry,
     )
+    if governance is not None:
+        deployment.governor, deployment.timelock = deploy_governance(
+            deployer, membership, token, params=governance, timelock_delay=timelock_delay
+        )
+        distributor.setTreasury(deployment.timelock, tx)
+    if bootstrap is not None:
+        bootstrap(deployment)
+    if governance is not None:
+        handover(deployment, deployment.timelock, deployer)
     logger.info("deployed %s", deployment.to_json())
     return deployment
 
 
 def access_controlled(deployment: Deployment) -> list[Any]:
-    """Every deployed contract whose setters sit behind AccessControl."""
-    return [c for c in deployment.contracts().values() if hasattr(c, "DEFAULT_ADMIN_ROLE")]
+    """Every deployed contract whose setters sit behind AccessControl (the timelock, which
+    administers itself from the start, aside)."""
+    return [
+        c
+        for c in deployment.contracts().values()
+        if hasattr(c, "DEFAULT_ADMIN_ROLE") and c != deployment.timelock
+    ]
 
 
 def role_ids(contract: Any) -> list[bytes]:
@@ -175,13 +207,35 @@ def _deployer_account() -> Any:
 
 
 def main() -> None:
+    """Deploys the governed cooperative to the active network and writes its deployment file.
+
+    Live networks need ``LUMBUNG_DEPLOYER`` (a brownie keystore account) and
+    ``LUMBUNG_PAYMENT_TOKEN`` (the stablecoin's address); ``LUMBUNG_TIMELOCK_DELAY`` sets the
+    timelock's delay in seconds (two days unless set).
+    """
     deployer = _deployer_account()
+    local = is_local_chain()
+    payment_token = None
+    if not local:
+        address = os.environ.get("LUMBUNG_PAYMENT_TOKEN")
+        if not address:
+            raise SystemExit("Set LUMBUNG_PAYMENT_TOKEN to the union's stablecoin address.")
+        payment_token = Contract.from_abi("PaymentToken", address, TestStablecoin.abi)
+    delay = int(os.environ.get("LUMBUNG_TIMELOCK_DELAY", DEV_TIMELOCK_DELAY if local else 172_800))
     print(f"Network {network.show_active()} (chain id {chain.id}), deployer {deployer.address}")
-    print("Will deploy: TestStablecoin (local chains only), Membership, ContributionToken,")
-    print("             RevenueDistributor, DataMarket, ContributionRegistry")
-    if not is_local_chain():
-        if input("Send these transactions? [y/N] ").strip().lower() != "y":
-            raise SystemExit("Nothing sent.")
-    deployment = deploy_all(deployer)
-    path = write_deployment(deployment)
-    print(f"Wrote {path}")
+    print("Will deploy: Membership, ContributionToken, RevenueDistributor, DataMarket,")
+    print("             ContributionRegistry, CoopGovernor and its TimelockController")
+    print(f"             {'a TestStablecoin' if local else f'paying in {payment_token.address}'}")
+    print(f"then hand every admin role to the timelock (delay {delay} s) and keep none.")
+    if not local and input("Send these transactions? [y/N] ").strip().lower() != "y":
+        raise SystemExit("Nothing sent.")
+    deployment = deploy_all(
+        deployer,
+        payment_token=payment_token,
+        governance=GovernorParams(),
+        timelock_delay=delay,
+    )
+    leftover = roles_held(deployment, deployer)
+    if leftover:
+        raise SystemExit(f"Handover incomplete, the deployer still holds {leftover}")
+    print(f"Wrote {write_deployment(deployment)}")

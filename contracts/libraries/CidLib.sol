@@ -63,7 +63,7 @@ library CidLib {
     /// @return kind The CID's form.
     /// @return digest The sha2-256 digest it addresses.
     function parse(bytes calldata cid) internal pure returns (Kind kind, bytes32 digest) {
-        uint256 offset;
+        uint256 offset = 0;
         if (cid.length == 0) revert CidLibTruncated(0, 1);
         if (uint8(cid[0]) != SHA2_256) {
             uint256 version;
@@ -99,7 +99,7 @@ library CidLib {
 
     /// @dev Reads one unsigned varint starting at `offset`; returns it and the offset after it.
     function _readVarint(bytes calldata data, uint256 offset) private pure returns (uint256 value, uint256 next) {
-        uint256 shift;
+        uint256 shift = 0;
         next = offset;
         // At most 9 iterations: the shift check below ends the loop at the 10th byte.
         while (true) {

@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+pragma solidity ^0.8.24;
+
+import {Governor} from "@openzeppelin/contracts/governance/Governor.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {ICoopGovernor} from "../interfaces/ICoopGovernor.sol";
+import {IMembership} from "../interfaces/IMembership.sol";
+import {GovernorVotesCoop} from "./GovernorVotesCoop.sol";
+
+/// @title GovernorCountingCoop
+/// @notice Governor counting module: quadratic votes paid from per-epoch voice credits, tallied
+/// per stakeholder class, with a participation quorum per class and a class-weighted majority.
+/// Support follows Governor Bravo (0 Against, 1 For, 2 Abstain); `params` carries the number of
+/// votes n as one abi-encoded uint256 (empty params cast n = 1).
+/// @dev Storage, chosen so that a vote writes one voter word and one class word:
+/// - per proposal, a rules word (class weights and quorums copied at creation), four class
+///   tally words, and a ballot word written by the first vote: the epoch of the snapshot, the
+///   proposal's ballot number within that epoch and the class sizes at the snapshot;
+/// - per voter and epoch, a ledger word: credits spent (low 128 bits) and one "voted" bit for
+///   each of the epoch's first 128 ballots (high 128 bits); ballots 128 and up keep their bits in
+///   further pages of the same layout. So the first vote of an epoch creates one word, and the
+///   voter's later votes in that epoch only update it.
+abstract contract GovernorCountingCoop is GovernorVotesCoop {
+    uint256 private constant _CLASS_COUNT = 4;
+    uint256 private constant _BPS = 10_000;
+
+    // Rules word: weights 4 × 16 bits | quorums 4 × 16 bits at 64.
+    uint256 private constant _QUORUMS_SHIFT = 64;
+
+    // Ballot word: epoch (48 bits) | ballot number (32) at 48 | class sizes 4 × 31 at 80 | bit 255
+    // set once assigned.
+    uint256 private constant _BALLOT_NUMBER_SHIFT = 48;
+    uint256 private constant _SIZES_SHIFT = 80;
+    uint256 private constant _SIZE_BITS = 31;
+    uint256 private constant _SIZE_MASK = (1 << _SIZE_BITS) - 1;
+    uint256 private constant _BALLOT_ASSIGNED = 1 << 255;
+
+    // Ledger word: credits spent (128 bits) | voted bits of 128 ballots at 128. Key: epoch << 32 | page.
+    uint256 private constant _SPENT_MASK = type(uint128).max;
+    uint256 private constant _PAGE_BITS = 7;
+    uint256 private constant _VOTED_SHIFT = 128;
+    uint256 private constant _PAGE_KEY_BITS = 32;
+
+    // Class tally word: For (64 bits) | Against (64) | Abstain (64) | voters (64).
+    uint256 private constant _AGAINST_SHIFT = 64;
+    uint256 private constant _ABSTAIN_SHIFT = 128;
+    uint256 private constant _VOTERS_SHIFT = 192;
+
+    uint8 private constant _AGAINST = 0;
+    uint8 private constant _FOR = 1;
+    uint8 private constant _ABSTAIN = 2;
+
+    /// @dev Current class weights and quorums, laid out as a proposal's rules word.
+    uint256 private _classRules;
+
+    mapping(uint256 proposalId => uint256 rules) private _proposalRules;
+    mapping(uint256 proposalId => uint256 ballot) private _ballots;
+    mapping(uint256 epoch => uint256 count) private _ballotCounts;
+    mapping(uint256 proposalId => uint256[_CLASS_COUNT] tallies) private _classTallies;
+    mapping(address voter => mapping(uint256 pageKey => uint256 ledger)) private _ledgers;
+
+    /// @param initialWeights Class weights in basis points, summing to 10 000.
+    /// @param initialQuorums Class participation quorums in basis points.
+    constructor(uint16[4] memory initialWeights, uint16[4] memory initialQuorums) {
+        _setClassWeights(initialWeights);
+        _setClassQuorums(initialQuorums);
+    }
+
+    /// @notice The counting mode: Bravo support, quorum on participation, params carry n.
+    /// @return The machine-readable counting description.
+    // solhint-disable-next-line func-name-mixedcase
+    function COUNTING_MODE() public pure virtual override returns (string memory) {
+        return "support=bravo&quorum=for,abstain&params=coop";
+    }
+
+    /// @notice Whether an account voted on a proposal.
+    /// @param proposalId The proposal.
+    /// @param account The account.
+    /// @return True if it voted.
+    function hasVoted(uint256 proposalId, address account) public view virtual override returns (bool) {
+        uint256 ballot = _ballots[proposalId];
+        if (ballot == 0) return false;
+        (uint256 pageKey, uint256 votedBit) = _ballotPosition(ballot);
+        return _ledgers[account][pageKey] & votedBit != 0;
+    }
+
+    /// @inheritdoc ICoopGovernor
+    function creditsSpent(address account, uint256 epoch) external view returns (uint256 spent) {
+        return _ledgers[account][epoch << _PAGE_KEY_BITS] & _SPENT_MASK;
+    }
+
+    /// @inheritdoc ICoopGovernor
+    function classWeights() external view returns (uint16[4] memory weights) {
+        (weights,) = _unpackClassRules(_classRules);
+    }
+
+    /// @inheritdoc ICoopGovernor
+    function classQuorums() external view returns (uint16[4] memory quorums) {
+        (, quorums) = _unpackClassRules(_classRules);
+    }
+
+    /// @inheritdoc ICoopGovernor
+    function setClassWeights(uint16[4] calldata newWeights) external onlyGovernance {
+        _setClassWeights(newWeights);
+    }
+
+    /// @inheritdoc ICoopGovernor
+    function setClassQuorums(uint16[4] calldata newQuorums) external onlyGovernance {
+        _setClassQuorums(newQuorums);
+    }
+
+    /// @inheritdoc ICoopGovernor
+    function proposalClassRules(uint256 proposalId)
+        external
+        view
+        returns (uint16[4] memory weights, uint16[4] memory quorums)
+    {
+        return _unpackClassRules(_proposalRules[proposalId]);
+    }
+
+    /// @inheritdoc ICoopGovernor
+    function proposalClassTally(uint256 proposalId, IMembership.StakeholderClass stakeholderClass)
+        external
+        view
+        returns (
+            uint256 forVotes,
+            uint256 againstVotes,
+            uint256 abstainVotes,
+            uint256 voters,
+            uint256 members,
+            bool quorumReached
+        )
+    {
+        uint256 c = uint256(stakeholderClass);
+        uint256 tally = _classTallies[proposalId][c];
+        forVotes = uint64(tally);
+        againstVotes = uint64(tally >> _AGAINST_SHIFT);
+        abstainVotes = uint64(tally >> _ABSTAIN_SHIFT);
+        voters = tally >> _VOTERS_SHIFT;
+        uint256 sizes = _classSizesOf(proposalId);
+        members = _classSize(sizes, c);
+        quorumReached = _classQuorumReached(_proposalRules[proposalId], sizes, c, voters);
+    }
+
+    /// @inheritdoc ICoopGovernor
+    function proposalVotes(uint256 proposalId)
+        external
+        view
+        returns (uint256 againstVotes, uint256 forVotes, uint256 abstainVotes)
+    {
+        uint256[_CLASS_COUNT] storage tallies = _classTallies[proposalId];
+        for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
+            uint256 tally = tallies[c];
+            forVotes += uint64(tally);
+            againstVotes += uint64(tally >> _AGAINST_SHIFT);
+            abstainVotes += uint64(tally >> _ABSTAIN_SHIFT);
+        }
+    }
+
+    /// @notice Voters needed for every class to reach its quorum at `timepoint`, under the
+    /// current quorums: Σ ceil(members_c · quorum_c / 10 000). Informational, since the rule
+    /// is per class and a proposal uses the quorums it copied.
+    /// @param timepoint A past timestamp.
+    /// @return The total number of voters.
+    function quorum(uint256 timepoint) public view virtual override returns (uint256) {
+        (, uint16[4] memory quorums) = _unpackClassRules(_classRules);
+        uint256 total;
+        for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
+            total += Math.ceilDiv(
+                _memberCountAt(IMembership.StakeholderClass(c), timepoint) * quorums[c], _BPS
+            );
+        }
+        return total;
+    }
+
+    /// @dev Copies the current class weights and quorums into the new proposal.
+    function _propose(
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        string memory description,
+        address proposer
+    ) internal virtual override returns (uint256 proposalId) {
+        proposalId = super._propose(targets, values, calldatas, description, proposer);
+        _proposalRules[proposalId] = _classRules;
+    }
+
+    /// @dev Every class that had members at the snapshot reached its participation quorum.
+    function _quorumReached(uint256 proposalId) internal view virtual override returns (bool) {
+        uint256 rules = _proposalRules[proposalId];
+        uint256 sizes = _classSizesOf(proposalId);
+        uint256[_CLASS_COUNT] storage tallies = _classTallies[proposalId];
+        for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
+            if (!_classQuorumReached(rules, sizes, c, tallies[c] >> _VOTERS_SHIFT)) return false;
+        }
+        return true;
+    }
+
+    /// @dev Σ w_c · F_c / (F_c + A_c) > ½ · Σ w_c over the classes that had members, compared
+    /// exactly: the running sum N / P of the fractions is kept as a 512-bit numerator and
+    /// denominator, and the test is 2N > W · P. A class with members but no For or Against
+    /// votes adds its weight to W and nothing to the sum.
+    function _voteSucceeded(uint256 proposalId) internal view virtual override returns (bool) {
+        uint256 rules = _proposalRules[proposalId];
+        uint256 sizes = _classSizesOf(proposalId);
+        uint256[_CLASS_COUNT] storage tallies = _classTallies[proposalId];
+        // N = nHigh·2²⁵⁶ + nLow, P likewise; P starts at 1. Bounds: each For_c + Against_c < 2⁶⁵
+        // and weights sum to at most 10 000 < 2¹⁴, so N, P and W · P stay below 2²⁸⁰.
+        uint256 nHigh;
+        uint256 nLow;
+        uint256 pHigh;
+        uint256 pLow = 1;
+        uint256 totalWeight;
+        for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
+            if (_classSize(sizes, c) == 0) continue;
+            uint256 weight = uint16(rules >> (16 * c));
+            totalWeight += weight;
+            uint256 tally = tallies[c];
+            uint256 forVotes = uint64(tally);
+            uint256 decided = forVotes + uint64(tally >> _AGAINST_SHIFT);
+            if (decided == 0) continue;
+            // N/P + w·F/D = (N·D + P·w·F) / (P·D)
+            (uint256 aHigh, uint256 aLow) = _mulWide(nHigh, nLow, decided);
+            (uint256 bHigh, uint256 bLow) = _mulWide(pHigh, pLow, weight * forVotes);
+            (nHigh, nLow) = _addWide(aHigh, aLow, bHigh, bLow);
+            (pHigh, pLow) = _mulWide(pHigh, pLow, decided);
+        }
+        (uint256 lhsHigh, uint256 lhsLow) = _mulWide(nHigh, nLow, 2);
+        (uint256 rhsHigh, uint256 rhsLow) = _mulWide(pHigh, pLow, totalWeight);
+        return lhsHigh > rhsHigh || (lhsHigh == rhsHigh && lhsLow > rhsLow);
+    }
+
+    /// @dev Charges n² credits from the epoch of the proposal's snapshot and adds n to the voter's
+    /// class. `totalWeight` is the voter's credit budget from {_getVotes}. The first vote on a
+    /// proposal assigns its ballot.
+    function _countVote(uint256 proposalId, address account, uint8 support, uint256 totalWeight, bytes memory params)
+        internal
+        virtual
+        override
+        returns (uint256)
+    {
+        uint256 votes = _decodeVotes(params);
+        if (votes == 0) revert CoopGovernorZeroVotes(proposalId, account);
+        if (support > _ABSTAIN) revert GovernorInvalidVoteType();
+
+        uint256 snapshot = proposalSnapshot(proposalId);
+        (bool active, IMembership.StakeholderClass stakeholderClass) = _memberStatusAt(account, snapshot);
+        if (!active) revert CoopGovernorVoterNotMember(account, snapshot);
+
+        uint256 ballot = _ballots[proposalId];
+        if (ballot == 0) ballot = _assignBallot(proposalId, snapshot);
+        _recordVote(proposalId, account, ballot, votes, totalWeight);
+        _addToTally(proposalId, uint256(stakeholderClass), support, votes);
+        return votes;
+    }
+
+    /// @dev Numbers the proposal within its snapshot's epoch and caches the class sizes.
+    function _assignBallot(uint256 proposalId, uint256 snapshot) private returns (uint256 ballot) {
+        uint256 epoch = _epochNumberAt(snapshot);
+        uint256 number = _ballotCounts[epoch]++;
+        ballot = epoch | (number << _BALLOT_NUMBER_SHIFT) | _classSizesAt(snapshot) | _BALLOT_ASSIGNED;
+        _ballots[proposalId] = ballot;
+    }
+
+    /// @dev Marks the voter's bit for the ballot and charges n² to its epoch budget.
+    function _recordVote(uint256 proposalId, address account, uint256 ballot, uint256 votes, uint256 budget)
+        private
+    {
+        (uint256 pageKey, uint256 votedBit) = _ballotPosition(ballot);
+        uint256 epoch = uint48(ballot);
+        uint256 epochKey = epoch << _PAGE_KEY_BITS;
+        mapping(uint256 => uint256) storage ledger = _ledgers[account];
+        uint256 page = ledger[pageKey];
+        if (page & votedBit != 0) revert CoopGovernorDoubleVote(proposalId, account);
+        uint256 word = pageKey == epochKey ? page | votedBit : ledger[epochKey];
+        // Every proposal of an epoch sees the same budget and each charge keeps spent within it,
+        // so the subtraction cannot underflow. Credits beyond 2¹²⁸ - 1 are unusable.
+        uint256 remaining = Math.min(budget, _SPENT_MASK) - (word & _SPENT_MASK);
+        // Refusing n ≥ 2⁶⁴ keeps n² below 2¹²⁸ and n within the 64-bit tally fields.
+        if (votes > type(uint64).max) {
+            revert CoopGovernorInsufficientCredits(account, epoch, type(uint256).max, remaining);
+        }
+        uint256 cost = votes * votes;
+        if (cost > remaining) revert CoopGovernorInsufficientCredits(account, epoch, cost, remaining);
+        // spent + cost ≤ 2¹²⁸ - 1: the addition never reaches the voted bits.
+        ledger[epochKey] = word + cost;
+        if (pageKey != epochKey) ledger[pageKey] = page | votedBit;
+    }
+
+    /// @dev Adds n to the class's For, Against or Abstain field and one to its voters.
+    function _addToTally(uint256 proposalId, uint256 c, uint8 support, uint256 votes) private {
+        uint256 tally = _classTallies[proposalId][c];
+        uint256 shift = support == _FOR ? 0 : (support == _AGAINST ? _AGAINST_SHIFT : _ABSTAIN_SHIFT);
+        // Each field is summed within 64 bits: the checked addition reverts before a carry
+        // could spill into the next field.
+        uint64 field = uint64(tally >> shift) + uint64(votes);
+        uint64 voters = uint64(tally >> _VOTERS_SHIFT) + 1;
+        uint256 cleared = tally & ~((uint256(type(uint64).max) << shift) | (uint256(type(uint64).max) << _VOTERS_SHIFT));
+        _classTallies[proposalId][c] = cleared | (uint256(field) << shift) | (uint256(voters) << _VOTERS_SHIFT);
+    }
+
+    function _decodeVotes(bytes memory params) private pure returns (uint256) {
+        if (params.length == 0) return 1;
+        if (params.length != 32) revert GovernorInvalidVoteParams();
+        return abi.decode(params, (uint256));
+    }
+
+    function _setClassWeights(uint16[4] memory newWeights) private {
+        uint256 total;
+        for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
+            total += newWeights[c];
+        }
+        if (total != _BPS) revert CoopGovernorInvalidClassWeights(total);
+        uint256 rules = _classRules;
+        (uint16[4] memory oldWeights, uint16[4] memory quorums) = _unpackClassRules(rules);
+        _classRules = _packClassRules(newWeights, quorums);
+        emit ClassWeightsSet(oldWeights, newWeights);
+    }
+
+    function _setClassQuorums(uint16[4] memory newQuorums) private {
+        for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
+            if (newQuorums[c] > _BPS) {
+                revert CoopGovernorInvalidClassQuorum(IMembership.StakeholderClass(c), newQuorums[c]);
+            }
+        }
+        (uint16[4] memory weights, uint16[4] memory oldQuorums) = _unpackClassRules(_classRules);
+        _classRules = _packClassRules(weights, newQuorums);
+        emit ClassQuorumsSet(oldQuorums, newQuorums);
+    }
+
+    /// @dev The class sizes at the proposal's snapshot, in ballot-word layout: cached by the first
+    /// vote, read from Membership before that, and zero while the snapshot is not yet past.
+    function _classSizesOf(uint256 proposalId) private view returns (uint256) {
+        uint256 ballot = _ballots[proposalId];
+        if (ballot != 0) return ballot;
+        uint256 snapshot = proposalSnapshot(proposalId);
+        return snapshot < clock() ? _classSizesAt(snapshot) : 0;
+    }
+
+    function _classSizesAt(uint256 snapshot) private view returns (uint256 sizes) {
+        for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
+            uint256 size = _memberCountAt(IMembership.StakeholderClass(c), snapshot);
+            if (size > _SIZE_MASK) revert SafeCast.SafeCastOverflowedUintDowncast(uint8(_SIZE_BITS), size);
+            sizes |= size << (_SIZES_SHIFT + _SIZE_BITS * c);
+        }
+    }
+
+    function _classSize(uint256 sizes, uint256 c) private pure returns (uint256) {
+        return (sizes >> (_SIZES_SHIFT + _SIZE_BITS * c)) & _SIZE_MASK;
+    }
+
+    /// @dev voters / members ≥ quorum, as voters · 10 000 ≥ members · quorum; classes without
+    /// members have nobody to hear from and pass.
+    function _classQuorumReached(uint256 rules, uint256 sizes, uint256 c, uint256 voters)
+        private
+        pure
+        returns (bool)
+    {
+        uint256 quorumBps = uint16(rules >> (_QUORUMS_SHIFT + 16 * c));
+        return voters * _BPS >= _classSize(sizes, c) * quorumBps;
+    }
+
+    /// @dev Where a ballot's voted bit lives in a voter's ledger: page key and bit mask.
+    function _ballotPosition(uint256 ballot) private pure returns (uint256 pageKey, uint256 votedBit) {
+        uint256 number = uint32(ballot >> _BALLOT_NUMBER_SHIFT);
+        pageKey = (uint256(uint48(ballot)) << _PAGE_KEY_BITS) | (number >> _PAGE_BITS);
+        votedBit = 1 << (_VOTED_SHIFT + (number & ((1 << _PAGE_BITS) - 1)));
+    }
+
+    function _packClassRules(uint16[4] memory weights, uint16[4] memory quorums) private pure returns (uint256 rules) {
+        for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
+            rules |= (uint256(weights[c]) << (16 * c)) | (uint256(quorums[c]) << (_QUORUMS_SHIFT + 16 * c));
+        }
+    }
+
+    function _unpackClassRules(uint256 rules)
+        private
+        pure
+        returns (uint16[4] memory weights, uint16[4] memory quorums)
+    {
+        for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
+            weights[c] = uint16(rules >> (16 * c));
+            quorums[c] = uint16(rules >> (_QUORUMS_SHIFT + 16 * c));
+        }
+    }
+
+    /// @dev (high, low) · factor for results below 2⁵¹²; callers keep `high · factor` small.
+    function _mulWide(uint256 high, uint256 low, uint256 factor) private pure returns (uint256, uint256) {
+        (uint256 carry, uint256 product) = Math.mul512(low, factor);
+        return (high * factor + carry, product);
+    }
+
+    function _addWide(uint256 aHigh, uint256 aLow, uint256 bHigh, uint256 bLow)
+        private
+        pure
+        returns (uint256, uint256)
+    {
+        (uint256 carry, uint256 sum) = Math.add512(aLow, bLow);
+        return (aHigh + bHigh + carry, sum);
+    }
+}

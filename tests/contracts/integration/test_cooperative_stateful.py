@@ -1,0 +1,289 @@
+"""Random sequences of everything members, curators, buyers and governance do, with the money
+and token invariants checked after every step.
+
+Examples and steps: LUMBUNG_STATEFUL_EXAMPLES x up to LUMBUNG_STATEFUL_STEPS (make test: 25 x 40,
+at least 300 steps really run; `make bench` runs a deeper setting).
+"""
+
+from __future__ import annotations
+
+import collections
+import functools
+import hashlib
+import os
+
+import brownie
+from brownie import chain
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+
+PRECISION = 10**18
+PRODUCER, FUNDER, WORKER, STEWARD = range(4)
+POOLS = (1, 2, 3)
+PRICES = {1: 7, 2: 13_000_003, 3: 999}  # odd prices make rounding dust on every sale
+RESEARCH = 0
+EXAMPLES = int(os.environ.get("LUMBUNG_STATEFUL_EXAMPLES", "25"))
+STEPS = int(os.environ.get("LUMBUNG_STATEFUL_STEPS", "40"))
+# hypothesis ends many examples early, so the floor is checked on the steps really run.
+MIN_STEPS = int(os.environ.get("LUMBUNG_STATEFUL_MIN_STEPS", "300"))
+
+
+def cid_v0(seed: int) -> bytes:
+    return b"\x12\x20" + hashlib.sha256(seed.to_bytes(8, "big")).digest()
+
+
+st_member = st.integers(0, 4)
+st_class = st.integers(0, 3)
+st_pool = st.integers(1, 3)
+st_pick = st.integers(0, 2**16 - 1)
+st_weight = st.integers(1, 5_000)
+st_flag = st.booleans()
+st_order = st.integers(0, 30)
+st_split = st.integers(0, 10_000)
+
+
+STEPS_RUN: collections.Counter[str] = collections.Counter()
+
+
+def counted(fn):
+    """Counts each executed step, so the test can prove the machine did real work."""
+
+    @functools.wraps(fn)
+    def step(self, *args, **kwargs):
+        STEPS_RUN[fn.__name__] += 1
+        return fn(self, *args, **kwargs)
+
+    return step
+
+
+class Cooperative(RuleBasedStateMachine):
+    """hypothesis' rule-based machine; every example starts from the same chain snapshot.
+
+    (brownie 1.22's own ``state_machine`` wrapper is compiled with mypyc and refuses
+    user-defined machines, so the chain snapshot is taken and reverted here.)
+    """
+
+    @classmethod
+    def prepare(cls, accounts, coop):
+        cls.accounts = accounts
+        cls.coop = coop
+        cls.deployer = accounts[0]
+        cls.curators = [accounts[1], accounts[2]]
+        cls.candidates = [accounts[3], accounts[4], accounts[6], accounts[7], accounts[8]]
+        cls.settler = accounts[5]
+        cls.buyer = accounts[9]
+        tx = {"from": cls.deployer}
+        registry, market, usd = coop.registry, coop.market, coop.payment_token
+        for curator in cls.curators:
+            coop.membership.admit(curator, WORKER, tx)
+            registry.grantRole(registry.CURATOR_ROLE(), curator, tx)
+        for pool in POOLS:
+            registry.createPool(f"pool {pool}", "", tx)
+            market.setListing(pool, PRICES[pool], 1 << RESEARCH, True, b"", tx)
+        for payer in (cls.buyer, cls.settler):
+            usd.mint(payer, 10**15, {"from": payer})
+            usd.approve(market, 2**256 - 1, {"from": payer})
+        cls.earners = cls.curators + cls.candidates
+        cls.pots = [*POOLS, coop.distributor.WORK_POT()]
+        chain.snapshot()
+
+    def __init__(self):
+        super().__init__()
+        chain.revert()
+        self.contributions = {}  # id -> [contributor, pool, status, weight]
+        self.next_seed = 0
+        self.settled_orders = set()
+        self.paid_out = 0
+        self.strike_buyer = False
+        self.strike_all = False
+
+    # -- membership ---------------------------------------------------------------------
+    @rule(st_member=st_member, st_class=st_class)
+    @counted
+    def rule_join(self, st_member, st_class):
+        who = self.candidates[st_member]
+        if self.coop.membership.isMember(who):
+            with brownie.reverts(revert_pattern=r"MembershipAlreadyMember:.*"):
+                self.coop.membership.admit(who, st_class, {"from": self.deployer})
+        else:
+            self.coop.membership.admit(who, st_class, {"from": self.deployer})
+
+    @rule(st_member=st_member)
+    @counted
+    def rule_leave(self, st_member):
+        who = self.candidates[st_member]
+        if self.coop.membership.isMember(who):
+            self.coop.membership.leave({"from": who})
+        else:
+            with brownie.reverts(revert_pattern=r"MembershipNotMember:.*"):
+                self.coop.membership.leave({"from": who})
+
+    # -- contributions ------------------------------------------------------------------
+    @rule(st_member=st_member, st_pool=st_pool, st_flag=st_flag)
+    @counted
+    def rule_submit(self, st_member, st_pool, st_flag):
+        who = self.candidates[st_member]
+        reuse = st_flag and self.next_seed > 0
+        seed = self.next_seed - 1 if reuse else self.next_seed
+        cid = cid_v0(seed)
+        if reuse:
+            with brownie.reverts(revert_pattern=r"ContributionRegistryDuplicateCid:.*"):
+                self.coop.registry.submit(st_pool, cid, {"from": who})
+            return
+        self.next_seed += 1
+        if not self.coop.membership.isMember(who):
+            with brownie.reverts(revert_pattern=r"ContributionRegistryNotMember:.*"):
+                self.coop.registry.submit(st_pool, cid, {"from": who})
+            self.next_seed -= 1
+            return
+        tx = self.coop.registry.submit(st_pool, cid, {"from": who})
+        self.contributions[tx.return_value] = [who, st_pool, "pending", 0]
+
+    def _pick(self, st_pick, *statuses):
+        ids = [i for i, c in self.contributions.items() if c[2] in statuses]
+        return ids[st_pick % len(ids)] if ids else None
+
+    @rule(st_pick=st_pick, st_weight=st_weight, st_flag=st_flag)
+    @counted
+    def rule_accept(self, st_pick, st_weight, st_flag):
+        cid = self._pick(st_pick, "pending")
+        if cid is None:
+            return
+        self.coop.registry.accept(cid, st_weight, {"from": self.curators[st_flag]})
+        self.contributions[cid][2:] = ["accepted", st_weight]
+
+    @rule(st_pick=st_pick, st_flag=st_flag)
+    @counted
+    def rule_reject(self, st_pick, st_flag):
+        cid = self._pick(st_pick, "pending")
+        if cid is None:
+            return
+        self.coop.registry.reject(cid, "unusable", {"from": self.curators[st_flag]})
+        self.contributions[cid][2] = "rejected"
+
+    @rule(st_pick=st_pick)
+    @counted
+    def rule_revoke(self, st_pick):
+        cid = self._pick(st_pick, "pending", "accepted", "rejected")
+        if cid is None:
+            return
+        contributor, _pool, status, _weight = self.contributions[cid]
+        if status == "rejected":
+            with brownie.reverts(revert_pattern=r"ContributionRegistryNotRevocable:.*"):
+                self.coop.registry.revoke(cid, {"from": contributor})
+            return
+        self.coop.registry.revoke(cid, {"from": contributor})
+        self.contributions[cid][2:] = ["revoked", 0]
+
+    # -- sales --------------------------------------------------------------------------
+    @rule(st_pool=st_pool)
+    @counted
+    def rule_purchase(self, st_pool):
+        market = self.coop.market
+        if self.strike_all or self.strike_buyer:
+            with brownie.reverts(revert_pattern=r"DataMarketStrike:.*"):
+                market.purchase(st_pool, RESEARCH, PRICES[st_pool], {"from": self.buyer})
+        else:
+            market.purchase(st_pool, RESEARCH, PRICES[st_pool], {"from": self.buyer})
+
+    @rule(st_pool=st_pool, st_order=st_order)
+    @counted
+    def rule_settle_offchain(self, st_pool, st_order):
+        market = self.coop.market
+        order = st_order.to_bytes(32, "big") if st_order else b"\xff" * 32
+        args = (order, st_pool, RESEARCH, b"\xbb" * 32, PRICES[st_pool], {"from": self.settler})
+        if order in self.settled_orders:
+            with brownie.reverts(revert_pattern=r"DataMarketOrderAlreadySettled:.*"):
+                market.settleOffchain(*args)
+        elif self.strike_all:
+            with brownie.reverts(revert_pattern=r"DataMarketStrike:.*"):
+                market.settleOffchain(*args)
+        else:
+            market.settleOffchain(*args)
+            self.settled_orders.add(order)
+
+    @rule(st_flag=st_flag)
+    @counted
+    def rule_strike(self, st_flag):
+        self.coop.market.setBuyerStrike(self.buyer, st_flag, {"from": self.deployer})
+        self.strike_buyer = st_flag
+
+    @rule(st_flag=st_flag)
+    @counted
+    def rule_general_strike(self, st_flag):
+        self.coop.market.setGeneralStrike(st_flag, {"from": self.deployer})
+        self.strike_all = st_flag
+
+    @rule(st_split=st_split, st_weight=st_weight)
+    @counted
+    def rule_change_split(self, st_split, st_weight):
+        contributors = st_split
+        workers = min(st_weight, 10_000 - contributors)
+        reserve = 10_000 - contributors - workers
+        self.coop.distributor.setSplit(contributors, workers, reserve, {"from": self.deployer})
+
+    # -- money out ----------------------------------------------------------------------
+    @rule(st_pick=st_pick, st_pool=st_pool)
+    @counted
+    def rule_claim(self, st_pick, st_pool):
+        who = self.earners[st_pick % len(self.earners)]
+        pot = self.pots[st_pick % len(self.pots)] if st_pool == 3 else st_pool
+        usd, distributor = self.coop.payment_token, self.coop.distributor
+        expected = distributor.claimable(pot, who)
+        before = usd.balanceOf(who)
+        distributor.claim(pot, {"from": who})
+        paid = usd.balanceOf(who) - before
+        assert paid == expected
+        self.paid_out += paid
+        assert distributor.claimable(pot, who) == 0
+        distributor.claim(pot, {"from": who})  # a second claim pays nothing
+        assert usd.balanceOf(who) - before == paid
+
+    @rule()
+    @counted
+    def rule_release_reserve(self):
+        self.coop.distributor.releaseReserve({"from": self.buyer})
+
+    # -- invariants ---------------------------------------------------------------------
+    @invariant()
+    def invariant_money_is_conserved_exactly(self):
+        distributor, usd = self.coop.distributor, self.coop.payment_token
+        deposited, claimed, accrued, released = distributor.totals()
+        earned = sum(
+            distributor.earnedScaled(pot, who) for pot in self.pots for who in self.earners
+        )
+        assert deposited * PRECISION == (
+            claimed * PRECISION
+            + earned
+            + (accrued + released) * PRECISION
+            + distributor.reserveRemainder()
+        )
+        assert usd.balanceOf(distributor) == deposited - claimed - released
+        assert claimed == self.paid_out
+
+    @invariant()
+    def invariant_tokens_equal_accepted_weights_and_pool_shares(self):
+        accepted = sum(c[3] for c in self.contributions.values() if c[2] == "accepted")
+        shares = sum(self.coop.distributor.totalUnits(pool) for pool in POOLS)
+        assert self.coop.token.totalSupply() == accepted == shares
+
+
+def test_cooperative_invariants(accounts, coop):
+    STEPS_RUN.clear()
+    Cooperative.prepare(accounts, coop)
+    run_state_machine_as_test(
+        Cooperative,
+        settings=settings(
+            max_examples=EXAMPLES,
+            stateful_step_count=STEPS,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            database=None,  # every run explores afresh; no replay of a stored example
+        ),
+    )
+    # The machine really ran: several hundred steps, sales and curation among them.
+    print(f"\nstateful steps run: {sum(STEPS_RUN.values())} {dict(STEPS_RUN)}")
+    assert sum(STEPS_RUN.values()) >= MIN_STEPS, STEPS_RUN
+    for action in ("rule_submit", "rule_accept", "rule_purchase", "rule_claim"):
+        assert STEPS_RUN[action] > 0, STEPS_RUN
