@@ -1,7 +1,8 @@
 """Deploys to the local `make run` chain unless that chain already holds the deployment.
 
-Run as ``python -m scripts.local_chain`` once Anvil listens on 127.0.0.1:8545. A restarted
-chain (Anvil reloads its state from .lumbung/) keeps its contracts, so nothing is redeployed.
+Run as ``python -m scripts.local_chain`` once Anvil listens on 127.0.0.1:8545 (see
+toolchain/run-local.sh). A restarted chain (Anvil reloads its state from .lumbung/) keeps its
+contracts, so nothing is redeployed.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import shutil
 from pathlib import Path
 
 from brownie import network, project, web3
@@ -17,6 +19,32 @@ ROOT = Path(__file__).resolve().parent.parent
 DEPLOYMENT_FILE = ROOT / "deployments" / "development.json"
 
 logger = logging.getLogger(__name__)
+
+# Anvil's well-known development accounts and the part each plays in the local cooperative.
+ROLES = {"deployer": 0, "registrar": 1, "curator": 2, "steward": 3, "producer": 4, "settler": 5}
+STEWARD, WORKER, PRODUCER = 3, 2, 0
+USD = 10**6
+# The three pools a fresh local cooperative starts with: name, price, allowed purposes bitmask
+# (bit 0 research, bit 1 public interest, bit 2 commercial, bit 3 AI training).
+STARTER_POOLS = (
+    ("Rice-field photos", 25 * USD, 0b0011),
+    ("Mobility diaries", 40 * USD, 0b0111),
+    ("Market prices", 10 * USD, 0b1111),
+)
+
+
+def bootstrap(deployment) -> None:
+    """What the deployer sets up before it hands every admin role to the timelock."""
+    accounts = network.accounts
+    tx = {"from": accounts[0]}
+    membership, registry, market = deployment.membership, deployment.registry, deployment.market
+    membership.admit(accounts[ROLES["steward"]], STEWARD, tx)
+    membership.admit(accounts[ROLES["curator"]], WORKER, tx)
+    membership.admit(accounts[ROLES["producer"]], PRODUCER, tx)
+    registry.grantRole(registry.CURATOR_ROLE(), accounts[ROLES["curator"]], tx)
+    for pool_id, (name, price, purposes) in enumerate(STARTER_POOLS, start=1):
+        registry.createPool(name, "", tx)
+        market.setListing(pool_id, price, purposes, True, b"", tx)
 
 
 def deployment_is_live(path: Path) -> bool:
@@ -31,22 +59,40 @@ def deployment_is_live(path: Path) -> bool:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rpc", default="http://127.0.0.1:8545")
     parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    project.load(ROOT, name="LumbungProject")._add_to_main_namespace()
-    network.connect("development")
+    loaded = project.load(ROOT, name="LumbungProject")
+    loaded.load_config()
+    loaded._add_to_main_namespace()
+    # `anvil-live` is this same chain registered as a live network: brownie then takes no
+    # snapshots of it and keeps no undo buffer, as it would on a development network. Brownie
+    # also reloads its own record of live deployments on connecting, and fails when the chain
+    # was reset; this project's record is deployments/, so brownie's copy is dropped first.
+    brownie_record = ROOT / "build" / "deployments"
+    shutil.rmtree(brownie_record, ignore_errors=True)
+    brownie_record.mkdir(parents=True)
+    network.connect("anvil-live")
     from scripts import deploy  # needs the loaded project's contract containers
+    from scripts.governance import GovernorParams
 
     if deployment_is_live(DEPLOYMENT_FILE):
         logger.info("Chain already holds the deployment in %s", DEPLOYMENT_FILE)
     else:
-        deployer = network.accounts[0]
-        deployment = deploy.deploy_all(deployer, registrar=network.accounts[1])
+        accounts = network.accounts
+        deployment = deploy.deploy_all(
+            accounts[0],
+            registrar=accounts[ROLES["registrar"]],
+            settler=accounts[ROLES["settler"]],
+            governance=GovernorParams(),
+            bootstrap=bootstrap,
+        )
+        deployment.network = DEPLOYMENT_FILE.stem  # the API and the dApp look for this name
         logger.info("Deployed; wrote %s", deploy.write_deployment(deployment))
+    for role, index in ROLES.items():
+        logger.info("  %-10s %s", role, network.accounts[index].address)
     for name, address in json.loads(DEPLOYMENT_FILE.read_text())["contracts"].items():
         logger.info("  %-20s %s", name, address)
-    network.disconnect(kill_rpc=False)
+    network.disconnect()
 
 
 if __name__ == "__main__":

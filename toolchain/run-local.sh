@@ -7,11 +7,11 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 state_dir="$root/.lumbung"
 mkdir -p "$state_dir"
-port="${LUMBUNG_CHAIN_PORT:-8545}"
+port=8545  # MetaMask's "Localhost 8545"; brownie's anvil-live network points here too
 rpc="http://127.0.0.1:$port"
 
 if curl -s -o /dev/null "$rpc"; then
-  echo "Something already listens on $rpc; stop it or set LUMBUNG_CHAIN_PORT." >&2
+  echo "Something already listens on $rpc; stop it first." >&2
   exit 1
 fi
 
@@ -32,6 +32,6 @@ for _ in $(seq 1 50); do
   sleep 0.2
 done
 
-python -m scripts.local_chain --rpc "$rpc"
+python -m scripts.local_chain
 echo "Local chain at $rpc (chain id 31337). Ctrl-C stops it."
 wait "$anvil_pid"
