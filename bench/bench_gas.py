@@ -14,9 +14,9 @@ import logging
 from typing import Any
 
 from eth_account import Account
-from eth_account.messages import encode_typed_data
 
 from bench.chain import BENCH_DIR, connect, merge_json
+from scripts.signing import sign_voucher
 
 logger = logging.getLogger(__name__)
 
@@ -39,44 +39,18 @@ PEERS = {
 }
 
 
-def _voucher_signature(membership: Any, key: bytes, member: str, cls: int, nonce: int, expiry: int):
-    from brownie import web3
-
-    typed = {
-        "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"},
-                {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"},
-                {"name": "verifyingContract", "type": "address"},
-            ],
-            "Voucher": [
-                {"name": "member", "type": "address"},
-                {"name": "stakeholderClass", "type": "uint8"},
-                {"name": "nonce", "type": "uint256"},
-                {"name": "expiry", "type": "uint256"},
-            ],
-        },
-        "primaryType": "Voucher",
-        "domain": {
-            "name": "Lumbung Membership",
-            "version": "1",
-            "chainId": web3.eth.chain_id,
-            "verifyingContract": membership.address,
-        },
-        "message": {"member": member, "stakeholderClass": cls, "nonce": nonce, "expiry": expiry},
-    }
-    return Account.sign_message(encode_typed_data(full_message=typed), key).signature
-
-
 def _cid(seed: int) -> bytes:
     import hashlib
 
     return b"\x12\x20" + hashlib.sha256(b"bench" + seed.to_bytes(8, "big")).digest()
 
 
-def measure_core_gas() -> dict[str, int]:
-    """Membership, registry, market and distributor calls, and their flatness in members."""
+FLAT_SIZES = (10, 10_000)
+
+
+def measure_core_gas(flat_sizes: tuple[int, ...] = FLAT_SIZES) -> dict[str, int]:
+    """Membership, registry, market and distributor calls, and (for each of ``flat_sizes``)
+    purchase and claim with that many members in the pool."""
     from brownie import UnitsSeeder, accounts, chain
 
     from scripts.deploy import deploy_all
@@ -95,7 +69,7 @@ def measure_core_gas() -> dict[str, int]:
     membership.grantRole(membership.REGISTRAR_ROLE(), registrar.address, tx)
     membership.admit(curator, WORKER, tx)
     registry.grantRole(registry.CURATOR_ROLE(), curator, tx)
-    for pool in (1, 2, 3):
+    for pool in range(1, 2 + len(flat_sizes)):
         registry.createPool(f"pool {pool}", "", tx)
         market.setListing(pool, PRICE, 1 << RESEARCH, True, b"", tx)
     for payer in (buyer, settler):
@@ -104,7 +78,15 @@ def measure_core_gas() -> dict[str, int]:
 
     gas: dict[str, int] = {}
     expiry = chain.time() + 10**6
-    signature = _voucher_signature(membership, registrar.key, member.address, PRODUCER, 1, expiry)
+    signature = sign_voucher(
+        registrar.key,
+        chain_id=chain.id,
+        membership=membership.address,
+        member=member.address,
+        cls=PRODUCER,
+        nonce=1,
+        expiry=expiry,
+    )
     gas["join_by_voucher"] = membership.join(
         (member.address, PRODUCER, 1, expiry), signature, {"from": member}
     ).gas_used
@@ -139,7 +121,7 @@ def measure_core_gas() -> dict[str, int]:
     seeder = UnitsSeeder.deploy(tx)
     dist.grantRole(dist.UNITS_ROLE(), seeder, tx)
     dist.grantRole(dist.UNITS_ROLE(), deployer, tx)
-    for pool, members in ((2, 10), (3, 10_000)):
+    for pool, members in enumerate(flat_sizes, start=2):
         dist.addUnits(pool, member, 5, tx)
         remaining, salt = members - 1, pool * 10**6
         while remaining:

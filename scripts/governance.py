@@ -17,8 +17,8 @@ import os
 from dataclasses import astuple, dataclass
 
 from brownie import ContributionToken, CoopGovernor, Membership, TimelockController, accounts, chain
-from eth_account import Account
-from eth_account.messages import encode_typed_data
+
+from scripts.signing import BALLOT, sign_typed
 
 logger = logging.getLogger(__name__)
 
@@ -85,36 +85,21 @@ def sign_ballot(governor, proposal_id: int, support: int, voter) -> bytes:
     ``voter`` is a brownie LocalAccount (it holds the private key); the signature uses the
     voter's current governor nonce, so it is valid exactly once.
     """
-    ballot_type = [
-        {"name": "proposalId", "type": "uint256"},
-        {"name": "support", "type": "uint8"},
-        {"name": "voter", "type": "address"},
-        {"name": "nonce", "type": "uint256"},
-    ]
-    domain_type = [
-        {"name": "name", "type": "string"},
-        {"name": "version", "type": "string"},
-        {"name": "chainId", "type": "uint256"},
-        {"name": "verifyingContract", "type": "address"},
-    ]
-    message = {
-        "types": {"EIP712Domain": domain_type, "Ballot": ballot_type},
-        "primaryType": "Ballot",
-        "domain": {
-            "name": governor.name(),
-            "version": governor.version(),
-            "chainId": chain.id,
-            "verifyingContract": governor.address,
-        },
-        "message": {
+    signed = sign_typed(
+        voter.private_key,
+        domain=(governor.name(), governor.version()),
+        chain_id=chain.id,
+        contract=governor.address,
+        primary_type="Ballot",
+        fields=BALLOT,
+        message={
             "proposalId": proposal_id,
             "support": support,
             "voter": voter.address,
             "nonce": governor.nonces(voter),
         },
-    }
-    signable = encode_typed_data(full_message=message)
-    return Account.sign_message(signable, voter.private_key).signature
+    )
+    return bytes(signed.signature)
 
 
 def main():

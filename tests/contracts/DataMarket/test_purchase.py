@@ -1,8 +1,8 @@
 import brownie
 from brownie import accounts, web3
 from eth_account import Account
-from eth_account.messages import encode_typed_data
 
+from scripts.signing import PERMIT, sign_typed
 from tests.contracts.DataMarket.conftest import AI_TRAINING, COMMERCIAL, POOL, PRICE, RESEARCH
 
 
@@ -81,38 +81,21 @@ def test_purchase_with_permit_in_one_transaction(listed, usd, distributor):
     accounts[0].transfer(signer, "1 ether")
     usd.mint(signer, PRICE, {"from": signer})
     deadline = web3.eth.get_block("latest").timestamp + 3600
-    typed = {
-        "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"},
-                {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"},
-                {"name": "verifyingContract", "type": "address"},
-            ],
-            "Permit": [
-                {"name": "owner", "type": "address"},
-                {"name": "spender", "type": "address"},
-                {"name": "value", "type": "uint256"},
-                {"name": "nonce", "type": "uint256"},
-                {"name": "deadline", "type": "uint256"},
-            ],
-        },
-        "primaryType": "Permit",
-        "domain": {
-            "name": "Test USD",
-            "version": "1",
-            "chainId": web3.eth.chain_id,
-            "verifyingContract": usd.address,
-        },
-        "message": {
+    signed = sign_typed(
+        holder.key,
+        domain=("Test USD", "1"),
+        chain_id=web3.eth.chain_id,
+        contract=usd.address,
+        primary_type="Permit",
+        fields=PERMIT,
+        message={
             "owner": signer.address,
             "spender": listed.address,
             "value": PRICE,
             "nonce": usd.nonces(signer),
             "deadline": deadline,
         },
-    }
-    signed = Account.sign_message(encode_typed_data(full_message=typed), holder.key)
+    )
     r, s = signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big")
     tx = listed.purchaseWithPermit(
         POOL, RESEARCH, PRICE, deadline, signed.v, r, s, {"from": signer}
