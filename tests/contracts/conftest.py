@@ -6,7 +6,7 @@ import pytest
 from brownie import accounts, chain
 
 from scripts.deploy import deploy_all
-from tests.contracts.governance_helpers import FOR, SUCCEEDED, Proposal, votes_param
+from tests.contracts.governance_helpers import FOR, SUCCEEDED, Proposal, advance_to, votes_param
 
 USD = 10**6  # the test stablecoin has 6 decimals
 
@@ -74,8 +74,7 @@ def activate(governor):
     """Moves time past a proposal's snapshot."""
 
     def go(proposal):
-        chain.sleep(governor.proposalSnapshot(proposal.id) - chain.time() + 1)
-        chain.mine()
+        advance_to(governor.proposalSnapshot(proposal.id) + 1)
 
     return go
 
@@ -85,8 +84,7 @@ def finish(governor):
     """Moves time past a proposal's (possibly extended) deadline."""
 
     def go(proposal):
-        chain.sleep(governor.proposalDeadline(proposal.id) - chain.time() + 1)
-        chain.mine()
+        advance_to(governor.proposalDeadline(proposal.id) + 1)
 
     return go
 
@@ -97,9 +95,8 @@ def next_epoch(governor):
 
     def go():
         chain.mine()
-        _, start, length, _ = governor.epochAt(chain.time())
-        chain.sleep(start + length - chain.time() + 1)
-        chain.mine()
+        _, start, length, _ = governor.epochAt(chain[-1].timestamp)
+        advance_to(start + length + 1)
 
     return go
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from brownie import web3
+from brownie import chain, web3
 from eth_abi import encode
 
 from scripts.governance import (
@@ -30,6 +30,17 @@ TIMELOCK_DELAY = 60
 
 # Pending, Active, Canceled, Defeated, Succeeded, Queued, Expired, Executed (IGovernor order).
 PENDING, ACTIVE, CANCELED, DEFEATED, SUCCEEDED, QUEUED, EXPIRED, EXECUTED = range(8)
+
+
+def advance_to(timestamp: int) -> None:
+    """Mines a block at `timestamp`, or one second after the latest block if that is later.
+
+    Block time, not brownie's ``chain.time()``: after a snapshot revert brownie's estimate can
+    run ahead of the chain's clock, and a sleep computed from it can fall short.
+    """
+    target = max(timestamp, chain[-1].timestamp + 1)
+    web3.provider.make_request("evm_setNextBlockTimestamp", [target])
+    web3.provider.make_request("evm_mine", [])
 
 
 def votes_param(n: int) -> bytes:

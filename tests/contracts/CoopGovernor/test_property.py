@@ -14,7 +14,13 @@ from hypothesis import event, settings
 from hypothesis import strategies as st
 
 from tests.contracts.CoopGovernor.coop_model import coop_succeeds
-from tests.contracts.governance_helpers import DEFEATED, SUCCEEDED, GovernorParams, votes_param
+from tests.contracts.governance_helpers import (
+    DEFEATED,
+    SUCCEEDED,
+    GovernorParams,
+    advance_to,
+    votes_param,
+)
 
 GAS = 1_000_000
 VOTING_DELAY = 5
@@ -136,8 +142,7 @@ def test_state_agrees_with_model(
         if m["late_mint"]
     ]
     _assert_mined(hashes)
-    chain.sleep(governor.proposalSnapshot(proposal_id) - chain.time() + 1)
-    chain.mine()
+    advance_to(governor.proposalSnapshot(proposal_id) + 1)
     # After the snapshot: newcomers join; they change nothing for this proposal.
     _assert_mined(
         [_send(deployer.address, membership, membership.admit, _address(), c) for c in late_joiners]
@@ -164,8 +169,7 @@ def test_state_agrees_with_model(
             )
         )
     _assert_mined(hashes)
-    chain.sleep(governor.proposalDeadline(proposal_id) - chain.time() + 1)
-    chain.mine()
+    advance_to(governor.proposalDeadline(proposal_id) + 1)
 
     sizes = [sum(1 for m in members if m["cls"] == c and not m["leaves"]) for c in range(4)]
     expected = coop_succeeds(sizes, ballots, class_weights, class_quorums)

@@ -14,6 +14,7 @@ from tests.contracts.governance_helpers import (
     STEWARD,
     SUCCEEDED,
     WORKER,
+    advance_to,
 )
 
 # Electorate (conftest): producers 2, funders 1, workers 2, stewards 1; weights 40/30/20/10 %,
@@ -152,7 +153,7 @@ def test_late_quorum_extends_the_deadline(governor, electorate, make_proposal, a
     deadline = governor.proposalDeadline(proposal.id)
     for cls in (PRODUCER, FUNDER, WORKER):
         vote(proposal, electorate[cls][0], FOR)
-    chain.sleep(deadline - chain.time() - 5)
+    advance_to(deadline - 5)
     tx = vote(proposal, electorate[STEWARD][0], FOR)  # the last class reaches quorum
     assert "ProposalExtended" in tx.events
     assert governor.proposalDeadline(proposal.id) == tx.timestamp + PARAMS.vote_extension
