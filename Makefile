@@ -16,7 +16,7 @@ PYTEST := $(BIN)/python -m pytest -W ignore::FutureWarning
 # Debian packages the test suite needs (oracles, browsers, databases).
 TEST_APT_PACKAGES := ipfs-cid
 
-.PHONY: help setup setup-test compile lint test test-contracts test-ganache test-ipfs slither run bench clean
+.PHONY: help setup setup-test compile lint test test-contracts test-ganache test-ipfs slither deploy run bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -74,6 +74,10 @@ slither: setup ## static analysis; fails on any medium or high finding
 	  --solc-remaps "@openzeppelin/contracts=node_modules/@openzeppelin/contracts" \
 	  --solc-args "--allow-paths ." --filter-paths "node_modules|contracts/test" \
 	  --exclude-informational --exclude-low --fail-medium
+
+deploy: setup compile ## deploy the governed cooperative: make deploy NETWORK=sepolia-rpc (asks first)
+	@test -n "$(NETWORK)" || { echo "usage: make deploy NETWORK=<brownie network id>" >&2; exit 2; }
+	brownie run scripts/deploy.py --network $(NETWORK)
 
 run: setup ## the local cooperative: Anvil with saved state, deployment, then the services
 	toolchain/run-local.sh
