@@ -11,7 +11,7 @@ import json
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +51,6 @@ class Deployment:
     registry: Any
     governor: Any = None
     timelock: Any = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def contracts(self) -> dict[str, Any]:
         named = {
@@ -65,7 +64,6 @@ class Deployment:
         if self.governor is not None:
             named["CoopGovernor"] = self.governor
             named["TimelockController"] = self.timelock
-        named.update(self.extra)
         return named
 
     def to_json(self) -> dict[str, Any]:
