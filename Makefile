@@ -14,9 +14,9 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 PYTEST := $(BIN)/python -m pytest -W ignore::FutureWarning
 # Debian packages the test suite needs (oracles, browsers, databases).
-TEST_APT_PACKAGES := ipfs-cid
+TEST_APT_PACKAGES := ipfs-cid postgresql
 
-.PHONY: help setup setup-test compile lint test test-contracts test-ganache test-ipfs slither deploy run bench clean
+.PHONY: help setup setup-test compile lint test test-api test-contracts test-ganache test-ipfs slither deploy run bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -55,10 +55,13 @@ lint: setup ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: setup-test lint compile test-ipfs test-contracts test-ganache slither ## everything CI runs
+test: setup-test lint compile test-ipfs test-api test-contracts test-ganache slither ## everything CI runs
 
 test-ipfs: setup-test
 	$(PYTEST) tests/ipfs -p no:pytest-brownie -q -n 2
+
+test-api: setup-test compile ## the API against Anvil, on SQLite and PostgreSQL
+	$(PYTEST) tests/api -p no:pytest-brownie -q -n 2
 
 test-contracts: compile
 	$(PYTEST) tests/contracts tests/scripts --network anvil -q

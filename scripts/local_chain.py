@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 
 from brownie import network, project, web3
+from brownie._config import CONFIG
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOYMENT_FILE = ROOT / "deployments" / "development.json"
@@ -24,6 +25,7 @@ logger = logging.getLogger(__name__)
 ROLES = {"deployer": 0, "registrar": 1, "curator": 2, "steward": 3, "producer": 4, "settler": 5}
 STEWARD, WORKER, PRODUCER = 3, 2, 0
 USD = 10**6
+SETTLER_FLOAT = 1_000_000 * USD
 # The three pools a fresh local cooperative starts with: name, price, allowed purposes bitmask
 # (bit 0 research, bit 1 public interest, bit 2 commercial, bit 3 AI training).
 STARTER_POOLS = (
@@ -42,6 +44,9 @@ def bootstrap(deployment) -> None:
     membership.admit(accounts[ROLES["curator"]], WORKER, tx)
     membership.admit(accounts[ROLES["producer"]], PRODUCER, tx)
     registry.grantRole(registry.CURATOR_ROLE(), accounts[ROLES["curator"]], tx)
+    # The settler pays for off-chain orders from its own balance (bridged from the payment
+    # provider); on the local chain it starts with test dollars instead.
+    deployment.payment_token.mint(accounts[ROLES["settler"]], SETTLER_FLOAT, tx)
     for pool_id, (name, price, purposes) in enumerate(STARTER_POOLS, start=1):
         registry.createPool(name, "", tx)
         market.setListing(pool_id, price, purposes, True, b"", tx)
@@ -59,7 +64,12 @@ def deployment_is_live(path: Path) -> bool:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.parse_args()
+    parser.add_argument("--rpc-url", help="the chain to deploy to (default: anvil-live's host)")
+    parser.add_argument(
+        "--deployment-file", type=Path, default=DEPLOYMENT_FILE, help="where to record it"
+    )
+    args = parser.parse_args()
+    deployment_file: Path = args.deployment_file
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     loaded = project.load(ROOT, name="LumbungProject")
     loaded.load_config()
@@ -71,12 +81,14 @@ def main() -> None:
     brownie_record = ROOT / "build" / "deployments"
     shutil.rmtree(brownie_record, ignore_errors=True)
     brownie_record.mkdir(parents=True)
+    if args.rpc_url:
+        CONFIG.networks["anvil-live"]["host"] = args.rpc_url
     network.connect("anvil-live")
     from scripts import deploy  # needs the loaded project's contract containers
     from scripts.governance import GovernorParams
 
-    if deployment_is_live(DEPLOYMENT_FILE):
-        logger.info("Chain already holds the deployment in %s", DEPLOYMENT_FILE)
+    if deployment_is_live(deployment_file):
+        logger.info("Chain already holds the deployment in %s", deployment_file)
     else:
         accounts = network.accounts
         deployment = deploy.deploy_all(
@@ -86,11 +98,13 @@ def main() -> None:
             governance=GovernorParams(),
             bootstrap=bootstrap,
         )
-        deployment.network = DEPLOYMENT_FILE.stem  # the API and the dApp look for this name
-        logger.info("Deployed; wrote %s", deploy.write_deployment(deployment))
+        deployment.network = "development"  # the API and the dApp look for this name
+        deployment_file.parent.mkdir(parents=True, exist_ok=True)
+        deployment_file.write_text(json.dumps(deployment.to_json(), indent=2) + "\n")
+        logger.info("Deployed; wrote %s", deployment_file)
     for role, index in ROLES.items():
         logger.info("  %-10s %s", role, network.accounts[index].address)
-    for name, address in json.loads(DEPLOYMENT_FILE.read_text())["contracts"].items():
+    for name, address in json.loads(deployment_file.read_text())["contracts"].items():
         logger.info("  %-20s %s", name, address)
     network.disconnect()
 

@@ -1,0 +1,168 @@
+"""The chain gateway: contract handles from ``deployments/<network>.json`` and brownie's ABIs.
+
+Every failure comes out typed: :class:`~api.errors.ChainUnavailableError` when the RPC does not
+answer, :class:`~api.errors.ContractRevertError` with the decoded Solidity custom error when a
+contract refuses.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import requests
+from eth_abi import decode as abi_decode
+from eth_typing import ChecksumAddress
+from eth_utils import function_signature_to_4byte_selector, to_checksum_address
+from web3 import Web3
+from web3.contract import Contract
+from web3.exceptions import ContractCustomError, ContractLogicError, ContractPanicError
+from web3.types import RPCEndpoint
+
+from api.errors import ChainUnavailableError, ContractRevertError
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# Deployment names and the artifact holding each one's ABI.
+ARTIFACTS = {
+    "PaymentToken": "TestStablecoin",
+    "Membership": "Membership",
+    "ContributionToken": "ContributionToken",
+    "RevenueDistributor": "RevenueDistributor",
+    "DataMarket": "DataMarket",
+    "ContributionRegistry": "ContributionRegistry",
+    "CoopGovernor": "CoopGovernor",
+    "TimelockController": "TimelockController",
+}
+
+PANIC_SELECTOR = bytes.fromhex("4e487b71")
+ERROR_STRING_SELECTOR = bytes.fromhex("08c379a0")
+
+
+@dataclass(frozen=True)
+class DeploymentInfo:
+    network: str
+    chain_id: int
+    start_block: int
+    addresses: dict[str, str]
+
+    @classmethod
+    def load(cls, path: Path) -> DeploymentInfo:
+        data = json.loads(path.read_text())
+        return cls(
+            network=data["network"],
+            chain_id=int(data["chainId"]),
+            start_block=int(data["startBlock"]),
+            addresses={k: to_checksum_address(v) for k, v in data["contracts"].items()},
+        )
+
+
+@dataclass(frozen=True)
+class ErrorSignature:
+    name: str
+    names: tuple[str, ...]
+    types: tuple[str, ...]
+
+
+def _abi_type(entry: dict[str, Any]) -> str:
+    kind = str(entry["type"])
+    if kind.startswith("tuple"):
+        inner = ",".join(_abi_type(c) for c in entry["components"])
+        return f"({inner}){kind[5:]}"
+    return kind
+
+
+class ErrorDecoder:
+    """Maps revert data to the Solidity custom error it encodes, across all known ABIs."""
+
+    def __init__(self, abis: list[list[dict[str, Any]]]) -> None:
+        self._errors: dict[bytes, ErrorSignature] = {}
+        for abi in abis:
+            for entry in abi:
+                if entry.get("type") != "error":
+                    continue
+                types = tuple(_abi_type(i) for i in entry["inputs"])
+                names = tuple(i["name"] or f"arg{n}" for n, i in enumerate(entry["inputs"]))
+                selector = function_signature_to_4byte_selector(
+                    f"{entry['name']}({','.join(types)})"
+                )
+                self._errors[selector] = ErrorSignature(entry["name"], names, types)
+
+    def decode(self, data: bytes) -> ContractRevertError:
+        selector, body = data[:4], data[4:]
+        if selector == ERROR_STRING_SELECTOR:
+            (message,) = abi_decode(["string"], body)
+            return ContractRevertError("Error", {"message": message})
+        if selector == PANIC_SELECTOR:
+            (code,) = abi_decode(["uint256"], body)
+            return ContractRevertError("Panic", {"code": code})
+        signature = self._errors.get(selector)
+        if signature is None:
+            return ContractRevertError("UnknownRevert", {"data": data})
+        try:
+            values = abi_decode(list(signature.types), body)
+        except Exception:  # malformed revert data: report it raw rather than fail
+            return ContractRevertError(signature.name, {"data": data})
+        return ContractRevertError(signature.name, dict(zip(signature.names, values, strict=True)))
+
+
+def _revert_data(exc: ContractLogicError) -> bytes:
+    data = exc.data
+    if isinstance(data, dict):
+        data = data.get("data")
+    if isinstance(data, str) and data.startswith("0x"):
+        return bytes.fromhex(data[2:])
+    if isinstance(data, bytes):
+        return data
+    return b""
+
+
+class Chain:
+    """Contract handles and typed calls for one deployment."""
+
+    def __init__(
+        self, rpc_url: str, deployment_file: Path, artifacts_dir: Path, timeout_s: float = 10.0
+    ) -> None:
+        self.rpc_url = rpc_url
+        self.w3 = Web3(Web3.HTTPProvider(rpc_url, request_kwargs={"timeout": timeout_s}))
+        self.deployment = DeploymentInfo.load(deployment_file)
+        abis: list[list[dict[str, Any]]] = []
+        self.contracts: dict[str, Contract] = {}
+        for name, address in self.deployment.addresses.items():
+            artifact = artifacts_dir / f"{ARTIFACTS.get(name, name)}.json"
+            abi = json.loads(artifact.read_text())["abi"]
+            abis.append(abi)
+            self.contracts[name] = self.w3.eth.contract(address=ChecksumAddress(address), abi=abi)
+        for extra in sorted(artifacts_dir.glob("*.json")):
+            abis.append(json.loads(extra.read_text()).get("abi", []))
+        self.errors = ErrorDecoder(abis)
+
+    def __getitem__(self, name: str) -> Contract:
+        return self.contracts[name]
+
+    @property
+    def chain_id(self) -> int:
+        return self.deployment.chain_id
+
+    def guard(self, call: Callable[[], T]) -> T:
+        """Runs ``call``, turning RPC outages and contract reverts into domain errors."""
+        try:
+            return call()
+        except (ContractCustomError, ContractLogicError, ContractPanicError) as exc:
+            raise self.errors.decode(_revert_data(exc)) from exc
+        except (requests.ConnectionError, requests.Timeout, ConnectionError, TimeoutError) as exc:
+            raise ChainUnavailableError(f"chain RPC {self.rpc_url} does not answer") from exc
+
+    def ping(self) -> int:
+        """The latest block number; raises ChainUnavailableError when the RPC is down."""
+        return self.guard(lambda: self.w3.eth.block_number)
+
+    def rpc(self, method: str, *params: Any) -> Any:
+        """A raw JSON-RPC call (development helpers such as ``evm_mine``)."""
+        return self.guard(lambda: self.w3.provider.make_request(RPCEndpoint(method), list(params)))

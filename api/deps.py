@@ -1,0 +1,86 @@
+"""The ``Annotated`` dependency aliases the routers use."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from sqlalchemy.orm import Session
+
+from api.chain import Chain
+from api.context import Context
+from api.errors import ForbiddenError, UnauthorizedError
+from api.settings import Settings
+from ipfs.interface import IpfsBackend
+
+
+def get_context(request: Request) -> Context:
+    context: Context = request.app.state.context
+    return context
+
+
+ContextDep = Annotated[Context, Depends(get_context)]
+
+
+def get_settings(context: ContextDep) -> Settings:
+    return context.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_session(context: ContextDep) -> Iterator[Session]:
+    """A session per request, committed when the endpoint returns without error."""
+    with context.sessions() as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_chain(context: ContextDep) -> Chain:
+    return context.chain
+
+
+ChainDep = Annotated[Chain, Depends(get_chain)]
+
+
+def get_ipfs(context: ContextDep) -> IpfsBackend:
+    return context.ipfs
+
+
+IpfsDep = Annotated[IpfsBackend, Depends(get_ipfs)]
+
+
+def bearer_token(authorization: Annotated[str | None, Header()] = None) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header, if there is one."""
+    if not authorization:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise UnauthorizedError("expected 'Authorization: Bearer <token>'")
+    return token.strip()
+
+
+def require_admin(
+    settings: SettingsDep, token: Annotated[str | None, Depends(bearer_token)]
+) -> None:
+    """The operator's admin token, compared in constant time."""
+    if token is None:
+        raise UnauthorizedError("admin token required")
+    expected = settings.admin_token.get_secret_value().encode()
+    if not hmac.compare_digest(
+        hashlib.sha256(token.encode()).digest(), hashlib.sha256(expected).digest()
+    ):
+        raise ForbiddenError("not the admin token")
+
+
+AdminDep = Annotated[None, Depends(require_admin)]

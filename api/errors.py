@@ -1,0 +1,96 @@
+"""Domain errors. One handler in :mod:`api.main` maps each to an RFC 9457 problem response.
+
+Each error class has a stable ``type`` URI (under ``https://lumbung.coop/problems/``), an HTTP
+status and a title; instances carry the detail and any extra facts.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+PROBLEM_BASE = "https://lumbung.coop/problems/"
+
+
+class LumbungError(Exception):
+    """Base of every domain error."""
+
+    slug: ClassVar[str] = "error"
+    status: ClassVar[int] = 400
+    title: ClassVar[str] = "Request refused"
+
+    def __init__(self, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+
+    @property
+    def type(self) -> str:
+        return PROBLEM_BASE + self.slug
+
+
+class NotFoundError(LumbungError):
+    slug, status, title = "not-found", 404, "Not found"
+
+
+class UnauthorizedError(LumbungError):
+    slug, status, title = "unauthorized", 401, "Authentication required"
+
+
+class ForbiddenError(LumbungError):
+    slug, status, title = "forbidden", 403, "Not allowed"
+
+
+class ValidationError(LumbungError):
+    slug, status, title = "invalid-input", 422, "Invalid input"
+
+
+class ConflictError(LumbungError):
+    slug, status, title = "conflict", 409, "Conflict"
+
+
+class IdempotencyConflictError(ConflictError):
+    slug, title = "idempotency-key-reused", "Idempotency key reused with a different request"
+
+
+class StrikeActiveError(LumbungError):
+    slug, status, title = "strike-active", 409, "The cooperative is on a data strike"
+
+
+class PayloadTooLargeError(LumbungError):
+    slug, status, title = "payload-too-large", 413, "Upload too large"
+
+
+class ChainUnavailableError(LumbungError):
+    """The chain RPC does not answer; the client should retry after a while."""
+
+    slug, status, title = "chain-unavailable", 503, "The chain is unavailable"
+
+
+class StorageUnavailableError(LumbungError):
+    slug, status, title = "storage-unavailable", 503, "The IPFS store is unavailable"
+
+
+class ContractRevertError(LumbungError):
+    """A contract call reverted; ``name`` is the decoded Solidity custom error."""
+
+    slug, status, title = "contract-revert", 409, "The contract refused the call"
+
+    def __init__(self, name: str, args: dict[str, Any], detail: str | None = None) -> None:
+        super().__init__(detail or f"{name}({', '.join(f'{k}={v}' for k, v in args.items())})")
+        self.name = name
+        self.args_ = args
+        self.extra = {"error": name, "args": {k: _jsonable(v) for k, v in args.items()}}
+
+    @property
+    def type(self) -> str:
+        return PROBLEM_BASE + "contract/" + self.name
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**53:
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value

@@ -1,0 +1,111 @@
+"""Builds the FastAPI application: routers, problem+json errors, metrics and the dApp."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.context import Context
+from api.errors import PROBLEM_BASE, ChainUnavailableError, LumbungError, StorageUnavailableError
+from api.metrics import Metrics
+from api.routers import health
+from api.schemas import Problem
+from api.settings import Settings, get_settings
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem_response(
+    status: int, type_: str, title: str, detail: str | None, request: Request, **extra: Any
+) -> JSONResponse:
+    body = {"type": type_, "title": title, "status": status, "detail": detail}
+    body["instance"] = request.url.path
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def install_error_handlers(app: FastAPI, retry_after_s: int) -> None:
+    @app.exception_handler(LumbungError)
+    async def domain_error(request: Request, exc: LumbungError) -> JSONResponse:
+        response = problem_response(
+            exc.status, exc.type, exc.title, exc.detail, request, **exc.extra
+        )
+        if isinstance(exc, ChainUnavailableError | StorageUnavailableError):
+            response.headers["Retry-After"] = str(retry_after_s)
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")}
+            for e in exc.errors()
+        ]
+        return problem_response(
+            422, PROBLEM_BASE + "invalid-input", "Invalid input", "the request is malformed",
+            request, errors=errors,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
+        response = problem_response(
+            exc.status_code, PROBLEM_BASE + slug, str(exc.detail), None, request
+        )
+        for key, value in (exc.headers or {}).items():
+            response.headers[key] = value
+        return response
+
+
+def create_app(settings: Settings | None = None, context: Context | None = None) -> FastAPI:
+    """The app for ``settings`` (default: from the environment)."""
+    if context is None:
+        context = Context(settings or get_settings())
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        context.close()
+
+    app = FastAPI(
+        title="Lumbung API",
+        version="1.0.0",
+        summary="Buy the cooperative's data pools; contribute, follow and claim as a member.",
+        lifespan=lifespan,
+        responses={
+            400: {"model": Problem},
+            401: {"model": Problem},
+            403: {"model": Problem},
+            404: {"model": Problem},
+            409: {"model": Problem},
+            422: {"model": Problem},
+            503: {"model": Problem},
+        },
+    )
+    app.state.context = context
+    app.state.metrics = Metrics()
+    app.middleware("http")(app.state.metrics.middleware)
+    install_error_handlers(app, context.settings.retry_after_s)
+    app.include_router(health.router)
+    for router in _v1_routers():
+        app.include_router(router, prefix="/v1")
+    dapp = context.settings.dapp_dir
+    if dapp.is_dir():
+        app.mount("/", StaticFiles(directory=dapp, html=True), name="dapp")
+    return app
+
+
+def _v1_routers() -> list[Any]:
+    """The /v1 routers present in this build (areas register in api.routers.V1)."""
+    from api.routers import V1
+
+    return list(V1)

@@ -1,0 +1,393 @@
+"""The database schema: what the indexer derives from the chain, and the API's own records.
+
+Chain-derived tables carry the block they came from. ``chain_events`` is the indexer's log of
+every decoded contract event; every other chain-derived table is a projection of that log and is
+rebuilt from it after a reorg. The API's own records (buyers, sessions, orders, the settlement
+outbox, the vault) never come from the chain and survive reorgs.
+
+Amounts are unsigned 256-bit integers; :class:`Uint` stores them exactly on SQLite and
+PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Uint(TypeDecorator[int]):
+    """A uint256 stored as a zero-padded decimal string, so it sorts and compares exactly."""
+
+    impl = String(78)
+    cache_ok = True
+
+    def process_bind_param(self, value: int | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        if value < 0:
+            raise ValueError(f"negative amount {value}")
+        return f"{value:078d}"
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> int | None:
+        return None if value is None else int(value)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: DateTime(timezone=True)}
+
+
+# ---------------------------------------------------------------------------------------------
+# Indexer bookkeeping
+# ---------------------------------------------------------------------------------------------
+
+
+class IndexerCursor(Base):
+    """The last block whose events are all stored, per indexer."""
+
+    __tablename__ = "indexer_cursor"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    block_number: Mapped[int] = mapped_column(BigInteger)
+
+
+class IndexedBlock(Base):
+    """A block the indexer processed, with its hash: the evidence a reorg is detected by."""
+
+    __tablename__ = "indexed_blocks"
+    number: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(String(66))
+    timestamp: Mapped[int] = mapped_column(BigInteger)
+
+
+class ChainEvent(Base):
+    """One decoded contract event, the source every projection below is rebuilt from."""
+
+    __tablename__ = "chain_events"
+    __table_args__ = (UniqueConstraint("block_number", "log_index"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    block_number: Mapped[int] = mapped_column(BigInteger, index=True)
+    block_hash: Mapped[str] = mapped_column(String(66))
+    block_timestamp: Mapped[int] = mapped_column(BigInteger)
+    log_index: Mapped[int] = mapped_column(Integer)
+    tx_hash: Mapped[str] = mapped_column(String(66))
+    contract: Mapped[str] = mapped_column(String(40))
+    event: Mapped[str] = mapped_column(String(64), index=True)
+    args: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+# ---------------------------------------------------------------------------------------------
+# Projections of chain_events
+# ---------------------------------------------------------------------------------------------
+
+
+class Member(Base):
+    __tablename__ = "members"
+    address: Mapped[str] = mapped_column(String(42), primary_key=True)
+    stakeholder_class: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean)
+    joined_block: Mapped[int] = mapped_column(BigInteger)
+    updated_block: Mapped[int] = mapped_column(BigInteger)
+
+
+class MemberHistory(Base):
+    """Every change of a member's class or status, for reading them as they stood at a time."""
+
+    __tablename__ = "member_history"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    address: Mapped[str] = mapped_column(String(42), index=True)
+    stakeholder_class: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean)
+    block_number: Mapped[int] = mapped_column(BigInteger)
+    timestamp: Mapped[int] = mapped_column(BigInteger)
+
+
+class Pool(Base):
+    __tablename__ = "pools"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(Text)
+    metadata_: Mapped[str] = mapped_column("metadata", Text, default="")
+    open: Mapped[bool] = mapped_column(Boolean, default=True)
+    listed: Mapped[bool] = mapped_column(Boolean, default=False)
+    price: Mapped[int] = mapped_column(Uint, default=0)
+    purposes: Mapped[int] = mapped_column(BigInteger, default=0)
+    license_cid: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    accepted_count: Mapped[int] = mapped_column(Integer, default=0)
+    accepted_weight: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_block: Mapped[int] = mapped_column(BigInteger)
+
+
+class Contribution(Base):
+    __tablename__ = "contributions"
+    # The contribution id: the CID's sha2-256 digest, as 0x-prefixed hex.
+    id: Mapped[str] = mapped_column(String(66), primary_key=True)
+    cid: Mapped[str] = mapped_column(String(128), index=True)
+    pool_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    contributor: Mapped[str] = mapped_column(String(42), index=True)
+    status: Mapped[str] = mapped_column(String(16))  # pending, accepted, rejected, revoked
+    weight: Mapped[int] = mapped_column(BigInteger, default=0)
+    curator: Mapped[str | None] = mapped_column(String(42), nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    submitted_block: Mapped[int] = mapped_column(BigInteger)
+    accepted_block: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    closed_block: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    tx_hash: Mapped[str] = mapped_column(String(66))
+
+
+class Purchase(Base):
+    __tablename__ = "purchases"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    pool_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    buyer: Mapped[str] = mapped_column(String(42), index=True)
+    buyer_ref: Mapped[str] = mapped_column(String(66))
+    order_id: Mapped[str] = mapped_column(String(66), index=True)
+    purpose: Mapped[int] = mapped_column(Integer)
+    price: Mapped[int] = mapped_column(Uint)
+    content_block: Mapped[int] = mapped_column(BigInteger)
+    block_number: Mapped[int] = mapped_column(BigInteger)
+    timestamp: Mapped[int] = mapped_column(BigInteger)
+    tx_hash: Mapped[str] = mapped_column(String(66))
+
+
+class Strike(Base):
+    """A strike: ``general``, ``buyer:<address>`` or ``ref:<buyerRef>``."""
+
+    __tablename__ = "strikes"
+    target: Mapped[str] = mapped_column(String(80), primary_key=True)
+    struck: Mapped[bool] = mapped_column(Boolean)
+    block_number: Mapped[int] = mapped_column(BigInteger)
+
+
+class RevenueDeposit(Base):
+    __tablename__ = "revenue_deposits"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pool_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    amount: Mapped[int] = mapped_column(Uint)
+    to_contributors: Mapped[int] = mapped_column(Uint)
+    to_workers: Mapped[int] = mapped_column(Uint)
+    to_reserve: Mapped[int] = mapped_column(Uint)
+    block_number: Mapped[int] = mapped_column(BigInteger)
+    timestamp: Mapped[int] = mapped_column(BigInteger)
+
+
+class RevenueClaim(Base):
+    __tablename__ = "revenue_claims"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pot_id: Mapped[int] = mapped_column(Uint, index=True)
+    account: Mapped[str] = mapped_column(String(42), index=True)
+    amount: Mapped[int] = mapped_column(Uint)
+    block_number: Mapped[int] = mapped_column(BigInteger)
+    timestamp: Mapped[int] = mapped_column(BigInteger)
+    tx_hash: Mapped[str] = mapped_column(String(66))
+
+
+class Pot(Base):
+    """The indexer's replica of a RevenueDistributor pot (a pool, or the work pot)."""
+
+    __tablename__ = "pots"
+    id: Mapped[int] = mapped_column(Uint, primary_key=True)
+    total_units: Mapped[int] = mapped_column(Uint, default=0)
+    acc_per_unit: Mapped[int] = mapped_column(Uint, default=0)
+
+
+class Position(Base):
+    """The replica of one account's position in a pot; amounts scaled as the contract scales."""
+
+    __tablename__ = "positions"
+    pot_id: Mapped[int] = mapped_column(Uint, primary_key=True)
+    account: Mapped[str] = mapped_column(String(42), primary_key=True)
+    units: Mapped[int] = mapped_column(Uint, default=0)
+    acc_snapshot: Mapped[int] = mapped_column(Uint, default=0)
+    owed: Mapped[int] = mapped_column(Uint, default=0)
+    remainder: Mapped[int] = mapped_column(Uint, default=0)
+    claimed: Mapped[int] = mapped_column(Uint, default=0)
+
+
+class Ledger(Base):
+    """The replica of the distributor's totals, split and reserve (one row, id 1)."""
+
+    __tablename__ = "ledger"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contributors_bps: Mapped[int] = mapped_column(Integer)
+    workers_bps: Mapped[int] = mapped_column(Integer)
+    reserve_bps: Mapped[int] = mapped_column(Integer)
+    deposited: Mapped[int] = mapped_column(Uint, default=0)
+    claimed: Mapped[int] = mapped_column(Uint, default=0)
+    reserve_accrued: Mapped[int] = mapped_column(Uint, default=0)
+    reserve_remainder: Mapped[int] = mapped_column(Uint, default=0)
+    reserve_released: Mapped[int] = mapped_column(Uint, default=0)
+
+
+class Proposal(Base):
+    __tablename__ = "proposals"
+    id: Mapped[str] = mapped_column(String(78), primary_key=True)  # uint256, decimal
+    proposer: Mapped[str] = mapped_column(String(42))
+    description: Mapped[str] = mapped_column(Text)
+    actions: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # target, value, calldata
+    vote_start: Mapped[int] = mapped_column(BigInteger)
+    vote_end: Mapped[int] = mapped_column(BigInteger)
+    class_weights: Mapped[list[int]] = mapped_column(JSON)
+    class_quorums: Mapped[list[int]] = mapped_column(JSON)
+    queued_eta: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    executed: Mapped[bool] = mapped_column(Boolean, default=False)
+    canceled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_block: Mapped[int] = mapped_column(BigInteger)
+
+
+class Vote(Base):
+    __tablename__ = "votes"
+    __table_args__ = (UniqueConstraint("proposal_id", "voter"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    proposal_id: Mapped[str] = mapped_column(String(78), index=True)
+    voter: Mapped[str] = mapped_column(String(42))
+    stakeholder_class: Mapped[int] = mapped_column(Integer)
+    support: Mapped[int] = mapped_column(Integer)  # 0 against, 1 for, 2 abstain
+    votes: Mapped[int] = mapped_column(BigInteger)
+    block_number: Mapped[int] = mapped_column(BigInteger)
+
+
+# ---------------------------------------------------------------------------------------------
+# The API's own records
+# ---------------------------------------------------------------------------------------------
+
+
+class Buyer(Base):
+    """An off-chain buyer; the API key is shown once and only its hash is kept."""
+
+    __tablename__ = "buyers"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    key_prefix: Mapped[str] = mapped_column(String(16))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    buyer_ref: Mapped[str] = mapped_column(String(66), unique=True)
+    created_at: Mapped[datetime]
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SiweNonce(Base):
+    __tablename__ = "siwe_nonces"
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class WalletSession(Base):
+    """A session opened by Sign-In with Ethereum; the bearer token is kept hashed."""
+
+    __tablename__ = "wallet_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    address: Mapped[str] = mapped_column(String(42), index=True)
+    chain_id: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+class Order(Base):
+    """An off-chain order: quoted, paid, settling, settled; or expired, refused, failed."""
+
+    __tablename__ = "orders"
+    __table_args__ = (UniqueConstraint("buyer_id", "idempotency_key"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    # The bytes32 order id given to DataMarket.settleOffchain, 0x-prefixed hex.
+    chain_order_id: Mapped[str] = mapped_column(String(66), unique=True)
+    buyer_id: Mapped[str] = mapped_column(ForeignKey("buyers.id"), index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(255))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    pool_id: Mapped[int] = mapped_column(BigInteger)
+    purpose: Mapped[int] = mapped_column(Integer)
+    price: Mapped[int] = mapped_column(Uint)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    paid_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    payment_ref: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    settled_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    purchase_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    tx_hash: Mapped[str | None] = mapped_column(String(66), nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class OutboxEntry(Base):
+    """The settlement worker's record of one paid order's transaction, written before sending."""
+
+    __tablename__ = "settlement_outbox"
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16), index=True)  # pending, signed, sent, done
+    nonce: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    tx_hash: Mapped[str | None] = mapped_column(String(66), nullable=True)
+    raw_tx: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class WebhookEvent(Base):
+    """A payment-provider event already processed: a replay is acknowledged and ignored."""
+
+    __tablename__ = "webhook_events"
+    event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    order_id: Mapped[str] = mapped_column(String(36))
+    received_at: Mapped[datetime]
+
+
+class VaultItem(Base):
+    """An uploaded contribution: its ciphertext's CID and its wrapped data key.
+
+    Erasure deletes ``wrapped_key``; the ciphertext left on IPFS can then never be decrypted.
+    """
+
+    __tablename__ = "vault_items"
+    cid: Mapped[str] = mapped_column(String(128), primary_key=True)
+    contribution_id: Mapped[str] = mapped_column(String(66), unique=True)
+    uploader: Mapped[str] = mapped_column(String(42), index=True)
+    pool_id: Mapped[int] = mapped_column(BigInteger)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(BigInteger)
+    plaintext_sha256: Mapped[str] = mapped_column(String(64))
+    chunk_size: Mapped[int] = mapped_column(Integer)
+    wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    created_at: Mapped[datetime]
+    erased_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+# Tables the indexer rebuilds from chain_events after a reorg, in deletion order.
+PROJECTIONS: tuple[type[Base], ...] = (
+    Member,
+    MemberHistory,
+    Pool,
+    Contribution,
+    Purchase,
+    Strike,
+    RevenueDeposit,
+    RevenueClaim,
+    Pot,
+    Position,
+    Ledger,
+    Proposal,
+    Vote,
+)

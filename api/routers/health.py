@@ -1,0 +1,83 @@
+"""Liveness of the chain, the database and IPFS; Prometheus metrics."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import func, select, text
+
+from api.deps import ContextDep
+from api.errors import LumbungError
+from api.metrics import Metrics
+from api.models import IndexerCursor, Order
+from api.schemas import ComponentHealth, Health
+
+logger = logging.getLogger(__name__)
+
+router = APIRouter(tags=["operations"])
+
+
+def _check(name: str, probe: Any) -> dict[str, Any]:
+    try:
+        return {"ok": True, **probe()}
+    except (LumbungError, Exception) as exc:  # health reports every failure, it never raises
+        logger.warning("health: %s is down: %s", name, exc)
+        return {"ok": False, "error": str(exc) or type(exc).__name__}
+
+
+@router.get(
+    "/health",
+    response_model=Health,
+    responses={503: {"model": Health, "description": "A component is down"}},
+)
+def health(context: ContextDep, request: Request) -> JSONResponse:
+    """Chain, database and IPFS status, and how far the indexer has come."""
+    metrics: Metrics = request.app.state.metrics
+
+    def chain() -> dict[str, Any]:
+        head = context.chain.ping()
+        metrics.chain_head.set(head)
+        return {"chain_id": context.chain.chain_id, "head": head}
+
+    def database() -> dict[str, Any]:
+        with context.sessions() as session:
+            session.execute(text("SELECT 1"))
+            cursor = session.get(IndexerCursor, "main")
+            indexed = cursor.block_number if cursor else None
+        if indexed is not None:
+            metrics.indexed_block.set(indexed)
+        return {"indexed_block": indexed}
+
+    def ipfs() -> dict[str, Any]:
+        context.ipfs.has("bafkqaaa")  # the identity CID of nothing: a cheap round trip
+        return {"mode": context.settings.ipfs_mode}
+
+    report = {
+        "chain": ComponentHealth(**_check("chain", chain)),
+        "database": ComponentHealth(**_check("database", database)),
+        "ipfs": ComponentHealth(**_check("ipfs", ipfs)),
+    }
+    ok = all(part.ok for part in report.values())
+    body = Health(status="ok" if ok else "degraded", **report)
+    return JSONResponse(body.model_dump(), status_code=200 if ok else 503)
+
+
+@router.get("/metrics", response_class=Response, responses={200: {"content": {"text/plain": {}}}})
+def metrics(context: ContextDep, request: Request) -> Response:
+    """Request counts and latencies, indexer progress and orders by status (Prometheus)."""
+    registry: Metrics = request.app.state.metrics
+    try:
+        with context.sessions() as session:
+            counts = session.execute(select(Order.status, func.count()).group_by(Order.status))
+            for status, count in counts:
+                registry.orders.labels(status).set(count)
+            cursor = session.get(IndexerCursor, "main")
+            if cursor is not None:
+                registry.indexed_block.set(cursor.block_number)
+    except Exception as exc:  # metrics still answer when the database is down
+        logger.warning("metrics: database unavailable: %s", exc)
+    return Response(generate_latest(registry.registry), media_type=CONTENT_TYPE_LATEST)

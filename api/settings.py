@@ -1,0 +1,115 @@
+"""One place for every setting of the API, the indexer and the settlement worker.
+
+Values come from ``LUMBUNG_*`` environment variables. The embedded defaults run the local
+cooperative of ``make run``: Anvil on 127.0.0.1:8545, SQLite and the embedded IPFS store under
+``.lumbung/``, and development keys that :meth:`Settings.check_chain` refuses on any chain that
+is not a local development chain.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / ".lumbung"
+
+# Chain ids of local development chains (Anvil, Ganache, Hardhat); development keys work only here.
+DEV_CHAIN_IDS = frozenset({31337, 1337})
+
+# Anvil's well-known development accounts 5 (the settler) and 1 (the registrar). Public
+# knowledge, therefore refused on any other chain.
+DEV_RELAYER_KEY = "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba"
+DEV_REGISTRAR_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
+# 32 bytes, hex: the key-encryption key of the local cooperative.
+DEV_KEK = "4c756d62756e67206465762d6f6e6c79206b65792d656e6372797074696f6e21"
+DEV_ADMIN_TOKEN = "lumbung-dev-admin"  # noqa: S105 (a development default, refused off dev chains)
+DEV_WEBHOOK_SECRET = "lumbung-dev-webhook"  # noqa: S105 (same)
+
+
+class DevelopmentKeyError(RuntimeError):
+    """A development key was configured for a chain that is not a local development chain."""
+
+
+class Settings(BaseSettings):
+    """Settings of the API process, the indexer and the settlement worker."""
+
+    model_config = SettingsConfigDict(env_prefix="LUMBUNG_", extra="ignore")
+
+    # Chain
+    rpc_url: str = "http://127.0.0.1:8545"
+    rpc_timeout_s: float = 10.0
+    deployment_file: Path = ROOT / "deployments" / "development.json"
+    artifacts_dir: Path = ROOT / "build" / "contracts"
+    confirmations: int = Field(default=0, ge=0)
+
+    # Storage
+    database_url: str = f"sqlite:///{DATA_DIR / 'lumbung.db'}"
+    ipfs_mode: Literal["embedded", "kubo"] = "embedded"
+    ipfs_root: Path = DATA_DIR / "ipfs"
+    kubo_url: str = "http://127.0.0.1:5001"
+
+    # Secrets
+    relayer_key: SecretStr = SecretStr(DEV_RELAYER_KEY)
+    registrar_key: SecretStr | None = None
+    kek: SecretStr = SecretStr(DEV_KEK)
+    admin_token: SecretStr = SecretStr(DEV_ADMIN_TOKEN)
+    webhook_secret: SecretStr = SecretStr(DEV_WEBHOOK_SECRET)
+
+    # Sign-In with Ethereum
+    siwe_domain: str = "127.0.0.1:8000"
+    siwe_uri: str = "http://127.0.0.1:8000"
+    siwe_nonce_ttl_s: int = 600
+    session_ttl_s: int = 24 * 3600
+
+    # Orders, uploads and delivery
+    quote_ttl_s: int = 900
+    max_upload_bytes: int = 64 * 1024 * 1024
+    webhook_tolerance_s: int = 300
+
+    # Background work
+    indexer_poll_s: float = 1.0
+    indexer_batch_blocks: int = Field(default=2_000, ge=1)
+    worker_poll_s: float = 1.0
+    worker_receipt_timeout_s: float = 60.0
+    worker_max_backoff_s: float = 60.0
+    retry_after_s: int = 5
+
+    # The dApp's built files, served at /
+    dapp_dir: Path = ROOT / "dapp" / "dist"
+
+    def check_chain(self, chain_id: int) -> None:
+        """Refuse development keys on any chain that is not a local development chain."""
+        if chain_id in DEV_CHAIN_IDS:
+            return
+        defaults = {
+            "LUMBUNG_RELAYER_KEY": (self.relayer_key, DEV_RELAYER_KEY),
+            "LUMBUNG_REGISTRAR_KEY": (self.registrar_key, DEV_REGISTRAR_KEY),
+            "LUMBUNG_KEK": (self.kek, DEV_KEK),
+            "LUMBUNG_ADMIN_TOKEN": (self.admin_token, DEV_ADMIN_TOKEN),
+            "LUMBUNG_WEBHOOK_SECRET": (self.webhook_secret, DEV_WEBHOOK_SECRET),
+        }
+        offending = [
+            name
+            for name, (value, dev) in defaults.items()
+            if value is not None and value.get_secret_value().lower() == dev.lower()
+        ]
+        if offending:
+            raise DevelopmentKeyError(
+                f"chain {chain_id} is not a development chain; set your own {', '.join(offending)}"
+            )
+
+    @property
+    def dev_registrar_key(self) -> str | None:
+        """The registrar key the development voucher endpoint signs with, if any."""
+        return self.registrar_key.get_secret_value() if self.registrar_key else None
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process's settings, read once from the environment."""
+    return Settings()

@@ -1,0 +1,118 @@
+"""Fixtures of the API tests: a real Anvil chain, real SQLite and PostgreSQL databases.
+
+Run with brownie's plugin off (``-p no:pytest-brownie``): these tests drive the chain through
+web3.py, as the API does. Every test runs once per database backend (``sqlite`` and
+``postgresql``; ``LUMBUNG_TEST_DATABASES`` narrows the list) against a fresh database, and the
+chain is reverted to the freshly deployed cooperative after each test.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from web3 import Web3
+from web3.contract import Contract
+
+from api.context import Context
+from api.db import migrate
+from api.main import create_app
+from api.settings import DEV_REGISTRAR_KEY, Settings
+from tests.api.harness import (
+    AnvilChain,
+    PostgresCluster,
+    postgres_bindir,
+    start_anvil,
+    start_postgres,
+)
+
+DATABASES = os.environ.get("LUMBUNG_TEST_DATABASES", "sqlite,postgresql").split(",")
+
+
+@pytest.fixture(autouse=True)
+def isolation():
+    """Overrides tests/conftest.py's brownie isolation; see ``chain_state`` instead."""
+
+
+@pytest.fixture(scope="session")
+def anvil(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AnvilChain]:
+    chain = start_anvil(tmp_path_factory.mktemp("anvil"))
+    yield chain
+    chain.stop()
+
+
+@pytest.fixture(autouse=True)
+def chain_state(anvil: AnvilChain) -> Iterator[None]:
+    """Every test starts from the freshly deployed cooperative and leaves nothing behind."""
+    snapshot = anvil.snapshot()
+    yield
+    anvil.revert(snapshot)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresCluster | None]:
+    if "postgresql" not in DATABASES:
+        yield None
+        return
+    if postgres_bindir() is None:
+        pytest.fail("PostgreSQL is not installed: run `make setup-test`")
+    cluster = start_postgres()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, postgres: PostgresCluster | None
+) -> Iterator[str]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'lumbung.db'}"
+        migrate(url)
+        yield url
+        return
+    assert postgres is not None
+    url = postgres.create_database()
+    migrate(url)
+    yield url
+    postgres.drop_database(url)
+
+
+@pytest.fixture
+def settings(anvil: AnvilChain, database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        rpc_url=anvil.rpc_url,
+        deployment_file=anvil.deployment_file,
+        database_url=database_url,
+        ipfs_root=tmp_path / "ipfs",
+        dapp_dir=tmp_path / "no-dapp",
+        registrar_key=DEV_REGISTRAR_KEY,
+        indexer_poll_s=0.05,
+        worker_poll_s=0.05,
+    )
+
+
+@pytest.fixture
+def context(settings: Settings) -> Iterator[Context]:
+    context = Context(settings)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def client(context: Context) -> Iterator[TestClient]:
+    with TestClient(create_app(context=context)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def w3(anvil: AnvilChain) -> Web3:
+    return anvil.w3
+
+
+@pytest.fixture
+def contracts(context: Context) -> dict[str, Contract]:
+    """The deployed contracts, as web3 handles from the API's own chain gateway."""
+    return context.chain.contracts

@@ -1,0 +1,182 @@
+"""Real parts for the API tests: an Anvil chain with the cooperative deployed, and PostgreSQL.
+
+Each pytest-xdist worker starts its own Anvil on a free port, deploys the governed cooperative
+there with ``scripts/local_chain.py`` (the same deployment ``make run`` makes), and, when the
+Debian ``postgresql`` server is installed, its own PostgreSQL cluster on loopback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from eth_account import Account
+from web3 import Web3
+
+ROOT = Path(__file__).resolve().parents[2]
+ANVIL = ROOT / "node_modules" / ".bin" / "anvil"
+MNEMONIC = "test test test test test test test test test test test junk"
+
+Account.enable_unaudited_hdwallet_features()
+# Anvil's default accounts, with their keys (for SIWE and EIP-712 signatures in tests).
+KEYS = [
+    Account.from_mnemonic(MNEMONIC, account_path=f"m/44'/60'/0'/0/{i}").key.hex() for i in range(10)
+]
+ADDRESSES = [Account.from_key(k).address for k in KEYS]
+# The local cooperative's roles (scripts/local_chain.py ROLES).
+DEPLOYER, REGISTRAR, CURATOR, STEWARD, PRODUCER, SETTLER = range(6)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(predicate: Any, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(Exception):
+            if predicate():
+                return
+        time.sleep(0.1)
+    raise TimeoutError(f"{what} did not come up within {timeout}s")
+
+
+@dataclass
+class AnvilChain:
+    rpc_url: str
+    process: subprocess.Popen[bytes]
+    deployment_file: Path
+
+    @property
+    def w3(self) -> Web3:
+        return Web3(Web3.HTTPProvider(self.rpc_url, request_kwargs={"timeout": 30}))
+
+    def snapshot(self) -> str:
+        return str(self.w3.provider.make_request("evm_snapshot", [])["result"])  # type: ignore[arg-type]
+
+    def revert(self, snapshot_id: str) -> None:
+        self.w3.provider.make_request("evm_revert", [snapshot_id])  # type: ignore[arg-type]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def start_anvil(workdir: Path) -> AnvilChain:
+    """Anvil on a free port, with the cooperative deployed."""
+    port = free_port()
+    log = (workdir / "anvil.log").open("wb")
+    process = subprocess.Popen(
+        [str(ANVIL), "--port", str(port), "--host", "127.0.0.1", "--chain-id", "31337"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    rpc_url = f"http://127.0.0.1:{port}"
+    chain = AnvilChain(rpc_url, process, workdir / "deployment.json")
+    wait_for(lambda: chain.w3.eth.block_number >= 0, 30, "anvil")
+    env = {**os.environ, "PATH": f"{ROOT / 'node_modules' / '.bin'}:{os.environ['PATH']}"}
+    subprocess.run(
+        [
+            sys.executable, "-m", "scripts.local_chain",
+            "--rpc-url", rpc_url, "--deployment-file", str(chain.deployment_file),
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return chain
+
+
+@dataclass
+class PostgresCluster:
+    """A throwaway PostgreSQL cluster on loopback, owned by the ``postgres`` system user."""
+
+    directory: Path
+    port: int
+    bindir: Path
+    as_user: list[str]
+
+    @property
+    def admin_url(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def create_database(self) -> str:
+        import psycopg
+
+        name = "t_" + uuid.uuid4().hex[:12]
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
+
+    def drop_database(self, url: str) -> None:
+        import psycopg
+
+        name = url.rsplit("/", 1)[1]
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def stop(self) -> None:
+        subprocess.run(
+            [*self.as_user, str(self.bindir / "pg_ctl"), "-D", str(self.directory), "-m", "fast",
+             "stop"],
+            check=False,
+            capture_output=True,
+        )
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def postgres_bindir() -> Path | None:
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), reverse=True)
+    return candidates[0].parent if candidates else None
+
+
+def start_postgres() -> PostgresCluster:
+    bindir = postgres_bindir()
+    if bindir is None:
+        raise RuntimeError("PostgreSQL is not installed (make setup-test installs it)")
+    directory = Path(f"/tmp/lumbung-pg-{uuid.uuid4().hex[:8]}")
+    directory.mkdir(mode=0o700)
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # initdb refuses to run as root
+        shutil.chown(directory, "postgres", "postgres")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    port = free_port()
+    subprocess.run(
+        [*as_user, str(bindir / "initdb"), "-D", str(directory), "-A", "trust", "-U", "postgres",
+         "--no-sync"],
+        check=True,
+        capture_output=True,
+    )
+    options = f"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off " \
+        "-c max_connections=200"
+    subprocess.run(
+        [*as_user, str(bindir / "pg_ctl"), "-D", str(directory), "-o", options, "-w",
+         "-l", str(directory / "server.log"), "start"],
+        check=True,
+        capture_output=True,
+    )
+    return PostgresCluster(directory, port, bindir, as_user)
+
+
+def send(w3: Web3, function: Any, sender: str, value: int = 0) -> Any:
+    """Sends a contract call from an unlocked Anvil account and returns the mined receipt."""
+    tx_hash = function.transact({"from": sender, "value": value})
+    receipt = w3.eth.wait_for_transaction_receipt(tx_hash, timeout=30)
+    if receipt["status"] != 1:
+        raise AssertionError(f"transaction {tx_hash.hex()} reverted")
+    return receipt
