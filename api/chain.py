@@ -50,7 +50,7 @@ class DeploymentInfo:
     network: str
     chain_id: int
     start_block: int
-    addresses: dict[str, str]
+    addresses: dict[str, ChecksumAddress]
 
     @classmethod
     def load(cls, path: Path) -> DeploymentInfo:
@@ -138,7 +138,7 @@ class Chain:
             artifact = artifacts_dir / f"{ARTIFACTS.get(name, name)}.json"
             abi = json.loads(artifact.read_text())["abi"]
             abis.append(abi)
-            self.contracts[name] = self.w3.eth.contract(address=ChecksumAddress(address), abi=abi)
+            self.contracts[name] = self.w3.eth.contract(address=address, abi=abi)
         for extra in sorted(artifacts_dir.glob("*.json")):
             abis.append(json.loads(extra.read_text()).get("abi", []))
         self.errors = ErrorDecoder(abis)
