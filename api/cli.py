@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from api.cli_buyer import app as buyer_app
 from ipfs.cli import app as ipfs_app
 
 app = typer.Typer(
@@ -11,6 +12,7 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(ipfs_app, name="ipfs")
+app.add_typer(buyer_app, name="buyer")
 
 if __name__ == "__main__":
     app()

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from api.chain import Chain
 from api.context import Context
 from api.errors import ForbiddenError, UnauthorizedError
+from api.models import Buyer
+from api.services import buyers
 from api.settings import Settings
 from ipfs.interface import IpfsBackend
 
@@ -84,3 +86,15 @@ def require_admin(
 
 
 AdminDep = Annotated[None, Depends(require_admin)]
+
+
+def current_buyer(
+    session: SessionDep, x_api_key: Annotated[str | None, Header()] = None
+) -> Buyer:
+    """The off-chain buyer whose ``X-API-Key`` came with the request."""
+    if not x_api_key:
+        raise UnauthorizedError("an X-API-Key header is required")
+    return buyers.authenticate(session, x_api_key)
+
+
+CurrentBuyer = Annotated[Buyer, Depends(current_buyer)]
