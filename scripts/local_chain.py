@@ -10,11 +10,11 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import shutil
 from pathlib import Path
 
 from brownie import network, project, web3
 from brownie._config import CONFIG
+from brownie.network.contract import ProjectContract
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOYMENT_FILE = ROOT / "deployments" / "development.json"
@@ -75,12 +75,13 @@ def main() -> None:
     loaded.load_config()
     loaded._add_to_main_namespace()
     # `anvil-live` is this same chain registered as a live network: brownie then takes no
-    # snapshots of it and keeps no undo buffer, as it would on a development network. Brownie
-    # also reloads its own record of live deployments on connecting, and fails when the chain
-    # was reset; this project's record is deployments/, so brownie's copy is dropped first.
-    brownie_record = ROOT / "build" / "deployments"
-    shutil.rmtree(brownie_record, ignore_errors=True)
-    brownie_record.mkdir(parents=True)
+    # snapshots of it and keeps no undo buffer, as it would on a development network. For live
+    # networks brownie also keeps its own record of deployments under build/deployments/ and
+    # reloads it on connecting, which fails once the chain was reset and races when several
+    # chains with the same id are deployed at once (the API tests do). This project's record is
+    # deployments/, so brownie's is switched off for this process.
+    loaded._load_deployments = lambda: None  # type: ignore[method-assign]
+    ProjectContract._deployment_path = lambda _self: None  # type: ignore[method-assign]
     if args.rpc_url:
         CONFIG.networks["anvil-live"]["host"] = args.rpc_url
     network.connect("anvil-live")
