@@ -37,7 +37,14 @@ $(STAMPS)/npm: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-setup-test: setup $(STAMPS)/apt ## setup plus the Debian packages the tests use
+setup-test: setup $(STAMPS)/apt $(STAMPS)/schemathesis ## setup plus what only the tests use
+
+# schemathesis needs a newer hypothesis than brownie pins, so it lives in a venv of its own.
+$(STAMPS)/schemathesis: toolchain/schemathesis.lock
+	@mkdir -p $(STAMPS)
+	@test -x .venv-schemathesis/bin/python || $(PYTHON) -m venv .venv-schemathesis
+	.venv-schemathesis/bin/pip install --quiet --no-deps -r toolchain/schemathesis.lock
+	@touch $@
 
 $(STAMPS)/apt: Makefile
 	@mkdir -p $(STAMPS)

@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -51,8 +52,12 @@ def install_error_handlers(app: FastAPI, retry_after_s: int) -> None:
             for e in exc.errors()
         ]
         return problem_response(
-            422, PROBLEM_BASE + "invalid-input", "Invalid input", "the request is malformed",
-            request, errors=errors,
+            422,
+            PROBLEM_BASE + "invalid-input",
+            "Invalid input",
+            "the request is malformed",
+            request,
+            errors=errors,
         )
 
     @app.exception_handler(StarletteHTTPException)
@@ -64,6 +69,38 @@ def install_error_handlers(app: FastAPI, retry_after_s: int) -> None:
         for key, value in (exc.headers or {}).items():
             response.headers[key] = value
         return response
+
+
+def problem_openapi(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document, with every 4xx and 5xx answer documented as problem+json."""
+    if app.openapi_schema is not None:
+        return app.openapi_schema
+    schema = get_openapi(
+        title=app.title,
+        version=app.version,
+        summary=app.summary,
+        description=app.description,
+        routes=app.routes,
+    )
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components.setdefault(
+        "Problem", Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    )
+    components.pop("HTTPValidationError", None)
+    components.pop("ValidationError", None)
+    problem = {"schema": {"$ref": "#/components/schemas/Problem"}}
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            for status, response in operation.get("responses", {}).items():
+                if status[0] in "45":
+                    response["content"] = {PROBLEM_JSON: problem}
+                    if status == "503":
+                        response.setdefault("headers", {})["Retry-After"] = {
+                            "description": "seconds to wait before retrying",
+                            "schema": {"type": "integer"},
+                        }
+    app.openapi_schema = schema
+    return schema
 
 
 def create_app(settings: Settings | None = None, context: Context | None = None) -> FastAPI:
@@ -91,6 +128,7 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
             503: {"model": Problem},
         },
     )
+    app.openapi = lambda: problem_openapi(app)  # type: ignore[method-assign]
     app.state.context = context
     app.state.metrics = Metrics()
     app.middleware("http")(app.state.metrics.middleware)

@@ -180,3 +180,57 @@ def send(w3: Web3, function: Any, sender: str, value: int = 0) -> Any:
     if receipt["status"] != 1:
         raise AssertionError(f"transaction {tx_hash.hex()} reverted")
     return receipt
+
+
+def settings_env(settings: Any) -> dict[str, str]:
+    """The ``LUMBUNG_*`` environment that reproduces ``settings`` in another process."""
+    env = dict(os.environ)
+    for name, value in settings.model_dump().items():
+        if value is None:
+            continue
+        if hasattr(value, "get_secret_value"):
+            value = value.get_secret_value()
+        env[f"LUMBUNG_{name.upper()}"] = str(value)
+    env["PATH"] = f"{ROOT / 'node_modules' / '.bin'}:{env['PATH']}"
+    return env
+
+
+@dataclass
+class ApiServer:
+    url: str
+    process: subprocess.Popen[bytes]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def serve_api(settings: Any, log: Path, workers: int = 1) -> ApiServer:
+    """The API in its own uvicorn process, on a free port, configured by ``settings``."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory",
+            "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+            "--log-level", "warning",
+        ],
+        cwd=ROOT,
+        env=settings_env(settings),
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    server = ApiServer(f"http://127.0.0.1:{port}", process)
+
+    def up() -> bool:
+        if process.poll() is not None:
+            raise RuntimeError(f"the API exited; see {log}")
+        import urllib.request
+
+        with urllib.request.urlopen(server.url + "/openapi.json", timeout=2) as response:  # noqa: S310
+            return bool(response.status == 200)
+
+    wait_for(up, 30, "the API")
+    return server
