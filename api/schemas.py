@@ -31,6 +31,10 @@ class Health(BaseModel):
     ipfs: ComponentHealth
 
 
+class Liveness(BaseModel):
+    status: str = Field(examples=["alive"])
+
+
 def amount(value: int) -> str:
     """Token amounts travel as decimal strings: JSON numbers lose precision above 2^53."""
     return str(value)
@@ -38,4 +42,4 @@ def amount(value: int) -> str:
 
 AmountStr = Field(pattern=r"^[0-9]+$", description="an amount in the token's smallest unit")
 
-__all__ = ["AmountStr", "Any", "ComponentHealth", "Health", "Problem", "amount"]
+__all__ = ["AmountStr", "Any", "ComponentHealth", "Health", "Liveness", "Problem", "amount"]

@@ -14,7 +14,7 @@ from api.deps import ContextDep
 from api.errors import LumbungError
 from api.metrics import Metrics
 from api.models import IndexerCursor, Order
-from api.schemas import ComponentHealth, Health
+from api.schemas import ComponentHealth, Health, Liveness
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +27,12 @@ def _check(name: str, probe: Any) -> dict[str, Any]:
     except (LumbungError, Exception) as exc:  # health reports every failure, it never raises
         logger.warning("health: %s is down: %s", name, exc)
         return {"ok": False, "error": str(exc) or type(exc).__name__}
+
+
+@router.get("/livez", response_model=Liveness)
+async def livez() -> Liveness:
+    """The process answers: touches neither the chain, the database nor IPFS."""
+    return Liveness(status="alive")
 
 
 @router.get(
