@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 
 from api.cli_buyer import app as buyer_app
+from api.cli_indexer import app as indexer_app
+from api.cli_worker import app as worker_app
 from ipfs.cli import app as ipfs_app
 
 app = typer.Typer(
@@ -13,6 +15,8 @@ app = typer.Typer(
 )
 app.add_typer(ipfs_app, name="ipfs")
 app.add_typer(buyer_app, name="buyer")
+app.add_typer(worker_app, name="worker")
+app.add_typer(indexer_app, name="indexer")
 
 if __name__ == "__main__":
     app()

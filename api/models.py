@@ -190,7 +190,12 @@ class RevenueDeposit(Base):
     to_contributors: Mapped[int] = mapped_column(Uint)
     to_workers: Mapped[int] = mapped_column(Uint)
     to_reserve: Mapped[int] = mapped_column(Uint)
+    # The accumulators of the pool's pot and of the work pot right after this deposit, so a
+    # member's accruals can be replayed deposit by deposit.
+    pool_acc_per_unit: Mapped[int] = mapped_column(Uint, default=0)
+    work_acc_per_unit: Mapped[int] = mapped_column(Uint, default=0)
     block_number: Mapped[int] = mapped_column(BigInteger)
+    log_index: Mapped[int] = mapped_column(Integer, default=0)
     timestamp: Mapped[int] = mapped_column(BigInteger)
 
 
@@ -225,6 +230,18 @@ class Position(Base):
     owed: Mapped[int] = mapped_column(Uint, default=0)
     remainder: Mapped[int] = mapped_column(Uint, default=0)
     claimed: Mapped[int] = mapped_column(Uint, default=0)
+
+
+class PositionChange(Base):
+    """An account's units in a pot after each change (UnitsChanged), in event order."""
+
+    __tablename__ = "position_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pot_id: Mapped[int] = mapped_column(Uint, index=True)
+    account: Mapped[str] = mapped_column(String(42), index=True)
+    units: Mapped[int] = mapped_column(Uint)
+    block_number: Mapped[int] = mapped_column(BigInteger)
+    log_index: Mapped[int] = mapped_column(Integer)
 
 
 class Ledger(Base):
@@ -320,6 +337,8 @@ class Order(Base):
     pool_id: Mapped[int] = mapped_column(BigInteger)
     purpose: Mapped[int] = mapped_column(Integer)
     price: Mapped[int] = mapped_column(Uint)
+    # The payment token's symbol at quote time; a payment in another currency is refused.
+    currency: Mapped[str] = mapped_column(String(16), default="")
     status: Mapped[str] = mapped_column(String(16), index=True)
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
@@ -387,6 +406,7 @@ PROJECTIONS: tuple[type[Base], ...] = (
     RevenueClaim,
     Pot,
     Position,
+    PositionChange,
     Ledger,
     Proposal,
     Vote,

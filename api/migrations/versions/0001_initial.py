@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 18:42:58.614441
+Create Date: 2026-11-22 18:49:11.813967
 """
 
 from __future__ import annotations
@@ -141,6 +141,20 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_pools")),
     )
     op.create_table(
+        "position_changes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("pot_id", api.models.Uint(length=78), nullable=False),
+        sa.Column("account", sa.String(length=42), nullable=False),
+        sa.Column("units", api.models.Uint(length=78), nullable=False),
+        sa.Column("block_number", sa.BigInteger(), nullable=False),
+        sa.Column("log_index", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_position_changes")),
+    )
+    with op.batch_alter_table("position_changes", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_position_changes_account"), ["account"], unique=False)
+        batch_op.create_index(batch_op.f("ix_position_changes_pot_id"), ["pot_id"], unique=False)
+
+    op.create_table(
         "positions",
         sa.Column("pot_id", api.models.Uint(length=78), nullable=False),
         sa.Column("account", sa.String(length=42), nullable=False),
@@ -217,7 +231,10 @@ def upgrade() -> None:
         sa.Column("to_contributors", api.models.Uint(length=78), nullable=False),
         sa.Column("to_workers", api.models.Uint(length=78), nullable=False),
         sa.Column("to_reserve", api.models.Uint(length=78), nullable=False),
+        sa.Column("pool_acc_per_unit", api.models.Uint(length=78), nullable=False),
+        sa.Column("work_acc_per_unit", api.models.Uint(length=78), nullable=False),
         sa.Column("block_number", sa.BigInteger(), nullable=False),
+        sa.Column("log_index", sa.Integer(), nullable=False),
         sa.Column("timestamp", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_revenue_deposits")),
     )
@@ -302,6 +319,7 @@ def upgrade() -> None:
         sa.Column("pool_id", sa.BigInteger(), nullable=False),
         sa.Column("purpose", sa.Integer(), nullable=False),
         sa.Column("price", api.models.Uint(length=78), nullable=False),
+        sa.Column("currency", sa.String(length=16), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
@@ -387,6 +405,11 @@ def downgrade() -> None:
     op.drop_table("proposals")
     op.drop_table("pots")
     op.drop_table("positions")
+    with op.batch_alter_table("position_changes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_position_changes_pot_id"))
+        batch_op.drop_index(batch_op.f("ix_position_changes_account"))
+
+    op.drop_table("position_changes")
     op.drop_table("pools")
     op.drop_table("members")
     with op.batch_alter_table("member_history", schema=None) as batch_op:

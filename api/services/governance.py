@@ -1,0 +1,152 @@
+"""Proposals as the governor sees them, computed from the indexed events.
+
+The state follows OpenZeppelin's Governor.state with the rules of ICoopGovernor: times are unix
+seconds (the governor's clock is the block timestamp) and "now" is the timestamp of the newest
+indexed block, so the answer is the chain's answer as of the indexed block.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.errors import NotFoundError, ValidationError
+from api.models import IndexedBlock, MemberHistory, Proposal, Vote
+from api.schemas_catalogue import CLASSES, ClassTally, ProposalAction, ProposalPublic
+
+BPS = 10_000
+AGAINST, FOR, ABSTAIN = 0, 1, 2
+CLASS_COUNT = len(CLASSES)
+
+
+@dataclass
+class Tally:
+    for_votes: int = 0
+    against: int = 0
+    abstain: int = 0
+    voters: int = 0
+    members: int = 0
+    quorum_reached: bool = True
+
+
+def indexed_time(session: Session) -> int:
+    """The timestamp of the newest indexed block: the indexer's view of the governor's clock."""
+    block = session.scalars(select(IndexedBlock).order_by(IndexedBlock.number.desc()).limit(1))
+    newest = block.first()
+    return newest.timestamp if newest is not None else 0
+
+
+def class_sizes_at(session: Session, timestamp: int) -> list[int]:
+    """Active members per class at ``timestamp`` (each member's newest entry at or before it)."""
+    latest: dict[str, MemberHistory] = {}
+    rows = session.scalars(
+        select(MemberHistory)
+        .where(MemberHistory.timestamp <= timestamp)
+        .order_by(MemberHistory.block_number, MemberHistory.id)
+    )
+    for row in rows:
+        latest[row.address] = row
+    sizes = [0] * CLASS_COUNT
+    for row in latest.values():
+        if row.active:
+            sizes[row.stakeholder_class] += 1
+    return sizes
+
+
+def tallies(session: Session, proposal: Proposal, now: int) -> list[Tally]:
+    """Per class: votes by support, voters, members at the snapshot and the quorum test."""
+    # The governor reports no members while the snapshot is not yet in the past.
+    sizes = class_sizes_at(session, proposal.vote_start) if proposal.vote_start < now else [0] * 4
+    result = [Tally(members=sizes[c]) for c in range(CLASS_COUNT)]
+    for vote in session.scalars(select(Vote).where(Vote.proposal_id == proposal.id)):
+        tally = result[vote.stakeholder_class]
+        tally.voters += 1
+        if vote.support == FOR:
+            tally.for_votes += vote.votes
+        elif vote.support == AGAINST:
+            tally.against += vote.votes
+        else:
+            tally.abstain += vote.votes
+    for c, tally in enumerate(result):
+        tally.quorum_reached = tally.voters * BPS >= tally.members * proposal.class_quorums[c]
+    return result
+
+
+def vote_succeeded(proposal: Proposal, class_tallies: list[Tally]) -> bool:
+    """Σ w_c · For_c / (For_c + Against_c) > ½ · Σ w_c over the classes that had members."""
+    support = Fraction(0)
+    total_weight = 0
+    for c, tally in enumerate(class_tallies):
+        if tally.members == 0:
+            continue
+        weight = proposal.class_weights[c]
+        total_weight += weight
+        decided = tally.for_votes + tally.against
+        if decided:
+            support += Fraction(weight * tally.for_votes, decided)
+    return 2 * support > total_weight
+
+
+def proposal_state(proposal: Proposal, class_tallies: list[Tally], now: int) -> str:
+    if proposal.executed:
+        return "executed"
+    if proposal.canceled:
+        return "canceled"
+    if proposal.vote_start >= now:
+        return "pending"
+    if proposal.vote_end >= now:
+        return "active"
+    quorum = all(t.quorum_reached for t in class_tallies)
+    if not quorum or not vote_succeeded(proposal, class_tallies):
+        return "defeated"
+    return "succeeded" if proposal.queued_eta is None else "queued"
+
+
+def _public(session: Session, proposal: Proposal, now: int) -> ProposalPublic:
+    class_tallies = tallies(session, proposal, now)
+    return ProposalPublic(
+        id=proposal.id,
+        proposer=proposal.proposer,
+        description=proposal.description,
+        state=proposal_state(proposal, class_tallies, now),  # type: ignore[arg-type]
+        vote_start=proposal.vote_start,
+        vote_end=proposal.vote_end,
+        class_weights=list(proposal.class_weights),
+        class_quorums=list(proposal.class_quorums),
+        tallies=[
+            ClassTally.model_validate(
+                {
+                    "stakeholder_class": CLASSES[c],
+                    "for": t.for_votes,
+                    "against": t.against,
+                    "abstain": t.abstain,
+                    "voters": t.voters,
+                    "members": t.members,
+                    "quorum_reached": t.quorum_reached,
+                }
+            )
+            for c, t in enumerate(class_tallies)
+        ],
+        actions=[ProposalAction(**action) for action in proposal.actions],
+    )
+
+
+def list_proposals(session: Session) -> list[ProposalPublic]:
+    """Every proposal, newest first."""
+    now = indexed_time(session)
+    proposals = session.scalars(
+        select(Proposal).order_by(Proposal.created_block.desc(), Proposal.vote_start.desc())
+    )
+    return [_public(session, p, now) for p in proposals]
+
+
+def get_proposal(session: Session, proposal_id: str) -> ProposalPublic:
+    if not proposal_id.isdigit() or int(proposal_id) >= 2**256:
+        raise ValidationError(f"{proposal_id!r} is not a proposal id (a uint256 in decimal)")
+    proposal = session.get(Proposal, str(int(proposal_id)))
+    if proposal is None:
+        raise NotFoundError(f"no proposal {proposal_id}")
+    return _public(session, proposal, indexed_time(session))

@@ -1,0 +1,84 @@
+"""The cooperative's books from the indexer's replica: deposits and their split, claims, reserve."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from api.indexer import distributor
+from api.indexer.projections import DEFAULT_SPLIT, LEDGER_ID
+from api.models import IndexerCursor, Ledger, Pool, Position, Pot, Purchase, RevenueDeposit
+from api.schemas_catalogue import DepositPublic, LedgerPublic, PoolRevenue, SplitPublic
+
+
+def total_claimable(session: Session) -> int:
+    """Σ claimable over every position, as the contract would answer account by account."""
+    pots = {pot.id: pot for pot in session.scalars(select(Pot))}
+    return sum(
+        distributor.claimable(pots[position.pot_id], position)
+        for position in session.scalars(select(Position))
+    )
+
+
+def ledger_view(session: Session) -> LedgerPublic:
+    ledger = session.get(Ledger, LEDGER_ID)
+    split = (
+        (ledger.contributors_bps, ledger.workers_bps, ledger.reserve_bps)
+        if ledger is not None
+        else DEFAULT_SPLIT
+    )
+    deposits = list(
+        session.scalars(
+            select(RevenueDeposit).order_by(RevenueDeposit.block_number, RevenueDeposit.log_index)
+        )
+    )
+    per_pool: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for pool_id in session.scalars(select(Pool.id)):
+        per_pool[pool_id] = [0, 0, 0, 0]
+    for d in deposits:
+        sums = per_pool[d.pool_id]
+        sums[0] += d.amount
+        sums[1] += d.to_contributors
+        sums[2] += d.to_workers
+        sums[3] += d.to_reserve
+    purchases = dict(
+        session.execute(select(Purchase.pool_id, func.count()).group_by(Purchase.pool_id)).all()
+    )
+    cursor = session.get(IndexerCursor, "main")
+    return LedgerPublic(
+        split=SplitPublic(contributors_bps=split[0], workers_bps=split[1], reserve_bps=split[2]),
+        deposited=str(ledger.deposited if ledger else 0),
+        to_contributors=str(sum(d.to_contributors for d in deposits)),
+        to_workers=str(sum(d.to_workers for d in deposits)),
+        to_reserve=str(sum(d.to_reserve for d in deposits)),
+        claimed=str(ledger.claimed if ledger else 0),
+        claimable=str(total_claimable(session)),
+        reserve_accrued=str(ledger.reserve_accrued if ledger else 0),
+        reserve_released=str(ledger.reserve_released if ledger else 0),
+        pools=[
+            PoolRevenue(
+                pool_id=pool_id,
+                revenue=str(sums[0]),
+                to_contributors=str(sums[1]),
+                to_workers=str(sums[2]),
+                to_reserve=str(sums[3]),
+                purchases=int(purchases.get(pool_id, 0)),
+            )
+            for pool_id, sums in sorted(per_pool.items())
+        ],
+        history=[
+            DepositPublic(
+                timestamp=d.timestamp,
+                block=d.block_number,
+                pool_id=d.pool_id,
+                amount=str(d.amount),
+                to_contributors=str(d.to_contributors),
+                to_workers=str(d.to_workers),
+                to_reserve=str(d.to_reserve),
+            )
+            for d in deposits
+        ],
+        indexed_block=cursor.block_number if cursor else None,
+    )
