@@ -94,3 +94,54 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     return value
+
+
+# Orders, payments and settlement (orders helper)
+
+
+class NotForSaleError(LumbungError):
+    slug, status, title = "pool-not-for-sale", 409, "The pool is not for sale"
+
+
+class PurposeNotAllowedError(LumbungError):
+    slug, status, title = "purpose-not-allowed", 409, "The pool's license does not allow it"
+
+
+class QuoteExpiredError(LumbungError):
+    slug, status, title = "quote-expired", 409, "The quote has expired"
+
+
+class OrderStateError(ConflictError):
+    slug, title = "order-state", "The order is not in a state that allows this"
+
+
+class PaymentMismatchError(LumbungError):
+    slug, status, title = "payment-mismatch", 409, "The payment does not match the quote"
+
+
+class WebhookSignatureError(UnauthorizedError):
+    slug, title = "webhook-signature-invalid", "The webhook signature is invalid"
+
+
+class SiweMessageError(ValidationError):
+    """A Sign-In with Ethereum message that does not follow EIP-4361."""
+
+    slug, title = "siwe-malformed-message", "Malformed Sign-In with Ethereum message"
+
+
+class SiweRejectedError(UnauthorizedError):
+    """A well-formed Sign-In with Ethereum message that fails verification."""
+
+    slug, title = "siwe-rejected", "Sign-In with Ethereum refused"
+
+
+class VaultKeyErasedError(LumbungError):
+    """The contribution's data key was destroyed; its ciphertext can never be decrypted."""
+
+    slug, status, title = "contribution-erased", 410, "The contribution was erased"
+
+
+class VaultIntegrityError(LumbungError):
+    """Stored ciphertext failed authentication (tampered, truncated or reordered)."""
+
+    slug, status, title = "vault-integrity", 502, "Stored data failed its integrity check"

@@ -229,7 +229,7 @@ def serve_api(settings: Any, log: Path, workers: int = 1) -> ApiServer:
             raise RuntimeError(f"the API exited; see {log}")
         import urllib.request
 
-        with urllib.request.urlopen(server.url + "/openapi.json", timeout=2) as response:  # noqa: S310
+        with urllib.request.urlopen(server.url + "/openapi.json", timeout=2) as response:
             return bool(response.status == 200)
 
     wait_for(up, 30, "the API")

@@ -1,0 +1,52 @@
+"""Sign-In with Ethereum (EIP-4361): nonce, sign-in, the current wallet, logout."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.deps import ContextDep, SessionDep
+from api.deps_auth import BearerDep, CurrentSession
+from api.errors import UnauthorizedError
+from api.schemas_identity import LoggedOut, NoncePublic, SessionPublic, SiweLogin, WalletPublic
+from api.services import auth
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+@router.get("/nonce", response_model=NoncePublic)
+def nonce(session: SessionDep, context: ContextDep) -> NoncePublic:
+    """A single-use nonce and the fields the EIP-4361 message must carry."""
+    settings = context.settings
+    issued = auth.issue_nonce(session, settings)
+    return NoncePublic(
+        nonce=issued.nonce,
+        expires_at=issued.expires_at,
+        domain=settings.siwe_domain,
+        uri=settings.siwe_uri,
+        chain_id=context.chain.chain_id,
+    )
+
+
+@router.post("/siwe", response_model=SessionPublic)
+def siwe(body: SiweLogin, session: SessionDep, context: ContextDep) -> SessionPublic:
+    """Verifies a signed EIP-4361 message and returns a bearer token for the wallet."""
+    opened = auth.sign_in(
+        session, context.settings, context.chain.chain_id, body.message, body.signature
+    )
+    return SessionPublic(token=opened.token, address=opened.address, expires_at=opened.expires_at)
+
+
+@router.get("/me", response_model=WalletPublic)
+def me(wallet_session: CurrentSession) -> WalletPublic:
+    return WalletPublic(
+        address=wallet_session.address, expires_at=auth.utc(wallet_session.expires_at)
+    )
+
+
+@router.post("/logout", response_model=LoggedOut)
+def logout(session: SessionDep, token: BearerDep) -> LoggedOut:
+    """Ends the session; its token is refused from now on."""
+    if token is None:
+        raise UnauthorizedError("no session token to end")
+    auth.logout(session, token)
+    return LoggedOut()

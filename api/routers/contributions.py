@@ -1,0 +1,147 @@
+"""Members' contributions: encrypted upload, reading one, erasing a revoked one."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
+
+from api.deps import ContextDep, SessionDep
+from api.deps_auth import CurrentWallet, OptionalWallet
+from api.errors import PayloadTooLargeError, ValidationError
+from api.schemas_identity import (
+    CONTRIBUTION_ID_PATTERN,
+    ContributionDetail,
+    ContributionUploaded,
+    Erased,
+)
+from api.services import contributions, members
+
+router = APIRouter(prefix="/contributions", tags=["contributions"])
+
+# Room for the multipart boundaries, part headers and the pool_id field around the file.
+MULTIPART_OVERHEAD = 64 * 1024
+
+ContributionId = Annotated[
+    str, Path(pattern=CONTRIBUTION_ID_PATTERN.replace("a-f", "a-fA-F"), description="0x hex")
+]
+
+_UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file", "pool_id"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "pool_id": {"type": "integer", "minimum": 0},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+async def _limited(request: Request, limit: int) -> AsyncGenerator[bytes, None]:
+    """The request body, refused with 413 as soon as it passes ``limit`` bytes."""
+    received = 0
+    async for piece in request.stream():
+        received += len(piece)
+        if received > limit:
+            raise PayloadTooLargeError(f"the upload is larger than the limit of {limit} bytes")
+        yield piece
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=ContributionUploaded,
+    openapi_extra=_UPLOAD_BODY,
+    responses={413: {"description": "the file is larger than LUMBUNG_MAX_UPLOAD_BYTES"}},
+)
+async def upload(
+    request: Request, context: ContextDep, session: SessionDep, wallet: CurrentWallet
+) -> ContributionUploaded:
+    """Encrypts the file, stores the ciphertext on IPFS and returns the calldata to register it.
+
+    The body streams to a temporary file and is refused with 413 as soon as it passes the
+    limit; the member's wallet then sends ``calldata`` to ``registry``.
+    """
+    settings = context.settings
+    limit = settings.max_upload_bytes + MULTIPART_OVERHEAD
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLargeError(
+            f"the upload declares {declared} bytes; the limit is {settings.max_upload_bytes}"
+        )
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise ValidationError("send the file as multipart/form-data with fields file and pool_id")
+    parser = MultiPartParser(
+        request.headers, _limited(request, limit), max_files=1, max_fields=4, max_part_size=1024
+    )
+    try:
+        form = await parser.parse()
+    except MultiPartException as exc:
+        raise ValidationError(f"malformed multipart body: {exc.message}") from exc
+    try:
+        file, pool_text = form.get("file"), form.get("pool_id")
+        if not isinstance(file, UploadFile):
+            raise ValidationError("the multipart field 'file' (a file) is missing")
+        if not isinstance(pool_text, str):
+            raise ValidationError("the multipart field 'pool_id' is missing")
+        pool_id = contributions.parse_pool_id(pool_text)
+        uploaded = await run_in_threadpool(
+            contributions.store_upload,
+            session,
+            context.chain,
+            context.ipfs,
+            settings,
+            uploader=wallet,
+            pool_id=pool_id,
+            filename=file.filename,
+            content_type=file.content_type,
+            plaintext=file.file,
+            size_hint=file.size,
+        )
+    finally:
+        await form.close()
+    item = uploaded.item
+    return ContributionUploaded(
+        cid=item.cid,
+        contribution_id=item.contribution_id,
+        size=item.size,
+        plaintext_sha256=item.plaintext_sha256,
+        registry=uploaded.registry,
+        calldata=uploaded.calldata,
+    )
+
+
+@router.get("/{contribution_id}", response_model=ContributionDetail)
+def get(
+    contribution_id: ContributionId, session: SessionDep, wallet: OptionalWallet
+) -> ContributionDetail:
+    """A registered contribution; its contributor also sees the uploaded file's name."""
+    contribution, item = contributions.get_contribution(session, contribution_id)
+    erased = item is not None and item.wrapped_key is None
+    mine = wallet is not None and item is not None and wallet == item.uploader
+    return ContributionDetail(
+        **members.contribution_public(contribution, erased).model_dump(),
+        contributor=contribution.contributor,
+        filename=item.filename if mine and item is not None else None,
+    )
+
+
+@router.post("/{contribution_id}/erase", response_model=Erased)
+def erase(
+    contribution_id: ContributionId, session: SessionDep, context: ContextDep, wallet: CurrentWallet
+) -> Erased:
+    """Destroys the key of a revoked contribution: no one can decrypt it from now on."""
+    contributions.erase(session, context.ipfs, contribution_id, wallet)
+    return Erased()

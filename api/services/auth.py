@@ -1,0 +1,393 @@
+"""Sign-In with Ethereum (EIP-4361) for members and wallet buyers, and their bearer sessions.
+
+The message is parsed strictly against the EIP-4361 grammar here rather than by a library, so
+every field the API relies on is checked exactly: the domain and URI this API announces, version
+1, the deployment's chain id, a nonce the API issued, not yet used and not expired (consumed
+with one conditional UPDATE, so two concurrent sign-ins with one nonce cannot both win), the
+issue, expiry and not-before times, and an EIP-191 signature by the EIP-55 address in the
+message. A successful sign-in opens a session whose random bearer token is kept only as its
+SHA-256, like the buyers' API keys.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from eth_account import Account
+from eth_account.messages import encode_defunct
+from eth_utils import is_checksum_address, to_checksum_address
+from sqlalchemy import delete, update
+from sqlalchemy.orm import Session
+
+from api.errors import SiweMessageError, SiweRejectedError, UnauthorizedError
+from api.models import SiweNonce, WalletSession
+from api.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+TOKEN_PREFIX = "lbs_"  # noqa: S105 (a prefix that marks session tokens, not a secret)
+# Tolerated clock difference between the wallet's "Issued At" and this server.
+CLOCK_SKEW = timedelta(seconds=60)
+MAX_MESSAGE_CHARS = 8_192
+
+_PREAMBLE = " wants you to sign in with your Ethereum account:"
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
+_NONCE = re.compile(r"[A-Za-z0-9]{8,}")
+_CHAIN_ID = re.compile(r"[1-9][0-9]{0,19}")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
+# RFC 3339 date-time, as EIP-4361 requires (a time zone is mandatory).
+_DATETIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})"
+)
+_SIGNATURE = re.compile(r"0x[0-9a-fA-F]{130}")
+_OPTIONAL_FIELDS = (
+    ("Expiration Time: ", "expiration_time"),
+    ("Not Before: ", "not_before"),
+    ("Request ID: ", "request_id"),
+)
+
+
+@dataclass(frozen=True)
+class SiweMessage:
+    """The fields of an EIP-4361 message."""
+
+    domain: str
+    address: str
+    uri: str
+    version: str
+    chain_id: int
+    nonce: str
+    issued_at: datetime
+    scheme: str | None = None
+    statement: str | None = None
+    expiration_time: datetime | None = None
+    not_before: datetime | None = None
+    request_id: str | None = None
+    resources: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class IssuedNonce:
+    nonce: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class OpenedSession:
+    token: str
+    address: str
+    expires_at: datetime
+
+
+def utc(value: datetime) -> datetime:
+    """A stored time as an aware UTC datetime (SQLite hands back naive ones)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _timestamp(value: str, name: str) -> datetime:
+    if not _DATETIME.fullmatch(value):
+        raise SiweMessageError(f"{name} is not an RFC 3339 date-time: {value!r}")
+    try:
+        return utc(datetime.fromisoformat(value.replace("z", "Z")))
+    except ValueError as exc:
+        raise SiweMessageError(f"{name} is not a valid date-time: {value!r}") from exc
+
+
+def _uri(value: str, name: str) -> str:
+    parts = urlsplit(value)
+    if not parts.scheme or not _SCHEME.fullmatch(parts.scheme) or any(c.isspace() for c in value):
+        raise SiweMessageError(f"{name} is not an RFC 3986 URI: {value!r}")
+    return value
+
+
+def _take(lines: list[str], index: int, prefix: str) -> str:
+    if index >= len(lines) or not lines[index].startswith(prefix):
+        raise SiweMessageError(f"line {index + 1} should start with {prefix.strip()!r}")
+    return lines[index][len(prefix) :]
+
+
+def parse_message(text: str) -> SiweMessage:
+    """Parses an EIP-4361 message; raises :class:`SiweMessageError` on any deviation."""
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise SiweMessageError(f"the message is longer than {MAX_MESSAGE_CHARS} characters")
+    if "\r" in text:
+        raise SiweMessageError("lines must end with LF only")
+    lines = text.split("\n")
+    if len(lines) < 9:
+        raise SiweMessageError("the message is too short to be an EIP-4361 message")
+
+    header = lines[0]
+    if not header.endswith(_PREAMBLE):
+        raise SiweMessageError(f"the first line must end with {_PREAMBLE.strip()!r}")
+    authority = header[: -len(_PREAMBLE)]
+    scheme: str | None = None
+    if "://" in authority:
+        scheme, authority = authority.split("://", 1)
+        if not _SCHEME.fullmatch(scheme):
+            raise SiweMessageError(f"invalid scheme {scheme!r}")
+    if not authority or any(c.isspace() or c in "/?#" for c in authority):
+        raise SiweMessageError(f"invalid domain {authority!r}")
+
+    address = lines[1]
+    if not _ADDRESS.fullmatch(address):
+        raise SiweMessageError(f"line 2 must be an Ethereum address, not {address!r}")
+    if not is_checksum_address(address):
+        raise SiweMessageError("the address must be EIP-55 checksummed")
+    if lines[2] != "":
+        raise SiweMessageError("line 3 must be empty")
+
+    # Either "<statement>", "" (a statement) or "" (none) precedes the URI line.
+    index = 3
+    statement: str | None = None
+    if lines[3] == "":
+        index = 4
+    else:
+        statement = lines[3]
+        if index + 1 >= len(lines) or lines[4] != "":
+            raise SiweMessageError("the statement must be one line followed by an empty line")
+        index = 5
+
+    uri = _uri(_take(lines, index, "URI: "), "URI")
+    version = _take(lines, index + 1, "Version: ")
+    if version != "1":
+        raise SiweMessageError(f"unsupported version {version!r}; only version 1 exists")
+    chain_text = _take(lines, index + 2, "Chain ID: ")
+    if not _CHAIN_ID.fullmatch(chain_text):
+        raise SiweMessageError(f"invalid chain id {chain_text!r}")
+    nonce = _take(lines, index + 3, "Nonce: ")
+    if not _NONCE.fullmatch(nonce):
+        raise SiweMessageError("the nonce must be at least 8 alphanumeric characters")
+    issued_at = _timestamp(_take(lines, index + 4, "Issued At: "), "Issued At")
+    index += 5
+
+    optional: dict[str, str] = {}
+    for prefix, name in _OPTIONAL_FIELDS:
+        if index < len(lines) and lines[index].startswith(prefix):
+            optional[name] = lines[index][len(prefix) :]
+            index += 1
+    resources: list[str] = []
+    if index < len(lines) and lines[index] == "Resources:":
+        index += 1
+        while index < len(lines) and lines[index].startswith("- "):
+            resources.append(_uri(lines[index][2:], "resource"))
+            index += 1
+        if not resources:
+            raise SiweMessageError("'Resources:' must list at least one resource")
+    if index != len(lines):
+        raise SiweMessageError(f"unexpected content at line {index + 1}: {lines[index]!r}")
+
+    request_id = optional.get("request_id")
+    if request_id is not None and any(c.isspace() for c in request_id):
+        raise SiweMessageError("the request id must not contain whitespace")
+    return SiweMessage(
+        domain=authority,
+        address=address,
+        uri=uri,
+        version=version,
+        chain_id=int(chain_text),
+        nonce=nonce,
+        issued_at=issued_at,
+        scheme=scheme,
+        statement=statement,
+        expiration_time=(
+            _timestamp(optional["expiration_time"], "Expiration Time")
+            if "expiration_time" in optional
+            else None
+        ),
+        not_before=(
+            _timestamp(optional["not_before"], "Not Before") if "not_before" in optional else None
+        ),
+        request_id=request_id,
+        resources=tuple(resources),
+    )
+
+
+def _origin(uri: str) -> tuple[str, str]:
+    parts = urlsplit(uri)
+    return parts.scheme.lower(), parts.netloc.lower()
+
+
+def check_message(
+    message: SiweMessage, settings: Settings, chain_id: int, now: datetime
+) -> None:
+    """The checks that need no database and no signature: audience, chain and times."""
+    if message.domain != settings.siwe_domain:
+        raise SiweRejectedError(
+            f"the message is for domain {message.domain!r}; this API is {settings.siwe_domain!r}"
+        )
+    expected_scheme, _ = _origin(settings.siwe_uri)
+    if message.scheme is not None and message.scheme.lower() != expected_scheme:
+        raise SiweRejectedError(
+            f"the message's scheme {message.scheme!r} is not {expected_scheme!r}"
+        )
+    if _origin(message.uri) != _origin(settings.siwe_uri):
+        raise SiweRejectedError(
+            f"the message's URI {message.uri!r} is not under {settings.siwe_uri!r}"
+        )
+    if message.chain_id != chain_id:
+        raise SiweRejectedError(
+            f"the message is for chain {message.chain_id}; this cooperative is on chain {chain_id}"
+        )
+    if message.issued_at > now + CLOCK_SKEW:
+        raise SiweRejectedError("the message was issued in the future")
+    if message.expiration_time is not None and message.expiration_time <= now:
+        raise SiweRejectedError("the message has expired")
+    if message.not_before is not None and message.not_before > now + CLOCK_SKEW:
+        raise SiweRejectedError("the message is not valid yet (Not Before)")
+
+
+def recover_signer(text: str, signature: str) -> str:
+    """The address that signed ``text`` with EIP-191 ``personal_sign``."""
+    if not _SIGNATURE.fullmatch(signature):
+        raise SiweRejectedError("the signature must be 65 bytes of 0x-prefixed hex")
+    try:
+        signer = Account.recover_message(encode_defunct(text=text), signature=signature)
+    except Exception as exc:  # eth_keys raises several types for an invalid (r, s, v)
+        raise SiweRejectedError("the signature is invalid") from exc
+    return to_checksum_address(signer)
+
+
+def issue_nonce(session: Session, settings: Settings, now: datetime | None = None) -> IssuedNonce:
+    """A fresh single-use nonce; expired nonces are swept at the same time."""
+    now = now or datetime.now(UTC)
+    session.execute(
+        delete(SiweNonce)
+        .where(SiweNonce.expires_at < now - timedelta(days=1))
+        .execution_options(synchronize_session=False)
+    )
+    nonce = secrets.token_hex(16)
+    expires_at = now + timedelta(seconds=settings.siwe_nonce_ttl_s)
+    session.add(SiweNonce(nonce=nonce, expires_at=expires_at, used_at=None))
+    session.flush()
+    return IssuedNonce(nonce, expires_at)
+
+
+def _consume_nonce(session: Session, nonce: str, now: datetime) -> None:
+    """Marks the nonce used, atomically: only one sign-in can ever use it."""
+    result = session.execute(
+        update(SiweNonce)
+        .where(SiweNonce.nonce == nonce, SiweNonce.used_at.is_(None), SiweNonce.expires_at > now)
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount == 1:  # type: ignore[attr-defined]
+        return
+    stored = session.get(SiweNonce, nonce)
+    if stored is None:
+        raise SiweRejectedError("unknown nonce: ask GET /v1/auth/nonce for one")
+    if stored.used_at is not None:
+        raise SiweRejectedError("this nonce was already used: sign a new message")
+    raise SiweRejectedError("the nonce has expired: ask for a new one")
+
+
+def sign_in(
+    session: Session,
+    settings: Settings,
+    chain_id: int,
+    text: str,
+    signature: str,
+    now: datetime | None = None,
+) -> OpenedSession:
+    """Verifies a signed EIP-4361 message and opens a session for its address."""
+    now = now or datetime.now(UTC)
+    message = parse_message(text)
+    check_message(message, settings, chain_id, now)
+    signer = recover_signer(text, signature)
+    if signer != message.address:
+        raise SiweRejectedError(f"the message was signed by {signer}, not by {message.address}")
+    _consume_nonce(session, message.nonce, now)
+
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    expires_at = now + timedelta(seconds=settings.session_ttl_s)
+    if message.expiration_time is not None:
+        expires_at = min(expires_at, message.expiration_time)
+    session.add(
+        WalletSession(
+            token_hash=hash_token(token),
+            address=message.address,
+            chain_id=chain_id,
+            created_at=now,
+            expires_at=expires_at,
+        )
+    )
+    session.flush()
+    logger.info("wallet %s signed in", message.address)
+    return OpenedSession(token, message.address, expires_at)
+
+
+def authenticate(session: Session, token: str, now: datetime | None = None) -> WalletSession:
+    """The open session of a bearer token; UnauthorizedError if unknown or expired."""
+    now = now or datetime.now(UTC)
+    if not token.startswith(TOKEN_PREFIX):
+        raise UnauthorizedError("not a wallet session token: sign in with POST /v1/auth/siwe")
+    stored = session.get(WalletSession, hash_token(token))
+    if stored is None:
+        raise UnauthorizedError("unknown session token: sign in again")
+    if utc(stored.expires_at) <= now:
+        raise UnauthorizedError("the session has expired: sign in again")
+    return stored
+
+
+def logout(session: Session, token: str) -> None:
+    """Ends the session of ``token`` (and sweeps the address's expired sessions)."""
+    stored = authenticate(session, token)
+    session.execute(
+        delete(WalletSession).where(
+            WalletSession.address == stored.address,
+            WalletSession.expires_at <= datetime.now(UTC),
+        ).execution_options(synchronize_session=False)
+    )
+    session.delete(stored)
+    session.flush()
+
+
+def build_message(
+    *,
+    domain: str,
+    address: str,
+    uri: str,
+    chain_id: int,
+    nonce: str,
+    issued_at: datetime,
+    statement: str | None = "Sign in to the Lumbung data cooperative.",
+    expiration_time: datetime | None = None,
+    not_before: datetime | None = None,
+    request_id: str | None = None,
+    resources: tuple[str, ...] = (),
+) -> str:
+    """An EIP-4361 message, as a wallet or the dApp would compose it."""
+
+    def stamp(value: datetime) -> str:
+        return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+    lines = [f"{domain}{_PREAMBLE}", address, ""]
+    if statement is not None:
+        lines += [statement, ""]
+    else:
+        lines += [""]
+    lines += [
+        f"URI: {uri}",
+        "Version: 1",
+        f"Chain ID: {chain_id}",
+        f"Nonce: {nonce}",
+        f"Issued At: {stamp(issued_at)}",
+    ]
+    if expiration_time is not None:
+        lines.append(f"Expiration Time: {stamp(expiration_time)}")
+    if not_before is not None:
+        lines.append(f"Not Before: {stamp(not_before)}")
+    if request_id is not None:
+        lines.append(f"Request ID: {request_id}")
+    if resources:
+        lines += ["Resources:", *(f"- {r}" for r in resources)]
+    return "\n".join(lines)
