@@ -14,14 +14,14 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 PYTEST := $(BIN)/python -m pytest -W ignore::FutureWarning
 # Debian packages the test suite needs (oracles, browsers, databases).
-TEST_APT_PACKAGES := ipfs-cid postgresql
+TEST_APT_PACKAGES := ipfs-cid postgresql chromium
 
-.PHONY: help setup setup-test compile lint test test-api test-contracts test-ganache test-ipfs slither deploy run bench clean
+.PHONY: help setup dapp setup-test compile lint test test-api test-browser test-contracts test-ganache test-ipfs slither deploy run bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
-setup: $(STAMPS)/python $(STAMPS)/npm ## venv, Python and npm deps from their locks, offline solc, networks
+setup: $(STAMPS)/python $(STAMPS)/npm $(STAMPS)/dapp ## venv, Python and npm deps from their locks, offline solc, networks
 	@toolchain/register-solc.sh
 	@$(BIN)/python toolchain/networks.py
 
@@ -35,6 +35,12 @@ $(STAMPS)/python: requirements.lock pyproject.toml
 $(STAMPS)/npm: package-lock.json
 	@mkdir -p $(STAMPS)
 	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+dapp: $(STAMPS)/dapp ## bundle the wallet dApp into dapp/dist (esbuild, offline)
+
+$(STAMPS)/dapp: $(STAMPS)/npm package-lock.json $(shell find dapp/src dapp/build.mjs -type f 2>/dev/null)
+	node dapp/build.mjs
 	@touch $@
 
 setup-test: setup $(STAMPS)/apt $(STAMPS)/schemathesis ## setup plus what only the tests use
@@ -62,13 +68,16 @@ lint: setup ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: setup-test lint compile test-ipfs test-api test-contracts test-ganache slither ## everything CI runs
+test: setup-test lint compile test-ipfs test-api test-browser test-contracts test-ganache slither ## everything CI runs
 
 test-ipfs: setup-test
 	$(PYTEST) tests/ipfs -p no:pytest-brownie -q -n 2
 
 test-api: setup-test compile ## the API against Anvil, on SQLite and PostgreSQL
 	$(PYTEST) tests/api -p no:pytest-brownie -q -n 2
+
+test-browser: setup-test compile ## the dApp in headless chromium against the whole cooperative
+	$(PYTEST) tests/browser -p no:pytest-brownie -q
 
 test-contracts: compile
 	$(PYTEST) tests/contracts tests/scripts --network anvil -q
@@ -89,8 +98,8 @@ deploy: setup compile ## deploy the governed cooperative: make deploy NETWORK=se
 	@test -n "$(NETWORK)" || { echo "usage: make deploy NETWORK=<brownie network id>" >&2; exit 2; }
 	brownie run scripts/deploy.py --network $(NETWORK)
 
-run: setup ## the local cooperative: Anvil with saved state, deployment, then the services
-	toolchain/run-local.sh
+run: setup ## the local cooperative: chain, API + dApp, indexer, worker (DEMO=1 seeds a demo)
+	DEMO=$(DEMO) toolchain/run-local.sh
 
 bench: setup-test compile ## benchmarks; figures go to bench/*.json (QUICK=1 for a short run)
 	$(BIN)/python bench/bench_ipfs.py $(if $(QUICK),--quick,)

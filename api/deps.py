@@ -45,7 +45,9 @@ def get_session(context: ContextDep) -> Iterator[Session]:
             raise
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": commit before the response is sent, so a client never gets an answer
+# (a new session token, an order id) that a request right after it cannot yet read.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_chain(context: ContextDep) -> Chain:

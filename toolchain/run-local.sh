@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# The local cooperative on embedded defaults: Anvil on 127.0.0.1:8545 with its state saved
-# under .lumbung/ (a restart keeps the chain), and a deployment when the chain has none.
-# Ctrl-C stops everything; the chain state is written on the way out.
+# The local cooperative on embedded defaults, one command (`make run`):
+#   Anvil on 127.0.0.1:8545 with its state saved under .lumbung/ (a restart keeps the chain),
+#   a deployment when the chain has none, then the API with the dApp on 127.0.0.1:8000, the
+#   indexer and the settlement worker. DEMO=1 also seeds a demo cooperative (scripts/demo.py).
+# Ctrl-C stops everything; the chain state, the database (.lumbung/lumbung.db) and the stored
+# blocks (.lumbung/ipfs) stay for the next run.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -9,29 +12,110 @@ state_dir="$root/.lumbung"
 mkdir -p "$state_dir"
 port=8545  # MetaMask's "Localhost 8545"; brownie's anvil-live network points here too
 rpc="http://127.0.0.1:$port"
+api_port=8000
+api="http://127.0.0.1:$api_port"
+py="$root/.venv/bin/python"
+[ -x "$py" ] || py=python
+lumbung="$root/.venv/bin/lumbung"
+[ -x "$lumbung" ] || lumbung=lumbung
 
-if curl -s -o /dev/null "$rpc"; then
-  echo "Something already listens on $rpc; stop it first." >&2
+for url in "$rpc" "$api"; do
+  if curl -s -o /dev/null "$url"; then
+    echo "Something already listens on $url; stop it first." >&2
+    exit 1
+  fi
+done
+if [ ! -f "$root/dapp/dist/index.html" ]; then
+  echo "The dApp is not built: run \`make setup\` (or \`make dapp\`)." >&2
   exit 1
 fi
 
-anvil --port "$port" --chain-id 31337 --accounts 10 --block-base-fee-per-gas 0 \
-  --state "$state_dir/anvil-state.json" --state-interval 5 >"$state_dir/anvil.log" 2>&1 &
-anvil_pid=$!
-stop() {
-  trap - INT TERM EXIT
-  kill -TERM "$anvil_pid" 2>/dev/null || true
-  wait "$anvil_pid" 2>/dev/null || true
-  echo "Stopped. Chain state kept in $state_dir/anvil-state.json"
-}
-trap stop INT TERM EXIT
+# Development keys: Anvil's well-known account 1 signs demo vouchers. Settings refuse them on
+# any chain that is not a local development chain.
+export LUMBUNG_REGISTRAR_KEY="${LUMBUNG_REGISTRAR_KEY:-0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d}"
+export LUMBUNG_RPC_URL="$rpc"
 
+pids=()
+names=()
+start() {  # start NAME LOGFILE COMMAND...: runs a service in the background, logging to a file
+  local name=$1 log=$2
+  shift 2
+  "$@" >>"$log" 2>&1 &
+  pids+=("$!")
+  names+=("$name")
+}
+stopping=0
+stop() {
+  [ "$stopping" = 1 ] && return
+  stopping=1
+  trap - INT TERM EXIT
+  echo
+  echo "Stopping…"
+  # The services first, Anvil last, so that it writes the chain state after the final blocks.
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    kill -TERM "${pids[$i]}" 2>/dev/null || true
+    wait "${pids[$i]}" 2>/dev/null || true
+  done
+  echo "Stopped. Kept: chain state $state_dir/anvil-state.json, database $state_dir/lumbung.db, blocks $state_dir/ipfs/"
+}
+trap 'stop; exit 130' INT
+trap 'stop; exit 143' TERM
+trap stop EXIT
+
+start anvil "$state_dir/anvil.log" anvil --port "$port" --chain-id 31337 --accounts 10 \
+  --block-base-fee-per-gas 0 --state "$state_dir/anvil-state.json" --state-interval 5
 for _ in $(seq 1 50); do
   curl -s -o /dev/null -X POST -H 'content-type: application/json' \
     --data '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' "$rpc" && break
   sleep 0.2
 done
 
-python -m scripts.local_chain
-echo "Local chain at $rpc (chain id 31337). Ctrl-C stops it."
-wait "$anvil_pid"
+"$py" -m scripts.local_chain
+"$py" -c 'from api.db import migrate; from api.settings import get_settings; migrate(get_settings().database_url)' >>"$state_dir/api.log" 2>&1
+
+start api "$state_dir/api.log" "$py" -m uvicorn api.main:create_app --factory \
+  --host 127.0.0.1 --port "$api_port"
+start indexer "$state_dir/indexer.log" "$lumbung" indexer run
+start worker "$state_dir/worker.log" "$lumbung" worker run
+for _ in $(seq 1 100); do
+  curl -s -o /dev/null "$api/v1/config" && break
+  sleep 0.2
+done
+if ! curl -s -o /dev/null "$api/v1/config"; then
+  echo "The API did not start; see $state_dir/api.log" >&2
+  exit 1
+fi
+
+if [ "${DEMO:-}" = 1 ]; then
+  "$py" -m scripts.demo --api "$api"
+fi
+
+cat <<EOF_INFO
+
+  Lumbung runs at  $api/   (chain $rpc, chain id 31337)
+  Logs: $state_dir/{anvil,api,indexer,worker}.log      Ctrl-C stops everything.
+
+  Demo accounts (Anvil's well-known development keys; never use them anywhere else):
+    0 deployer    0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266  0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80
+    1 registrar   0x70997970C51812dc3A010C7d01b50e0d17dc79C8  0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d
+    2 curator     0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC  0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a
+    3 steward     0x90F79bf6EB2c4f870365E785982E1f101E93b906  0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6
+    4 producer    0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65  0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a
+    5 settler     0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc  0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba
+    8 newcomer    0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f  0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97
+
+  Try first: open $api/ , add the network (RPC $rpc, chain id 31337) to your wallet,
+  import the newcomer key (account 8), connect, and join with a demo voucher. Then contribute a
+  file; as the curator (account 2) you can accept it. The producer (account 4) and the steward
+  (account 3) show a member's earnings and governance${DEMO:+ on the seeded demo cooperative}.
+  Buyers: \`lumbung buyer create NAME\` prints an API key for POST /v1/orders.
+EOF_INFO
+
+# Stay up until Ctrl-C, or until one service dies (then stop the others and say which).
+set +e
+wait -n "${pids[@]}"
+for i in "${!pids[@]}"; do
+  if [ "$stopping" = 0 ] && ! kill -0 "${pids[$i]}" 2>/dev/null; then
+    echo "${names[$i]} stopped unexpectedly; see $state_dir/${names[$i]}.log" >&2
+  fi
+done

@@ -1,0 +1,51 @@
+"""Bodies of the dApp support endpoints: ``GET /v1/config`` and ``POST /v1/dev/vouchers``."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+StakeholderClassName = Literal["producer", "funder", "worker", "steward"]
+
+
+class PaymentTokenInfo(BaseModel):
+    address: str
+    symbol: str
+    decimals: int
+
+
+class DappConfig(BaseModel):
+    """What the wallet dApp needs to talk to the chain and the API."""
+
+    chain_id: int
+    rpc_url: str = Field(description="the chain's RPC, offered to wallets that lack the chain")
+    start_block: int
+    contracts: dict[str, str] = Field(description="deployment name -> address (EIP-55)")
+    abis: dict[str, list[dict[str, Any]]] = Field(description="deployment name -> ABI")
+    errors: list[dict[str, Any]] = Field(
+        description="every custom error the contracts (and their libraries) can revert with"
+    )
+    payment_token: PaymentTokenInfo
+    purposes: list[str] = Field(description="purpose names, indexed by bit")
+    classes: list[str] = Field(description="stakeholder class names, indexed by enum value")
+    work_pot: str = Field(description="RevenueDistributor.WORK_POT, the curators' pot id")
+    dev: bool = Field(description="a local development chain (demo vouchers, demo accounts)")
+
+
+class VoucherRequest(BaseModel):
+    address: str = Field(pattern=r"^0x[0-9a-fA-F]{40}$")
+    stakeholder_class: StakeholderClassName
+
+
+class VoucherPublic(BaseModel):
+    """A registrar's signed admission voucher, ready for ``Membership.join``."""
+
+    member: str
+    stakeholder_class: StakeholderClassName
+    stakeholder_class_id: int
+    nonce: str
+    expiry: int
+    membership: str
+    chain_id: int
+    signature: str

@@ -1,0 +1,137 @@
+"""What the wallet dApp reads at start (addresses, ABIs, token, names) and the development
+registrar that issues admission vouchers on a local chain.
+
+The voucher is the EIP-712 typed data ``Membership.join`` verifies (domain "Lumbung Membership",
+version "1"); scripts/signing.py signs the same structure for brownie.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from threading import Lock
+from typing import Any
+
+from eth_account import Account
+from eth_account.messages import encode_typed_data
+from eth_utils import to_checksum_address
+from web3.contract import Contract
+
+from api.chain import Chain
+from api.errors import NotFoundError
+from api.schemas_dapp import DappConfig, PaymentTokenInfo, VoucherPublic
+from api.settings import DEV_CHAIN_IDS, Settings
+
+logger = logging.getLogger(__name__)
+
+# DataMarket purpose bits and Membership.StakeholderClass values, by index.
+PURPOSES = ("research", "public_interest", "commercial", "ai_training")
+CLASSES = ("producer", "funder", "worker", "steward")
+
+VOUCHER_TTL_S = 24 * 3600
+EIP712_DOMAIN = [
+    {"name": "name", "type": "string"},
+    {"name": "version", "type": "string"},
+    {"name": "chainId", "type": "uint256"},
+    {"name": "verifyingContract", "type": "address"},
+]
+VOUCHER = [
+    {"name": "member", "type": "address"},
+    {"name": "stakeholderClass", "type": "uint8"},
+    {"name": "nonce", "type": "uint256"},
+    {"name": "expiry", "type": "uint256"},
+]
+
+# Token metadata and the work pot id never change for a deployment: read once per address.
+_constants: dict[tuple[int, str], tuple[PaymentTokenInfo, int]] = {}
+_constants_lock = Lock()
+
+
+def _chain_constants(chain: Chain) -> tuple[PaymentTokenInfo, int]:
+    token = chain["PaymentToken"]
+    key = (chain.chain_id, str(token.address))
+    with _constants_lock:
+        cached = _constants.get(key)
+    if cached is not None:
+        return cached
+    symbol = chain.guard(lambda: token.functions.symbol().call())
+    decimals = chain.guard(lambda: token.functions.decimals().call())
+    work_pot = chain.guard(lambda: chain["RevenueDistributor"].functions.WORK_POT().call())
+    value = (PaymentTokenInfo(address=token.address, symbol=symbol, decimals=decimals), work_pot)
+    with _constants_lock:
+        _constants[key] = value
+    return value
+
+
+def _abi(contract: Contract) -> list[dict[str, Any]]:
+    return [dict(entry) for entry in contract.abi]
+
+
+def _all_errors(chain: Chain, settings: Settings) -> list[dict[str, Any]]:
+    """Every custom error ABI entry across the build's artifacts, once per signature."""
+    seen: dict[str, dict[str, Any]] = {}
+    abis: list[list[dict[str, Any]]] = [_abi(c) for c in chain.contracts.values()]
+    for artifact in sorted(settings.artifacts_dir.glob("*.json")):
+        abis.append(json.loads(artifact.read_text()).get("abi", []))
+    for abi in abis:
+        for entry in abi:
+            if entry.get("type") == "error":
+                types = ",".join(str(i["type"]) for i in entry.get("inputs", []))
+                seen.setdefault(f"{entry['name']}({types})", entry)
+    return list(seen.values())
+
+
+def dapp_config(chain: Chain, settings: Settings) -> DappConfig:
+    """The dApp's start-up configuration for this deployment."""
+    payment_token, work_pot = _chain_constants(chain)
+    return DappConfig(
+        chain_id=chain.chain_id,
+        rpc_url=settings.rpc_url,
+        start_block=chain.deployment.start_block,
+        contracts={name: str(c.address) for name, c in chain.contracts.items()},
+        abis={name: _abi(c) for name, c in chain.contracts.items()},
+        errors=_all_errors(chain, settings),
+        payment_token=payment_token,
+        purposes=list(PURPOSES),
+        classes=list(CLASSES),
+        work_pot=str(work_pot),
+        dev=chain.chain_id in DEV_CHAIN_IDS,
+    )
+
+
+def issue_dev_voucher(chain: Chain, settings: Settings, address: str, cls: str) -> VoucherPublic:
+    """A voucher signed with the development registrar key; only on a local development chain."""
+    key = settings.dev_registrar_key
+    if chain.chain_id not in DEV_CHAIN_IDS or key is None:
+        raise NotFoundError("demo vouchers exist only on a development chain with a registrar key")
+    member = to_checksum_address(address)
+    membership = chain["Membership"]
+    now = chain.guard(lambda: chain.w3.eth.get_block("latest")["timestamp"])
+    nonce = secrets.randbits(64)
+    expiry = int(now) + VOUCHER_TTL_S
+    class_id = CLASSES.index(cls)
+    typed = {
+        "types": {"EIP712Domain": EIP712_DOMAIN, "Voucher": VOUCHER},
+        "primaryType": "Voucher",
+        "domain": {
+            "name": "Lumbung Membership",
+            "version": "1",
+            "chainId": chain.chain_id,
+            "verifyingContract": str(membership.address),
+        },
+        "message": {"member": member, "stakeholderClass": class_id, "nonce": nonce,
+                    "expiry": expiry},
+    }
+    signed = Account.sign_message(encode_typed_data(full_message=typed), key)
+    logger.info("dev registrar vouched for %s as %s (nonce %s)", member, cls, nonce)
+    return VoucherPublic(
+        member=member,
+        stakeholder_class=cls,  # type: ignore[arg-type]
+        stakeholder_class_id=class_id,
+        nonce=str(nonce),
+        expiry=expiry,
+        membership=str(membership.address),
+        chain_id=chain.chain_id,
+        signature="0x" + bytes(signed.signature).hex(),
+    )

@@ -1,0 +1,235 @@
+// The chain side: an EIP-1193 wallet (window.ethereum) for accounts, signatures and
+// transactions; viem for reads, encoding and decoding custom errors into plain words.
+import {
+  createPublicClient, custom, decodeErrorResult, defineChain, encodeFunctionData, getAddress,
+  http, numberToHex,
+} from "viem";
+import { state, changed, rightChain } from "./state.js";
+import { h, fill } from "./ui.js";
+
+let httpClient = null;
+let walletClient = null;
+
+function chainDefinition() {
+  const { chain_id: id, rpc_url: rpc } = state.config;
+  return defineChain({
+    id,
+    name: id === 31337 ? "Lumbung local (Anvil)" : `Lumbung chain ${id}`,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [rpc] } },
+  });
+}
+
+/** A viem public client: through the wallet when it is on the right chain, else the RPC. */
+export function reader() {
+  if (rightChain() && window.ethereum) {
+    walletClient ||= createPublicClient({ chain: chainDefinition(), transport: custom(window.ethereum), pollingInterval: 500 });
+    return walletClient;
+  }
+  httpClient ||= createPublicClient({ chain: chainDefinition(), transport: http(state.config.rpc_url), pollingInterval: 500 });
+  return httpClient;
+}
+
+/** The ABI of a deployed contract plus every known custom error, so reverts decode by name. */
+export function abiOf(name) {
+  return [...state.config.abis[name], ...state.config.errors];
+}
+
+export function address(name) {
+  return state.config.contracts[name];
+}
+
+export function read(name, functionName, args = []) {
+  return reader().readContract({ address: address(name), abi: abiOf(name), functionName, args });
+}
+
+export function encode(name, functionName, args = []) {
+  return encodeFunctionData({ abi: state.config.abis[name], functionName, args });
+}
+
+// ---- the wallet ----
+
+export async function connect() {
+  if (!window.ethereum) {
+    throw new Error("No wallet found. Install MetaMask (or another EIP-1193 wallet) and reload.");
+  }
+  const accounts = await window.ethereum.request({ method: "eth_requestAccounts" });
+  await adoptWallet(accounts);
+}
+
+async function adoptWallet(accounts) {
+  state.account = accounts && accounts.length ? getAddress(accounts[0]) : null;
+  state.walletChainId = Number(await window.ethereum.request({ method: "eth_chainId" }));
+  walletClient = null;
+  changed();
+}
+
+export function watchWallet() {
+  if (!window.ethereum?.on) return;
+  window.ethereum.on("accountsChanged", (accounts) => adoptWallet(accounts));
+  window.ethereum.on("chainChanged", (id) => { state.walletChainId = Number(id); walletClient = null; changed(); });
+}
+
+/** Asks the wallet to switch to the cooperative's chain, adding it when the wallet lacks it. */
+export async function switchChain() {
+  const chainId = numberToHex(state.config.chain_id);
+  try {
+    await window.ethereum.request({ method: "wallet_switchEthereumChain", params: [{ chainId }] });
+  } catch (err) {
+    if (err?.code !== 4902) throw err;
+    const chain = chainDefinition();
+    await window.ethereum.request({
+      method: "wallet_addEthereumChain",
+      params: [{ chainId, chainName: chain.name, nativeCurrency: chain.nativeCurrency, rpcUrls: [state.config.rpc_url] }],
+    });
+  }
+  state.walletChainId = Number(await window.ethereum.request({ method: "eth_chainId" }));
+  walletClient = null;
+  changed();
+}
+
+// ---- errors in plain words ----
+
+const PLAIN = {
+  MembershipAlreadyMember: () => "This account is already a member.",
+  MembershipNotMember: () => "This account is not a member of the cooperative.",
+  MembershipVoucherExpired: () => "The voucher has expired; ask the registrar for a new one.",
+  MembershipVoucherUsed: () => "This voucher has already been used.",
+  MembershipInvalidSigner: () => "The voucher was not signed by one of the cooperative's registrars.",
+  ContributionRegistryNotMember: () => "Only members can contribute: join the cooperative first.",
+  ContributionRegistryUnknownPool: (a) => `Pool ${a.poolId} does not exist.`,
+  ContributionRegistryPoolClosed: (a) => `Pool ${a.poolId} is closed to new contributions.`,
+  ContributionRegistryDuplicateCid: () => "This exact file is already registered in the cooperative.",
+  ContributionRegistryUnknownContribution: () => "There is no such contribution.",
+  ContributionRegistryNotPending: () => "The contribution has already been reviewed or revoked.",
+  ContributionRegistryCuratorNotWorker: () => "Only curators in the worker class can review contributions.",
+  ContributionRegistrySelfCuration: () => "Curators cannot review their own contributions.",
+  ContributionRegistryZeroWeight: () => "An accepted contribution needs a weight above zero.",
+  ContributionRegistryNotContributor: () => "Only the member who contributed this can do that.",
+  ContributionRegistryNotRevocable: () => "This contribution cannot be revoked in its current state.",
+  DataMarketNotForSale: (a) => `Pool ${a.poolId} is not for sale right now.`,
+  DataMarketPurposeNotAllowed: () => "The pool's license does not allow this purpose.",
+  DataMarketPriceAboveMax: () => "The price went up above the maximum you accepted.",
+  DataMarketStrike: () => "The cooperative is on a data strike against this buyer.",
+  DataMarketOrderAlreadySettled: () => "This order was already settled.",
+  DataMarketInvalidListing: () => "The listing is invalid: it needs a price and at least one purpose.",
+  RevenueDistributorInvalidSplit: () => "The revenue split must add up to 100% (10 000 basis points).",
+  CoopGovernorProposerNotMember: () => "Only members can create proposals (membership counts from the previous block).",
+  CoopGovernorVoterNotMember: () => "You were not a member when this proposal's snapshot was taken, so you cannot vote on it.",
+  CoopGovernorZeroVotes: () => "Cast at least one vote.",
+  CoopGovernorDoubleVote: () => "You have already voted on this proposal.",
+  CoopGovernorInsufficientCredits: (a) => `That costs ${a.cost} credits but you have only ${a.remaining} left this epoch.`,
+  CoopGovernorInvalidClassWeights: (a) => `Class weights must add up to 10 000 basis points; these add up to ${a.total}.`,
+  CoopGovernorInvalidClassQuorum: () => "A class quorum cannot exceed 10 000 basis points (100%).",
+  GovernorUnexpectedProposalState: () => "The proposal is not in a state that allows this now.",
+  GovernorAlreadyCastVote: () => "You have already voted on this proposal.",
+  GovernorNonexistentProposal: () => "There is no such proposal.",
+  GovernorInsufficientProposerVotes: () => "You need more contribution tokens to create a proposal.",
+  ERC20InsufficientBalance: () => "Not enough balance.",
+  ERC20InsufficientAllowance: () => "The contract is not allowed to spend that much of your tokens.",
+  AccessControlUnauthorizedAccount: () => "Your account lacks the role needed for this.",
+  TimelockUnexpectedOperationState: () => "The timelock is not ready for this yet: wait until its delay has passed.",
+  TimelockUnexecutedPredecessor: () => "Another queued operation must run first.",
+};
+
+function words(name) {
+  return name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+}
+
+function revertData(err) {
+  let data = null;
+  const visit = (e, depth = 0) => {
+    if (!e || depth > 8 || data) return;
+    for (const candidate of [e.data, e.data?.data, e.error?.data]) {
+      if (typeof candidate === "string" && /^0x[0-9a-fA-F]{8}/.test(candidate)) { data = candidate; return; }
+    }
+    visit(e.cause, depth + 1);
+    visit(e.error, depth + 1);
+  };
+  visit(err);
+  return data;
+}
+
+/** {name, args, plain} for a revert, or null when the failure carries no revert data. */
+export function decodeRevert(err) {
+  const data = revertData(err);
+  if (!data) return null;
+  try {
+    const { errorName, args, abiItem } = decodeErrorResult({ abi: state.config.errors, data });
+    const named = {};
+    (abiItem?.inputs || []).forEach((input, i) => { named[input.name || `arg${i}`] = args?.[i]; });
+    if (errorName === "Error") return { name: "Error", args: named, plain: String(args?.[0]) };
+    if (errorName === "Panic") return { name: "Panic", args: named, plain: `The contract panicked (code ${args?.[0]}).` };
+    const explain = PLAIN[errorName];
+    const plain = explain ? explain(named) : `The contract refused: ${words(errorName)}.`;
+    return { name: errorName, args: named, plain };
+  } catch {
+    return { name: "UnknownRevert", args: {}, plain: `The contract refused the transaction (${data.slice(0, 10)}).` };
+  }
+}
+
+function describe(err) {
+  const decoded = decodeRevert(err);
+  if (decoded) return decoded;
+  if (err?.code === 4001) return { name: "UserRejected", plain: "You rejected the request in your wallet." };
+  return { name: err?.name || "Error", plain: err?.shortMessage || err?.message || String(err) };
+}
+
+// ---- transactions, each shown as pending, mined or failed ----
+
+function txCard(label) {
+  const status = h("div", { class: "tx-status" }, "Check and confirm in your wallet…");
+  const card = h("div", { class: "tx", "data-tx-state": "signing", "data-tx-label": label },
+    h("button", { class: "close", type: "button", "aria-label": "dismiss", onclick: () => card.remove() }, "×"),
+    h("strong", {}, label), status);
+  document.getElementById("txs").prepend(card);
+  const set = (txState, ...text) => { card.dataset.txState = txState; fill(status, ...text); };
+  return { card, set };
+}
+
+/**
+ * Sends a contract call from the connected wallet: `{label, to, data}` or
+ * `{label, contract, functionName, args}`. Simulates first, so a refusal is explained before the
+ * wallet asks; resolves to the receipt once mined, throws an error with `.plain` on failure.
+ */
+export async function sendTx({ label, contract, functionName, args = [], to, data }) {
+  if (!state.account) throw Object.assign(new Error("connect a wallet first"), { plain: "Connect a wallet first." });
+  if (!rightChain()) throw Object.assign(new Error("wrong chain"), { plain: "Switch your wallet to the cooperative's chain first." });
+  to ||= address(contract);
+  data ||= encode(contract, functionName, args);
+  const { card, set } = txCard(label);
+  const fail = (err, sent) => {
+    const reason = describe(err);
+    card.dataset.error = reason.name;
+    set("failed", h("span", { class: "error" }, `${sent ? "Failed" : "Not sent"}: ${reason.plain}`));
+    setTimeout(() => card.remove(), 30_000);
+    return Object.assign(new Error(reason.plain), { plain: reason.plain, errorName: reason.name, cause: err });
+  };
+  try {
+    await reader().call({ account: state.account, to, data });
+  } catch (err) {
+    throw fail(err, false);
+  }
+  let hash;
+  try {
+    hash = await window.ethereum.request({ method: "eth_sendTransaction", params: [{ from: state.account, to, data }] });
+  } catch (err) {
+    throw fail(err, false);
+  }
+  card.dataset.txHash = hash;
+  set("pending", "Pending… ", h("span", { class: "mono" }, `${hash.slice(0, 10)}…`));
+  const receipt = await reader().waitForTransactionReceipt({ hash, pollingInterval: 500, timeout: 180_000 });
+  if (receipt.status !== "success") {
+    // Replay the call on the state it met to learn why it reverted.
+    try {
+      await reader().call({ account: state.account, to, data, blockNumber: receipt.blockNumber - 1n });
+      throw new Error("the transaction reverted");
+    } catch (err) {
+      throw fail(err, true);
+    }
+  }
+  set("mined", h("span", { class: "ok" }, `Mined in block ${receipt.blockNumber}`));
+  setTimeout(() => card.remove(), 8_000);
+  changed();
+  return receipt;
+}

@@ -1,0 +1,104 @@
+// The Lumbung members' dApp: wallet, membership, contributions, earnings, governance and the
+// cooperative's books. Served by the API at /; reads /v1/config first.
+import { api } from "./api.js";
+import { connect, switchChain, watchWallet } from "./chain.js";
+import { state, onChange, changed, rightChain } from "./state.js";
+import { h, fill, short, errorText } from "./ui.js";
+import * as membership from "./membership.js";
+import * as contribute from "./contribute.js";
+import * as earnings from "./earnings.js";
+import * as governance from "./governance.js";
+import * as transparency from "./transparency.js";
+
+const SECTIONS = { membership, contribute, earnings, governance, transparency };
+const REFRESH_MS = 3000;
+let current = "membership";
+let refreshing = false;
+
+function banner(...children) {
+  const el = document.getElementById("banner");
+  el.hidden = children.length === 0;
+  fill(el, ...children);
+}
+
+function renderWallet() {
+  const button = document.getElementById("connect");
+  const account = document.getElementById("account");
+  button.hidden = Boolean(state.account);
+  account.hidden = !state.account;
+  if (state.account) {
+    account.textContent = short(state.account);
+    account.title = state.account;
+    account.dataset.address = state.account;
+  }
+  if (state.account && !rightChain()) {
+    banner(
+      h("span", { id: "wrong-chain" },
+        `Your wallet is on chain ${state.walletChainId}; the cooperative runs on chain ${state.config.chain_id}.`),
+      h("button", { id: "switch-chain", type: "button", onclick: () => switchChain().catch((e) => banner(errorText(e))) },
+        "Switch network"),
+    );
+  } else if (!window.ethereum) {
+    banner("No wallet found in this browser. Install MetaMask (or another EIP-1193 wallet) to take part; you can still read the cooperative's books.");
+  } else {
+    banner();
+  }
+}
+
+function show(tab) {
+  current = SECTIONS[tab] ? tab : "membership";
+  for (const section of document.querySelectorAll("[data-section]")) section.hidden = section.id !== current;
+  for (const link of document.querySelectorAll("[data-tab]")) {
+    if (link.dataset.tab === current) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+  refresh();
+}
+
+async function refreshMember() {
+  if (!state.account) { state.member = null; return; }
+  try {
+    state.member = await api(`/v1/members/${state.account}`);
+  } catch {
+    state.member = null;
+  }
+}
+
+async function refresh() {
+  if (refreshing) return;
+  refreshing = true;
+  try {
+    await refreshMember();
+    await SECTIONS[current].refresh();
+  } catch (err) {
+    console.warn("refresh failed", err);
+  } finally {
+    refreshing = false;
+  }
+}
+
+async function boot() {
+  try {
+    state.config = await api("/v1/config");
+  } catch (err) {
+    banner(`The cooperative's API does not answer (${errorText(err)}). Reload in a moment.`);
+    return;
+  }
+  for (const [name, section] of Object.entries(SECTIONS)) section.mount(document.getElementById(name));
+  document.getElementById("connect").addEventListener("click", () =>
+    connect().catch((err) => banner(errorText(err))));
+  watchWallet();
+  onChange(() => { renderWallet(); refresh(); });
+  window.addEventListener("hashchange", () => show(location.hash.slice(1)));
+  if (window.ethereum) {
+    const accounts = await window.ethereum.request({ method: "eth_accounts" }).catch(() => []);
+    if (accounts.length) await connect().catch(() => {});
+  }
+  renderWallet();
+  show(location.hash.slice(1) || "membership");
+  setInterval(() => { if (!document.hidden) refresh(); }, REFRESH_MS);
+  document.body.dataset.ready = "true";
+  changed();
+}
+
+boot();

@@ -1,0 +1,74 @@
+// Small DOM and formatting helpers shared by the sections.
+
+/** Builds an element: h("button", {onclick, class: "x"}, "text", child...). */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith("on") && typeof value === "function") el.addEventListener(key.slice(2), value);
+    else if (key === "dataset") Object.assign(el.dataset, value);
+    else if (value === true) el.setAttribute(key, "");
+    else el.setAttribute(key, String(value));
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === undefined || child === null || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+
+/** Replaces the children of `el`. */
+export function fill(el, ...children) {
+  el.replaceChildren();
+  for (const child of children.flat(Infinity)) {
+    if (child === undefined || child === null || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+
+/** "12.5" for 12500000n at 6 decimals: exact, no floating point. */
+export function units(raw, decimals) {
+  const value = BigInt(raw);
+  const negative = value < 0n;
+  const abs = negative ? -value : value;
+  const base = 10n ** BigInt(decimals);
+  const whole = abs / base;
+  let frac = (abs % base).toString().padStart(decimals, "0").replace(/0+$/, "");
+  const text = frac ? `${whole}.${frac}` : `${whole}`;
+  return negative ? `-${text}` : text;
+}
+
+/** Parses "12.5" into 12500000n at 6 decimals; throws on malformed input. */
+export function parseUnits(text, decimals) {
+  const match = /^\s*(\d+)(?:\.(\d+))?\s*$/.exec(text);
+  if (!match) throw new Error(`"${text}" is not an amount`);
+  const frac = (match[2] || "");
+  if (frac.length > decimals) throw new Error(`at most ${decimals} decimals`);
+  return BigInt(match[1]) * 10n ** BigInt(decimals) + BigInt(frac.padEnd(decimals, "0") || "0");
+}
+
+export function short(text, head = 6, tail = 4) {
+  const s = String(text);
+  return s.length > head + tail + 1 ? `${s.slice(0, head)}…${s.slice(-tail)}` : s;
+}
+
+export function when(unixSeconds) {
+  return new Date(Number(unixSeconds) * 1000).toLocaleString();
+}
+
+export function pill(text) {
+  return h("span", { class: `pill ${text}`, "data-status": text }, text.replace(/_/g, " "));
+}
+
+export function stat(label, value, attrs = {}) {
+  return h("div", { class: "stat", ...attrs }, h("div", { class: "label" }, label), h("div", { class: "value" }, value));
+}
+
+/** A message for a failure: problem+json detail, decoded contract error, or the raw message. */
+export function errorText(err) {
+  if (!err) return "unknown error";
+  if (err.plain) return err.plain;
+  if (err.problem) return err.problem.detail || err.problem.title;
+  return err.shortMessage || err.message || String(err);
+}
