@@ -8,3 +8,17 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 V1: list[APIRouter] = []
+
+# The areas register after V1 exists.
+from api.routers import config, dev, governance, ledger, members, pools  # noqa: E402
+
+V1 += [config.router, dev.router]
+V1 += [pools.router, members.router, ledger.router, governance.router]
+
+from api.routers import auth, contributions, purchases  # noqa: E402
+
+V1 += [auth.router, contributions.router, purchases.router]
+
+from api.routers import orders, webhooks  # noqa: E402
+
+V1 += [orders.router, webhooks.router]

@@ -1,0 +1,58 @@
+"""Bodies of the off-chain order flow: quotes, payment confirmations and payment webhooks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from api.schemas import AmountStr
+
+# DataMarket purpose bits, indexed by bit number.
+PURPOSES: tuple[str, ...] = ("research", "public_interest", "commercial", "ai_training")
+PurposeName = Literal["research", "public_interest", "commercial", "ai_training"]
+OrderStatus = Literal["quoted", "paid", "settling", "settled", "expired", "refused", "failed"]
+
+
+class OrderCreate(BaseModel):
+    pool_id: int = Field(ge=0, lt=2**63, description="the pool to buy")
+    purpose: PurposeName
+
+
+class OrderPublic(BaseModel):
+    """An order and its quote; ``price`` holds until ``expires_at`` unless paid before."""
+
+    id: str
+    status: OrderStatus
+    pool_id: int
+    purpose: PurposeName
+    price: str = AmountStr
+    currency: str = Field(description="the payment token's symbol the price is quoted in")
+    expires_at: datetime
+    chain_order_id: str = Field(description="the bytes32 orderId DataMarket settles, 0x hex")
+    purchase_id: int | None = None
+    tx_hash: str | None = None
+    reason: str | None = Field(default=None, description="why the order was refused or failed")
+
+
+class PaymentConfirm(BaseModel):
+    payment_ref: str = Field(
+        min_length=1, max_length=255, description="the payment's reference at the provider"
+    )
+
+
+class PaymentWebhook(BaseModel):
+    """A payment provider's event, signed in the ``Lumbung-Signature`` header."""
+
+    event_id: str = Field(min_length=1, max_length=255)
+    type: Literal["payment.succeeded"]
+    order_id: str = Field(min_length=1, max_length=36)
+    amount: str = AmountStr
+    currency: str = Field(min_length=1, max_length=16)
+
+
+class WebhookAck(BaseModel):
+    received: bool = True
+    duplicate: bool = Field(description="true when this event_id was already processed")
+    order: OrderPublic

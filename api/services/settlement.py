@@ -1,0 +1,546 @@
+"""Exactly-once settlement of paid orders through ``DataMarket.settleOffchain``.
+
+The outbox (``settlement_outbox``, one row per paid order) moves ``pending → signed → sent →
+done``. The protocol never sends a transaction the database does not know about:
+
+1. *pending*: ask the chain first (``purchaseOfOrder(orderId) != 0`` means the order is settled
+   already: record it). Otherwise estimate ``settleOffchain`` (a revert there is decoded: a
+   strike, a price above the quote, a pool no longer for sale refuse the order with the Solidity
+   error's name), sign it locally with the relayer key at the account's pending nonce, store the
+   raw transaction, its hash and nonce, and COMMIT before anything is sent.
+2. *signed* / *sent*: look for the stored hash's receipt. Without one: when the chain says the
+   order is settled, record it; when the nonce is still unused, broadcast the very same raw
+   transaction again ("already known" and "nonce too low" are answers, not errors: the chain is
+   checked again); when something else consumed the nonce, sign anew at a fresh nonce.
+3. A successful receipt's ``Purchased`` event gives the purchase id; the order becomes settled
+   and the entry done in one transaction.
+
+So a crash at any point (before sending, after sending, after the receipt) ends, on restart,
+with the order settled exactly once: ``settleOffchain`` itself reverts on a repeated orderId,
+and the worker always asks the chain before it signs.
+
+One worker per relayer key: the relayer's nonces are a single sequence.
+
+Test hook: ``LUMBUNG_WORKER_CRASH_AT`` = ``before_send`` | ``after_send`` | ``after_receipt``
+makes the worker process exit at once with status 137 at that point, as a kill would. It works
+only on development chains (chain id 31337 or 1337), so it cannot fire on a real network.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from eth_account import Account
+from hexbytes import HexBytes
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+from web3.exceptions import TimeExhausted, TransactionNotFound, Web3RPCError
+from web3.logs import DISCARD
+
+from api.context import Context
+from api.db import transaction
+from api.errors import ContractRevertError
+from api.models import Buyer, Order, OutboxEntry
+from api.services.orders import EXPIRED, FAILED, PAID, QUOTED, REFUSED, SETTLED, SETTLING
+from api.settings import DEV_CHAIN_IDS
+
+logger = logging.getLogger(__name__)
+
+CRASH_ENV = "LUMBUNG_WORKER_CRASH_AT"
+CRASH_POINTS = frozenset({"before_send", "after_send", "after_receipt"})
+CRASH_STATUS = 137
+
+MAX_UINT256 = 2**256 - 1
+# A settleOffchain transaction that reverts on-chain although its estimate passed is retried
+# (re-estimated) this often before the order fails.
+MAX_ONCHAIN_REVERTS = 3
+GAS_MARGIN_PCT = 125
+FEE_REFRESH_S = 10.0
+
+# DataMarket's refusals of a sale: the order is refused with the error's name as the reason.
+REFUSALS = {
+    "DataMarketStrike": "the cooperative is on a data strike against this sale",
+    "DataMarketPriceAboveMax": "the pool's price was raised above the quoted price",
+    "DataMarketNotForSale": "the pool is no longer for sale",
+    "DataMarketPurposeNotAllowed": "the pool's license no longer allows this purpose",
+}
+# Conditions of the relayer's own account that time can fix: retried with backoff.
+RETRYABLE = {
+    "ERC20InsufficientBalance": "the relayer's payment-token balance is below the price",
+    "ERC20InsufficientAllowance": "the relayer has not approved DataMarket for the price",
+}
+# Node answers to a re-broadcast that mean "the chain knows this nonce already": check again.
+KNOWN_TX_ANSWERS = (
+    "already known",
+    "already imported",
+    "known transaction",
+    "nonce too low",
+    "replacement transaction underpriced",
+)
+
+
+class RetryLaterError(Exception):
+    """A condition that time may fix (funds, a slow receipt): the entry backs off."""
+
+
+def crash_point_from_env(chain_id: int) -> str | None:
+    """The configured crash point, honoured on development chains only."""
+    point = os.environ.get(CRASH_ENV, "").strip()
+    if not point:
+        return None
+    if point not in CRASH_POINTS:
+        raise ValueError(f"{CRASH_ENV} must be one of {sorted(CRASH_POINTS)}, not {point!r}")
+    if chain_id not in DEV_CHAIN_IDS:
+        logger.warning("%s ignored: chain %s is not a development chain", CRASH_ENV, chain_id)
+        return None
+    return point
+
+
+@dataclass(frozen=True)
+class Job:
+    """What settling one order needs, read from the database."""
+
+    order_id: str
+    chain_order_id: bytes
+    pool_id: int
+    purpose: int
+    buyer_ref: bytes
+    price: int
+    order_status: str
+    state: str
+    nonce: int | None
+    tx_hash: str | None
+    raw_tx: bytes | None
+    attempts: int
+
+
+class Settler:
+    """Settles the outbox's due entries; see the module docstring for the protocol."""
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self.settings = context.settings
+        self._key = self.settings.relayer_key.get_secret_value()
+        self.relayer = Account.from_key(self._key).address
+        self.crash_at = crash_point_from_env(context.chain.chain_id)
+        self._allowance_ok = False
+        self._fee_cache: tuple[float, int, int] | None = None
+
+    # -- the round ------------------------------------------------------------------------
+
+    def run_once(self, now: datetime | None = None, limit: int = 1000) -> int:
+        """Expires stale quotes, then works through every due entry; returns how many settled.
+
+        Raises ChainUnavailableError when the chain stops answering; entries are left as they
+        were (nothing is lost) and the caller backs off.
+        """
+        now = now or datetime.now(UTC)
+        self.expire_quotes(now)
+        settled = 0
+        for order_id in self.due(now, limit):
+            settled += self.settle(order_id)
+        return settled
+
+    def expire_quotes(self, now: datetime) -> int:
+        with transaction(self.context.sessions) as session:
+            result = session.execute(
+                update(Order)
+                .where(Order.status == QUOTED, Order.expires_at <= now)
+                .values(status=EXPIRED, reason="the quote expired before it was paid")
+            )
+        count = int(getattr(result, "rowcount", 0) or 0)
+        if count:
+            logger.info("expired %s unpaid quotes", count)
+        return count
+
+    def due(self, now: datetime, limit: int) -> list[str]:
+        with self.context.sessions() as session:
+            query = (
+                select(OutboxEntry.order_id)
+                .where(OutboxEntry.state != "done", OutboxEntry.next_attempt_at <= now)
+                .order_by(OutboxEntry.next_attempt_at, OutboxEntry.order_id)
+                .limit(limit)
+            )
+            return list(session.scalars(query))
+
+    def settle(self, order_id: str) -> int:
+        """Advances one entry as far as it goes now; 1 when the order ended settled."""
+        job = self._load(order_id)
+        if job is None:
+            return 0
+        try:
+            if job.state == "pending":
+                signed = self._prepare(job)
+                if signed is None:
+                    return self._settled_now(order_id)
+                job = signed
+                return self._deliver(job, fresh=True)
+            return self._deliver(job, fresh=False)
+        except RetryLaterError as exc:
+            self._back_off(order_id, str(exc))
+            return 0
+        except ContractRevertError as exc:  # the approval, not the sale, was refused
+            self._back_off(order_id, f"{exc.name}: {exc.detail}")
+            return 0
+
+    # -- steps ----------------------------------------------------------------------------
+
+    def _load(self, order_id: str) -> Job | None:
+        with self.context.sessions() as session:
+            entry = session.get(OutboxEntry, order_id)
+            order = session.get(Order, order_id)
+            if entry is None or order is None or entry.state == "done":
+                return None
+            buyer_ref = order_buyer_ref(session, order)
+            return Job(
+                order_id=order.id,
+                chain_order_id=bytes(HexBytes(order.chain_order_id)),
+                pool_id=order.pool_id,
+                purpose=order.purpose,
+                buyer_ref=bytes(HexBytes(buyer_ref)),
+                price=order.price,
+                order_status=order.status,
+                state=entry.state,
+                nonce=entry.nonce,
+                tx_hash=entry.tx_hash,
+                raw_tx=entry.raw_tx,
+                attempts=entry.attempts,
+            )
+
+    def _prepare(self, job: Job) -> Job | None:
+        """Signs the settlement and commits it; None when the order needs no transaction."""
+        chain = self.context.chain
+        market = chain["DataMarket"]
+        if job.order_status not in (PAID, SETTLING):
+            self._finish(job.order_id, None, None, None, None)
+            return None
+        # The chain first. An entry that never had a transaction is asked too, through the
+        # estimate below: settleOffchain reverts DataMarketOrderAlreadySettled for a settled
+        # order, which is recorded as settled. One round trip fewer per order.
+        if job.attempts or job.order_status == SETTLING:
+            purchase_id = self._purchase_of(job.chain_order_id)
+            if purchase_id:
+                self._record_settled(job.order_id, purchase_id, self._find_purchase_tx(purchase_id))
+                return None
+        self._ensure_allowance(job.price)
+        call = market.functions.settleOffchain(
+            job.chain_order_id, job.pool_id, job.purpose, job.buyer_ref, job.price
+        )
+        try:
+            gas = chain.guard(lambda: call.estimate_gas({"from": self.relayer}))
+        except ContractRevertError as exc:
+            self._handle_revert(job, exc)
+            return None
+        nonce = chain.guard(lambda: chain.w3.eth.get_transaction_count(self.relayer, "pending"))
+        data = market.encode_abi(
+            "settleOffchain",
+            args=[job.chain_order_id, job.pool_id, job.purpose, job.buyer_ref, job.price],
+        )
+        raw, tx_hash = self._sign({"to": market.address, "data": data}, nonce, gas)
+        with transaction(self.context.sessions) as session:
+            entry = session.get(OutboxEntry, job.order_id)
+            order = session.get(Order, job.order_id)
+            assert entry is not None and order is not None
+            entry.state, entry.nonce, entry.tx_hash, entry.raw_tx = "signed", nonce, tx_hash, raw
+            order.status, order.tx_hash = SETTLING, tx_hash
+        logger.info("order %s: signed settleOffchain %s at nonce %s", job.order_id, tx_hash, nonce)
+        self._crash("before_send")
+        return Job(
+            **{
+                **job.__dict__,
+                "state": "signed",
+                "nonce": nonce,
+                "tx_hash": tx_hash,
+                "raw_tx": raw,
+                "order_status": SETTLING,
+            }
+        )
+
+    def _deliver(self, job: Job, fresh: bool) -> int:
+        """Gets a signed entry's transaction mined; returns 1 when the order ended settled."""
+        chain = self.context.chain
+        assert job.tx_hash is not None and job.raw_tx is not None and job.nonce is not None
+        receipt = None if fresh else self._receipt(job.tx_hash)
+        if receipt is None and not fresh:
+            purchase_id = self._purchase_of(job.chain_order_id)
+            if purchase_id:
+                self._record_settled(job.order_id, purchase_id, self._find_purchase_tx(purchase_id))
+                return 1
+            used = chain.guard(lambda: chain.w3.eth.get_transaction_count(self.relayer, "latest"))
+            if used > job.nonce:
+                receipt = self._receipt(job.tx_hash)  # mined in between?
+                if receipt is None:
+                    logger.warning(
+                        "order %s: nonce %s was consumed by another transaction; signing anew",
+                        job.order_id,
+                        job.nonce,
+                    )
+                    self._reset(job.order_id, "nonce consumed by another transaction")
+                    return self.settle(job.order_id)
+        if receipt is None:
+            self._broadcast(job)
+            self._crash("after_send")
+            tx_hash = HexBytes(job.tx_hash)
+            try:
+                receipt = chain.guard(
+                    lambda: chain.w3.eth.wait_for_transaction_receipt(
+                        tx_hash,
+                        timeout=self.settings.worker_receipt_timeout_s,
+                        poll_latency=0.05,
+                    )
+                )
+            except TimeExhausted as exc:
+                raise RetryLaterError(f"no receipt for {job.tx_hash} yet") from exc
+        self._crash("after_receipt")
+        return self._conclude(job, receipt)
+
+    def _conclude(self, job: Job, receipt: Any) -> int:
+        tx_hash = "0x" + bytes(receipt["transactionHash"]).hex()
+        if receipt["status"] == 1:
+            market = self.context.chain["DataMarket"]
+            for event in market.events.Purchased().process_receipt(receipt, errors=DISCARD):
+                if bytes(event["args"]["orderId"]) == job.chain_order_id:
+                    self._record_settled(job.order_id, int(event["args"]["purchaseId"]), tx_hash)
+                    return 1
+        # Reverted (or, impossibly, no event): maybe another transaction settled it meanwhile.
+        purchase_id = self._purchase_of(job.chain_order_id)
+        if purchase_id:
+            self._record_settled(job.order_id, purchase_id, self._find_purchase_tx(purchase_id))
+            return 1
+        if job.attempts + 1 >= MAX_ONCHAIN_REVERTS:
+            self._finish(
+                job.order_id,
+                FAILED,
+                f"settleOffchain {tx_hash} reverted on-chain {MAX_ONCHAIN_REVERTS} times",
+                None,
+                None,
+            )
+            return 0
+        self._reset(job.order_id, f"settleOffchain {tx_hash} reverted on-chain")
+        return 0
+
+    # -- chain helpers --------------------------------------------------------------------
+
+    def _purchase_of(self, chain_order_id: bytes) -> int:
+        market = self.context.chain["DataMarket"]
+        return int(
+            self.context.chain.guard(
+                lambda: market.functions.purchaseOfOrder(chain_order_id).call()
+            )
+        )
+
+    def _receipt(self, tx_hash: str) -> Any:
+        w3 = self.context.chain.w3
+        try:
+            return self.context.chain.guard(
+                lambda: w3.eth.get_transaction_receipt(HexBytes(tx_hash))
+            )
+        except TransactionNotFound:
+            return None
+
+    def _find_purchase_tx(self, purchase_id: int) -> str | None:
+        """The transaction that made ``purchase_id`` (Purchased indexes the purchase id)."""
+        chain = self.context.chain
+        event = chain["DataMarket"].events.Purchased()
+        logs = chain.guard(
+            lambda: event.get_logs(
+                from_block=chain.deployment.start_block,
+                argument_filters={"purchaseId": purchase_id},
+            )
+        )
+        return "0x" + bytes(logs[0]["transactionHash"]).hex() if logs else None
+
+    def _fees(self) -> tuple[int, int]:
+        """(maxFeePerGas, maxPriorityFeePerGas), read at most every FEE_REFRESH_S."""
+        now = time.monotonic()
+        if self._fee_cache is None or now - self._fee_cache[0] > FEE_REFRESH_S:
+            chain = self.context.chain
+            w3 = chain.w3
+            block = chain.guard(lambda: w3.eth.get_block("latest"))
+            base_fee = int(block.get("baseFeePerGas", 0))
+            tip = int(chain.guard(lambda: w3.eth.max_priority_fee))
+            # Twice the base fee rides out six full blocks of base-fee increases.
+            self._fee_cache = (now, 2 * base_fee + tip, tip)
+        return self._fee_cache[1], self._fee_cache[2]
+
+    def _sign(self, tx: dict[str, Any], nonce: int, gas: int) -> tuple[bytes, str]:
+        chain = self.context.chain
+        max_fee, tip = self._fees()
+        signed = Account.sign_transaction(
+            {
+                **tx,
+                "value": 0,
+                "chainId": chain.chain_id,
+                "nonce": nonce,
+                "gas": gas * GAS_MARGIN_PCT // 100,
+                "maxPriorityFeePerGas": tip,
+                "maxFeePerGas": max_fee,
+                "type": 2,
+            },
+            self._key,
+        )
+        return bytes(signed.raw_transaction), "0x" + bytes(signed.hash).hex()
+
+    def _broadcast(self, job: Job) -> None:
+        chain = self.context.chain
+        raw_tx = job.raw_tx
+        assert raw_tx is not None
+        try:
+            chain.guard(lambda: chain.w3.eth.send_raw_transaction(raw_tx))
+        except Web3RPCError as exc:
+            message = str(exc).lower()
+            if "insufficient funds" in message:
+                raise RetryLaterError(
+                    f"the relayer {self.relayer} lacks ether for gas: {exc}"
+                ) from exc
+            if not any(answer in message for answer in KNOWN_TX_ANSWERS):
+                raise RetryLaterError(f"broadcast of {job.tx_hash} refused: {exc}") from exc
+            logger.info(
+                "order %s: %s already known to the node (%s)", job.order_id, job.tx_hash, exc
+            )
+        else:
+            logger.info("order %s: sent %s", job.order_id, job.tx_hash)
+        with transaction(self.context.sessions) as session:
+            entry = session.get(OutboxEntry, job.order_id)
+            if entry is not None and entry.state == "signed":
+                entry.state = "sent"
+
+    def _ensure_allowance(self, price: int) -> None:
+        """Approves DataMarket for the relayer's payment token once (max), when it must."""
+        if self._allowance_ok:
+            return
+        chain = self.context.chain
+        token, market = chain["PaymentToken"], chain["DataMarket"]
+        allowance = int(
+            chain.guard(lambda: token.functions.allowance(self.relayer, market.address).call())
+        )
+        if allowance >= MAX_UINT256 // 2:
+            self._allowance_ok = True
+            return
+        if allowance >= price:
+            return
+        approve = token.functions.approve(market.address, MAX_UINT256)
+        gas = chain.guard(lambda: approve.estimate_gas({"from": self.relayer}))
+        nonce = chain.guard(lambda: chain.w3.eth.get_transaction_count(self.relayer, "pending"))
+        data = token.encode_abi("approve", args=[market.address, MAX_UINT256])
+        raw, tx_hash = self._sign({"to": token.address, "data": data}, nonce, gas)
+        try:
+            chain.guard(lambda: chain.w3.eth.send_raw_transaction(raw))
+        except Web3RPCError as exc:
+            raise RetryLaterError(f"approving DataMarket failed: {exc}") from exc
+        try:
+            receipt = chain.guard(
+                lambda: chain.w3.eth.wait_for_transaction_receipt(
+                    HexBytes(tx_hash),
+                    timeout=self.settings.worker_receipt_timeout_s,
+                    poll_latency=0.05,
+                )
+            )
+        except TimeExhausted as exc:
+            raise RetryLaterError(f"approval {tx_hash} not mined yet") from exc
+        if receipt["status"] != 1:
+            raise RetryLaterError(f"approval {tx_hash} reverted")
+        logger.info("relayer %s approved DataMarket (tx %s)", self.relayer, tx_hash)
+        self._allowance_ok = True
+
+    def _handle_revert(self, job: Job, exc: ContractRevertError) -> None:
+        if exc.name == "DataMarketOrderAlreadySettled":
+            purchase_id = self._purchase_of(job.chain_order_id)
+            self._record_settled(job.order_id, purchase_id, self._find_purchase_tx(purchase_id))
+            return
+        if exc.name in RETRYABLE:
+            raise RetryLaterError(f"{exc.name}: {RETRYABLE[exc.name]} ({exc.detail})") from exc
+        if exc.name in REFUSALS:
+            reason = (
+                f"{exc.name}: {REFUSALS[exc.name]} ({exc.detail}); the payment is to be refunded"
+            )
+            self._finish(job.order_id, REFUSED, reason, None, None)
+            logger.warning("order %s refused: %s", job.order_id, reason)
+            return
+        reason = f"{exc.name}: settleOffchain would revert ({exc.detail})"
+        self._finish(job.order_id, FAILED, reason, None, None)
+        logger.error("order %s failed: %s", job.order_id, reason)
+
+    # -- database transitions -------------------------------------------------------------
+
+    def _record_settled(self, order_id: str, purchase_id: int, tx_hash: str | None) -> None:
+        self._finish(order_id, SETTLED, None, purchase_id, tx_hash)
+        logger.info("order %s settled: purchase %s in %s", order_id, purchase_id, tx_hash)
+
+    def _settled_now(self, order_id: str) -> int:
+        with self.context.sessions() as session:
+            order = session.get(Order, order_id)
+            return int(order is not None and order.status == SETTLED)
+
+    def _finish(
+        self,
+        order_id: str,
+        status: str | None,
+        reason: str | None,
+        purchase_id: int | None,
+        tx_hash: str | None,
+    ) -> None:
+        """Ends the entry, and sets the order's final state when ``status`` is given."""
+        now = datetime.now(UTC)
+        with transaction(self.context.sessions) as session:
+            entry = session.get(OutboxEntry, order_id)
+            order = session.get(Order, order_id)
+            assert entry is not None and order is not None
+            entry.state, entry.last_error = "done", reason
+            if status is None:
+                return
+            order.status, order.reason = status, reason
+            if status == SETTLED:
+                order.purchase_id, order.settled_at = purchase_id, now
+                order.tx_hash = tx_hash or order.tx_hash
+            else:
+                order.tx_hash = None
+
+    def _reset(self, order_id: str, why: str) -> None:
+        """Back to pending: the stored transaction can never be mined; sign again."""
+        with transaction(self.context.sessions) as session:
+            entry = session.get(OutboxEntry, order_id)
+            assert entry is not None
+            entry.state, entry.raw_tx, entry.tx_hash, entry.nonce = "pending", None, None, None
+            entry.attempts += 1
+            entry.last_error = why
+
+    def _back_off(self, order_id: str, why: str) -> None:
+        with transaction(self.context.sessions) as session:
+            entry = session.get(OutboxEntry, order_id)
+            order = session.get(Order, order_id)
+            assert entry is not None and order is not None
+            entry.attempts += 1
+            delay = min(
+                self.settings.worker_max_backoff_s,
+                self.settings.worker_poll_s * 2 ** min(entry.attempts, 30),
+            )
+            entry.next_attempt_at = datetime.now(UTC) + timedelta(seconds=delay)
+            entry.last_error = why
+            order.reason = f"settlement delayed, retrying in {delay:.0f}s: {why}"
+        logger.warning("order %s: %s; retrying in %.1fs", order_id, why, delay)
+
+    def _crash(self, point: str) -> None:
+        if self.crash_at == point:
+            logger.critical("%s=%s: exiting with status %s", CRASH_ENV, point, CRASH_STATUS)
+            logging.shutdown()
+            os._exit(CRASH_STATUS)
+
+
+def order_buyer_ref(session: Session, order: Order) -> str:
+    buyer = session.get(Buyer, order.buyer_id)
+    assert buyer is not None
+    return str(buyer.buyer_ref)
+
+
+def settle_pending(context: Context, now: datetime | None = None) -> int:
+    """One round of the worker (expire stale quotes, settle every due order): settled count.
+
+    For the benchmark and tests; raises ChainUnavailableError when the chain is down.
+    """
+    return Settler(context).run_once(now)

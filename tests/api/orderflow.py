@@ -1,0 +1,163 @@
+"""Helpers of the order, webhook and settlement tests: buyers, quotes, governance and the chain."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi.testclient import TestClient
+from hexbytes import HexBytes
+from web3 import Web3
+from web3.contract import Contract
+
+from api.context import Context
+from api.db import transaction
+from api.services import buyers, payments
+from api.settings import Settings
+from tests.api.harness import ADDRESSES, ROOT, SETTLER
+
+USD = 10**6
+# The local cooperative's starter pools (scripts/local_chain.py): id -> (price, purposes mask).
+POOLS = {1: (25 * USD, 0b0011), 2: (40 * USD, 0b0111), 3: (10 * USD, 0b1111)}
+RELAYER = ADDRESSES[SETTLER]
+
+
+@dataclass(frozen=True)
+class ApiBuyer:
+    id: str
+    name: str
+    api_key: str
+    buyer_ref: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"X-API-Key": self.api_key}
+
+
+def make_buyer(context: Context, name: str | None = None) -> ApiBuyer:
+    with transaction(context.sessions) as session:
+        issued = buyers.create_buyer(session, name or f"buyer-{uuid.uuid4().hex[:8]}")
+        return ApiBuyer(issued.buyer.id, issued.buyer.name, issued.api_key, issued.buyer.buyer_ref)
+
+
+def admin(settings: Settings) -> dict[str, str]:
+    return {"Authorization": f"Bearer {settings.admin_token.get_secret_value()}"}
+
+
+def quote(
+    client: TestClient,
+    buyer: ApiBuyer,
+    pool_id: int = 1,
+    purpose: str = "research",
+    key: str | None = None,
+) -> Any:
+    return client.post(
+        "/v1/orders",
+        json={"pool_id": pool_id, "purpose": purpose},
+        headers={**buyer.headers, "Idempotency-Key": key or uuid.uuid4().hex},
+    )
+
+
+def quoted_order(client: TestClient, buyer: ApiBuyer, pool_id: int = 1) -> dict[str, Any]:
+    response = quote(client, buyer, pool_id)
+    assert response.status_code == 201, response.text
+    order: dict[str, Any] = response.json()
+    return order
+
+
+def pay(client: TestClient, settings: Settings, order_id: str, ref: str = "bank-1") -> Any:
+    return client.post(
+        f"/v1/orders/{order_id}/payment", json={"payment_ref": ref}, headers=admin(settings)
+    )
+
+
+def paid_order(
+    client: TestClient, settings: Settings, buyer: ApiBuyer, pool_id: int = 1
+) -> dict[str, Any]:
+    order = quoted_order(client, buyer, pool_id)
+    response = pay(client, settings, order["id"], f"bank-{order['id']}")
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "paid"
+    return order
+
+
+def webhook(
+    client: TestClient,
+    settings: Settings,
+    event: dict[str, Any],
+    timestamp: int | None = None,
+    secret: str | None = None,
+) -> Any:
+    raw = json.dumps(event).encode()
+    signature = payments.sign(
+        secret or settings.webhook_secret.get_secret_value(),
+        int(time.time()) if timestamp is None else timestamp,
+        raw,
+    )
+    return client.post(
+        "/v1/webhooks/payments",
+        content=raw,
+        headers={"Lumbung-Signature": signature, "Content-Type": "application/json"},
+    )
+
+
+def as_timelock(w3: Web3, contracts: dict[str, Contract], function: Any) -> None:
+    """Sends a governed call as the TimelockController, as an executed proposal would."""
+    timelock = contracts["TimelockController"].address
+    w3.provider.make_request("anvil_impersonateAccount", [timelock])  # type: ignore[arg-type]
+    w3.provider.make_request("anvil_setBalance", [timelock, hex(10**20)])  # type: ignore[arg-type]
+    try:
+        tx_hash = function.transact({"from": timelock})
+        assert w3.eth.wait_for_transaction_receipt(tx_hash, timeout=30)["status"] == 1
+    finally:
+        w3.provider.make_request("anvil_stopImpersonatingAccount", [timelock])  # type: ignore[arg-type]
+
+
+def purchases_of(contracts: dict[str, Contract], chain_order_id: str) -> list[Any]:
+    """Every Purchased event on chain carrying this orderId."""
+    logs = contracts["DataMarket"].events.Purchased().get_logs(from_block=0)
+    wanted = HexBytes(chain_order_id)
+    return [log for log in logs if HexBytes(log["args"]["orderId"]) == wanted]
+
+
+def balance(contracts: dict[str, Contract], account: str) -> int:
+    return int(contracts["PaymentToken"].functions.balanceOf(account).call())
+
+
+def worker_env(settings: Settings, crash_at: str | None = None, **extra: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("LUMBUNG_") or k == "LUMBUNG_TEST_DATABASES"
+    }
+    env.update(
+        LUMBUNG_RPC_URL=settings.rpc_url,
+        LUMBUNG_DEPLOYMENT_FILE=str(settings.deployment_file),
+        LUMBUNG_DATABASE_URL=settings.database_url,
+        LUMBUNG_RELAYER_KEY=settings.relayer_key.get_secret_value(),
+        LUMBUNG_IPFS_ROOT=str(settings.ipfs_root),
+        LUMBUNG_WORKER_POLL_S="0.05",
+    )
+    if crash_at is not None:
+        env["LUMBUNG_WORKER_CRASH_AT"] = crash_at
+    env.update(extra)
+    return env
+
+
+def run_worker(env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """``python -m api.cli worker run --once`` as a separate process."""
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", "worker", "run", "--once"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
