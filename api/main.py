@@ -9,8 +9,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -19,7 +20,7 @@ from api.errors import PROBLEM_BASE, ChainUnavailableError, LumbungError, Storag
 from api.metrics import Metrics
 from api.routers import health
 from api.schemas import Problem
-from api.settings import Settings, get_settings
+from api.settings import ROOT, Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +104,27 @@ def problem_openapi(app: FastAPI) -> dict[str, Any]:
     return schema
 
 
+SWAGGER_UI = ROOT / "node_modules" / "swagger-ui-dist"
+
+
+def install_docs(app: FastAPI) -> None:
+    """The interactive API reference at /docs, with Swagger UI served from node_modules."""
+    if not SWAGGER_UI.is_dir():
+        logger.warning("swagger-ui-dist is not installed (make setup); /docs is off")
+        return
+    app.mount("/docs-assets", StaticFiles(directory=SWAGGER_UI), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Lumbung API reference",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+        )
+
+
 def create_app(settings: Settings | None = None, context: Context | None = None) -> FastAPI:
     """The app for ``settings`` (default: from the environment)."""
     if context is None:
@@ -114,6 +136,7 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
         context.close()
 
     app = FastAPI(
+        docs_url=None,  # served below from the npm swagger-ui-dist files: no CDN, works offline
         title="Lumbung API",
         version="1.0.0",
         summary="Buy the cooperative's data pools; contribute, follow and claim as a member.",
@@ -136,6 +159,7 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
     app.include_router(health.router)
     for router in _v1_routers():
         app.include_router(router, prefix="/v1")
+    install_docs(app)
     dapp = context.settings.dapp_dir
     if dapp.is_dir():
         app.mount("/", StaticFiles(directory=dapp, html=True), name="dapp")
