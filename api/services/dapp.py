@@ -2,7 +2,7 @@
 registrar that issues admission vouchers on a local chain.
 
 The voucher is the EIP-712 typed data ``Membership.join`` verifies (domain "Lumbung Membership",
-version "1"); scripts/signing.py signs the same structure for brownie.
+version "1"), signed by api.eip712 as the brownie scripts sign it.
 """
 
 from __future__ import annotations
@@ -13,12 +13,11 @@ import secrets
 from threading import Lock
 from typing import Any
 
-from eth_account import Account
-from eth_account.messages import encode_typed_data
 from eth_utils import to_checksum_address
 from web3.contract import Contract
 
 from api.chain import Chain
+from api.eip712 import sign_voucher
 from api.errors import NotFoundError
 from api.schemas_dapp import DappConfig, PaymentTokenInfo, VoucherPublic
 from api.settings import DEV_CHAIN_IDS, Settings
@@ -30,18 +29,6 @@ PURPOSES = ("research", "public_interest", "commercial", "ai_training")
 CLASSES = ("producer", "funder", "worker", "steward")
 
 VOUCHER_TTL_S = 24 * 3600
-EIP712_DOMAIN = [
-    {"name": "name", "type": "string"},
-    {"name": "version", "type": "string"},
-    {"name": "chainId", "type": "uint256"},
-    {"name": "verifyingContract", "type": "address"},
-]
-VOUCHER = [
-    {"name": "member", "type": "address"},
-    {"name": "stakeholderClass", "type": "uint8"},
-    {"name": "nonce", "type": "uint256"},
-    {"name": "expiry", "type": "uint256"},
-]
 
 # Token metadata and the work pot id never change for a deployment: read once per address.
 _constants: dict[tuple[int, str], tuple[PaymentTokenInfo, int]] = {}
@@ -111,19 +98,15 @@ def issue_dev_voucher(chain: Chain, settings: Settings, address: str, cls: str) 
     nonce = secrets.randbits(64)
     expiry = int(now) + VOUCHER_TTL_S
     class_id = CLASSES.index(cls)
-    typed = {
-        "types": {"EIP712Domain": EIP712_DOMAIN, "Voucher": VOUCHER},
-        "primaryType": "Voucher",
-        "domain": {
-            "name": "Lumbung Membership",
-            "version": "1",
-            "chainId": chain.chain_id,
-            "verifyingContract": str(membership.address),
-        },
-        "message": {"member": member, "stakeholderClass": class_id, "nonce": nonce,
-                    "expiry": expiry},
-    }
-    signed = Account.sign_message(encode_typed_data(full_message=typed), key)
+    signature = sign_voucher(
+        key,
+        chain_id=chain.chain_id,
+        membership=str(membership.address),
+        member=member,
+        cls=class_id,
+        nonce=nonce,
+        expiry=expiry,
+    )
     logger.info("dev registrar vouched for %s as %s (nonce %s)", member, cls, nonce)
     return VoucherPublic(
         member=member,
@@ -133,5 +116,5 @@ def issue_dev_voucher(chain: Chain, settings: Settings, address: str, cls: str) 
         expiry=expiry,
         membership=str(membership.address),
         chain_id=chain.chain_id,
-        signature="0x" + bytes(signed.signature).hex(),
+        signature="0x" + signature.hex(),
     )

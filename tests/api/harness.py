@@ -36,6 +36,16 @@ ADDRESSES = [Account.from_key(k).address for k in KEYS]
 DEPLOYER, REGISTRAR, CURATOR, STEWARD, PRODUCER, SETTLER = range(6)
 
 
+def terminate(process: subprocess.Popen[bytes]) -> None:
+    """Stops a child process: politely, then for sure."""
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -69,11 +79,7 @@ class AnvilChain:
         self.w3.provider.make_request("evm_revert", [snapshot_id])  # type: ignore[arg-type]
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        terminate(self.process)
 
 
 def start_anvil(workdir: Path) -> AnvilChain:
@@ -201,11 +207,7 @@ class ApiServer:
     process: subprocess.Popen[bytes]
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        terminate(self.process)
 
 
 def serve_api(settings: Any, log: Path, workers: int = 1) -> ApiServer:
