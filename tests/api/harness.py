@@ -95,16 +95,20 @@ def start_anvil(workdir: Path) -> AnvilChain:
     chain = AnvilChain(rpc_url, process, workdir / "deployment.json")
     wait_for(lambda: chain.w3.eth.block_number >= 0, 30, "anvil")
     env = {**os.environ, "PATH": f"{ROOT / 'node_modules' / '.bin'}:{os.environ['PATH']}"}
-    subprocess.run(
+    deployed = subprocess.run(
         [
             sys.executable, "-m", "scripts.local_chain",
             "--rpc-url", rpc_url, "--deployment-file", str(chain.deployment_file),
         ],
         cwd=ROOT,
         env=env,
-        check=True,
+        check=False,
         capture_output=True,
+        text=True,
     )
+    if deployed.returncode != 0:
+        chain.stop()
+        raise RuntimeError(f"deploying to {rpc_url} failed:\n{deployed.stdout}\n{deployed.stderr}")
     return chain
 
 
