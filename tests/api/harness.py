@@ -8,6 +8,7 @@ Debian ``postgresql`` server is installed, its own PostgreSQL cluster on loopbac
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import socket
@@ -95,10 +96,24 @@ def start_anvil(workdir: Path) -> AnvilChain:
     chain = AnvilChain(rpc_url, process, workdir / "deployment.json")
     wait_for(lambda: chain.w3.eth.block_number >= 0, 30, "anvil")
     env = {**os.environ, "PATH": f"{ROOT / 'node_modules' / '.bin'}:{os.environ['PATH']}"}
-    deployed = subprocess.run(
+    # Loading the brownie project may rewrite build/ (brownie recompiles sources whose
+    # library dependencies leave no artifact), so parallel test workers deploy one at a time.
+    lock_path = ROOT / "build" / ".deploy.lock"
+    lock_path.parent.mkdir(exist_ok=True)
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        deployed = _deploy(rpc_url, chain.deployment_file, env)
+    if deployed.returncode != 0:
+        chain.stop()
+        raise RuntimeError(f"deploying to {rpc_url} failed:\n{deployed.stdout}\n{deployed.stderr}")
+    return chain
+
+
+def _deploy(rpc_url: str, deployment_file: Path, env: dict[str, str]) -> Any:
+    return subprocess.run(
         [
             sys.executable, "-m", "scripts.local_chain",
-            "--rpc-url", rpc_url, "--deployment-file", str(chain.deployment_file),
+            "--rpc-url", rpc_url, "--deployment-file", str(deployment_file),
         ],
         cwd=ROOT,
         env=env,
@@ -106,10 +121,6 @@ def start_anvil(workdir: Path) -> AnvilChain:
         capture_output=True,
         text=True,
     )
-    if deployed.returncode != 0:
-        chain.stop()
-        raise RuntimeError(f"deploying to {rpc_url} failed:\n{deployed.stdout}\n{deployed.stderr}")
-    return chain
 
 
 @dataclass
