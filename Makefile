@@ -106,6 +106,8 @@ bench: setup-test compile ## benchmarks; figures go to bench/*.json (QUICK=1 for
 	$(BIN)/python -m bench.bench_gas
 	LUMBUNG_STATEFUL_EXAMPLES=$(if $(QUICK),20,200) LUMBUNG_STATEFUL_STEPS=50 \
 	  $(PYTEST) tests/contracts/integration --network anvil -q
+	$(BIN)/python -m bench.bench_api $(if $(QUICK),--quick,)
+	$(BIN)/python -m bench.simulate $(if $(QUICK),--quick,)
 
 clean: ## remove everything generated (keeps .lumbung/, the local chain's data)
 	rm -rf build reports $(STAMPS) .pytest_cache .hypothesis .mypy_cache .ruff_cache
