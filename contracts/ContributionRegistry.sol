@@ -2,6 +2,9 @@
 pragma solidity ^0.8.24;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {Multicall} from "@openzeppelin/contracts/utils/Multicall.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {CidLib} from "./libraries/CidLib.sol";
 import {IContributionRegistry} from "./interfaces/IContributionRegistry.sol";
 import {IContributionToken} from "./interfaces/IContributionToken.sol";
@@ -9,13 +12,19 @@ import {IMembership} from "./interfaces/IMembership.sol";
 import {IRevenueDistributor} from "./interfaces/IRevenueDistributor.sol";
 
 /// @title ContributionRegistry
-/// @notice The cooperative's register of contributions: members submit CIDs into pools,
-/// curators accept or reject them, contributors revoke them.
-/// @dev A contribution takes one storage slot when submitted and a second when curated; its
-/// CID is rebuilt from its id (the digest) and its stored CID form, so no bytes are stored.
-contract ContributionRegistry is IContributionRegistry, AccessControl {
+/// @notice The cooperative's register of contributions: members submit CIDs into pools, or
+/// aggregators submit them in Merkle batches; curators accept or reject them, contributors
+/// revoke them.
+/// @dev A contribution takes one storage slot, written on submission and updated on curation;
+/// its CID is rebuilt from its id (the digest) and its stored CID form, so no bytes are stored.
+/// A claimed batch leaf takes that same one slot, written once, already accepted. Multicall lets
+/// a relayer present many contributors' proofs in one transaction (each call keeps the
+/// relayer as sender; one failing claim reverts the bundle, so relayers simulate first).
+contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall {
     /// @inheritdoc IContributionRegistry
     bytes32 public constant CURATOR_ROLE = keccak256("CURATOR_ROLE");
+    /// @inheritdoc IContributionRegistry
+    bytes32 public constant AGGREGATOR_ROLE = keccak256("AGGREGATOR_ROLE");
 
     /// @dev One slot, written on submission and updated on curation. The curator is only in
     /// the events: nothing on-chain reads it again, and a second slot would cost ~22k per accept.
@@ -36,6 +45,18 @@ contract ContributionRegistry is IContributionRegistry, AccessControl {
         bool open;
     }
 
+    /// @dev A claim reads the root and the second slot only. uint24 counts bound a batch to
+    /// 16,777,215 leaves, a tree far larger than any manifest an aggregator can publish.
+    struct Batch {
+        bytes32 root;
+        address curator; // zero until curated
+        uint32 poolId;
+        uint24 count;
+        uint24 claimedCount;
+        BatchStatus status;
+        address aggregator; // read again only when curating
+    }
+
     struct PoolDescription {
         string name;
         string metadata;
@@ -50,6 +71,8 @@ contract ContributionRegistry is IContributionRegistry, AccessControl {
     mapping(uint256 poolId => Pool) private _pools;
     mapping(uint256 poolId => PoolDescription) private _poolDescriptions;
     mapping(uint256 id => Contribution) private _contributions;
+    uint256 private _batchCount;
+    mapping(uint256 batchId => Batch) private _batches;
 
     /// @param admin Receives DEFAULT_ADMIN_ROLE (the deployer, then the timelock).
     /// @param membership_ The membership register.
@@ -98,11 +121,7 @@ contract ContributionRegistry is IContributionRegistry, AccessControl {
     /// @inheritdoc IContributionRegistry
     function submit(uint256 poolId, bytes calldata cid) external returns (uint256 id) {
         address contributor = _msgSender();
-        Pool storage pool_ = _pools[poolId];
-        if (!pool_.open) {
-            if (!pool_.exists) revert ContributionRegistryUnknownPool(poolId);
-            revert ContributionRegistryPoolClosed(poolId);
-        }
+        Pool storage pool_ = _openPool(poolId);
         (CidLib.Kind kind, bytes32 digest) = CidLib.parse(cid);
         id = uint256(digest);
         Contribution storage contribution_ = _contributions[id];
@@ -195,6 +214,103 @@ contract ContributionRegistry is IContributionRegistry, AccessControl {
     }
 
     /// @inheritdoc IContributionRegistry
+    function submitBatch(uint256 poolId, bytes32 root, uint24 count, bytes calldata manifestCid)
+        external
+        onlyRole(AGGREGATOR_ROLE)
+        returns (uint256 batchId)
+    {
+        _openPool(poolId);
+        if (root == bytes32(0)) revert ContributionRegistryZeroRoot();
+        if (count == 0) revert ContributionRegistryEmptyBatch();
+        // Only validated: the manifest is found by its CID in the event, never read on-chain.
+        // slither-disable-next-line unused-return
+        CidLib.parse(manifestCid);
+        address aggregator = _msgSender();
+        unchecked {
+            // One per aggregator transaction: 2**256 of them are out of reach.
+            batchId = ++_batchCount;
+        }
+        _batches[batchId] = Batch({
+            root: root,
+            curator: address(0),
+            // An existing pool's id is at most _poolCount, a uint32.
+            poolId: uint32(poolId),
+            count: count,
+            claimedCount: 0,
+            status: BatchStatus.PENDING,
+            aggregator: aggregator
+        });
+        emit BatchSubmitted(batchId, poolId, root, count, manifestCid, aggregator);
+    }
+
+    /// @inheritdoc IContributionRegistry
+    function acceptBatch(uint256 batchId) external onlyRole(CURATOR_ROLE) {
+        address curator = _msgSender();
+        Batch storage batch_ = _pendingBatch(batchId, curator);
+        _checkWorker(curator);
+
+        batch_.status = BatchStatus.ACCEPTED;
+        batch_.curator = curator;
+        uint256 poolId = batch_.poolId;
+        uint256 count = batch_.count;
+        emit BatchAccepted(batchId, poolId, curator, count);
+
+        _distributor.addUnits(_workPot, curator, count);
+    }
+
+    /// @inheritdoc IContributionRegistry
+    function rejectBatch(uint256 batchId, string calldata reason) external onlyRole(CURATOR_ROLE) {
+        address curator = _msgSender();
+        Batch storage batch_ = _pendingBatch(batchId, curator);
+        _checkWorker(curator);
+
+        batch_.status = BatchStatus.REJECTED;
+        batch_.curator = curator;
+        emit BatchRejected(batchId, batch_.poolId, curator, reason);
+    }
+
+    /// @inheritdoc IContributionRegistry
+    function claimBatchLeaf(
+        uint256 batchId,
+        address contributor,
+        bytes calldata cid,
+        uint48 weight,
+        bytes32[] calldata proof
+    ) external returns (uint256 id) {
+        Batch storage batch_ = _claimableBatch(batchId, contributor);
+        if (!MerkleProof.verifyCalldata(proof, batch_.root, _leafHash(contributor, cid, weight))) {
+            revert ContributionRegistryInvalidProof(batchId, contributor);
+        }
+        uint32 poolId = batch_.poolId;
+        id = _registerLeaf(batchId, poolId, contributor, cid, weight);
+        _creditLeaves(batchId, batch_, poolId, contributor, 1, weight);
+    }
+
+    /// @inheritdoc IContributionRegistry
+    function claimBatchLeaves(
+        uint256 batchId,
+        address contributor,
+        BatchLeaf[] calldata leaves,
+        bytes32[] calldata proof,
+        bool[] calldata proofFlags
+    ) external returns (uint256 totalWeight) {
+        if (leaves.length == 0) revert ContributionRegistryNoLeaves();
+        Batch storage batch_ = _claimableBatch(batchId, contributor);
+        if (!MerkleProof.multiProofVerifyCalldata(proof, proofFlags, batch_.root, _leafHashes(contributor, leaves))) {
+            revert ContributionRegistryInvalidProof(batchId, contributor);
+        }
+        uint32 poolId = batch_.poolId;
+        for (uint256 i = 0; i < leaves.length; ++i) {
+            BatchLeaf calldata leaf = leaves[i];
+            // The id is in the event; only the weight is needed here.
+            // slither-disable-next-line unused-return
+            _registerLeaf(batchId, poolId, contributor, leaf.cid, leaf.weight);
+            totalWeight += leaf.weight;
+        }
+        _creditLeaves(batchId, batch_, poolId, contributor, leaves.length, totalWeight);
+    }
+
+    /// @inheritdoc IContributionRegistry
     function contribution(uint256 id)
         external
         view
@@ -247,6 +363,46 @@ contract ContributionRegistry is IContributionRegistry, AccessControl {
     }
 
     /// @inheritdoc IContributionRegistry
+    function batch(uint256 batchId)
+        external
+        view
+        returns (
+            uint256 poolId,
+            BatchStatus status,
+            bytes32 root,
+            uint256 count,
+            uint256 claimedCount,
+            address aggregator,
+            address curator
+        )
+    {
+        Batch storage batch_ = _existingBatch(batchId);
+        return (
+            batch_.poolId,
+            batch_.status,
+            batch_.root,
+            batch_.count,
+            batch_.claimedCount,
+            batch_.aggregator,
+            batch_.curator
+        );
+    }
+
+    /// @inheritdoc IContributionRegistry
+    function batchCount() external view returns (uint256 count) {
+        return _batchCount;
+    }
+
+    /// @inheritdoc IContributionRegistry
+    function batchLeafHash(address contributor, bytes calldata cid, uint48 weight)
+        external
+        pure
+        returns (bytes32 leaf)
+    {
+        return _leafHash(contributor, cid, weight);
+    }
+
+    /// @inheritdoc IContributionRegistry
     function poolCount() external view returns (uint256 count) {
         return _poolCount;
     }
@@ -295,5 +451,104 @@ contract ContributionRegistry is IContributionRegistry, AccessControl {
     function _existingPool(uint256 poolId) private view returns (Pool storage pool_) {
         pool_ = _pools[poolId];
         if (!pool_.exists) revert ContributionRegistryUnknownPool(poolId);
+    }
+
+    function _openPool(uint256 poolId) private view returns (Pool storage pool_) {
+        pool_ = _pools[poolId];
+        if (!pool_.open) {
+            if (!pool_.exists) revert ContributionRegistryUnknownPool(poolId);
+            revert ContributionRegistryPoolClosed(poolId);
+        }
+    }
+
+    function _existingBatch(uint256 batchId) private view returns (Batch storage batch_) {
+        batch_ = _batches[batchId];
+        if (batch_.status == BatchStatus.NONE) revert ContributionRegistryUnknownBatch(batchId);
+    }
+
+    /// @dev The pending batch `batchId`, which `curator` did not aggregate.
+    function _pendingBatch(uint256 batchId, address curator) private view returns (Batch storage batch_) {
+        batch_ = _existingBatch(batchId);
+        if (batch_.status != BatchStatus.PENDING) revert ContributionRegistryBatchNotPending(batchId, batch_.status);
+        if (batch_.aggregator == curator) revert ContributionRegistryBatchSelfCuration(batchId, curator);
+    }
+
+    /// @dev The accepted batch `batchId`, whose leaves `contributor`, an active member other
+    /// than its curator, may receive.
+    function _claimableBatch(uint256 batchId, address contributor) private view returns (Batch storage batch_) {
+        batch_ = _batches[batchId];
+        BatchStatus status = batch_.status;
+        if (status != BatchStatus.ACCEPTED) {
+            if (status == BatchStatus.NONE) revert ContributionRegistryUnknownBatch(batchId);
+            revert ContributionRegistryBatchNotAccepted(batchId, status);
+        }
+        address curator = batch_.curator;
+        if (contributor == curator) revert ContributionRegistryBatchSelfCuration(batchId, curator);
+        if (!_membership.isMember(contributor)) revert ContributionRegistryNotMember(contributor);
+    }
+
+    /// @dev Registers a proven leaf as an accepted contribution (one fresh slot).
+    function _registerLeaf(uint256 batchId, uint32 poolId, address contributor, bytes calldata cid, uint48 weight)
+        private
+        returns (uint256 id)
+    {
+        (CidLib.Kind kind, bytes32 digest) = CidLib.parse(cid);
+        id = uint256(digest);
+        if (weight == 0) revert ContributionRegistryZeroWeight(id);
+        Contribution storage contribution_ = _contributions[id];
+        if (contribution_.status != Status.NONE) {
+            revert ContributionRegistryDuplicateCid(id, contribution_.contributor);
+        }
+        _contributions[id] = Contribution({
+            contributor: contributor,
+            poolId: poolId,
+            status: Status.ACCEPTED,
+            kind: kind,
+            weight: weight
+        });
+        emit BatchLeafClaimed(batchId, id, contributor, poolId, weight, cid);
+    }
+
+    /// @dev Counts `leafCount` claimed leaves of `weight` in total, then mints the weight and
+    /// adds it to the contributor's shares in one call each.
+    function _creditLeaves(
+        uint256 batchId,
+        Batch storage batch_,
+        uint32 poolId,
+        address contributor,
+        uint256 leafCount,
+        uint256 weight
+    ) private {
+        uint256 claimed = batch_.claimedCount + leafCount;
+        uint256 count = batch_.count;
+        if (claimed > count) revert ContributionRegistryBatchCountExceeded(batchId, count);
+        // claimed <= count, a uint24.
+        batch_.claimedCount = uint24(claimed);
+        Pool storage pool_ = _pools[poolId];
+        unchecked {
+            // Bounded by the contributions ever registered, one slot each: 2**64 are out of reach.
+            pool_.contributionCount += uint64(leafCount);
+            pool_.acceptedCount += uint64(leafCount);
+        }
+        pool_.totalWeight += SafeCast.toUint96(weight);
+
+        _token.mint(contributor, weight);
+        _distributor.addUnits(poolId, contributor, weight);
+    }
+
+    function _leafHashes(address contributor, BatchLeaf[] calldata leaves)
+        private
+        pure
+        returns (bytes32[] memory hashes)
+    {
+        hashes = new bytes32[](leaves.length);
+        for (uint256 i = 0; i < leaves.length; ++i) {
+            BatchLeaf calldata leaf = leaves[i];
+            hashes[i] = _leafHash(contributor, leaf.cid, leaf.weight);
+        }
+    }
+
+    function _leafHash(address contributor, bytes calldata cid, uint48 weight) private pure returns (bytes32) {
+        return keccak256(bytes.concat(keccak256(abi.encode(contributor, cid, weight))));
     }
 }

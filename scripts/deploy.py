@@ -85,6 +85,7 @@ def deploy_all(
     payment_token: Any = None,
     registrar: Any = None,
     settler: Any = None,
+    aggregator: Any = None,
     treasury: Any = None,
     split: tuple[int, int, int] = DEFAULT_SPLIT,
     governance: GovernorParams | None = None,
@@ -116,6 +117,8 @@ def deploy_all(
         membership.grantRole(membership.REGISTRAR_ROLE(), registrar, tx)
     if settler is not None:
         market.grantRole(market.SETTLER_ROLE(), settler, tx)
+    if aggregator is not None:
+        registry.grantRole(registry.AGGREGATOR_ROLE(), aggregator, tx)
     deployment = Deployment(
         network=network.show_active(),
         chain_id=chain.id,

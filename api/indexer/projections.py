@@ -257,6 +257,40 @@ def _on_accepted(session: Session, event: ChainEvent) -> None:
     pool.accepted_weight += weight
 
 
+def _batch_curator(session: Session, batch_id: int) -> str | None:
+    """The curator who accepted batch ``batch_id`` (batches are few; their events are scanned)."""
+    for accepted in session.scalars(select(ChainEvent).where(ChainEvent.event == "BatchAccepted")):
+        if int(accepted.args["batchId"]) == batch_id:
+            return str(accepted.args["curator"])
+    return None
+
+
+def _on_batch_leaf_claimed(session: Session, event: ChainEvent) -> None:
+    """A leaf of an accepted batch became an ordinary accepted contribution of its member."""
+    args = event.args
+    weight = int(args["weight"])
+    pool_id = int(args["poolId"])
+    session.add(
+        Contribution(
+            id=contribution_key(int(args["id"])),
+            cid=cid_text(args["cid"]),
+            pool_id=pool_id,
+            contributor=args["contributor"],
+            status="accepted",
+            weight=weight,
+            curator=_batch_curator(session, int(args["batchId"])),
+            reason=None,
+            submitted_block=event.block_number,
+            accepted_block=event.block_number,
+            closed_block=None,
+            tx_hash=event.tx_hash,
+        )
+    )
+    pool = _pool(session, pool_id, event.block_number)
+    pool.accepted_count += 1
+    pool.accepted_weight += weight
+
+
 def _on_rejected(session: Session, event: ChainEvent) -> None:
     args = event.args
     contribution = _contribution(session, args)
@@ -534,6 +568,7 @@ HANDLERS: dict[str, Callable[[Session, ChainEvent], None]] = {
     "PoolReopened": _on_pool_reopened,
     "ContributionSubmitted": _on_submitted,
     "ContributionAccepted": _on_accepted,
+    "BatchLeafClaimed": _on_batch_leaf_claimed,
     "ContributionRejected": _on_rejected,
     "ContributionRevoked": _on_revoked,
     "ListingSet": _on_listing_set,

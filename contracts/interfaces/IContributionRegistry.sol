@@ -18,6 +18,24 @@ import {IRevenueDistributor} from "./IRevenueDistributor.sol";
 /// A registered digest stays taken after rejection or revocation; the vault encrypts every
 /// upload under a fresh key, so a genuine re-upload always yields a new CID.
 /// Every contribution event carries the full CID bytes and the facts needed to rebuild state.
+///
+/// Batches, the scale path: an aggregator (AGGREGATOR_ROLE, granted by governance) submits many
+/// contributions to one pool in one transaction as the root of an OpenZeppelin
+/// StandardMerkleTree whose leaves are `(address contributor, bytes cid, uint48 weight)`,
+/// hashed as keccak256(bytes.concat(keccak256(abi.encode(contributor, cid, weight)))) and
+/// sorted by that hash, the JS library's canonical order (scripts/merkle.py builds the same
+/// tree). The manifest CID names the document listing every leaf, from which anyone rebuilds
+/// the tree and its proofs. Curation stays with curators: a curator other than the aggregator
+/// checks the manifest and accepts the batch as a whole, weights included, and is credited
+/// with one unit of curation work per leaf; or rejects it, and then none of its leaves ever
+/// counts. A leaf of an accepted batch becomes an accepted contribution when anyone presents
+/// its proof: its CID is registered, its weight minted to the contributor and added to their
+/// shares in the pool, exactly as `accept` does, but only from that moment. Until then nothing
+/// is reserved: a CID registered first, by a single submission or a leaf of any batch, wins,
+/// and a later leaf with the same content is refused (ContributionRegistryDuplicateCid), so a
+/// claimed leaf cannot be claimed again. Rejected batches register nothing. A contributor's
+/// several leaves in a batch are claimed at once with one multiproof (one mint, one share
+/// update), and the registry's `multicall` lets a relayer bundle many contributors' claims.
 interface IContributionRegistry {
     /// @notice The life of a contribution. NONE means the id was never registered.
     enum Status {
@@ -26,6 +44,22 @@ interface IContributionRegistry {
         ACCEPTED,
         REJECTED,
         REVOKED
+    }
+
+    /// @notice The life of a batch. NONE means the id was never used.
+    enum BatchStatus {
+        NONE,
+        PENDING,
+        ACCEPTED,
+        REJECTED
+    }
+
+    /// @notice A contributor's leaf in a batch, less the contributor.
+    /// @param cid The binary CID.
+    /// @param weight The weight.
+    struct BatchLeaf {
+        bytes cid;
+        uint48 weight;
     }
 
     /// @notice The admin created a pool, open for submissions.
@@ -79,6 +113,52 @@ interface IContributionRegistry {
     /// @param cid The CID bytes.
     event ContributionRevoked(
         uint256 indexed id, uint256 indexed poolId, address indexed contributor, uint48 weightRemoved, bytes cid
+    );
+
+    /// @notice An aggregator submitted a batch of contributions; it is pending curation.
+    /// @param batchId The batch id (the first is 1).
+    /// @param poolId The pool all of its contributions go to.
+    /// @param root The root of its StandardMerkleTree of (contributor, cid, weight) leaves.
+    /// @param count The number of leaves; at most this many can be claimed.
+    /// @param manifestCid The binary CID of the manifest that lists every leaf.
+    /// @param aggregator The aggregator.
+    event BatchSubmitted(
+        uint256 indexed batchId,
+        uint256 indexed poolId,
+        bytes32 root,
+        uint256 count,
+        bytes manifestCid,
+        address indexed aggregator
+    );
+
+    /// @notice A curator accepted a batch; its leaves can now be claimed.
+    /// @param batchId The batch.
+    /// @param poolId Its pool.
+    /// @param curator The curator, credited with `count` units of curation work.
+    /// @param count The number of leaves.
+    event BatchAccepted(uint256 indexed batchId, uint256 indexed poolId, address indexed curator, uint256 count);
+
+    /// @notice A curator rejected a batch; none of its leaves will ever count.
+    /// @param batchId The batch.
+    /// @param poolId Its pool.
+    /// @param curator The curator.
+    /// @param reason The curator's reason.
+    event BatchRejected(uint256 indexed batchId, uint256 indexed poolId, address indexed curator, string reason);
+
+    /// @notice A leaf of an accepted batch was claimed: it is now an accepted contribution.
+    /// @param batchId The batch.
+    /// @param id The contribution id (the CID's digest as a uint256).
+    /// @param contributor The contributor, credited with `weight` tokens and pool shares.
+    /// @param poolId The pool.
+    /// @param weight The leaf's weight.
+    /// @param cid The CID bytes as in the leaf.
+    event BatchLeafClaimed(
+        uint256 indexed batchId,
+        uint256 indexed id,
+        address indexed contributor,
+        uint256 poolId,
+        uint48 weight,
+        bytes cid
     );
 
     /// @notice The caller is not an active member.
@@ -142,6 +222,44 @@ interface IContributionRegistry {
     /// @param status Its current status.
     error ContributionRegistryNotRevocable(uint256 id, Status status);
 
+    /// @notice No batch has this id.
+    /// @param batchId The id.
+    error ContributionRegistryUnknownBatch(uint256 batchId);
+
+    /// @notice A batch needs at least one leaf.
+    error ContributionRegistryEmptyBatch();
+
+    /// @notice A batch needs a Merkle root.
+    error ContributionRegistryZeroRoot();
+
+    /// @notice Only a pending batch can be curated.
+    /// @param batchId The batch.
+    /// @param status Its current status.
+    error ContributionRegistryBatchNotPending(uint256 batchId, BatchStatus status);
+
+    /// @notice Only leaves of an accepted batch can be claimed.
+    /// @param batchId The batch.
+    /// @param status Its current status.
+    error ContributionRegistryBatchNotAccepted(uint256 batchId, BatchStatus status);
+
+    /// @notice A batch's curator can be neither its aggregator nor the contributor of a leaf.
+    /// @param batchId The batch.
+    /// @param curator The curator.
+    error ContributionRegistryBatchSelfCuration(uint256 batchId, address curator);
+
+    /// @notice The leaves and proof do not prove membership in the batch's tree.
+    /// @param batchId The batch.
+    /// @param contributor The contributor the leaves name.
+    error ContributionRegistryInvalidProof(uint256 batchId, address contributor);
+
+    /// @notice Claiming these leaves would claim more leaves than the batch declared.
+    /// @param batchId The batch.
+    /// @param count The batch's declared number of leaves.
+    error ContributionRegistryBatchCountExceeded(uint256 batchId, uint256 count);
+
+    /// @notice A claim needs at least one leaf.
+    error ContributionRegistryNoLeaves();
+
     /// @notice Creates an open pool; for the admin.
     /// @param name The pool's name, not empty.
     /// @param metadata Free-form description, for example a URI or the CID of a document.
@@ -180,6 +298,65 @@ interface IContributionRegistry {
     /// @param id The contribution.
     function revoke(uint256 id) external;
 
+    /// @notice Submits a batch of contributions to an open pool as one Merkle root; for
+    /// aggregators (AGGREGATOR_ROLE). Nothing is registered until the batch is accepted and its
+    /// leaves are claimed.
+    /// @param poolId An open pool.
+    /// @param root The StandardMerkleTree root over (address contributor, bytes cid, uint48
+    /// weight) leaves.
+    /// @param count The number of leaves, positive.
+    /// @param manifestCid The binary CID of the manifest that lists the leaves (any supported CID).
+    /// @return batchId The new batch's id.
+    function submitBatch(uint256 poolId, bytes32 root, uint24 count, bytes calldata manifestCid)
+        external
+        returns (uint256 batchId);
+
+    /// @notice Accepts a pending batch as a whole, its leaves' weights included; for curators
+    /// (CURATOR_ROLE and an active WORKER) other than its aggregator. Credits the caller with
+    /// one unit of curation work per leaf.
+    /// @param batchId The batch.
+    function acceptBatch(uint256 batchId) external;
+
+    /// @notice Rejects a pending batch; for curators other than its aggregator. Its CIDs stay
+    /// unregistered and may be submitted again.
+    /// @param batchId The batch.
+    /// @param reason Why, for the aggregator and the contributors.
+    function rejectBatch(uint256 batchId, string calldata reason) external;
+
+    /// @notice Claims one leaf of an accepted batch with its Merkle proof; anyone may present it
+    /// for the contributor, who must be an active member and not the batch's curator. The leaf
+    /// becomes an accepted contribution: its weight is minted to the contributor and added to
+    /// their shares in the batch's pool, from now on.
+    /// @param batchId The batch.
+    /// @param contributor The leaf's contributor.
+    /// @param cid The leaf's binary CID; refused if its content is already registered.
+    /// @param weight The leaf's weight, positive.
+    /// @param proof The leaf's StandardMerkleTree proof.
+    /// @return id The contribution id.
+    function claimBatchLeaf(
+        uint256 batchId,
+        address contributor,
+        bytes calldata cid,
+        uint48 weight,
+        bytes32[] calldata proof
+    ) external returns (uint256 id);
+
+    /// @notice Claims several leaves of one contributor in an accepted batch with one Merkle
+    /// multiproof, minting and adding their weights at once; otherwise as `claimBatchLeaf`.
+    /// @param batchId The batch.
+    /// @param contributor The leaves' contributor.
+    /// @param leaves The leaves (CID and weight), in the multiproof's order.
+    /// @param proof The multiproof's sibling hashes.
+    /// @param proofFlags The multiproof's flags.
+    /// @return totalWeight The weight credited.
+    function claimBatchLeaves(
+        uint256 batchId,
+        address contributor,
+        BatchLeaf[] calldata leaves,
+        bytes32[] calldata proof,
+        bool[] calldata proofFlags
+    ) external returns (uint256 totalWeight);
+
     /// @notice A contribution.
     /// @param id The contribution id.
     /// @return contributor The contributor (zero if unknown).
@@ -203,7 +380,7 @@ interface IContributionRegistry {
     /// @return name The name.
     /// @return metadata The metadata.
     /// @return open Whether it takes submissions.
-    /// @return contributionCount Contributions ever submitted to it.
+    /// @return contributionCount Contributions ever submitted to it (batch leaves once claimed).
     /// @return acceptedCount Contributions accepted and not revoked.
     /// @return totalWeight Weight of those, equal to the pool's units in the distributor.
     function pool(uint256 poolId)
@@ -218,6 +395,43 @@ interface IContributionRegistry {
             uint96 totalWeight
         );
 
+    /// @notice A batch.
+    /// @param batchId The batch; reverts if unknown.
+    /// @return poolId The pool.
+    /// @return status The status.
+    /// @return root The Merkle root.
+    /// @return count The declared number of leaves.
+    /// @return claimedCount The number of leaves claimed so far.
+    /// @return aggregator The aggregator who submitted it.
+    /// @return curator The curator who accepted or rejected it (zero while pending).
+    function batch(uint256 batchId)
+        external
+        view
+        returns (
+            uint256 poolId,
+            BatchStatus status,
+            bytes32 root,
+            uint256 count,
+            uint256 claimedCount,
+            address aggregator,
+            address curator
+        );
+
+    /// @notice The number of batches; their ids run from 1 to this.
+    /// @return count The count.
+    function batchCount() external view returns (uint256 count);
+
+    /// @notice The hash of a batch leaf, as StandardMerkleTree computes it for the leaf
+    /// encoding (address, bytes, uint48).
+    /// @param contributor The contributor.
+    /// @param cid The binary CID.
+    /// @param weight The weight.
+    /// @return leaf keccak256(bytes.concat(keccak256(abi.encode(contributor, cid, weight)))).
+    function batchLeafHash(address contributor, bytes calldata cid, uint48 weight)
+        external
+        pure
+        returns (bytes32 leaf);
+
     /// @notice The number of pools; their ids run from 1 to this.
     /// @return count The count.
     function poolCount() external view returns (uint256 count);
@@ -230,6 +444,10 @@ interface IContributionRegistry {
     /// @notice The role, granted by the admin, that curators hold.
     /// @return The role identifier.
     function CURATOR_ROLE() external view returns (bytes32);
+
+    /// @notice The role, granted by the admin, that aggregators hold.
+    /// @return The role identifier.
+    function AGGREGATOR_ROLE() external view returns (bytes32);
 
     /// @notice The membership register.
     /// @return The contract.

@@ -1,4 +1,5 @@
-"""ContributionRegistry fixtures: a full deployment (deploy_all) with one open pool."""
+"""ContributionRegistry fixtures: a full deployment (deploy_all) with one open pool, a curator,
+two producers and an aggregator."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from enum import IntEnum
 import pytest
 from multiformats import CID, multihash
 
+from scripts.merkle import BatchLeaf, batch_tree
+
 
 class Status(IntEnum):
     NONE = 0
@@ -15,6 +18,13 @@ class Status(IntEnum):
     ACCEPTED = 2
     REJECTED = 3
     REVOKED = 4
+
+
+class BatchStatus(IntEnum):
+    NONE = 0
+    PENDING = 1
+    ACCEPTED = 2
+    REJECTED = 3
 
 
 class StakeholderClass(IntEnum):
@@ -30,6 +40,11 @@ def status():
 
 
 @pytest.fixture(scope="session")
+def batch_status():
+    return BatchStatus
+
+
+@pytest.fixture(scope="session")
 def stakeholder_class():
     return StakeholderClass
 
@@ -37,6 +52,11 @@ def stakeholder_class():
 @pytest.fixture(scope="session")
 def other_member(accounts):
     return accounts[6]
+
+
+@pytest.fixture(scope="session")
+def aggregator(accounts):
+    return accounts[8]
 
 
 @pytest.fixture(scope="session")
@@ -53,14 +73,16 @@ def make_cid():
 
 
 @pytest.fixture(scope="module")
-def registry(coop, deployer, curator, member, other_member):
-    """The registry of a full deployment (deploy_all), with a curator and two producers."""
+def registry(coop, deployer, curator, member, other_member, aggregator):
+    """The registry of a full deployment (deploy_all), with a curator, two producers and an
+    aggregator (who is no member: a service account)."""
     membership = coop.membership
     membership.admit(curator, StakeholderClass.WORKER, {"from": deployer})
     membership.admit(member, StakeholderClass.PRODUCER, {"from": deployer})
     membership.admit(other_member, StakeholderClass.PRODUCER, {"from": deployer})
     registry = coop.registry
     registry.grantRole(registry.CURATOR_ROLE(), curator, {"from": deployer})
+    registry.grantRole(registry.AGGREGATOR_ROLE(), aggregator, {"from": deployer})
     registry.createPool("Rice harvests", "ipfs://pool-1-terms", {"from": deployer})
     return registry
 
@@ -103,3 +125,45 @@ def curate_or_revoke(registry, curator, member):
         return Status.REVOKED
 
     return act
+
+
+@pytest.fixture(scope="session")
+def leaf(make_cid):
+    """leaf(contributor, seed, weight, form) -> a BatchLeaf."""
+
+    def make(contributor, seed, weight=10, form="v0"):
+        return BatchLeaf(contributor.address, make_cid(seed, form), weight)
+
+    return make
+
+
+@pytest.fixture
+def submit_batch(registry, aggregator, curator, make_cid, pool_id):
+    """submit_batch(leaves, accept=True, count=None, pool=...) -> (batch id, tree): the batch's
+    tree is built by scripts/merkle.py, submitted by the aggregator and, unless told otherwise,
+    accepted by the curator."""
+
+    def submit(leaves, accept=True, count=None, pool=pool_id):
+        tree = batch_tree(leaves)
+        manifest = make_cid(f"manifest {tree.root}", "v1-raw")
+        tx = registry.submitBatch(
+            pool, tree.root, len(leaves) if count is None else count, manifest, {"from": aggregator}
+        )
+        if accept:
+            registry.acceptBatch(tx.return_value, {"from": curator})
+        return tx.return_value, tree
+
+    return submit
+
+
+@pytest.fixture
+def claim_leaf(registry, outsider):
+    """claim_leaf(batch id, tree, leaf, sender=outsider) presents one leaf's proof."""
+
+    def claim(batch_id, tree, leaf, sender=outsider):
+        proof = tree.get_proof(leaf.value())
+        return registry.claimBatchLeaf(
+            batch_id, leaf.contributor, leaf.cid, leaf.weight, proof, {"from": sender}
+        )
+
+    return claim

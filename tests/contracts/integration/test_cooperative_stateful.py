@@ -1,5 +1,11 @@
-"""Random sequences of everything members, curators, buyers and governance do, with the money
-and token invariants checked after every step.
+"""Random sequences of everything members, curators, buyers, aggregators and governance do,
+with the money and token invariants checked after every step.
+
+Batches take part: an aggregator submits Merkle batches whose leaves may repeat CIDs already
+registered or in other batches (in another CID form, too), name non-members or a batch's own
+curator; curators accept or reject them; anyone claims leaves one at a time or a contributor's
+leaves at once. A claimed leaf is an accepted contribution like any other, so the same
+invariants hold, and every batch's claimed count matches the model.
 
 Examples and steps: LUMBUNG_STATEFUL_EXAMPLES x up to LUMBUNG_STATEFUL_STEPS (make test: 25 x 40,
 at least 300 steps really run; `make bench` runs a deeper setting).
@@ -16,12 +22,21 @@ import brownie
 from brownie import chain
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
+
+from scripts.merkle import BatchLeaf, batch_claims, batch_tree
 
 PRECISION = 10**18
 PRODUCER, FUNDER, WORKER, STEWARD = range(4)
 POOLS = (1, 2, 3)
 PRICES = {1: 7, 2: 13_000_003, 3: 999}  # odd prices make rounding dust on every sale
+BATCH_SEEDS = 10**6  # batch leaves' fresh CIDs come from seeds above this
 RESEARCH = 0
 EXAMPLES = int(os.environ.get("LUMBUNG_STATEFUL_EXAMPLES", "25"))
 STEPS = int(os.environ.get("LUMBUNG_STATEFUL_STEPS", "40"))
@@ -33,6 +48,15 @@ def cid_v0(seed: int) -> bytes:
     return b"\x12\x20" + hashlib.sha256(seed.to_bytes(8, "big")).digest()
 
 
+def cid_v1_raw(seed: int) -> bytes:
+    """The same content as cid_v0(seed), named by a CIDv1 with the raw codec."""
+    return b"\x01\x55" + cid_v0(seed)
+
+
+def contribution_id(cid: bytes) -> int:
+    return int.from_bytes(cid[-32:], "big")
+
+
 st_member = st.integers(0, 4)
 st_class = st.integers(0, 3)
 st_pool = st.integers(1, 3)
@@ -41,6 +65,9 @@ st_weight = st.integers(1, 5_000)
 st_flag = st.booleans()
 st_order = st.integers(0, 30)
 st_split = st.integers(0, 10_000)
+st_leaves = st.lists(
+    st.tuples(st.integers(0, 6), st.integers(1, 5_000), st.integers(0, 3)), min_size=1, max_size=6
+)
 
 
 STEPS_RUN: collections.Counter[str] = collections.Counter()
@@ -84,6 +111,10 @@ class Cooperative(RuleBasedStateMachine):
         for payer in (cls.buyer, cls.settler):
             usd.mint(payer, 10**15, {"from": payer})
             usd.approve(market, 2**256 - 1, {"from": payer})
+        cls.aggregator = cls.deployer
+        for candidate in cls.candidates[:2]:  # two members from the start, three to join
+            coop.membership.admit(candidate, PRODUCER, tx)
+        registry.grantRole(registry.AGGREGATOR_ROLE(), cls.aggregator, tx)
         cls.earners = cls.curators + cls.candidates
         cls.pots = [*POOLS, coop.distributor.WORK_POT()]
         chain.snapshot()
@@ -97,6 +128,9 @@ class Cooperative(RuleBasedStateMachine):
         self.paid_out = 0
         self.strike_buyer = False
         self.strike_all = False
+        # batch id -> {"pool", "tree", "status", "curator", "claimed": set of leaf values}
+        self.batches = {}
+        self.next_batch_seed = 0
 
     # -- membership ---------------------------------------------------------------------
     @rule(st_member=st_member, st_class=st_class)
@@ -175,6 +209,120 @@ class Cooperative(RuleBasedStateMachine):
             return
         self.coop.registry.revoke(cid, {"from": contributor})
         self.contributions[cid][2:] = ["revoked", 0]
+
+    # -- batches ------------------------------------------------------------------------
+    @initialize(st_pool=st_pool, st_leaves=st_leaves, st_flag=st_flag)
+    def init_batch(self, st_pool, st_leaves, st_flag):
+        """Every example starts with an accepted batch, so claims get their turn early."""
+        self.rule_submit_batch(st_pool, st_leaves)
+        batch_id = max(self.batches)
+        self.coop.registry.acceptBatch(batch_id, {"from": self.curators[st_flag]})
+        self.batches[batch_id].update(status="accepted", curator=self.curators[st_flag])
+
+    @rule(st_pool=st_pool, st_leaves=st_leaves)
+    @counted
+    def rule_submit_batch(self, st_pool, st_leaves):
+        """Leaves of candidates or curators (who, weight, CID kind): kind 1 names, in raw form,
+        content that a single submission or another leaf may already hold; the others are
+        fresh CIDs of their own seeds, which single submissions never use."""
+        leaves = []
+        for who, weight, kind in st_leaves:
+            seeds = self.next_seed + self.next_batch_seed
+            if kind == 1 and seeds:
+                seed = (weight * 7919) % seeds
+                if seed >= self.next_seed:  # one of the batches' own seeds
+                    seed = BATCH_SEEDS + seed - self.next_seed
+                cid = cid_v1_raw(seed)
+            else:
+                cid = (cid_v0 if kind != 3 else cid_v1_raw)(BATCH_SEEDS + self.next_batch_seed)
+                self.next_batch_seed += 1
+            contributor = (self.candidates + self.curators)[who]
+            leaves.append(BatchLeaf(contributor.address, cid, weight))
+        tree = batch_tree(leaves)
+        manifest = cid_v1_raw(10**9 + len(self.batches))
+        tx = self.coop.registry.submitBatch(
+            st_pool, tree.root, len(leaves), manifest, {"from": self.aggregator}
+        )
+        self.batches[tx.return_value] = {
+            "pool": st_pool,
+            "tree": tree,
+            "status": "pending",
+            "curator": None,
+            "claimed": set(),
+            "refused": set(),  # leaves that can never be claimed: tried once is enough
+        }
+
+    def _pick_batch(self, st_pick, status):
+        ids = [i for i, b in self.batches.items() if b["status"] == status]
+        return ids[st_pick % len(ids)] if ids else None
+
+    @rule(st_pick=st_pick, st_flag=st_flag)
+    @counted
+    def rule_curate_batch(self, st_pick, st_flag):
+        batch_id = self._pick_batch(st_pick, "pending")
+        if batch_id is None:
+            return
+        curator = self.curators[st_flag]
+        batch = self.batches[batch_id]
+        if st_pick % 4 == 0:
+            self.coop.registry.rejectBatch(batch_id, "weights unjustified", {"from": curator})
+            batch.update(status="rejected", curator=curator)
+            return
+        self.coop.registry.acceptBatch(batch_id, {"from": curator})
+        batch.update(status="accepted", curator=curator)
+
+    @rule(st_pick=st_pick, st_flag=st_flag)
+    @counted
+    def rule_claim_batch_leaf(self, st_pick, st_flag):
+        """Claims one unclaimed leaf, or (st_flag) all of its contributor's unclaimed leaves in
+        that batch with one multiproof, and expects what the model says."""
+        batch_id = self._pick_batch(st_pick, "accepted")
+        if batch_id is None:
+            return
+        batch = self.batches[batch_id]
+        tree, registry = batch["tree"], self.coop.registry
+        unclaimed = [v for v in tree.values() if v not in batch["claimed"] | batch["refused"]]
+        if not unclaimed:
+            return
+        contributor, cid, weight = unclaimed[st_pick % len(unclaimed)]
+        if st_flag:
+            cid_weights, proof, flags = batch_claims(tree)[contributor]
+            values = [(contributor, c, w) for c, w in cid_weights]
+            if any(v in batch["claimed"] for v in values):
+                return  # the multiproof covers every leaf; a partly claimed set is refused
+            call = registry.claimBatchLeaves
+            args = (batch_id, contributor, cid_weights, proof, flags)
+        else:
+            values = [(contributor, cid, weight)]
+            call = registry.claimBatchLeaf
+            args = (batch_id, contributor, cid, weight, tree.get_proof(values[0]))
+        sender = {"from": self.buyer}
+        if contributor == batch["curator"].address:
+            with brownie.reverts(revert_pattern=r"ContributionRegistryBatchSelfCuration:.*"):
+                call(*args, sender)
+            STEPS_RUN["batch claim refused: self-curation"] += 1
+            batch["refused"].update(values)
+            return
+        if not self.coop.membership.isMember(contributor):
+            with brownie.reverts(revert_pattern=r"ContributionRegistryNotMember:.*"):
+                call(*args, sender)
+            STEPS_RUN["batch claim refused: not a member"] += 1
+            return
+        ids = [contribution_id(c) for _who, c, _w in values]
+        if any(i in self.contributions for i in ids) or len(set(ids)) < len(ids):
+            with brownie.reverts(revert_pattern=r"ContributionRegistryDuplicateCid:.*"):
+                call(*args, sender)
+            STEPS_RUN["batch claim refused: duplicate CID"] += 1
+            batch["refused"].update(
+                v for v, i in zip(values, ids, strict=True) if i in self.contributions
+            )
+            return
+        call(*args, sender)
+        account = next(a for a in self.earners if a.address == contributor)
+        for (_who, _cid, w), i in zip(values, ids, strict=True):
+            self.contributions[i] = [account, batch["pool"], "accepted", w]
+        batch["claimed"].update(values)
+        STEPS_RUN["batch leaves claimed"] += len(values)
 
     # -- sales --------------------------------------------------------------------------
     @rule(st_pool=st_pool)
@@ -263,6 +411,16 @@ class Cooperative(RuleBasedStateMachine):
         assert claimed == self.paid_out
 
     @invariant()
+    def invariant_batches_match_the_model(self):
+        for batch_id, batch in self.batches.items():
+            _pool, status, _root, count, claimed, _aggregator, curator = self.coop.registry.batch(
+                batch_id
+            )
+            assert status == ("none", "pending", "accepted", "rejected").index(batch["status"])
+            assert claimed == len(batch["claimed"]) <= count
+            assert curator == (batch["curator"] or brownie.ZERO_ADDRESS)
+
+    @invariant()
     def invariant_tokens_equal_accepted_weights_and_pool_shares(self):
         accepted = sum(c[3] for c in self.contributions.values() if c[2] == "accepted")
         shares = sum(self.coop.distributor.totalUnits(pool) for pool in POOLS)
@@ -287,3 +445,4 @@ def test_cooperative_invariants(accounts, coop):
     assert sum(STEPS_RUN.values()) >= MIN_STEPS, STEPS_RUN
     for action in ("rule_submit", "rule_accept", "rule_purchase", "rule_claim"):
         assert STEPS_RUN[action] > 0, STEPS_RUN
+    assert STEPS_RUN["batch leaves claimed"] > 0, STEPS_RUN
