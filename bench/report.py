@@ -174,6 +174,7 @@ def build(results: dict[str, Any] | None, gas: dict[str, Any] | None,
         lines += ["bench/results.json is missing: run `python -m bench.simulate`.", ""]
         return "\n".join(lines)
     s = results["scale"]
+    in_blocks = f" in {results['blocks']:,} blocks" if results.get("blocks") else ""
     lines += [
         "## The simulated cooperative",
         "",
@@ -182,11 +183,16 @@ def build(results: dict[str, Any] | None, gas: dict[str, Any] | None,
         f"contributions in 5 pools, {s['purchases']:,} purchases (half wallet `purchase`, half "
         f"off-chain API orders settled by the worker), {s['proposals']} governed proposal(s), "
         "and a `claimMany` by every member. Every action is a real transaction on a fresh Anvil "
-        "with the governed cooperative deployed as `make run` deploys it; each transaction is "
-        "mined alone in its block, blocks 12 s apart (votes 1 s apart).",
+        "with the governed cooperative deployed as `make run` deploys it, in blocks 12 s apart "
+        "(votes 1 s apart). Governance steps, the settlement worker's transactions and the "
+        "flatness measurements are mined alone in their blocks; the others share blocks (up to "
+        "100), except that no two in a block push the same "
+        "checkpoint (joins of one class, mints of contribution tokens), so each figure is the "
+        "gas the transaction costs alone in its block.",
         "",
-        f"Wall time **{results['wall_s']:,} s** for {results['transactions']:,} transactions "
-        f"on {results['machine']['cpus']} CPUs (Python {results['machine']['python']}). "
+        f"Wall time **{results['wall_s']:,} s** for {results['transactions']:,} transactions"
+        f"{in_blocks} on {results['machine']['cpus']} CPUs "
+        f"(Python {results['machine']['python']}). "
         "`make bench` runs it after the other benchmarks; `QUICK=1` runs 100 members, 1,000 "
         "contributions, 20 purchases and one proposal.",
         "",

@@ -1,27 +1,84 @@
 """The simulation's line to Anvil: raw JSON-RPC over one keep-alive HTTP session.
 
-Transactions are sent one at a time with ``eth_sendTransaction`` from impersonated accounts
+Transactions are sent with ``eth_sendTransaction`` from impersonated accounts
 (``anvil_autoImpersonateAccount``: no signing in the hot path), with an explicit gas limit (no
-estimate round trip), and each is mined in a block of its own before the next is sent, so every
-figure is the gas of a transaction alone in its block, as bench/bench_gas.py measures it.
-Calldata is encoded locally from the deployed contracts' ABIs.
+estimate round trip), while automine is off; ``evm_mine`` then seals them. ``Sender.send`` mines
+each transaction in a block of its own, as bench/bench_gas.py measures it. ``Sender.send_many``
+packs many into one block (``pack``, then ``send_blocks``; Anvil fills in each sender's pending
+nonce and keeps the order they were sent in, which is checked): a transaction's gas does not
+depend on the others in its block (EIP-2929 warm sets and EIP-2200 original values are per
+transaction) as long as no two of them push the same checkpoint (``Checkpoints.push`` overwrites
+the block's own checkpoint instead of adding one), so callers give such transactions a common
+``key`` and ``pack`` never puts two of them in a block.
+Every block costs Anvil more than the one before, so fewer blocks keep long runs short, and
+``start_chain`` runs Anvil with ``--prune-history``: by default Anvil writes the whole state of
+every block past its in-memory window to disk (~/.foundry/anvil/tmp, gigabytes in a full run),
+which grows slower with every block. Calldata is encoded locally from the deployed contracts'
+ABIs.
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
+import subprocess
+import sys
 import time
 from collections import defaultdict
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import requests
 from web3.contract import Contract
 
+from tests.api.harness import ANVIL, ROOT, AnvilChain, free_port, wait_for
+
 logger = logging.getLogger(__name__)
 
 GAS_LIMIT = 8_000_000
 RECEIPT_TIMEOUT_S = 30.0
+# Recent states Anvil keeps (in memory only): enough for eth_call at recent blocks (a revert's
+# replay at the block before it).
+STATES_KEPT = 128
+
+
+def start_chain(workdir: Path) -> AnvilChain:
+    """Anvil on a free port with the cooperative deployed, as tests/api/harness.py
+    ``start_anvil`` starts it, but keeping only the last ``STATES_KEPT`` states (blocks, receipts
+    and logs are all kept)."""
+    port = free_port()
+    log = (workdir / "anvil.log").open("wb")
+    process = subprocess.Popen(
+        [str(ANVIL), "--port", str(port), "--host", "127.0.0.1", "--chain-id", "31337",
+         "--prune-history", str(STATES_KEPT)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    chain = AnvilChain(f"http://127.0.0.1:{port}", process, workdir / "deployment.json")
+    try:
+        wait_for(lambda: chain.w3.eth.block_number >= 0, 30, "anvil")
+        env = {**os.environ, "PATH": f"{ROOT / 'node_modules' / '.bin'}:{os.environ['PATH']}"}
+        # As in the harness: loading the brownie project may rewrite build/, one at a time.
+        lock_path = ROOT / "build" / ".deploy.lock"
+        lock_path.parent.mkdir(exist_ok=True)
+        with lock_path.open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            deployed = subprocess.run(
+                [sys.executable, "-m", "scripts.local_chain", "--rpc-url", chain.rpc_url,
+                 "--deployment-file", str(chain.deployment_file)],
+                cwd=ROOT, env=env, check=False, capture_output=True, text=True,
+            )
+        if deployed.returncode != 0:
+            raise RuntimeError(
+                f"deploying to {chain.rpc_url} failed:\n{deployed.stdout}\n{deployed.stderr}"
+            )
+    except BaseException:
+        chain.stop()
+        raise
+    return chain
 
 
 class RpcError(RuntimeError):
@@ -73,6 +130,35 @@ class Rpc:
         return int(self("eth_getBlockByNumber", "latest", False)["timestamp"], 16)
 
 
+@dataclass(frozen=True)
+class Call:
+    """One transaction for ``Sender.send_blocks``. Calls sharing a ``key`` (not None) write the
+    same checkpoint and must not share a block."""
+
+    action: str | None
+    sender: str
+    contract: Contract
+    fn: str
+    args: tuple[Any, ...] = ()
+    gas: int = GAS_LIMIT
+    key: Hashable | None = None
+
+
+def pack(calls: Iterable[Call], per_block: int = 100) -> list[list[Call]]:
+    """Consecutive calls in blocks of at most ``per_block``, in order; a block ends early
+    before a call whose key is already in it."""
+    blocks: list[list[Call]] = [[]]
+    keys: set[Hashable] = set()
+    for call in calls:
+        if len(blocks[-1]) >= per_block or (call.key is not None and call.key in keys):
+            blocks.append([])
+            keys = set()
+        blocks[-1].append(call)
+        if call.key is not None:
+            keys.add(call.key)
+    return [block for block in blocks if block]
+
+
 @dataclass
 class Sender:
     """Sends transactions and keeps the gasUsed of each, by action name."""
@@ -115,6 +201,55 @@ class Sender:
         if action:
             self.gas[action].append(int(receipt["gasUsed"], 16))
         return receipt
+
+    def send_many(self, calls: Iterable[Call], per_block: int = 100) -> list[dict[str, Any]]:
+        """``pack``s the calls and sends them block by block (``send_blocks``)."""
+        return self.send_blocks(pack(calls, per_block))
+
+    def send_blocks(self, blocks: Iterable[list[Call]]) -> list[dict[str, Any]]:
+        """Sends each list of calls, mines them in one block, checks every receipt (mined, in
+        that block, in the order sent, status 1) and records gasUsed by action as ``send`` does.
+        Returns the receipts in call order. Needs manual mining (automine off)."""
+        if not self.manual_mining:
+            raise RuntimeError("send_blocks needs automine off (manual_mining)")
+        receipts: list[dict[str, Any]] = []
+        for block in blocks:
+            txs = []
+            for call in block:
+                tx = {
+                    "from": call.sender,
+                    "to": str(call.contract.address),
+                    "data": call.contract.encode_abi(call.fn, args=list(call.args)),
+                    "gas": hex(call.gas),
+                }
+                txs.append(tx)
+            hashes = [self.rpc("eth_sendTransaction", tx) for tx in txs]
+            self.rpc("evm_mine")
+            mined = self.rpc.batch([("eth_getTransactionReceipt", (h,)) for h in hashes])
+            number = None
+            for position, (call, tx, receipt) in enumerate(zip(block, txs, mined, strict=True)):
+                if receipt is None:
+                    raise RpcError(f"{call.action or call.fn} from {call.sender} was not mined")
+                number = number or receipt["blockNumber"]
+                if receipt["blockNumber"] != number or int(receipt["transactionIndex"], 16) != (
+                    position
+                ):
+                    raise RpcError(
+                        f"{call.action or call.fn} from {call.sender} was mined at "
+                        f"{receipt['blockNumber']}/{receipt['transactionIndex']}, not "
+                        f"{number}/{position}: one block, in the order sent, was expected"
+                    )
+                if int(receipt["status"], 16) != 1:
+                    reason = self._revert_reason(tx, receipt)
+                    raise RpcError(
+                        f"{call.action or 'transaction'} from {call.sender} reverted: {reason}"
+                    )
+            for call, receipt in zip(block, mined, strict=True):
+                self.sent += 1
+                if call.action:
+                    self.gas[call.action].append(int(receipt["gasUsed"], 16))
+                receipts.append(dict(receipt))
+        return receipts
 
     def receipt(self, tx_hash: str) -> dict[str, Any]:
         deadline = time.monotonic() + RECEIPT_TIMEOUT_S

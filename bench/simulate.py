@@ -3,7 +3,7 @@
     python -m bench.simulate [--quick] [--seed N]
 
 On a fresh Anvil with the governed cooperative deployed as ``make run`` deploys it
-(tests/api/harness.py ``start_anvil``), members act as members do, every action a real
+(bench/sim_chain.py ``start_chain``), members act as members do, every action a real
 transaction whose gasUsed is recorded:
 
 1. members join with registrar-signed EIP-712 vouchers (four stakeholder classes);
@@ -51,10 +51,10 @@ from web3 import Web3
 from api.context import Context
 from api.db import migrate, transaction
 from api.settings import Settings
-from bench.sim_chain import Rpc, Sender
+from bench.sim_chain import Call, Rpc, Sender, start_chain
 from ipfs.cid import sha256_cid
 from scripts.signing import sign_voucher
-from tests.api.harness import ADDRESSES, KEYS, start_anvil
+from tests.api.harness import ADDRESSES, KEYS
 
 logger = logging.getLogger("bench.simulate")
 
@@ -76,6 +76,15 @@ FLAT_SIZES = (10, 100, 1_000, 10_000)
 SEED_BATCH = 250
 EXECUTED = 7
 ADMIN = {"Authorization": "Bearer lumbung-dev-admin"}
+PER_BLOCK = 100
+# Transactions that push a checkpoint keep a block to themselves among those pushing the same
+# one (bench/sim_chain.py): ContributionToken's total-supply checkpoint (every mint) and
+# Membership's per-class member counts (every join).
+SUPPLY = "ContributionToken total supply"
+# A contributor with more leaves than this in one batch claims them in several transactions
+# (each leaf costs some 50,000 gas), sent with the block's gas limit.
+MAX_LEAVES_PER_CLAIM = 250
+CLAIM_GAS = 30_000_000
 
 
 @dataclass(frozen=True)
@@ -155,7 +164,7 @@ class Simulation:
     # -- set-up --------------------------------------------------------------------------------
 
     def start(self) -> None:
-        self.chain = start_anvil(self.workdir)
+        self.chain = start_chain(self.workdir)
         self.settings = Settings(
             rpc_url=self.chain.rpc_url,
             deployment_file=self.chain.deployment_file,
@@ -178,7 +187,8 @@ class Simulation:
         self.rpc = Rpc(self.chain.rpc_url)
         self.tx = Sender(self.rpc)
         self.rpc("anvil_autoImpersonateAccount", True)
-        # One transaction per block, 12 s apart: checkpoints are pushed as on a live chain.
+        # Blocks 12 s apart, as on a live chain; transactions that push the same checkpoint
+        # never share one, so each pushes its own (bench/sim_chain.py).
         self.rpc("anvil_setBlockTimestampInterval", 12)
         self.rpc("evm_setAutomine", False)
         self.tx.manual_mining = True
@@ -231,15 +241,19 @@ class Simulation:
         chain_id = self.w3.eth.chain_id
         expiry = self.rpc.now() + 365 * 86_400
         membership = str(self.membership.address)
+        joins = []
         for nonce, member in enumerate(self.members, start=1):
             signature = sign_voucher(
                 KEYS[REGISTRAR], chain_id=chain_id, membership=membership,
                 member=member.address, cls=member.cls, nonce=nonce, expiry=expiry,
             )
-            self.tx.send(
+            # A join pushes its class's member count: one join of a class a block.
+            joins.append(Call(
                 "join_by_voucher", member.address, self.membership, "join",
-                (member.address, member.cls, nonce, expiry), signature, gas=400_000,
-            )
+                ((member.address, member.cls, nonce, expiry), signature), gas=400_000,
+                key=("class count", member.cls),
+            ))
+        self.tx.send_many(joins, PER_BLOCK)
         workers = [m for m in self.members if m.cls == 2]
         self.curator2 = workers[0]
 
@@ -346,14 +360,23 @@ class Simulation:
         half = len(plan) // 2 if self.batches else len(plan)
         single, batched = plan[:half], plan[half:]
         curators = [ADDRESSES[CURATOR], self.curator2.address]
+        submits, accepts = [], []
         for k, (member, pool, cid, weight) in enumerate(single):
-            receipt = self.tx.send("submit", member.address, self.registry, "submit", pool, cid,
-                                   gas=500_000)
+            submits.append(Call("submit", member.address, self.registry, "submit", (pool, cid),
+                                gas=500_000))
             contribution_id = int.from_bytes(cid[-32:], "big")
-            assert receipt["logs"], "submit emitted no event"
             curator = curators[1] if k % 5 == 4 and member is not self.curator2 else curators[0]
-            self.tx.send("accept", curator, self.registry, "accept", contribution_id, weight,
-                         gas=800_000)
+            accepts.append(Call("accept", curator, self.registry, "accept",
+                                (contribution_id, weight), gas=800_000, key=SUPPLY))
+        # Every accept mints, so one accept a block; each block also carries the next
+        # contribution's submit, whose accept follows in the block after.
+        blocks = [[*accepts[k - 1 : k], *submits[k : k + 1]] for k in range(len(single) + 1)]
+        receipts = self.tx.send_blocks([block for block in blocks if block])
+        submitted = [r for r, call in zip(receipts, (c for b in blocks for c in b), strict=True)
+                     if call.action == "submit"]
+        assert all(r["logs"] for r in submitted), "a submit emitted no event"
+        for k, (member, pool, _cid, weight) in enumerate(single):
+            curator = accepts[k].sender
             if curator == self.curator2.address:
                 self.curator2.pots.add(WORK_POT)
             member.weight += weight
@@ -378,7 +401,17 @@ class Simulation:
             started = time.perf_counter()
             tree = batch_tree(leaves)
             manifest = json.dumps(tree.dump(), sort_keys=True).encode()
-            claims = batch_claims(tree)
+            claims = []
+            for contributor, (mine, proof, flags) in batch_claims(tree).items():
+                if len(mine) <= MAX_LEAVES_PER_CLAIM:
+                    claims.append((contributor, (mine, proof, flags)))
+                    continue
+                indices = [i for i, (c, _cid, _w) in enumerate(tree.values()) if c == contributor]
+                for start in range(0, len(indices), MAX_LEAVES_PER_CLAIM):
+                    multi = tree.get_multi_proof(indices[start : start + MAX_LEAVES_PER_CLAIM])
+                    part = [(bytes.fromhex(cid.removeprefix("0x")) if isinstance(cid, str) else cid,
+                             int(w)) for _c, cid, w in multi.leaves]
+                    claims.append((contributor, (part, multi.proof, multi.proof_flags)))
             tree_s = time.perf_counter() - started
             root = bytes.fromhex(tree.root.removeprefix("0x"))
             receipt = self.tx.send(
@@ -389,26 +422,30 @@ class Simulation:
             spent = int(receipt["gasUsed"], 16)
             spent += int(self.tx.send("acceptBatch", ADDRESSES[CURATOR], self.registry,
                                       "acceptBatch", batch_id)["gasUsed"], 16)
-            for contributor, (mine, proof, flags) in claims.items():
-                proof_bytes = [bytes.fromhex(p.removeprefix("0x")) for p in proof]
+            # Claiming leaves mints their weight: one claim a block, as accepts.
+            calls = []
+            for contributor, (mine, proof, flags) in claims:
                 if len(mine) == 1:
                     (cid, weight), = mine
                     single_proof = tree.get_proof((to_checksum_address(contributor), cid, weight))
-                    receipt = self.tx.send(
+                    calls.append(Call(
                         "claimBatchLeaf", contributor, self.registry, "claimBatchLeaf",
-                        batch_id, contributor, cid, weight,
-                        [bytes.fromhex(p.removeprefix("0x")) for p in single_proof],
-                    )
+                        (batch_id, contributor, cid, weight,
+                         [bytes.fromhex(p.removeprefix("0x")) for p in single_proof]),
+                        key=SUPPLY,
+                    ))
                 else:
-                    receipt = self.tx.send(
+                    calls.append(Call(
                         "claimBatchLeaves", contributor, self.registry, "claimBatchLeaves",
-                        batch_id, contributor, [(c, w) for c, w in mine], proof_bytes, flags,
-                    )
-                spent += int(receipt["gasUsed"], 16)
+                        (batch_id, contributor, [(c, w) for c, w in mine],
+                         [bytes.fromhex(p.removeprefix("0x")) for p in proof], flags),
+                        gas=CLAIM_GAS, key=SUPPLY,
+                    ))
                 member = owner[to_checksum_address(contributor)]
                 member.weight += sum(w for _, w in mine)
                 member.contributions += len(mine)
                 member.pots.add(pool)
+            spent += sum(int(r["gasUsed"], 16) for r in self.tx.send_many(calls, PER_BLOCK))
             batch_gas.append(spent)
             self.figures["batches"].append({
                 "pool": pool, "leaves": len(leaves), "claims": len(claims),
@@ -424,15 +461,19 @@ class Simulation:
         pools = [1, 2, 3, 4, 5]
         popularity = [5, 3, 4, 2, 1]
         wallet = self.scale.purchases // 2
+        setup = []
         for buyer in self.buyers:
-            self.tx.send("setup_mint_test_usd", buyer, self.usd, "mint", buyer, 10**6 * USD)
-            self.tx.send("setup_approve", buyer, self.usd, "approve", self.market.address,
-                         2**256 - 1)
+            setup.append(Call("setup_mint_test_usd", buyer, self.usd, "mint", (buyer, 10**6 * USD)))
+            setup.append(Call("setup_approve", buyer, self.usd, "approve",
+                              (self.market.address, 2**256 - 1)))
+        self.tx.send_many(setup, PER_BLOCK)
+        prices = {pool: self.market.functions.listing(pool).call()[0][0] for pool in pools}
+        sales = []
         for k in range(wallet):
             pool = self.random.choices(pools, popularity)[0]
-            price = self.market.functions.listing(pool).call()[0][0]
-            self.tx.send("purchase", self.buyers[k % len(self.buyers)], self.market, "purchase",
-                         pool, RESEARCH, price)
+            sales.append(Call("purchase", self.buyers[k % len(self.buyers)], self.market,
+                              "purchase", (pool, RESEARCH, prices[pool])))
+        self.tx.send_many(sales, PER_BLOCK)
         started = time.perf_counter()
         self.offchain_orders(self.scale.purchases - wallet, pools, popularity)
         self.figures["offchain_orders_wall_s"] = round(time.perf_counter() - started, 2)
@@ -490,11 +531,14 @@ class Simulation:
     def claim_all(self) -> None:
         claimants = [(m.address, sorted(m.pots)) for m in self.members]
         claimants.append((ADDRESSES[CURATOR], [WORK_POT]))
-        for address, pots in claimants:
-            if not pots:
-                continue
-            self.tx.send("claimMany", address, self.distributor, "claimMany", pots)
-            self.tx.gas[f"claimMany_{len(pots)}_pots"].append(self.tx.gas["claimMany"][-1])
+        claimants = [(address, pots) for address, pots in claimants if pots]
+        receipts = self.tx.send_many(
+            (Call("claimMany", address, self.distributor, "claimMany", (pots,))
+             for address, pots in claimants),
+            PER_BLOCK,
+        )
+        for (_, pots), receipt in zip(claimants, receipts, strict=True):
+            self.tx.gas[f"claimMany_{len(pots)}_pots"].append(int(receipt["gasUsed"], 16))
 
     def earnings(self) -> None:
         """What every member was paid (RevenueClaimed) against its accepted contribution weight."""
@@ -621,6 +665,7 @@ class Simulation:
                 started = time.perf_counter()
                 step()
                 self.phase(name, started)
+            blocks = int(self.rpc("eth_blockNumber"), 16)
         finally:
             self.stop()
         actions = {
@@ -645,6 +690,7 @@ class Simulation:
                 "batched_amortized": self.figures.get("batch_amortized_per_contribution"),
             },
             "transactions": self.tx.sent,
+            "blocks": blocks,
             "phases_s": self.phases,
             "wall_s": round(time.perf_counter() - wall, 1),
             "machine": {
