@@ -290,9 +290,11 @@ def build(results: dict[str, Any] | None, gas: dict[str, Any] | None,
             "",
             f"{d['members']:,} members (the simulated ones and the three set up with the "
             f"deployment); {d['paid_total_usd']:,.2f} test USD paid out by the claims, "
-            f"{d['unclaimed_after_claims_usd']} left claimable after them; the indexer's "
-            f"revenue_claims table holds {d.get('indexer_paid_total_usd', '–')} (it also saw the "
-            "flatness phase's claims). Contributions are heavy-tailed by design (Pareto activity, "
+            f"{d['unclaimed_after_claims_usd']} left claimable after them"
+            + (f"; the indexer's revenue_claims table holds {d['indexer_paid_total_usd']:,.2f} (it "
+               "also saw the flatness phase's claims)" if "indexer_paid_total_usd" in d else
+               " (the indexer was not timed in this run: `--index yes`)")
+            + ". Contributions are heavy-tailed by design (Pareto activity, "
             "producers most active). Earnings follow weight within each pool, but also how well "
             "a member's pools sell, and the workers' share of every sale goes to the curators: "
             f"{concentration(d)}",

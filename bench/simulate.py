@@ -660,7 +660,7 @@ class Simulation:
                 ("claims", self.claim_all),
                 ("earnings", self.earnings),
                 ("flatness", self.flatness),
-                ("indexer", self.index if self.index_chain else lambda: None),
+                *([("indexer", self.index)] if self.index_chain else []),
             ):
                 started = time.perf_counter()
                 step()
