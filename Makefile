@@ -103,9 +103,11 @@ run: setup ## the local cooperative: chain, API + dApp, indexer, worker (DEMO=1 
 
 bench: setup-test compile ## benchmarks; figures go to bench/*.json (QUICK=1 for a short run)
 	$(BIN)/python bench/bench_ipfs.py $(if $(QUICK),--quick,)
+ifndef QUICK  # the gas figures and the deep random-sequence run take ~15 min; QUICK keeps gas.json
 	$(BIN)/python -m bench.bench_gas
-	LUMBUNG_STATEFUL_EXAMPLES=$(if $(QUICK),8,40) LUMBUNG_STATEFUL_STEPS=50 \
+	LUMBUNG_STATEFUL_EXAMPLES=30 LUMBUNG_STATEFUL_STEPS=50 \
 	  $(PYTEST) tests/contracts/integration --network anvil -q
+endif
 	$(BIN)/python -m bench.bench_api $(if $(QUICK),--quick,)
 	$(BIN)/python -m bench.simulate $(if $(QUICK),--quick,)
 
