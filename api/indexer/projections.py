@@ -224,24 +224,29 @@ def _on_pool_reopened(session: Session, event: ChainEvent) -> None:
     _pool(session, int(event.args["poolId"]), event.block_number).open = True
 
 
-def _on_submitted(session: Session, event: ChainEvent) -> None:
+def _new_contribution(
+    event: ChainEvent, *, weight: int = 0, curator: str | None = None
+) -> Contribution:
+    """A contribution registered by ``event``: pending, or accepted when it has a weight."""
     args = event.args
-    session.add(
-        Contribution(
-            id=contribution_key(int(args["id"])),
-            cid=cid_text(args["cid"]),
-            pool_id=int(args["poolId"]),
-            contributor=args["contributor"],
-            status="pending",
-            weight=0,
-            curator=None,
-            reason=None,
-            submitted_block=event.block_number,
-            accepted_block=None,
-            closed_block=None,
-            tx_hash=event.tx_hash,
-        )
+    return Contribution(
+        id=contribution_key(int(args["id"])),
+        cid=cid_text(args["cid"]),
+        pool_id=int(args["poolId"]),
+        contributor=args["contributor"],
+        status="accepted" if weight else "pending",
+        weight=weight,
+        curator=curator,
+        reason=None,
+        submitted_block=event.block_number,
+        accepted_block=event.block_number if weight else None,
+        closed_block=None,
+        tx_hash=event.tx_hash,
     )
+
+
+def _on_submitted(session: Session, event: ChainEvent) -> None:
+    session.add(_new_contribution(event))
 
 
 def _on_accepted(session: Session, event: ChainEvent) -> None:
@@ -270,22 +275,8 @@ def _on_batch_leaf_claimed(session: Session, event: ChainEvent) -> None:
     args = event.args
     weight = int(args["weight"])
     pool_id = int(args["poolId"])
-    session.add(
-        Contribution(
-            id=contribution_key(int(args["id"])),
-            cid=cid_text(args["cid"]),
-            pool_id=pool_id,
-            contributor=args["contributor"],
-            status="accepted",
-            weight=weight,
-            curator=_batch_curator(session, int(args["batchId"])),
-            reason=None,
-            submitted_block=event.block_number,
-            accepted_block=event.block_number,
-            closed_block=None,
-            tx_hash=event.tx_hash,
-        )
-    )
+    curator = _batch_curator(session, int(args["batchId"]))
+    session.add(_new_contribution(event, weight=weight, curator=curator))
     pool = _pool(session, pool_id, event.block_number)
     pool.accepted_count += 1
     pool.accepted_weight += weight
