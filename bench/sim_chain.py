@@ -19,11 +19,7 @@ ABIs.
 
 from __future__ import annotations
 
-import fcntl
 import logging
-import os
-import subprocess
-import sys
 import time
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
@@ -34,7 +30,7 @@ from typing import Any
 import requests
 from web3.contract import Contract
 
-from tests.api.harness import ANVIL, ROOT, AnvilChain, free_port, wait_for
+from tests.api.harness import AnvilChain, start_anvil
 
 logger = logging.getLogger(__name__)
 
@@ -46,39 +42,9 @@ STATES_KEPT = 128
 
 
 def start_chain(workdir: Path) -> AnvilChain:
-    """Anvil on a free port with the cooperative deployed, as tests/api/harness.py
-    ``start_anvil`` starts it, but keeping only the last ``STATES_KEPT`` states (blocks, receipts
-    and logs are all kept)."""
-    port = free_port()
-    log = (workdir / "anvil.log").open("wb")
-    process = subprocess.Popen(
-        [str(ANVIL), "--port", str(port), "--host", "127.0.0.1", "--chain-id", "31337",
-         "--prune-history", str(STATES_KEPT)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    chain = AnvilChain(f"http://127.0.0.1:{port}", process, workdir / "deployment.json")
-    try:
-        wait_for(lambda: chain.w3.eth.block_number >= 0, 30, "anvil")
-        env = {**os.environ, "PATH": f"{ROOT / 'node_modules' / '.bin'}:{os.environ['PATH']}"}
-        # As in the harness: loading the brownie project may rewrite build/, one at a time.
-        lock_path = ROOT / "build" / ".deploy.lock"
-        lock_path.parent.mkdir(exist_ok=True)
-        with lock_path.open("w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            deployed = subprocess.run(
-                [sys.executable, "-m", "scripts.local_chain", "--rpc-url", chain.rpc_url,
-                 "--deployment-file", str(chain.deployment_file)],
-                cwd=ROOT, env=env, check=False, capture_output=True, text=True,
-            )
-        if deployed.returncode != 0:
-            raise RuntimeError(
-                f"deploying to {chain.rpc_url} failed:\n{deployed.stdout}\n{deployed.stderr}"
-            )
-    except BaseException:
-        chain.stop()
-        raise
-    return chain
+    """The harness's Anvil with the cooperative deployed, keeping only the last
+    ``STATES_KEPT`` states (blocks, receipts and logs are all kept)."""
+    return start_anvil(workdir, extra_args=("--prune-history", str(STATES_KEPT)))
 
 
 class RpcError(RuntimeError):

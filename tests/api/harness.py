@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,29 +84,35 @@ class AnvilChain:
         terminate(self.process)
 
 
-def start_anvil(workdir: Path) -> AnvilChain:
-    """Anvil on a free port, with the cooperative deployed."""
+def start_anvil(workdir: Path, extra_args: Sequence[str] = ()) -> AnvilChain:
+    """Anvil on a free port (with ``extra_args``), with the cooperative deployed."""
     port = free_port()
     log = (workdir / "anvil.log").open("wb")
     process = subprocess.Popen(
-        [str(ANVIL), "--port", str(port), "--host", "127.0.0.1", "--chain-id", "31337"],
+        [str(ANVIL), "--port", str(port), "--host", "127.0.0.1", "--chain-id", "31337",
+         *extra_args],
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     rpc_url = f"http://127.0.0.1:{port}"
     chain = AnvilChain(rpc_url, process, workdir / "deployment.json")
-    wait_for(lambda: chain.w3.eth.block_number >= 0, 30, "anvil")
-    env = {**os.environ, "PATH": f"{ROOT / 'node_modules' / '.bin'}:{os.environ['PATH']}"}
-    # Loading the brownie project may rewrite build/ (brownie recompiles sources whose
-    # library dependencies leave no artifact), so parallel test workers deploy one at a time.
-    lock_path = ROOT / "build" / ".deploy.lock"
-    lock_path.parent.mkdir(exist_ok=True)
-    with lock_path.open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        deployed = _deploy(rpc_url, chain.deployment_file, env)
-    if deployed.returncode != 0:
-        chain.stop()
-        raise RuntimeError(f"deploying to {rpc_url} failed:\n{deployed.stdout}\n{deployed.stderr}")
+    try:
+        wait_for(lambda: chain.w3.eth.block_number >= 0, 30, "anvil")
+        env = {**os.environ, "PATH": f"{ROOT / 'node_modules' / '.bin'}:{os.environ['PATH']}"}
+        # Loading the brownie project may rewrite build/ (brownie recompiles sources whose
+        # library dependencies leave no artifact), so parallel workers deploy one at a time.
+        lock_path = ROOT / "build" / ".deploy.lock"
+        lock_path.parent.mkdir(exist_ok=True)
+        with lock_path.open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            deployed = _deploy(rpc_url, chain.deployment_file, env)
+        if deployed.returncode != 0:
+            raise RuntimeError(
+                f"deploying to {rpc_url} failed:\n{deployed.stdout}\n{deployed.stderr}"
+            )
+    except BaseException:
+        chain.stop()  # never leave an Anvil behind
+        raise
     return chain
 
 
