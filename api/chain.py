@@ -21,7 +21,6 @@ from eth_utils import function_signature_to_4byte_selector, to_checksum_address
 from web3 import Web3
 from web3.contract import Contract
 from web3.exceptions import ContractCustomError, ContractLogicError, ContractPanicError
-from web3.types import RPCEndpoint
 
 from api.errors import ChainUnavailableError, ContractRevertError
 
@@ -162,7 +161,3 @@ class Chain:
     def ping(self) -> int:
         """The latest block number; raises ChainUnavailableError when the RPC is down."""
         return self.guard(lambda: self.w3.eth.block_number)
-
-    def rpc(self, method: str, *params: Any) -> Any:
-        """A raw JSON-RPC call (development helpers such as ``evm_mine``)."""
-        return self.guard(lambda: self.w3.provider.make_request(RPCEndpoint(method), list(params)))

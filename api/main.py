@@ -132,6 +132,11 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if context.settings.deployment_file.exists():
+            # Builds the chain gateway from the deployment file (no network needed), which
+            # refuses development keys on a chain that is not a development chain: the API
+            # then does not start, rather than answer every chain call with an error.
+            _ = context.chain
         yield
         context.close()
 

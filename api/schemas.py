@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -35,11 +33,6 @@ class Liveness(BaseModel):
     status: str = Field(examples=["alive"])
 
 
-def amount(value: int) -> str:
-    """Token amounts travel as decimal strings: JSON numbers lose precision above 2^53."""
-    return str(value)
-
-
+# Token amounts travel as decimal strings: JSON numbers lose precision above 2^53.
 AmountStr = Field(pattern=r"^[0-9]+$", description="an amount in the token's smallest unit")
 
-__all__ = ["AmountStr", "Any", "ComponentHealth", "Health", "Liveness", "Problem", "amount"]

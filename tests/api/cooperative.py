@@ -142,6 +142,9 @@ class Coop:
         targets = [target for target, _ in calls]
         values = [0] * len(calls)
         calldatas = [data for _, data in calls]
+        # A proposer must have been a member one second before the proposal's block; on a fast
+        # machine the deployment's admissions can share that second.
+        self.advance(1)
         send(
             self.w3,
             governor.functions.propose(targets, values, calldatas, description),
