@@ -82,8 +82,8 @@ test-browser: setup-test compile ## the dApp in headless chromium against the wh
 test-contracts: compile
 	$(PYTEST) tests/contracts tests/scripts --network anvil -q
 
-test-ganache: compile ## the toolchain proof on Ganache (hardfork shanghai)
-	$(PYTEST) tests/contracts/ContributionToken tests/scripts --network ganache-cli -q
+test-ganache: compile ## the toolchain proof on Ganache (hardfork shanghai): a contract and both deploy paths
+	$(PYTEST) tests/contracts/ContributionToken tests/scripts/test_deploy.py --network ganache-cli -q
 
 # Slither compiles through the same solc-js in one standard-JSON run. (Its brownie platform
 # cannot follow OpenZeppelin's re-export files, which leave no brownie artifact.)
@@ -96,6 +96,10 @@ slither: setup ## static analysis; fails on any medium or high finding
 
 deploy: setup compile ## deploy the governed cooperative: make deploy NETWORK=sepolia-rpc (asks first)
 	@test -n "$(NETWORK)" || { echo "usage: make deploy NETWORK=<brownie network id>" >&2; exit 2; }
+	@# Brownie records live deployments by chain id under build/deployments and refuses to load
+	@# when a recorded contract has no code. A local chain's id (Anvil 31337, Ganache 1337)
+	@# outlives its contracts, so drop those records; ours are in deployments/<network>.json.
+	rm -rf build/deployments/31337 build/deployments/1337
 	brownie run scripts/deploy.py --network $(NETWORK)
 
 run: setup ## the local cooperative: chain, API + dApp, indexer, worker (DEMO=1 seeds a demo)

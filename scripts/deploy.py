@@ -28,6 +28,7 @@ from brownie import (
     network,
     web3,
 )
+from brownie._config import CONFIG
 
 from scripts.governance import DEV_TIMELOCK_DELAY, GovernorParams, deploy_governance
 
@@ -194,8 +195,10 @@ LOCAL_CHAIN_IDS = (1337, 31337)
 
 
 def is_local_chain() -> bool:
-    """Anvil and Ganache: unlocked accounts, a test stablecoin, no confirmation prompt."""
-    return chain.id in LOCAL_CHAIN_IDS and network.show_active() != "anvil-live"
+    """A brownie development network on Anvil or Ganache: unlocked accounts, a test stablecoin,
+    no confirmation prompt. Any network in brownie's live list is live, whatever its chain id
+    (``anvil-live`` rehearses a testnet deployment on the local Anvil)."""
+    return chain.id in LOCAL_CHAIN_IDS and CONFIG.network_type == "development"
 
 
 def _deployer_account() -> Any:

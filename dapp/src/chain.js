@@ -188,6 +188,26 @@ function txCard(label) {
 }
 
 /**
+ * The gas limit sent with a transaction: the estimate plus a fifth plus 25k. An estimate runs on
+ * the last block; mined in a new second, the same call pushes a fresh vote or class-count
+ * checkpoint (~20k more), and a wallet that sends the bare estimate would run out of gas.
+ */
+export function withMargin(estimate) {
+  return estimate + estimate / 5n + 25_000n;
+}
+
+/** The error for a mined revert whose replay on the previous block passes. */
+async function unexplainedRevert(hash, receipt) {
+  const tx = await reader().getTransaction({ hash });
+  if (receipt.gasUsed >= tx.gas) {
+    return Object.assign(new Error(`ran out of gas (used ${receipt.gasUsed} of its limit ${tx.gas})`), { name: "OutOfGas" });
+  }
+  const message = `reverted in block ${receipt.blockNumber}, although the same call passes on the block before: `
+    + "a transaction before it in that block, the block's time or a call inside running out of gas changed the outcome";
+  return Object.assign(new Error(message), { name: "StateChanged" });
+}
+
+/**
  * Sends a contract call from the connected wallet: `{label, to, data}` or
  * `{label, contract, functionName, args}`. Simulates first, so a refusal is explained before the
  * wallet asks; resolves to the receipt once mined, throws an error with `.plain` on failure.
@@ -205,14 +225,17 @@ export async function sendTx({ label, contract, functionName, args = [], to, dat
     setTimeout(() => card.remove(), 30_000);
     return Object.assign(new Error(reason.plain), { plain: reason.plain, errorName: reason.name, cause: err });
   };
+  let gas;
   try {
     await reader().call({ account: state.account, to, data });
+    gas = withMargin(await reader().estimateGas({ account: state.account, to, data }));
   } catch (err) {
     throw fail(err, false);
   }
   let hash;
   try {
-    hash = await window.ethereum.request({ method: "eth_sendTransaction", params: [{ from: state.account, to, data }] });
+    const params = { from: state.account, to, data, gas: `0x${gas.toString(16)}` };
+    hash = await window.ethereum.request({ method: "eth_sendTransaction", params: [params] });
   } catch (err) {
     throw fail(err, false);
   }
@@ -220,13 +243,13 @@ export async function sendTx({ label, contract, functionName, args = [], to, dat
   set("pending", "Pending… ", h("span", { class: "mono" }, `${hash.slice(0, 10)}…`));
   const receipt = await reader().waitForTransactionReceipt({ hash, pollingInterval: 500, timeout: 180_000 });
   if (receipt.status !== "success") {
-    // Replay the call on the state it met to learn why it reverted.
+    // Replay the call on the state before its block to learn why it reverted.
     try {
       await reader().call({ account: state.account, to, data, blockNumber: receipt.blockNumber - 1n });
-      throw new Error("the transaction reverted");
     } catch (err) {
       throw fail(err, true);
     }
+    throw fail(await unexplainedRevert(hash, receipt), true);
   }
   set("mined", h("span", { class: "ok" }, `Mined in block ${receipt.blockNumber}`));
   setTimeout(() => card.remove(), 8_000);
