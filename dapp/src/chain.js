@@ -192,7 +192,7 @@ function txCard(label) {
  * the last block; mined in a new second, the same call pushes a fresh vote or class-count
  * checkpoint (~20k more), and a wallet that sends the bare estimate would run out of gas.
  */
-export function withMargin(estimate) {
+function withMargin(estimate) {
   return estimate + estimate / 5n + 25_000n;
 }
 
