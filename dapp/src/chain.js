@@ -198,8 +198,8 @@ function withMargin(estimate) {
 
 /** The error for a mined revert whose replay on the previous block passes. */
 async function unexplainedRevert(hash, receipt) {
-  const tx = await reader().getTransaction({ hash });
-  if (receipt.gasUsed >= tx.gas) {
+  const tx = await reader().getTransaction({ hash }).catch(() => null);
+  if (tx && receipt.gasUsed >= tx.gas) {
     return Object.assign(new Error(`ran out of gas (used ${receipt.gasUsed} of its limit ${tx.gas})`), { name: "OutOfGas" });
   }
   const message = `reverted in block ${receipt.blockNumber}, although the same call passes on the block before: `

@@ -293,3 +293,43 @@ def test_a_refused_transaction_is_explained_in_plain_words(cooperative: Cooperat
     expect(card).to_have_attribute("data-error", "MembershipAlreadyMember")
     expect(card).to_contain_text("This account is already a member.")
     producer.shot("13-refused-in-plain-words")
+
+
+def test_a_transaction_undone_in_its_own_block_is_explained(cooperative: Cooperative,
+                                                            browser: Browser, chain: Chain):
+    # A newcomer's join passes its simulation, but governance admits the same account in the
+    # same block, ahead of it (a higher tip). The join reverts on-chain although it passes on
+    # the block before; the dApp says so rather than showing a bare failure.
+    newcomer = ADDRESSES[8]
+    wallet = open_wallet(browser, cooperative, newcomer)
+    page = wallet.page
+    page.click("#connect")
+    expect(page.locator("#member-status")).to_have_attribute("data-active", "false",
+                                                             timeout=WAIT_MS)
+    w3 = cooperative.w3
+    membership = chain.contracts["Membership"]
+    timelock = chain.contracts["TimelockController"].address
+    w3.provider.make_request("anvil_impersonateAccount", [timelock])  # type: ignore[arg-type]
+    w3.provider.make_request("anvil_setBalance", [timelock, hex(10**20)])  # type: ignore[arg-type]
+    w3.provider.make_request("evm_setAutomine", [False])  # type: ignore[arg-type]
+    try:
+        page.select_option("#join-class", "producer")
+        page.click("#join-demo")
+        card = page.locator('.tx[data-tx-label="Join the cooperative"]').first
+        expect(card).to_have_attribute("data-tx-state", "pending", timeout=WAIT_MS)
+        admitted = membership.functions.admit(newcomer, 1).transact(
+            {"from": timelock, "maxPriorityFeePerGas": 100 * 10**9, "maxFeePerGas": 200 * 10**9}
+        )
+        w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+    finally:
+        w3.provider.make_request("evm_setAutomine", [True])  # type: ignore[arg-type]
+    expect(card).to_have_attribute("data-tx-state", "failed", timeout=WAIT_MS)
+    expect(card).to_have_attribute("data-error", "StateChanged")
+    expect(card).to_contain_text("passes on the block before")
+    join = w3.eth.get_transaction_receipt(str(card.get_attribute("data-tx-hash")))
+    admit = w3.eth.get_transaction_receipt(admitted)
+    assert (join["status"], admit["status"]) == (0, 1)
+    assert join["blockNumber"] == admit["blockNumber"]
+    assert admit["transactionIndex"] < join["transactionIndex"]
+    assert membership.functions.memberStatus(newcomer).call() == [True, 1]  # funder, not producer
+    wallet.shot("14-undone-in-its-block")
