@@ -9,7 +9,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 STAMPS := .stamps
-export PATH := $(CURDIR)/node_modules/.bin:$(BIN):$(PATH)
+# toolchain/bin first: its `anvil` gives every chain a private home that is removed after.
+export PATH := $(CURDIR)/toolchain/bin:$(CURDIR)/node_modules/.bin:$(BIN):$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
 PYTEST := $(BIN)/python -m pytest -W ignore::FutureWarning
@@ -69,6 +70,7 @@ lint: setup ## ruff and mypy
 	$(BIN)/mypy
 
 test: setup-test lint compile test-ipfs test-api test-browser test-contracts test-ganache slither ## everything CI runs
+	anvil --lumbung-reap
 
 test-ipfs: setup-test
 	$(PYTEST) tests/ipfs -p no:pytest-brownie -q -n 2
@@ -114,6 +116,7 @@ ifndef QUICK  # the gas figures and the deep random-sequence run take ~15 min; Q
 endif
 	$(BIN)/python -m bench.bench_api $(if $(QUICK),--quick,)
 	$(BIN)/python -m bench.simulate $(if $(QUICK),--quick,)
+	anvil --lumbung-reap
 
 clean: ## remove everything generated (keeps .lumbung/, the local chain's data)
 	rm -rf build reports $(STAMPS) .pytest_cache .hypothesis .mypy_cache .ruff_cache

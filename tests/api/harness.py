@@ -25,7 +25,7 @@ from eth_account import Account
 from web3 import Web3
 
 ROOT = Path(__file__).resolve().parents[2]
-ANVIL = ROOT / "node_modules" / ".bin" / "anvil"
+ANVIL = ROOT / "toolchain" / "bin" / "anvil"  # npm's Anvil with a private, reaped home
 MNEMONIC = "test test test test test test test test test test test junk"
 
 Account.enable_unaudited_hdwallet_features()
