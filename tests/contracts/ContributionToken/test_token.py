@@ -11,10 +11,26 @@ def token(deployer):
 
 
 def test_mint_self_delegates_votes(token, deployer, member):
-    token.mint(member, 7, {"from": deployer})
+    tx = token.mint(member, 7, {"from": deployer})
     assert token.balanceOf(member) == 7
     assert token.delegates(member) == member
     assert token.getVotes(member) == 7
+    # The delegate is fixed in code: the first mint stores and announces no delegation.
+    assert "DelegateChanged" not in tx.events
+    assert tx.events["DelegateVotesChanged"]["newVotes"] == 7
+
+
+def test_every_account_is_its_own_delegate(token, outsider):
+    assert token.delegates(outsider) == outsider
+    assert token.getVotes(outsider) == 0
+
+
+def test_delegating_to_oneself_changes_nothing(token, deployer, member):
+    token.mint(member, 5, {"from": deployer})
+    tx = token.delegate.transact(member, {"from": member})  # a view, sent as a transaction
+    assert not tx.events
+    assert token.getVotes(member) == 5
+    assert token.delegates(member) == member
 
 
 def test_burn_reduces_votes(token, deployer, member):
