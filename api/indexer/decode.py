@@ -75,16 +75,17 @@ class EventDecoder:
         data = get_event_data(self._codec, abi, log)
         return DecodedLog(
             block_number=int(log["blockNumber"]),
-            block_hash=_hex(log["blockHash"]),
+            block_hash=hex_text(log["blockHash"]),
             log_index=int(log["logIndex"]),
-            tx_hash=_hex(log["transactionHash"]),
+            tx_hash=hex_text(log["transactionHash"]),
             contract=self.addresses[log["address"]],
             event=str(data["event"]),
             args=jsonable(dict(data["args"])),
         )
 
 
-def _hex(value: Any) -> str:
+def hex_text(value: Any) -> str:
+    """A hash or byte string from web3 (HexBytes, bytes or text) as 0x-prefixed hex."""
     if isinstance(value, str):
         return value if value.startswith("0x") else "0x" + value
     return "0x" + bytes(value).hex()

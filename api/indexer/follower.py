@@ -24,7 +24,7 @@ from web3.types import FilterParams, LogReceipt
 from api.context import Context
 from api.db import transaction
 from api.errors import ChainUnavailableError
-from api.indexer.decode import EventDecoder
+from api.indexer.decode import EventDecoder, hex_text
 from api.indexer.projections import apply_event, rebuild
 from api.models import ChainEvent, IndexedBlock, IndexerCursor
 
@@ -44,10 +44,6 @@ class BlockHeader:
     number: int
     hash: str
     timestamp: int
-
-
-def _hex(value: Any) -> str:
-    return "0x" + bytes(value).hex()
 
 
 class Follower:
@@ -77,7 +73,7 @@ class Follower:
                 block = self.chain.w3.eth.get_block(number)
             except BlockNotFound:
                 return None
-            return BlockHeader(number, _hex(block["hash"]), int(block["timestamp"]))
+            return BlockHeader(number, hex_text(block["hash"]), int(block["timestamp"]))
 
         return self.chain.guard(fetch)
 
@@ -160,7 +156,7 @@ class Follower:
         for log in raw:
             if log.get("removed"):
                 raise ReorgDuringBatchError("the node reported a removed log")
-            if _hex(log["blockHash"]) != headers[int(log["blockNumber"])].hash:
+            if hex_text(log["blockHash"]) != headers[int(log["blockNumber"])].hash:
                 raise ReorgDuringBatchError(f"block {log['blockNumber']} changed while reading")
             event = self.decoder.decode(log)
             if event is not None:

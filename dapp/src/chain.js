@@ -227,7 +227,7 @@ export async function sendTx({ label, contract, functionName, args = [], to, dat
   };
   let gas;
   try {
-    await reader().call({ account: state.account, to, data });
+    // The estimate is the simulation: a refusal fails it with the contract's error.
     gas = withMargin(await reader().estimateGas({ account: state.account, to, data }));
   } catch (err) {
     throw fail(err, false);

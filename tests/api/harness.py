@@ -84,20 +84,31 @@ class AnvilChain:
         terminate(self.process)
 
 
-def start_anvil(workdir: Path, extra_args: Sequence[str] = ()) -> AnvilChain:
-    """Anvil on a free port (with ``extra_args``), with the cooperative deployed."""
+def launch_anvil(
+    workdir: Path, extra_args: Sequence[str] = (), chain_id: int = 31337
+) -> AnvilChain:
+    """A bare Anvil on a free port (with ``extra_args``), answering; nothing deployed."""
     port = free_port()
     log = (workdir / "anvil.log").open("wb")
     process = subprocess.Popen(
-        [str(ANVIL), "--port", str(port), "--host", "127.0.0.1", "--chain-id", "31337",
+        [str(ANVIL), "--port", str(port), "--host", "127.0.0.1", "--chain-id", str(chain_id),
          *extra_args],
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    rpc_url = f"http://127.0.0.1:{port}"
-    chain = AnvilChain(rpc_url, process, workdir / "deployment.json")
+    chain = AnvilChain(f"http://127.0.0.1:{port}", process, workdir / "deployment.json")
     try:
         wait_for(lambda: chain.w3.eth.block_number >= 0, 30, "anvil")
+    except BaseException:
+        chain.stop()  # never leave an Anvil behind
+        raise
+    return chain
+
+
+def start_anvil(workdir: Path, extra_args: Sequence[str] = ()) -> AnvilChain:
+    """Anvil on a free port (with ``extra_args``), with the cooperative deployed."""
+    chain = launch_anvil(workdir, extra_args)
+    try:
         env = {**os.environ, "PATH": f"{ROOT / 'node_modules' / '.bin'}:{os.environ['PATH']}"}
         # Loading the brownie project may rewrite build/ (brownie recompiles sources whose
         # library dependencies leave no artifact), so parallel workers deploy one at a time.
@@ -105,15 +116,30 @@ def start_anvil(workdir: Path, extra_args: Sequence[str] = ()) -> AnvilChain:
         lock_path.parent.mkdir(exist_ok=True)
         with lock_path.open("w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            deployed = _deploy(rpc_url, chain.deployment_file, env)
+            deployed = _deploy(chain.rpc_url, chain.deployment_file, env)
         if deployed.returncode != 0:
             raise RuntimeError(
-                f"deploying to {rpc_url} failed:\n{deployed.stdout}\n{deployed.stderr}"
+                f"deploying to {chain.rpc_url} failed:\n{deployed.stdout}\n{deployed.stderr}"
             )
     except BaseException:
         chain.stop()  # never leave an Anvil behind
         raise
     return chain
+
+
+def run_cli(
+    env: dict[str, str], *args: str, check: bool = False, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """``python -m api.cli ARGS`` as a separate process with ``env``."""
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=check,
+    )
 
 
 def _deploy(rpc_url: str, deployment_file: Path, env: dict[str, str]) -> Any:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
 import uuid
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from api.context import Context
 from api.db import transaction
 from api.services import buyers, payments
 from api.settings import Settings
-from tests.api.harness import ADDRESSES, ROOT, SETTLER
+from tests.api.harness import ADDRESSES, SETTLER, run_cli
 
 USD = 10**6
 # The local cooperative's starter pools (scripts/local_chain.py): id -> (price, purposes mask).
@@ -152,12 +151,4 @@ def worker_env(settings: Settings, crash_at: str | None = None, **extra: str) ->
 
 def run_worker(env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """``python -m api.cli worker run --once`` as a separate process."""
-    return subprocess.run(
-        [sys.executable, "-m", "api.cli", "worker", "run", "--once"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    return run_cli(env, "worker", "run", "--once", timeout=timeout)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -25,7 +22,15 @@ from api.main import create_app
 from api.models import ChainEvent, IndexedBlock, IndexerCursor, Ledger, Member, Pool
 from api.settings import Settings
 from tests.api.cooperative import Coop
-from tests.api.harness import ADDRESSES, CURATOR, PRODUCER, ROOT, STEWARD, free_port
+from tests.api.harness import (
+    ADDRESSES,
+    CURATOR,
+    PRODUCER,
+    STEWARD,
+    free_port,
+    run_cli,
+    settings_env,
+)
 
 
 @pytest.fixture
@@ -267,39 +272,14 @@ def test_run_forever_follows_the_chain_and_survives_an_outage(
 
 
 def test_cli_indexes_once_and_rebuilds(settings: Settings, context: Context, w3: Web3) -> None:
-    env = {
-        **os.environ,
-        "LUMBUNG_DATABASE_URL": settings.database_url,
-        "LUMBUNG_RPC_URL": settings.rpc_url,
-        "LUMBUNG_DEPLOYMENT_FILE": str(settings.deployment_file),
-    }
-    once = subprocess.run(
-        [sys.executable, "-m", "api.cli", "indexer", "run", "--once"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    env = settings_env(settings)
+    once = run_cli(env, "indexer", "run", "--once", check=True)
     start = context.chain.deployment.start_block
     assert f"indexed {w3.eth.block_number - start + 1} blocks" in once.stdout
     before = projections(context)
-    rebuilt = subprocess.run(
-        [sys.executable, "-m", "api.cli", "indexer", "rebuild"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    rebuilt = run_cli(env, "indexer", "rebuild", check=True)
     assert f"from {event_count(context)} events" in rebuilt.stdout
     assert projections(context) == before
-    down = subprocess.run(
-        [sys.executable, "-m", "api.cli", "indexer", "run", "--once"],
-        cwd=ROOT,
-        env={**env, "LUMBUNG_RPC_URL": f"http://127.0.0.1:{free_port()}"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    dead_rpc = f"http://127.0.0.1:{free_port()}"
+    down = run_cli({**env, "LUMBUNG_RPC_URL": dead_rpc}, "indexer", "run", "--once")
     assert down.returncode == 1 and "does not answer" in down.stderr

@@ -23,7 +23,7 @@ import pytest
 from eth_account import Account
 from web3 import Web3
 
-from tests.api.harness import ANVIL, KEYS, ROOT, free_port, terminate, wait_for
+from tests.api.harness import KEYS, ROOT, launch_anvil
 
 BROWNIE = ROOT / ".venv" / "bin" / "brownie"
 PASSWORD = "correct horse battery staple"
@@ -42,10 +42,8 @@ class LiveChain:
 
     def deploy(self, answers: str) -> subprocess.CompletedProcess[str]:
         """`make deploy NETWORK=<id>`, answering the prompts with `answers`."""
-        path = f"{ROOT / 'node_modules' / '.bin'}:{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}"
-        env = {
+        env = {  # make puts the toolchain, node_modules/.bin and the venv on PATH itself
             **os.environ,
-            "PATH": path,
             "LUMBUNG_DEPLOYER": self.account_name,
             "LUMBUNG_PAYMENT_TOKEN": self.payment_token,
             "LUMBUNG_TIMELOCK_DELAY": "60",
@@ -71,20 +69,13 @@ class LiveChain:
 @pytest.fixture
 def live_chain(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveChain]:
     chain_id = int(getattr(request, "param", CHAIN_ID))
-    port = free_port()
-    rpc_url = f"http://127.0.0.1:{port}"
+    anvil = launch_anvil(tmp_path, chain_id=chain_id)
+    port = anvil.rpc_url.rsplit(":", 1)[1]
     network_id = f"lumbung-live-test-{port}"
     account_name = f"lumbung-live-test-{port}"
     keystore = Path.home() / ".brownie" / "accounts" / f"{account_name}.json"
-    with (tmp_path / "anvil.log").open("wb") as log:
-        anvil = subprocess.Popen(
-            [str(ANVIL), "--port", str(port), "--host", "127.0.0.1", "--chain-id", str(chain_id)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
     try:
-        w3 = Web3(Web3.HTTPProvider(rpc_url))
-        wait_for(lambda: w3.eth.block_number >= 0, 30, "anvil")
+        w3 = anvil.w3
         artifact = json.loads((ROOT / "build" / "contracts" / "TestStablecoin.json").read_text())
         stablecoin = w3.eth.contract(abi=artifact["abi"], bytecode=artifact["bytecode"])
         receipt = w3.eth.wait_for_transaction_receipt(
@@ -92,7 +83,7 @@ def live_chain(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveC
         )
         subprocess.run(
             [str(BROWNIE), "networks", "add", "LumbungTest", network_id,
-             f"host={rpc_url}", f"chainid={chain_id}"],
+             f"host={anvil.rpc_url}", f"chainid={chain_id}"],
             cwd=ROOT, check=True, capture_output=True,
         )
         keystore.parent.mkdir(parents=True, exist_ok=True)
@@ -106,7 +97,7 @@ def live_chain(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveC
             str(receipt["contractAddress"]),
         )
     finally:
-        terminate(anvil)
+        anvil.stop()
         keystore.unlink(missing_ok=True)
         (ROOT / "deployments" / f"{network_id}.json").unlink(missing_ok=True)
         if chain_id == CHAIN_ID:
