@@ -96,13 +96,13 @@ slither: setup ## static analysis; fails on any medium or high finding
 	  --solc-args "--allow-paths ." --filter-paths "node_modules|contracts/test" \
 	  --exclude-informational --exclude-low --fail-medium
 
-deploy: setup compile ## deploy the governed cooperative: make deploy NETWORK=sepolia-rpc (asks first)
-	@test -n "$(NETWORK)" || { echo "usage: make deploy NETWORK=<brownie network id>" >&2; exit 2; }
+deploy: setup compile ## deploy the governed cooperative: make deploy NETWORK=sepolia-rpc BOOTSTRAP=file.json (asks first)
+	@test -n "$(NETWORK)" || { echo "usage: make deploy NETWORK=<brownie network id> BOOTSTRAP=<bootstrap.json>" >&2; exit 2; }
 	@# Brownie records live deployments by chain id under build/deployments and refuses to load
 	@# when a recorded contract has no code. A local chain's id (Anvil 31337, Ganache 1337)
 	@# outlives its contracts, so drop those records; ours are in deployments/<network>.json.
 	rm -rf build/deployments/31337 build/deployments/1337
-	brownie run scripts/deploy.py --network $(NETWORK)
+	$(if $(BOOTSTRAP),LUMBUNG_BOOTSTRAP=$(abspath $(BOOTSTRAP))) brownie run scripts/deploy.py --network $(NETWORK)
 
 run: setup ## the local cooperative: chain, API + dApp, indexer, worker (DEMO=1 seeds a demo)
 	DEMO=$(DEMO) toolchain/run-local.sh

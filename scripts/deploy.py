@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from brownie import (
     Contract,
@@ -30,6 +30,15 @@ from brownie import (
 )
 from brownie._config import CONFIG
 
+from scripts.bootstrap import (
+    BootstrapError,
+    TokenUnits,
+    apply_bootstrap,
+    describe_bootstrap,
+    load_bootstrap,
+    review_bootstrap,
+    verify_bootstrap,
+)
 from scripts.governance import DEV_TIMELOCK_DELAY, GovernorParams, deploy_governance
 
 logger = logging.getLogger(__name__)
@@ -210,14 +219,35 @@ def _deployer_account() -> Any:
     raise SystemExit("Set LUMBUNG_DEPLOYER to a brownie keystore account (brownie accounts list).")
 
 
+def _bootstrap_path() -> Path | None:
+    value = os.environ.get("LUMBUNG_BOOTSTRAP", "").strip()
+    return Path(value) if value else None
+
+
+def _token_units(payment_token: Any) -> TokenUnits | None:
+    """The payment token's symbol and decimals, read from the chain (no transaction)."""
+    if payment_token is None:  # the TestStablecoin is not deployed yet
+        return None
+    try:
+        return TokenUnits(str(payment_token.symbol()), int(payment_token.decimals()))
+    except Exception:  # a token without the optional ERC-20 metadata: show base units
+        return None
+
+
+def _refuse(reason: str, problems: Sequence[str]) -> NoReturn:
+    listed = "".join(f"\n  - {p}" for p in problems)
+    raise SystemExit(f"{reason}{listed}\nNothing sent.")
+
+
 def main() -> None:
     """Deploys the governed cooperative to the active network and writes its deployment file.
 
-    Live networks need ``LUMBUNG_DEPLOYER`` (a brownie keystore account) and
-    ``LUMBUNG_PAYMENT_TOKEN`` (the stablecoin's address); ``LUMBUNG_TIMELOCK_DELAY`` sets the
-    timelock's delay in seconds (two days unless set).
+    Live networks need ``LUMBUNG_DEPLOYER`` (a brownie keystore account),
+    ``LUMBUNG_PAYMENT_TOKEN`` (the stablecoin's address) and ``LUMBUNG_BOOTSTRAP`` (the bootstrap
+    file: first members, service keys, curators, pools; see scripts/bootstrap.py), which is
+    checked whole before anything is sent; ``LUMBUNG_TIMELOCK_DELAY`` sets the timelock's delay
+    in seconds (two days unless set). Local chains take an optional bootstrap file.
     """
-    deployer = _deployer_account()
     local = is_local_chain()
     payment_token = None
     if not local:
@@ -225,21 +255,73 @@ def main() -> None:
         if not address:
             raise SystemExit("Set LUMBUNG_PAYMENT_TOKEN to the union's stablecoin address.")
         payment_token = Contract.from_abi("PaymentToken", address, TestStablecoin.abi)
+    bootstrap_path = _bootstrap_path()
+    if bootstrap_path is None and not local:
+        raise SystemExit(
+            "Refusing to deploy to a live network without a bootstrap file: the timelock would "
+            "receive every admin role of a cooperative with no members, which nobody could ever "
+            "use. Pass one: make deploy NETWORK=... BOOTSTRAP=path/to/bootstrap.json (or set "
+            "LUMBUNG_BOOTSTRAP); see deployments/bootstrap.example.json.\nNothing sent."
+        )
+    try:
+        plan = load_bootstrap(bootstrap_path) if bootstrap_path is not None else None
+    except BootstrapError as error:
+        _refuse(f"Refusing to deploy: bootstrap file {error.path} is not valid:", error.problems)
+    governance = GovernorParams()
+    deployer = _deployer_account()
+    review = None
+    if plan is not None:
+        review = review_bootstrap(plan, governance, deployer=deployer.address)
+        if not review.ok:
+            _refuse(
+                f"Refusing to deploy: the bootstrap file {bootstrap_path} would hand over a "
+                "cooperative nobody can use:",
+                review.errors,
+            )
     delay = int(os.environ.get("LUMBUNG_TIMELOCK_DELAY", DEV_TIMELOCK_DELAY if local else 172_800))
     print(f"Network {network.show_active()} (chain id {chain.id}), deployer {deployer.address}")
     print("Will deploy: Membership, ContributionToken, RevenueDistributor, DataMarket,")
     print("             ContributionRegistry, CoopGovernor and its TimelockController")
     print(f"             {'a TestStablecoin' if local else f'paying in {payment_token.address}'}")
+    if plan is not None and review is not None:
+        units = _token_units(payment_token)
+        for line in describe_bootstrap(plan, governance, review, units, bootstrap_path):
+            print(line)
+    else:
+        print("with no bootstrap file: no members, no pools (a local chain only).")
     print(f"then hand every admin role to the timelock (delay {delay} s) and keep none.")
     if not local and input("Send these transactions? [y/N] ").strip().lower() != "y":
         raise SystemExit("Nothing sent.")
     deployment = deploy_all(
         deployer,
         payment_token=payment_token,
-        governance=GovernorParams(),
+        registrar=plan.registrar if plan else None,
+        settler=plan.settler if plan else None,
+        aggregator=plan.aggregator if plan else None,
+        governance=governance,
         timelock_delay=delay,
+        bootstrap=(lambda d: apply_bootstrap(d, plan, deployer)) if plan else None,
     )
-    leftover = roles_held(deployment, deployer)
-    if leftover:
-        raise SystemExit(f"Handover incomplete, the deployer still holds {leftover}")
+    problems = [f"the deployer still holds {role}" for role in roles_held(deployment, deployer)]
+    problems += [
+        f"the timelock is not admin of {name}"
+        for name, contract in deployment.contracts().items()
+        if contract in access_controlled(deployment)
+        and not contract.hasRole(contract.DEFAULT_ADMIN_ROLE(), deployment.timelock)
+    ]
+    if plan is not None:
+        problems += verify_bootstrap(deployment, plan)
+    if problems:
+        addresses = json.dumps(deployment.to_json()["contracts"], indent=2)
+        listed = "".join(f"\n  - {p}" for p in problems)
+        raise SystemExit(
+            f"Deployed {addresses}\nbut the chain does not show what was planned:{listed}\n"
+            "No deployment file written."
+        )
+    if plan is not None:
+        print(
+            f"Verified on chain: {len(plan.members.all())} members, {len(plan.curators)} "
+            f"curators, {len(plan.pools)} pools, {len(plan.listings)} listings; the timelock "
+            "is admin everywhere and the deployer holds no role."
+        )
     print(f"Wrote {write_deployment(deployment)}")
