@@ -1,8 +1,9 @@
 """Deploys the cooperative's contracts, wires their roles and writes deployments/<network>.json.
 
 Importable: tests and the demo call :func:`deploy_all` exactly as ``main()`` does. On a live
-network the script signs with a brownie keystore account (``LUMBUNG_DEPLOYER``), prints what it
-will deploy and asks before sending anything.
+network the script signs with a brownie keystore account (``LUMBUNG_DEPLOYER``), takes a
+bootstrap file (``LUMBUNG_BOOTSTRAP``, scripts/bootstrap.py) and refuses any that would leave a
+cooperative nobody can use, prints what it will deploy and asks before sending anything.
 """
 
 from __future__ import annotations
