@@ -37,7 +37,7 @@ ARTIFACTS = {
     "DataMarket": "DataMarket",
     "ContributionRegistry": "ContributionRegistry",
     "CoopGovernor": "CoopGovernor",
-    "TimelockController": "TimelockController",
+    "TimelockController": "CoopTimelock",
 }
 
 PANIC_SELECTOR = bytes.fromhex("4e487b71")

@@ -137,7 +137,10 @@ class ProposalAction(BaseModel):
 class ProposalPublic(BaseModel):
     id: str = Field(description="the proposal id, a uint256 in decimal")
     proposer: str
-    description: str
+    description: str = Field(
+        description="as on-chain, ending in #proposer=<address>: hash it to queue or execute"
+    )
+    text: str = Field(description="the description a member reads, without the proposer suffix")
     state: ProposalState
     vote_start: int = Field(description="the snapshot, unix seconds")
     vote_end: int = Field(

@@ -129,6 +129,10 @@ def measure_core_gas(flat_sizes: tuple[int, ...] = FLAT_SIZES) -> dict[str, int]
     gas["claim"] = dist.claim(1, {"from": member}).gas_used  # a member who claims regularly
     chain.sleep(12)
     gas["revoke"] = registry.revoke(steady_id, {"from": member}).gas_used
+    chain.sleep(12)
+    rejected_id = registry.submit(1, _cid(2), {"from": member}).return_value
+    chain.sleep(12)
+    gas["reject"] = registry.reject(rejected_id, "blurred", {"from": curator}).gas_used
 
     # Flatness: the same purchase and claim with 10 and with 10,000 members in the pool.
     seeder = UnitsSeeder.deploy(tx)
@@ -201,9 +205,8 @@ def measure_batch_gas(full: bool = True, size: int = BATCH_SIZE) -> dict[str, in
         tree = batch_tree(BatchLeaf(owner, _cid(next(seeds)), 10) for owner in owners)
         chain.sleep(12)
         manifest = _cid(next(seeds))
-        submitted = _send(
-            aggregator, registry, registry.submitBatch.encode_input(1, tree.root, size, manifest)
-        )
+        submit = registry.submitBatch.encode_input(1, tree.root, size, 10 * size, manifest)
+        submitted = _send(aggregator, registry, submit)
         batch_id = registry.batchCount()
         accepted = _send(curator, registry, registry.acceptBatch.encode_input(batch_id))
         gas[f"batch_submit_{size}"] = submitted

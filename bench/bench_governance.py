@@ -48,6 +48,7 @@ def _measure_coop(deployer, voters, containers):
     from eth_abi import encode
 
     sys.path.insert(0, str(REPO_ROOT))
+    from api.proposals import signed_description
     from scripts.governance import GovernorParams, deploy_governance, sign_ballot
 
     tx = {"from": deployer}
@@ -69,7 +70,7 @@ def _measure_coop(deployer, voters, containers):
 
     newcomer = accounts.add()
     calldata = membership.admit.encode_input(newcomer, 2)
-    description = "admit a worker"
+    description = signed_description("admit a worker", voters[0].address)
     propose = governor.propose([membership], [0], [calldata], description, {"from": voters[0]})
     proposal_id = propose.return_value
     _sleep_past(governor.proposalSnapshot(proposal_id))

@@ -50,6 +50,7 @@ from web3 import Web3
 
 from api.context import Context
 from api.db import migrate, transaction
+from api.proposals import signed_description
 from api.settings import Settings
 from bench.sim_chain import Call, Rpc, Sender, start_chain
 from ipfs.cid import sha256_cid
@@ -238,6 +239,13 @@ class Simulation:
         self.join()
 
     def join(self) -> None:
+        # The cooperative decided beforehand to admit a whole village at once: the default
+        # limits (250 vouchers per class a day, 500 reviews per curator a day) would spread the
+        # simulation over days of chain time. The timelock (impersonated) sets both maxima.
+        timelock = str(self.timelock.address)
+        self.rpc.batch([("anvil_setBalance", (timelock, hex(10**21)))])
+        self.tx.send(None, timelock, self.membership, "setVoucherLimits", [10_000] * 4)
+        self.tx.send(None, timelock, self.registry, "setCurationCap", 10_000)
         chain_id = self.w3.eth.chain_id
         expiry = self.rpc.now() + 365 * 86_400
         membership = str(self.membership.address)
@@ -298,6 +306,7 @@ class Simulation:
         self.figures["proposals"] = []
         for index in range(self.scale.proposals):
             description, calls = self.proposal_calls(index)
+            description = signed_description(description, ADDRESSES[STEWARD])
             targets = [to_checksum_address(t) for t, _ in calls]
             values = [0] * len(calls)
             calldatas = [bytes.fromhex(d.removeprefix("0x")) for _, d in calls]
@@ -416,7 +425,7 @@ class Simulation:
             root = bytes.fromhex(tree.root.removeprefix("0x"))
             receipt = self.tx.send(
                 "submitBatch", self.aggregator, self.registry, "submitBatch",
-                pool, root, len(leaves), raw_cid(manifest),
+                pool, root, len(leaves), sum(leaf.weight for leaf in leaves), raw_cid(manifest),
             )
             batch_id = int(receipt["logs"][0]["topics"][1], 16)
             spent = int(receipt["gasUsed"], 16)

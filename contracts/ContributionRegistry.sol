@@ -25,6 +25,16 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
     bytes32 public constant CURATOR_ROLE = keccak256("CURATOR_ROLE");
     /// @inheritdoc IContributionRegistry
     bytes32 public constant AGGREGATOR_ROLE = keccak256("AGGREGATOR_ROLE");
+    /// @inheritdoc IContributionRegistry
+    uint256 public constant CURATION_EPOCH = 1 days;
+    /// @inheritdoc IContributionRegistry
+    uint256 public constant MAX_WEIGHT_CEILING = 10_000;
+    /// @inheritdoc IContributionRegistry
+    uint256 public constant MAX_CURATION_CAP = 10_000;
+    /// @notice A new pool's maximum weight per contribution.
+    uint256 public constant DEFAULT_MAX_WEIGHT = 100;
+    /// @notice The curation cap at deployment: reviews credited per curator per curation epoch.
+    uint256 public constant DEFAULT_CURATION_CAP = 500;
 
     /// @dev One slot, written on submission and updated on curation. The curator is only in
     /// the events: nothing on-chain reads it again, and a second slot would cost ~22k per accept.
@@ -36,17 +46,20 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
         uint48 weight;
     }
 
-    /// @dev Everything a submission or a curation touches, in one slot.
+    /// @dev Everything a submission or a curation touches, in one slot. uint56 counts: one per
+    /// transaction, 2**56 of them are out of reach.
     struct Pool {
-        uint64 contributionCount;
-        uint64 acceptedCount;
+        uint56 contributionCount;
+        uint56 acceptedCount;
         uint96 totalWeight;
         bool exists;
         bool open;
+        uint32 maxWeight;
     }
 
-    /// @dev A claim reads the root and the second slot only. uint24 counts bound a batch to
-    /// 16,777,215 leaves, a tree far larger than any manifest an aggregator can publish.
+    /// @dev A claim reads all three slots. uint24 counts bound a batch to 16,777,215 leaves, a
+    /// tree far larger than any manifest an aggregator can publish; weights are at most
+    /// count × MAX_WEIGHT_CEILING < 2**38.
     struct Batch {
         bytes32 root;
         address curator; // zero until curated
@@ -54,7 +67,9 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
         uint24 count;
         uint24 claimedCount;
         BatchStatus status;
-        address aggregator; // read again only when curating
+        address aggregator;
+        uint48 totalWeight;
+        uint48 claimedWeight;
     }
 
     struct PoolDescription {
@@ -73,6 +88,9 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
     mapping(uint256 id => Contribution) private _contributions;
     uint256 private _batchCount;
     mapping(uint256 batchId => Batch) private _batches;
+    uint256 private _curationCap;
+    /// @dev Per curator: curation epoch (high 128 bits) | reviews credited in it (low 128 bits).
+    mapping(address curator => uint256) private _reviewLedger;
 
     /// @param admin Receives DEFAULT_ADMIN_ROLE (the deployer, then the timelock).
     /// @param membership_ The membership register.
@@ -84,6 +102,8 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
         _token = token;
         _distributor = distributor;
         _workPot = distributor.WORK_POT();
+        _curationCap = DEFAULT_CURATION_CAP;
+        emit CurationCapSet(DEFAULT_CURATION_CAP);
     }
 
     /// @inheritdoc IContributionRegistry
@@ -97,9 +117,33 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
             // One pool per governance decision: 2**32 of them are out of reach.
             poolId = ++_poolCount;
         }
-        _pools[poolId] = Pool({contributionCount: 0, acceptedCount: 0, totalWeight: 0, exists: true, open: true});
+        _pools[poolId] = Pool({
+            contributionCount: 0,
+            acceptedCount: 0,
+            totalWeight: 0,
+            exists: true,
+            open: true,
+            maxWeight: uint32(DEFAULT_MAX_WEIGHT)
+        });
         _poolDescriptions[poolId] = PoolDescription({name: name, metadata: metadata});
         emit PoolCreated(poolId, name, metadata);
+        emit PoolMaxWeightSet(poolId, DEFAULT_MAX_WEIGHT);
+    }
+
+    /// @inheritdoc IContributionRegistry
+    function setPoolMaxWeight(uint256 poolId, uint256 maxWeight) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        Pool storage pool_ = _existingPool(poolId);
+        if (maxWeight == 0 || maxWeight > MAX_WEIGHT_CEILING) revert ContributionRegistryInvalidMaxWeight(maxWeight);
+        // maxWeight <= MAX_WEIGHT_CEILING < 2**32.
+        pool_.maxWeight = uint32(maxWeight);
+        emit PoolMaxWeightSet(poolId, maxWeight);
+    }
+
+    /// @inheritdoc IContributionRegistry
+    function setCurationCap(uint256 cap) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (cap == 0 || cap > MAX_CURATION_CAP) revert ContributionRegistryInvalidCurationCap(cap);
+        _curationCap = cap;
+        emit CurationCapSet(cap);
     }
 
     /// @inheritdoc IContributionRegistry
@@ -136,7 +180,7 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
         contribution_.status = Status.PENDING;
         contribution_.kind = kind;
         unchecked {
-            // One per submission transaction: 2**64 of them are out of reach.
+            // One per submission transaction: 2**56 of them are out of reach.
             ++pool_.contributionCount;
         }
         emit ContributionSubmitted(id, poolId, contributor, cid);
@@ -146,16 +190,17 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
     function accept(uint256 id, uint48 weight) external onlyRole(CURATOR_ROLE) {
         address curator = _msgSender();
         Contribution storage contribution_ = _pendingContribution(id, curator);
-        if (weight == 0) revert ContributionRegistryZeroWeight(id);
         _checkWorker(curator);
-
         address contributor = contribution_.contributor;
+        if (!_membership.isMember(contributor)) revert ContributionRegistryContributorNotMember(id, contributor);
         uint32 poolId = contribution_.poolId;
+        Pool storage pool_ = _pools[poolId];
+        _checkWeight(id, weight, pool_.maxWeight);
+
         contribution_.status = Status.ACCEPTED;
         contribution_.weight = weight;
-        Pool storage pool_ = _pools[poolId];
         unchecked {
-            // Accepted contributions are a subset of the pool's contributions, a uint64 count.
+            // Accepted contributions are a subset of the pool's contributions, a uint56 count.
             ++pool_.acceptedCount;
         }
         pool_.totalWeight += weight;
@@ -163,7 +208,7 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
 
         _token.mint(contributor, weight);
         _distributor.addUnits(poolId, contributor, weight);
-        _distributor.addUnits(_workPot, curator, 1);
+        _creditReview(curator);
     }
 
     /// @inheritdoc IContributionRegistry
@@ -181,6 +226,7 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
             reason,
             CidLib.encode(contribution_.kind, bytes32(id))
         );
+        _creditReview(curator);
     }
 
     /// @inheritdoc IContributionRegistry
@@ -191,10 +237,10 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
         address contributor = contribution_.contributor;
         if (status == Status.NONE) revert ContributionRegistryUnknownContribution(id);
         if (caller != contributor) revert ContributionRegistryNotContributor(id, caller, contributor);
-        if (status != Status.PENDING && status != Status.ACCEPTED) revert ContributionRegistryNotRevocable(id, status);
+        if (status == Status.REVOKED) revert ContributionRegistryNotRevocable(id, status);
 
         uint32 poolId = contribution_.poolId;
-        uint48 weight = 0; // stays 0 unless the contribution was accepted
+        uint48 weight = 0; // stays 0 unless the contribution was accepted (pending or rejected)
         contribution_.status = Status.REVOKED;
         if (status == Status.ACCEPTED) {
             weight = contribution_.weight;
@@ -214,14 +260,18 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
     }
 
     /// @inheritdoc IContributionRegistry
-    function submitBatch(uint256 poolId, bytes32 root, uint24 count, bytes calldata manifestCid)
+    function submitBatch(uint256 poolId, bytes32 root, uint24 count, uint48 totalWeight, bytes calldata manifestCid)
         external
         onlyRole(AGGREGATOR_ROLE)
         returns (uint256 batchId)
     {
-        _openPool(poolId);
+        Pool storage pool_ = _openPool(poolId);
         if (root == bytes32(0)) revert ContributionRegistryZeroRoot();
         if (count == 0) revert ContributionRegistryEmptyBatch();
+        uint256 maxWeight = pool_.maxWeight;
+        if (totalWeight < count || totalWeight > uint256(count) * maxWeight) {
+            revert ContributionRegistryInvalidBatchWeight(count, totalWeight, maxWeight);
+        }
         // Only validated: the manifest is found by its CID in the event, never read on-chain.
         // slither-disable-next-line unused-return
         CidLib.parse(manifestCid);
@@ -238,9 +288,11 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
             count: count,
             claimedCount: 0,
             status: BatchStatus.PENDING,
-            aggregator: aggregator
+            aggregator: aggregator,
+            totalWeight: totalWeight,
+            claimedWeight: 0
         });
-        emit BatchSubmitted(batchId, poolId, root, count, manifestCid, aggregator);
+        emit BatchSubmitted(batchId, poolId, root, count, totalWeight, manifestCid, aggregator);
     }
 
     /// @inheritdoc IContributionRegistry
@@ -254,8 +306,7 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
         uint256 poolId = batch_.poolId;
         uint256 count = batch_.count;
         emit BatchAccepted(batchId, poolId, curator, count);
-
-        _distributor.addUnits(_workPot, curator, count);
+        _creditReview(curator);
     }
 
     /// @inheritdoc IContributionRegistry
@@ -267,6 +318,65 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
         batch_.status = BatchStatus.REJECTED;
         batch_.curator = curator;
         emit BatchRejected(batchId, batch_.poolId, curator, reason);
+        _creditReview(curator);
+    }
+
+    /// @inheritdoc IContributionRegistry
+    function overturn(uint256 id, uint48 newWeight) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        Contribution storage contribution_ = _contributions[id];
+        Status status = contribution_.status;
+        if (status != Status.ACCEPTED) {
+            if (status == Status.NONE) revert ContributionRegistryUnknownContribution(id);
+            revert ContributionRegistryNotAccepted(id, status);
+        }
+        uint32 poolId = contribution_.poolId;
+        Pool storage pool_ = _pools[poolId];
+        if (newWeight != 0) _checkWeight(id, newWeight, pool_.maxWeight);
+        address contributor = contribution_.contributor;
+        uint48 oldWeight = contribution_.weight;
+        contribution_.weight = newWeight;
+        if (newWeight == 0) {
+            contribution_.status = Status.REJECTED;
+            unchecked {
+                // This contribution is counted in acceptedCount.
+                --pool_.acceptedCount;
+            }
+        }
+        // totalWeight holds oldWeight for this contribution, so the difference cannot underflow.
+        pool_.totalWeight = pool_.totalWeight - oldWeight + newWeight;
+        emit ContributionOverturned(id, poolId, contributor, oldWeight, newWeight);
+
+        if (newWeight > oldWeight) {
+            _token.mint(contributor, newWeight - oldWeight);
+            _distributor.addUnits(poolId, contributor, newWeight - oldWeight);
+        } else if (newWeight < oldWeight) {
+            // Settles the contributor's revenue so far before the units go.
+            _distributor.removeUnits(poolId, contributor, oldWeight - newWeight);
+            _token.burn(contributor, oldWeight - newWeight);
+        }
+    }
+
+    /// @inheritdoc IContributionRegistry
+    function overturnBatch(uint256 batchId, string calldata reason) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        Batch storage batch_ = _existingBatch(batchId);
+        if (batch_.status != BatchStatus.ACCEPTED) revert ContributionRegistryBatchNotAccepted(batchId, batch_.status);
+        batch_.status = BatchStatus.REJECTED;
+        emit BatchOverturned(batchId, batch_.poolId, reason);
+    }
+
+    /// @inheritdoc IContributionRegistry
+    function removeCurationCredits(address account, uint256 units) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        emit CurationCreditsRemoved(account, units, false);
+        _distributor.removeUnits(_workPot, account, units);
+    }
+
+    /// @inheritdoc IContributionRegistry
+    function retireCurationCredits(address account) external returns (uint256 units) {
+        if (isCurator(account)) revert ContributionRegistryStillCurator(account);
+        units = _distributor.unitsOf(_workPot, account);
+        if (units == 0) return 0;
+        emit CurationCreditsRemoved(account, units, true);
+        _distributor.removeUnits(_workPot, account, units);
     }
 
     /// @inheritdoc IContributionRegistry
@@ -282,7 +392,8 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
             revert ContributionRegistryInvalidProof(batchId, contributor);
         }
         uint32 poolId = batch_.poolId;
-        id = _registerLeaf(batchId, poolId, contributor, cid, weight);
+        uint256 maxWeight = _pools[poolId].maxWeight;
+        id = _registerLeaf(batchId, poolId, contributor, cid, weight, maxWeight);
         _creditLeaves(batchId, batch_, poolId, contributor, 1, weight);
     }
 
@@ -300,11 +411,12 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
             revert ContributionRegistryInvalidProof(batchId, contributor);
         }
         uint32 poolId = batch_.poolId;
+        uint256 maxWeight = _pools[poolId].maxWeight;
         for (uint256 i = 0; i < leaves.length; ++i) {
             BatchLeaf calldata leaf = leaves[i];
             // The id is in the event; only the weight is needed here.
             // slither-disable-next-line unused-return
-            _registerLeaf(batchId, poolId, contributor, leaf.cid, leaf.weight);
+            _registerLeaf(batchId, poolId, contributor, leaf.cid, leaf.weight, maxWeight);
             totalWeight += leaf.weight;
         }
         _creditLeaves(batchId, batch_, poolId, contributor, leaves.length, totalWeight);
@@ -394,6 +506,28 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
     }
 
     /// @inheritdoc IContributionRegistry
+    function batchWeights(uint256 batchId) external view returns (uint256 totalWeight, uint256 claimedWeight) {
+        Batch storage batch_ = _existingBatch(batchId);
+        return (batch_.totalWeight, batch_.claimedWeight);
+    }
+
+    /// @inheritdoc IContributionRegistry
+    function poolMaxWeight(uint256 poolId) external view returns (uint256 maxWeight) {
+        return _existingPool(poolId).maxWeight;
+    }
+
+    /// @inheritdoc IContributionRegistry
+    function curationCap() external view returns (uint256 cap) {
+        return _curationCap;
+    }
+
+    /// @inheritdoc IContributionRegistry
+    function reviewsInEpoch(address curator, uint256 epoch) external view returns (uint256 reviews) {
+        uint256 ledger = _reviewLedger[curator];
+        return ledger >> 128 == epoch ? uint128(ledger) : 0;
+    }
+
+    /// @inheritdoc IContributionRegistry
     function batchLeafHash(address contributor, bytes calldata cid, uint48 weight)
         external
         pure
@@ -408,7 +542,7 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
     }
 
     /// @inheritdoc IContributionRegistry
-    function isCurator(address account) external view returns (bool eligible) {
+    function isCurator(address account) public view returns (bool eligible) {
         if (!hasRole(CURATOR_ROLE, account)) return false;
         (bool active, IMembership.StakeholderClass stakeholderClass) = _membership.memberStatus(account);
         return active && stakeholderClass == IMembership.StakeholderClass.WORKER;
@@ -438,6 +572,24 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
             revert ContributionRegistryNotPending(id, status);
         }
         if (contribution_.contributor == curator) revert ContributionRegistrySelfCuration(id, curator);
+    }
+
+    /// @dev Credits one unit of curation work for a review, within the cap of the current epoch.
+    function _creditReview(address curator) private {
+        uint256 epoch = block.timestamp / CURATION_EPOCH;
+        uint256 ledger = _reviewLedger[curator];
+        uint256 reviews = ledger >> 128 == epoch ? uint128(ledger) + 1 : 1;
+        uint256 cap = _curationCap;
+        if (reviews > cap) revert ContributionRegistryCurationCapReached(curator, epoch, cap);
+        _reviewLedger[curator] = (epoch << 128) | reviews;
+        emit ReviewCredited(curator, epoch, reviews);
+        _distributor.addUnits(_workPot, curator, 1);
+    }
+
+    /// @dev Reverts unless 0 < weight <= maxWeight.
+    function _checkWeight(uint256 id, uint256 weight, uint256 maxWeight) private pure {
+        if (weight == 0) revert ContributionRegistryZeroWeight(id);
+        if (weight > maxWeight) revert ContributionRegistryWeightAboveMax(id, weight, maxWeight);
     }
 
     /// @dev Reverts unless `curator` is an active member of the WORKER class now.
@@ -488,13 +640,17 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
     }
 
     /// @dev Registers a proven leaf as an accepted contribution (one fresh slot).
-    function _registerLeaf(uint256 batchId, uint32 poolId, address contributor, bytes calldata cid, uint48 weight)
-        private
-        returns (uint256 id)
-    {
+    function _registerLeaf(
+        uint256 batchId,
+        uint32 poolId,
+        address contributor,
+        bytes calldata cid,
+        uint48 weight,
+        uint256 maxWeight
+    ) private returns (uint256 id) {
         (CidLib.Kind kind, bytes32 digest) = CidLib.parse(cid);
         id = uint256(digest);
-        if (weight == 0) revert ContributionRegistryZeroWeight(id);
+        _checkWeight(id, weight, maxWeight);
         Contribution storage contribution_ = _contributions[id];
         if (contribution_.status != Status.NONE) {
             revert ContributionRegistryDuplicateCid(id, contribution_.contributor);
@@ -522,13 +678,17 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
         uint256 claimed = batch_.claimedCount + leafCount;
         uint256 count = batch_.count;
         if (claimed > count) revert ContributionRegistryBatchCountExceeded(batchId, count);
-        // claimed <= count, a uint24.
+        uint256 claimedWeight = batch_.claimedWeight + weight;
+        uint256 committed = batch_.totalWeight;
+        if (claimedWeight > committed) revert ContributionRegistryBatchWeightExceeded(batchId, committed);
+        // claimed <= count, a uint24; claimedWeight <= totalWeight, a uint48.
         batch_.claimedCount = uint24(claimed);
+        batch_.claimedWeight = uint48(claimedWeight);
         Pool storage pool_ = _pools[poolId];
         unchecked {
-            // Bounded by the contributions ever registered, one slot each: 2**64 are out of reach.
-            pool_.contributionCount += uint64(leafCount);
-            pool_.acceptedCount += uint64(leafCount);
+            // Bounded by the contributions ever registered, one slot each: 2**56 are out of reach.
+            pool_.contributionCount += uint56(leafCount);
+            pool_.acceptedCount += uint56(leafCount);
         }
         pool_.totalWeight += SafeCast.toUint96(weight);
 

@@ -20,6 +20,7 @@ contract DataMarket is IDataMarket, AccessControl {
 
     IERC20 private immutable _paymentToken;
     IRevenueDistributor private immutable _distributor;
+    uint256 private immutable _workPot;
 
     /// @dev Packed: the purchase counter and the general strike share one slot.
     uint248 private _purchaseCount;
@@ -37,6 +38,7 @@ contract DataMarket is IDataMarket, AccessControl {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _paymentToken = paymentToken;
         _distributor = distributor;
+        _workPot = distributor.WORK_POT();
     }
 
     /// @inheritdoc IDataMarket
@@ -81,6 +83,7 @@ contract DataMarket is IDataMarket, AccessControl {
         onlyRole(DEFAULT_ADMIN_ROLE)
     {
         if (price == 0 || purposes == 0) revert DataMarketInvalidListing(price, purposes);
+        if (poolId == 0 || poolId == _workPot) revert DataMarketNoContent(poolId);
         _listings[poolId] = Listing({price: price, purposes: purposes, active: active});
         _licenseCids[poolId] = licenseCid;
         emit ListingSet(poolId, price, purposes, active, licenseCid);
@@ -155,6 +158,8 @@ contract DataMarket is IDataMarket, AccessControl {
             revert DataMarketPurposeNotAllowed(poolId, purpose);
         }
         if (current.price > maxPrice) revert DataMarketPriceAboveMax(current.price, maxPrice);
+        // Listings never name the work pot, so any units are accepted contributions' weights.
+        if (_distributor.totalUnits(poolId) == 0) revert DataMarketNoContent(poolId);
         if (_generalStrike) revert DataMarketStrike(buyer, buyerRef, true);
         if (_struckBuyers[buyer] || (buyerRef != bytes32(0) && _struckRefs[buyerRef])) {
             revert DataMarketStrike(buyer, buyerRef, false);

@@ -22,15 +22,32 @@ contract Membership is IMembership, IERC6372, AccessControl, EIP712 {
     bytes32 private constant _VOUCHER_TYPEHASH =
         keccak256("Voucher(address member,uint8 stakeholderClass,uint256 nonce,uint256 expiry)");
 
-    uint256 private constant _CLASS_COUNT = 4;
+    /// @notice Seconds per voucher epoch, the period of the voucher limits.
+    uint256 public constant VOUCHER_EPOCH = 1 days;
+    /// @notice The largest voucher limit per class and epoch governance can set.
+    uint256 public constant MAX_VOUCHERS_PER_EPOCH = 10_000;
+    /// @notice The voucher limit per class and epoch at deployment.
+    uint32 public constant DEFAULT_VOUCHERS_PER_EPOCH = 250;
+
+    uint256 private constant _CLASS_COUNT = 4; // array lengths need a literal; a test checks it against the enum
+    uint256 private constant _COUNT_BITS = 32;
 
     mapping(address account => Checkpoints.Trace208) private _status;
     Checkpoints.Trace208[_CLASS_COUNT] private _classCounts;
     mapping(address member => mapping(uint256 nonce => bool)) private _voucherUsed;
+    /// @dev Per class, 32 bits at 32 × class.
+    uint256 private _voucherLimits;
+    /// @dev Per voucher epoch: vouchers used per class, 32 bits at 32 × class.
+    mapping(uint256 epoch => uint256 used) private _vouchersUsed;
 
     /// @param admin Receives DEFAULT_ADMIN_ROLE (the deployer, then the timelock).
     constructor(address admin) EIP712("Lumbung Membership", "1") {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        uint32[4] memory limits;
+        for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
+            limits[c] = DEFAULT_VOUCHERS_PER_EPOCH;
+        }
+        _setVoucherLimits(limits);
     }
 
     /// @inheritdoc IMembership
@@ -48,17 +65,47 @@ contract Membership is IMembership, IERC6372, AccessControl, EIP712 {
         address signer = ECDSA.recover(_hashTypedDataV4(structHash), signature);
         if (!hasRole(REGISTRAR_ROLE, signer)) revert MembershipInvalidSigner(signer);
         _voucherUsed[voucher.member][voucher.nonce] = true;
+        _countVoucher(voucher.stakeholderClass);
         _join(voucher.member, voucher.stakeholderClass, signer);
     }
 
     /// @inheritdoc IMembership
     function leave() external {
         address member = _msgSender();
-        uint256 status = _status[member].latest();
-        if (status == 0) revert MembershipNotMember(member);
-        _push(_status[member], 0);
-        _decrement(_classCounts[status - 1]);
+        _remove(member);
         emit MemberLeft(member);
+    }
+
+    /// @inheritdoc IMembership
+    function expel(address member) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _remove(member);
+        if (totalMembers() == 0) revert MembershipLastMember(member);
+        emit MemberExpelled(member);
+    }
+
+    /// @inheritdoc IMembership
+    function setVoucherLimits(uint32[4] calldata limits) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setVoucherLimits(limits);
+    }
+
+    /// @inheritdoc IMembership
+    function voucherLimits() external view returns (uint32[4] memory limits) {
+        uint256 word = _voucherLimits;
+        for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
+            limits[c] = uint32(word >> (_COUNT_BITS * c));
+        }
+    }
+
+    /// @inheritdoc IMembership
+    function vouchersUsed(StakeholderClass stakeholderClass, uint256 epoch) external view returns (uint256 used) {
+        return uint32(_vouchersUsed[epoch] >> (_COUNT_BITS * uint256(stakeholderClass)));
+    }
+
+    /// @inheritdoc IMembership
+    function totalMembers() public view returns (uint256 count) {
+        for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
+            count += _classCounts[c].latest();
+        }
     }
 
     /// @inheritdoc IMembership
@@ -123,6 +170,37 @@ contract Membership is IMembership, IERC6372, AccessControl, EIP712 {
     // solhint-disable-next-line func-name-mixedcase
     function CLOCK_MODE() external pure returns (string memory) {
         return "mode=timestamp";
+    }
+
+    /// @dev Checkpoints `member` out of its class; reverts if it is not a member.
+    function _remove(address member) private {
+        uint256 status = _status[member].latest();
+        if (status == 0) revert MembershipNotMember(member);
+        _push(_status[member], 0);
+        _decrement(_classCounts[status - 1]);
+    }
+
+    /// @dev Counts one voucher for the class in the current voucher epoch, within its limit.
+    function _countVoucher(StakeholderClass stakeholderClass) private {
+        uint256 shift = _COUNT_BITS * uint256(stakeholderClass);
+        uint256 limit = uint32(_voucherLimits >> shift);
+        uint256 epoch = block.timestamp / VOUCHER_EPOCH;
+        uint256 used = _vouchersUsed[epoch];
+        if (uint32(used >> shift) >= limit) {
+            revert MembershipVoucherLimitReached(stakeholderClass, epoch, limit);
+        }
+        // The count is below its limit, itself below 2**32, so the increment stays in its field.
+        _vouchersUsed[epoch] = used + (1 << shift);
+    }
+
+    function _setVoucherLimits(uint32[4] memory limits) private {
+        uint256 word;
+        for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
+            if (limits[c] > MAX_VOUCHERS_PER_EPOCH) revert MembershipInvalidVoucherLimit(limits[c]);
+            word |= uint256(limits[c]) << (_COUNT_BITS * c);
+        }
+        _voucherLimits = word;
+        emit VoucherLimitsSet(limits);
     }
 
     function _join(address member, StakeholderClass stakeholderClass, address registrar) private {

@@ -26,6 +26,13 @@ contract RevenueDistributor is IRevenueDistributor, AccessControl {
     /// @inheritdoc IRevenueDistributor
     uint256 public constant WORK_POT = type(uint256).max;
 
+    /// @notice The smallest contributors' share governance can set, in basis points.
+    uint256 public constant MIN_CONTRIBUTORS_BPS = 5_000;
+    /// @notice The smallest workers' share governance can set, in basis points.
+    uint256 public constant MIN_WORKERS_BPS = 500;
+    /// @notice The largest reserve share governance can set, in basis points.
+    uint256 public constant MAX_RESERVE_BPS = 3_000;
+
     uint256 private constant _PRECISION = 1e18;
     uint256 private constant _BPS = 10_000;
 
@@ -277,6 +284,9 @@ contract RevenueDistributor is IRevenueDistributor, AccessControl {
     function _setSplit(uint16 contributorsBps, uint16 workersBps, uint16 reserveBps) private {
         uint256 sum = uint256(contributorsBps) + workersBps + reserveBps;
         if (sum != _BPS) revert RevenueDistributorInvalidSplit(sum);
+        if (contributorsBps < MIN_CONTRIBUTORS_BPS || workersBps < MIN_WORKERS_BPS || reserveBps > MAX_RESERVE_BPS) {
+            revert RevenueDistributorSplitOutOfBounds(contributorsBps, workersBps, reserveBps);
+        }
         _config.contributorsBps = contributorsBps;
         _config.workersBps = workersBps;
         _config.reserveBps = reserveBps;

@@ -23,6 +23,7 @@ from brownie import network, project
 from eth_account import Account
 from eth_account.messages import encode_defunct
 
+from api.proposals import signed_description
 from scripts.local_chain import DEPLOYMENT_FILE, ROLES, USD
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -185,7 +186,9 @@ def propose(market, governor) -> None:
     logger.info("Governance: the steward proposes a new price for pool 3; voting opens")
     steward = accounts[ROLES["steward"]]
     calldata = market.setPrice.encode_input(3, 12 * USD)
-    description = f"Raise the market-prices pool to 12 USD ({datetime.now(UTC):%Y-%m-%d})"
+    description = signed_description(
+        f"Raise the market-prices pool to 12 USD ({datetime.now(UTC):%Y-%m-%d})", steward.address
+    )
     governor.propose([market.address], [0], [calldata], description, {"from": steward})
     delay = governor.votingDelay()
     web3.provider.make_request("evm_increaseTime", [int(delay) + 1])

@@ -1,4 +1,5 @@
-"""Deploys the cooperative's governance: a TimelockController and the CoopGovernor that drives it.
+"""Deploys the cooperative's governance: a CoopTimelock (a bounded TimelockController) and the
+CoopGovernor that drives it.
 
     brownie run scripts/governance.py --network anvil   # needs MEMBERSHIP and TOKEN addresses
 
@@ -16,7 +17,7 @@ import logging
 import os
 from dataclasses import astuple, dataclass
 
-from brownie import ContributionToken, CoopGovernor, Membership, TimelockController, accounts, chain
+from brownie import ContributionToken, CoopGovernor, CoopTimelock, Membership, accounts, chain
 
 from scripts.signing import BALLOT, sign_typed
 
@@ -38,6 +39,7 @@ class GovernorParams:
     base_credits: int = 100
     class_weights: tuple[int, int, int, int] = (2500, 2500, 2500, 2500)  # PRODUCER..STEWARD
     class_quorums: tuple[int, int, int, int] = (2000, 2000, 2000, 2000)
+    token_credit_cap: int = 100  # the most voice credits contribution tokens add per epoch
 
     def as_config(self) -> tuple:
         """The struct tuple the CoopGovernor constructor takes."""
@@ -66,7 +68,7 @@ def deploy_governance(
         params = GovernorParams(**{**params.__dict__, **overrides})
     tx = {"from": deployer}
     # The deployer administers the timelock only until the governor holds its roles.
-    timelock = TimelockController.deploy(
+    timelock = CoopTimelock.deploy(
         timelock_delay, [], [ZERO_ADDRESS], deployer, tx, publish_source=publish_source
     )
     governor = CoopGovernor.deploy(

@@ -195,6 +195,11 @@ def _on_member_left(session: Session, event: ChainEvent) -> None:
     _member_changed(session, event, event.args["member"], None, False)
 
 
+def _on_member_expelled(session: Session, event: ChainEvent) -> None:
+    """Governance expelled a member: checkpointed exactly as leaving."""
+    _member_changed(session, event, event.args["member"], None, False)
+
+
 def _on_member_class_changed(session: Session, event: ChainEvent) -> None:
     args = event.args
     member = session.get(Member, args["member"])
@@ -289,6 +294,21 @@ def _on_rejected(session: Session, event: ChainEvent) -> None:
     contribution.curator = args["curator"]
     contribution.reason = args["reason"]
     contribution.closed_block = event.block_number
+
+
+def _on_overturned(session: Session, event: ChainEvent) -> None:
+    """Governance re-weighted an accepted contribution, or rejected it (new weight 0)."""
+    args = event.args
+    contribution = _contribution(session, args)
+    new_weight = int(args["newWeight"])
+    pool = _pool(session, contribution.pool_id, event.block_number)
+    pool.accepted_weight += new_weight - contribution.weight
+    contribution.weight = new_weight
+    if new_weight == 0:
+        pool.accepted_count -= 1
+        contribution.status = "rejected"
+        contribution.reason = "overturned by governance"
+        contribution.closed_block = event.block_number
 
 
 def _on_revoked(session: Session, event: ChainEvent) -> None:
@@ -553,6 +573,7 @@ def _on_vote_cast(session: Session, event: ChainEvent) -> None:
 HANDLERS: dict[str, Callable[[Session, ChainEvent], None]] = {
     "MemberJoined": _on_member_joined,
     "MemberLeft": _on_member_left,
+    "MemberExpelled": _on_member_expelled,
     "MemberClassChanged": _on_member_class_changed,
     "PoolCreated": _on_pool_created,
     "PoolClosed": _on_pool_closed,
@@ -561,6 +582,7 @@ HANDLERS: dict[str, Callable[[Session, ChainEvent], None]] = {
     "ContributionAccepted": _on_accepted,
     "BatchLeafClaimed": _on_batch_leaf_claimed,
     "ContributionRejected": _on_rejected,
+    "ContributionOverturned": _on_overturned,
     "ContributionRevoked": _on_revoked,
     "ListingSet": _on_listing_set,
     "Purchased": _on_purchased,

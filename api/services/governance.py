@@ -12,14 +12,19 @@ from fractions import Fraction
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from web3 import Web3
 
 from api.errors import NotFoundError, ValidationError
 from api.models import IndexedBlock, MemberHistory, Proposal, Vote
+from api.proposals import plain_description
 from api.schemas_catalogue import CLASSES, ClassTally, ProposalAction, ProposalPublic
 
 BPS = 10_000
 AGAINST, FOR, ABSTAIN = 0, 1, 2
 CLASS_COUNT = len(CLASSES)
+# Membership.expel(address): a proposal made only of such calls leaves the members it names out
+# of their class's quorum (CoopGovernor's liveness rule).
+EXPEL_SELECTOR = "0x" + Web3.keccak(text="expel(address)")[:4].hex()
 
 
 @dataclass
@@ -56,10 +61,55 @@ def class_sizes_at(session: Session, timestamp: int) -> list[int]:
     return sizes
 
 
-def tallies(session: Session, proposal: Proposal, now: int) -> list[Tally]:
-    """Per class: votes by support, voters, members at the snapshot and the quorum test."""
+def _statuses_at_block(session: Session, block: int) -> dict[str, MemberHistory]:
+    """Each account's newest membership entry at or before ``block``."""
+    latest: dict[str, MemberHistory] = {}
+    rows = session.scalars(
+        select(MemberHistory)
+        .where(MemberHistory.block_number <= block)
+        .order_by(MemberHistory.block_number, MemberHistory.id)
+    )
+    for row in rows:
+        latest[row.address.lower()] = row
+    return latest
+
+
+def quorum_exclusions(session: Session, proposal: Proposal, membership: str) -> list[int]:
+    """Per class, the active members an expel-only proposal names, as CoopGovernor counted them
+    when the proposal was created; zeros for any other proposal, and for one naming more than a
+    third of the membership (at least one member)."""
+    named: list[str] = []
+    for action in proposal.actions:
+        data = str(action["calldata"]).lower()
+        if (
+            str(action["target"]).lower() != membership.lower()
+            or int(action["value"]) != 0
+            or len(data) != 2 + 2 * 36
+            or not data.startswith(EXPEL_SELECTOR)
+        ):
+            return [0] * CLASS_COUNT
+        named.append("0x" + data[-40:])
+    statuses = _statuses_at_block(session, proposal.created_block)
+    excluded = [0] * CLASS_COUNT
+    for address in named:
+        status = statuses.get(address)
+        if status is not None and status.active:
+            excluded[status.stakeholder_class] += 1
+    total = sum(1 for status in statuses.values() if status.active)
+    if sum(excluded) > max(1, total // 3):
+        return [0] * CLASS_COUNT
+    return excluded
+
+
+def tallies(
+    session: Session, proposal: Proposal, now: int, excluded: list[int] | None = None
+) -> list[Tally]:
+    """Per class: votes by support, voters, members counted for the quorum at the snapshot (less
+    ``excluded``) and the quorum test."""
     # The governor reports no members while the snapshot is not yet in the past.
     sizes = class_sizes_at(session, proposal.vote_start) if proposal.vote_start < now else [0] * 4
+    if excluded is not None:
+        sizes = [max(size - out, 0) for size, out in zip(sizes, excluded, strict=True)]
     result = [Tally(members=sizes[c]) for c in range(CLASS_COUNT)]
     for vote in session.scalars(select(Vote).where(Vote.proposal_id == proposal.id)):
         tally = result[vote.stakeholder_class]
@@ -76,11 +126,12 @@ def tallies(session: Session, proposal: Proposal, now: int) -> list[Tally]:
 
 
 def vote_succeeded(proposal: Proposal, class_tallies: list[Tally]) -> bool:
-    """Σ w_c · For_c / (For_c + Against_c) > ½ · Σ w_c over the classes that had members."""
+    """Σ w_c · For_c / (For_c + Against_c) > ½ · Σ w_c over the classes that had members (or
+    whose members left out of the quorum voted anyway)."""
     support = Fraction(0)
     total_weight = 0
     for c, tally in enumerate(class_tallies):
-        if tally.members == 0:
+        if tally.members == 0 and tally.voters == 0:
             continue
         weight = proposal.class_weights[c]
         total_weight += weight
@@ -105,12 +156,15 @@ def proposal_state(proposal: Proposal, class_tallies: list[Tally], now: int) -> 
     return "succeeded" if proposal.queued_eta is None else "queued"
 
 
-def _public(session: Session, proposal: Proposal, now: int) -> ProposalPublic:
-    class_tallies = tallies(session, proposal, now)
+def _public(session: Session, proposal: Proposal, now: int, membership: str) -> ProposalPublic:
+    class_tallies = tallies(
+        session, proposal, now, quorum_exclusions(session, proposal, membership)
+    )
     return ProposalPublic(
         id=proposal.id,
         proposer=proposal.proposer,
         description=proposal.description,
+        text=plain_description(proposal.description),
         state=proposal_state(proposal, class_tallies, now),  # type: ignore[arg-type]
         vote_start=proposal.vote_start,
         vote_end=proposal.vote_end,
@@ -134,19 +188,19 @@ def _public(session: Session, proposal: Proposal, now: int) -> ProposalPublic:
     )
 
 
-def list_proposals(session: Session) -> list[ProposalPublic]:
-    """Every proposal, newest first."""
+def list_proposals(session: Session, membership: str) -> list[ProposalPublic]:
+    """Every proposal, newest first; ``membership`` is the Membership contract's address."""
     now = indexed_time(session)
     proposals = session.scalars(
         select(Proposal).order_by(Proposal.created_block.desc(), Proposal.vote_start.desc())
     )
-    return [_public(session, p, now) for p in proposals]
+    return [_public(session, p, now, membership) for p in proposals]
 
 
-def get_proposal(session: Session, proposal_id: str) -> ProposalPublic:
+def get_proposal(session: Session, proposal_id: str, membership: str) -> ProposalPublic:
     if not proposal_id.isdigit() or int(proposal_id) >= 2**256:
         raise ValidationError(f"{proposal_id!r} is not a proposal id (a uint256 in decimal)")
     proposal = session.get(Proposal, str(int(proposal_id)))
     if proposal is None:
         raise NotFoundError(f"no proposal {proposal_id}")
-    return _public(session, proposal, indexed_time(session))
+    return _public(session, proposal, indexed_time(session), membership)

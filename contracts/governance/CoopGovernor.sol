@@ -33,6 +33,7 @@ contract CoopGovernor is
     /// @param baseCredits Credits every active member receives per epoch.
     /// @param classWeights Class weights in basis points, summing to 10 000.
     /// @param classQuorums Class participation quorums in basis points.
+    /// @param tokenCreditCap The cap on the token part of voice credits.
     struct Config {
         uint48 votingDelay;
         uint32 votingPeriod;
@@ -42,7 +43,21 @@ contract CoopGovernor is
         uint128 baseCredits;
         uint16[4] classWeights;
         uint16[4] classQuorums;
+        uint256 tokenCreditCap;
     }
+
+    /// @notice The longest voting delay governance can set.
+    uint256 public constant MAX_VOTING_DELAY = 30 days;
+    /// @notice The longest voting period governance can set.
+    uint256 public constant MAX_VOTING_PERIOD = 30 days;
+    /// @notice The longest late-quorum extension governance can set.
+    uint256 public constant MAX_VOTE_EXTENSION = 7 days;
+    /// @notice The largest proposal threshold, in contribution-token votes, governance can set.
+    uint256 public constant MAX_PROPOSAL_THRESHOLD = 1_000;
+
+    /// @dev The founding voting period, or a day if that was longer: no proposal can make votes
+    /// shorter than the cooperative started with.
+    uint256 private immutable _minVotingPeriod;
 
     /// @param membership_ The member register (timestamp checkpoints).
     /// @param token_ The contribution token (ERC20Votes, timestamp clock).
@@ -51,11 +66,13 @@ contract CoopGovernor is
     constructor(IMembership membership_, IERC5805 token_, TimelockController timelock_, Config memory config)
         Governor("Lumbung CoopGovernor")
         GovernorSettings(config.votingDelay, config.votingPeriod, config.proposalThreshold)
-        GovernorVotesCoop(membership_, token_, config.epochLength, config.baseCredits)
+        GovernorVotesCoop(membership_, token_, config.epochLength, config.baseCredits, config.tokenCreditCap)
         GovernorCountingCoop(config.classWeights, config.classQuorums)
         GovernorTimelockControl(timelock_)
         GovernorPreventLateQuorum(config.voteExtension)
-    {}
+    {
+        _minVotingPeriod = config.votingPeriod < 1 days ? config.votingPeriod : 1 days;
+    }
 
     /// @notice ERC-165: IGovernor (the stock id), ICoopGovernor, ERC-1155 receiver and ERC-165.
     /// @param interfaceId The interface id.
@@ -117,6 +134,48 @@ contract CoopGovernor is
         address proposer
     ) internal override(Governor, GovernorCountingCoop) returns (uint256) {
         return super._propose(targets, values, calldatas, description, proposer);
+    }
+
+    /// @dev Bounded: at most MAX_VOTING_DELAY.
+    function _setVotingDelay(uint48 newVotingDelay) internal override {
+        if (newVotingDelay > MAX_VOTING_DELAY) {
+            revert CoopGovernorOutOfBounds("votingDelay", newVotingDelay, 0, MAX_VOTING_DELAY);
+        }
+        super._setVotingDelay(newVotingDelay);
+    }
+
+    /// @dev Bounded: from the founding period (at most a day) to MAX_VOTING_PERIOD. While the
+    /// constructor runs, the floor is not set yet and only OpenZeppelin's "not zero" applies.
+    function _setVotingPeriod(uint32 newVotingPeriod) internal override {
+        if (newVotingPeriod < _minVotingPeriod || newVotingPeriod > MAX_VOTING_PERIOD) {
+            revert CoopGovernorOutOfBounds("votingPeriod", newVotingPeriod, _minVotingPeriod, MAX_VOTING_PERIOD);
+        }
+        super._setVotingPeriod(newVotingPeriod);
+    }
+
+    /// @dev Bounded: at most MAX_PROPOSAL_THRESHOLD; stewards propose whatever it is.
+    function _setProposalThreshold(uint256 newProposalThreshold) internal override {
+        if (newProposalThreshold > MAX_PROPOSAL_THRESHOLD) {
+            revert CoopGovernorOutOfBounds("proposalThreshold", newProposalThreshold, 0, MAX_PROPOSAL_THRESHOLD);
+        }
+        super._setProposalThreshold(newProposalThreshold);
+    }
+
+    /// @dev Bounded: at most MAX_VOTE_EXTENSION.
+    function _setLateQuorumVoteExtension(uint48 newVoteExtension) internal override {
+        if (newVoteExtension > MAX_VOTE_EXTENSION) {
+            revert CoopGovernorOutOfBounds("voteExtension", newVoteExtension, 0, MAX_VOTE_EXTENSION);
+        }
+        super._setLateQuorumVoteExtension(newVoteExtension);
+    }
+
+    function _isValidDescriptionForProposer(address proposer, string memory description)
+        internal
+        view
+        override(Governor, GovernorVotesCoop)
+        returns (bool)
+    {
+        return super._isValidDescriptionForProposer(proposer, description);
     }
 
     function _tallyUpdated(uint256 proposalId) internal override(Governor, GovernorPreventLateQuorum) {

@@ -22,7 +22,14 @@ import {GovernorVotesCoop} from "./GovernorVotesCoop.sol";
 ///   further pages of the same layout. So the first vote of an epoch creates one word, and the
 ///   voter's later votes in that epoch only update it.
 abstract contract GovernorCountingCoop is GovernorVotesCoop {
-    uint256 private constant _CLASS_COUNT = 4;
+    /// @notice The smallest weight governance can give a class: no class can be silenced.
+    uint256 public constant MIN_CLASS_WEIGHT = 500;
+    /// @notice The largest weight governance can give a class: no class can decide alone.
+    uint256 public constant MAX_CLASS_WEIGHT = 7_000;
+    /// @notice The largest participation quorum governance can set for a class.
+    uint256 public constant MAX_CLASS_QUORUM = 5_000;
+
+    uint256 private constant _CLASS_COUNT = 4; // array lengths need a literal; a test checks it against the enum
     uint256 private constant _BPS = 10_000;
 
     // Rules word: weights 4 × 16 bits | quorums 4 × 16 bits at 64.
@@ -59,6 +66,9 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
     mapping(uint256 epoch => uint256 count) private _ballotCounts;
     mapping(uint256 proposalId => uint256[_CLASS_COUNT] tallies) private _classTallies;
     mapping(address voter => mapping(uint256 pageKey => uint256 ledger)) private _ledgers;
+    /// @dev Members an expel-only proposal leaves out of each class's quorum, in the ballot word's
+    /// class-size layout.
+    mapping(uint256 proposalId => uint256 exclusions) private _quorumExclusions;
 
     /// @param initialWeights Class weights in basis points, summing to 10 000.
     /// @param initialQuorums Class participation quorums in basis points.
@@ -67,11 +77,12 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
         _setClassQuorums(initialQuorums);
     }
 
-    /// @notice The counting mode: Bravo support, quorum on participation, params carry n.
+    /// @notice The counting mode: Bravo support, quorum on participation (every vote counts
+    /// towards a class's quorum, Against included), params carry n.
     /// @return The machine-readable counting description.
     // solhint-disable-next-line func-name-mixedcase
     function COUNTING_MODE() public pure virtual override returns (string memory) {
-        return "support=bravo&quorum=for,abstain&params=coop";
+        return "support=bravo&quorum=for,against,abstain&params=coop";
     }
 
     /// @notice Whether an account voted on a proposal.
@@ -108,6 +119,14 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
     /// @inheritdoc ICoopGovernor
     function setClassQuorums(uint16[4] calldata newQuorums) external onlyGovernance {
         _setClassQuorums(newQuorums);
+    }
+
+    /// @inheritdoc ICoopGovernor
+    function proposalQuorumExclusions(uint256 proposalId) external view returns (uint256[4] memory excluded) {
+        uint256 exclusions = _quorumExclusions[proposalId];
+        for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
+            excluded[c] = _classSize(exclusions, c);
+        }
     }
 
     /// @inheritdoc ICoopGovernor
@@ -174,7 +193,8 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
         return total;
     }
 
-    /// @dev Copies the current class weights and quorums into the new proposal.
+    /// @dev Copies the current class weights and quorums into the new proposal, and records the
+    /// quorum exclusions of an expel-only proposal.
     function _propose(
         address[] memory targets,
         uint256[] memory values,
@@ -184,6 +204,38 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
     ) internal virtual override returns (uint256 proposalId) {
         proposalId = super._propose(targets, values, calldatas, description, proposer);
         _proposalRules[proposalId] = _classRules;
+        uint256 exclusions = _expelExclusions(targets, values, calldatas);
+        if (exclusions != 0) _quorumExclusions[proposalId] = exclusions;
+    }
+
+    /// @dev For a proposal made only of `Membership.expel(member)` calls, the active members it
+    /// names, counted per class in the ballot word's class-size layout; zero for any other
+    /// proposal, and for one naming more than a third of the membership (at least one member),
+    /// which then needs the ordinary quorum: a minority cannot shrink the quorum of the majority.
+    function _expelExclusions(address[] memory targets, uint256[] memory values, bytes[] memory calldatas)
+        private
+        view
+        returns (uint256 exclusions)
+    {
+        IMembership register = _memberRegister();
+        uint256 named;
+        for (uint256 i = 0; i < targets.length; ++i) {
+            bytes memory data = calldatas[i];
+            if (targets[i] != address(register) || values[i] != 0 || data.length != 36) return 0;
+            bytes4 selector;
+            address member;
+            assembly ("memory-safe") {
+                selector := mload(add(data, 0x20))
+                member := mload(add(data, 0x24))
+            }
+            if (selector != IMembership.expel.selector) return 0;
+            (bool active, IMembership.StakeholderClass stakeholderClass) = register.memberStatus(member);
+            if (!active) continue;
+            ++named;
+            exclusions += 1 << (_SIZES_SHIFT + _SIZE_BITS * uint256(stakeholderClass));
+        }
+        uint256 maxNamed = register.totalMembers() / 3;
+        if (named > (maxNamed == 0 ? 1 : maxNamed)) return 0;
     }
 
     /// @dev Every class that had members at the snapshot reached its participation quorum.
@@ -213,10 +265,12 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
         uint256 pLow = 1;
         uint256 totalWeight;
         for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
-            if (_classSize(sizes, c) == 0) continue;
+            uint256 tally = tallies[c];
+            // A class counts if it had members, or if members an expel-only proposal left out of
+            // its quorum voted anyway: their votes keep their class's weight.
+            if (_classSize(sizes, c) == 0 && tally >> _VOTERS_SHIFT == 0) continue;
             uint256 weight = uint16(rules >> (16 * c));
             totalWeight += weight;
-            uint256 tally = tallies[c];
             uint256 forVotes = uint64(tally);
             uint256 decided = forVotes + uint64(tally >> _AGAINST_SHIFT);
             if (decided == 0) continue;
@@ -259,7 +313,7 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
     function _assignBallot(uint256 proposalId, uint256 snapshot) private returns (uint256 ballot) {
         uint256 epoch = _epochNumberAt(snapshot);
         uint256 number = _ballotCounts[epoch]++;
-        ballot = epoch | (number << _BALLOT_NUMBER_SHIFT) | _classSizesAt(snapshot) | _BALLOT_ASSIGNED;
+        ballot = epoch | (number << _BALLOT_NUMBER_SHIFT) | _quorumSizesAt(proposalId, snapshot) | _BALLOT_ASSIGNED;
         _ballots[proposalId] = ballot;
     }
 
@@ -274,15 +328,22 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
         uint256 page = ledger[pageKey];
         if (page & votedBit != 0) revert CoopGovernorDoubleVote(proposalId, account);
         uint256 word = pageKey == epochKey ? page | votedBit : ledger[epochKey];
-        // Every proposal of an epoch sees the same budget and each charge keeps spent within it,
-        // so the subtraction cannot underflow. Credits beyond 2¹²⁸ - 1 are unusable.
-        uint256 remaining = Math.min(budget, _SPENT_MASK) - (word & _SPENT_MASK);
+        // Proposals of one epoch may see different budgets (token votes are read at each
+        // snapshot too), so what is left saturates at zero. Credits beyond 2¹²⁸ - 1 are unusable.
+        uint256 budgetUsable = Math.min(budget, _SPENT_MASK);
+        uint256 spent = word & _SPENT_MASK;
+        uint256 remaining = budgetUsable > spent ? budgetUsable - spent : 0;
         // Refusing n ≥ 2⁶⁴ keeps n² below 2¹²⁸ and n within the 64-bit tally fields.
         if (votes > type(uint64).max) {
             revert CoopGovernorInsufficientCredits(account, epoch, type(uint256).max, remaining);
         }
         uint256 cost = votes * votes;
-        if (cost > remaining) revert CoopGovernorInsufficientCredits(account, epoch, cost, remaining);
+        if (cost > remaining) {
+            // One vote is always possible, so no decoy can spend a member's voice on a proposal:
+            // it costs what is left, down to nothing.
+            if (votes != 1) revert CoopGovernorInsufficientCredits(account, epoch, cost, remaining);
+            cost = remaining;
+        }
         // spent + cost ≤ 2¹²⁸ - 1: the addition never reaches the voted bits.
         ledger[epochKey] = word + cost;
         if (pageKey != epochKey) ledger[pageKey] = page | votedBit;
@@ -309,7 +370,11 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
     function _setClassWeights(uint16[4] memory newWeights) private {
         uint256 total;
         for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
-            total += newWeights[c];
+            uint256 weight = newWeights[c];
+            if (weight < MIN_CLASS_WEIGHT || weight > MAX_CLASS_WEIGHT) {
+                revert CoopGovernorOutOfBounds("classWeight", weight, MIN_CLASS_WEIGHT, MAX_CLASS_WEIGHT);
+            }
+            total += weight;
         }
         if (total != _BPS) revert CoopGovernorInvalidClassWeights(total);
         uint256 rules = _classRules;
@@ -320,7 +385,7 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
 
     function _setClassQuorums(uint16[4] memory newQuorums) private {
         for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
-            if (newQuorums[c] > _BPS) {
+            if (newQuorums[c] > MAX_CLASS_QUORUM) {
                 revert CoopGovernorInvalidClassQuorum(IMembership.StakeholderClass(c), newQuorums[c]);
             }
         }
@@ -329,13 +394,27 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
         emit ClassQuorumsSet(oldQuorums, newQuorums);
     }
 
-    /// @dev The class sizes at the proposal's snapshot, in ballot-word layout: cached by the first
-    /// vote, read from Membership before that, and zero while the snapshot is not yet past.
+    /// @dev The class sizes that count for the proposal's quorum, in ballot-word layout: cached by
+    /// the first vote, read from Membership before that, and zero while the snapshot is not yet past.
     function _classSizesOf(uint256 proposalId) private view returns (uint256) {
         uint256 ballot = _ballots[proposalId];
         if (ballot != 0) return ballot;
         uint256 snapshot = proposalSnapshot(proposalId);
-        return snapshot < clock() ? _classSizesAt(snapshot) : 0;
+        return snapshot < clock() ? _quorumSizesAt(proposalId, snapshot) : 0;
+    }
+
+    /// @dev The class sizes at the snapshot, less the members an expel-only proposal leaves out.
+    function _quorumSizesAt(uint256 proposalId, uint256 snapshot) private view returns (uint256 sizes) {
+        sizes = _classSizesAt(snapshot);
+        uint256 exclusions = _quorumExclusions[proposalId];
+        if (exclusions == 0) return sizes;
+        uint256 reduced;
+        for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
+            uint256 size = _classSize(sizes, c);
+            uint256 excluded = _classSize(exclusions, c);
+            reduced |= (size > excluded ? size - excluded : 0) << (_SIZES_SHIFT + _SIZE_BITS * c);
+        }
+        return reduced;
     }
 
     function _classSizesAt(uint256 snapshot) private view returns (uint256 sizes) {

@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {Governor} from "@openzeppelin/contracts/governance/Governor.sol";
 import {IERC5805} from "@openzeppelin/contracts/interfaces/IERC5805.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
 import {ICoopGovernor} from "../interfaces/ICoopGovernor.sol";
 import {IMembership} from "../interfaces/IMembership.sol";
@@ -10,8 +11,8 @@ import {IMembership} from "../interfaces/IMembership.sol";
 /// @title GovernorVotesCoop
 /// @notice Governor module for voice credits: who may vote and propose (Membership checkpoints),
 /// and how many credits a member holds in an epoch (a base allotment plus contribution-token
-/// votes, both as they stood at the epoch's start). Clock: timestamps (ERC-6372), like
-/// Membership and ContributionToken.
+/// votes, the smaller of their values at the epoch's start and at the proposal's snapshot,
+/// capped). Clock: timestamps (ERC-6372), like Membership and ContributionToken.
 /// @dev Epoch rules (length, base allotment) are a short history of packed words. A change
 /// takes effect at the next boundary of the schedule in force, so the epoch of any past or
 /// current timestamp never moves, epoch numbers keep counting up, and credits already spent
@@ -22,8 +23,20 @@ abstract contract GovernorVotesCoop is Governor, ICoopGovernor {
     uint256 private constant _LENGTH_SHIFT = 96;
     uint256 private constant _BASE_SHIFT = 128;
 
+    /// @notice The longest epoch governance can set.
+    uint256 public constant MAX_EPOCH_LENGTH = 365 days;
+    /// @notice The largest base allotment governance can set.
+    uint256 public constant MAX_BASE_CREDITS = 1_000_000;
+    /// @notice The largest token credit cap governance can set.
+    uint256 public constant MAX_TOKEN_CREDIT_CAP = 1_000_000;
+
     IMembership private immutable _membership;
     IERC5805 private immutable _token;
+    /// @dev The founding epoch length, or a day if that was longer: no proposal can make epochs
+    /// (and so the credit budgets' period) shorter than the cooperative started with.
+    uint256 private immutable _minEpochLength;
+
+    uint256 private _tokenCreditCap;
 
     /// @dev The latest scheduled rules; their start may still lie in the future.
     uint256 private _latestEpochRules;
@@ -34,10 +47,22 @@ abstract contract GovernorVotesCoop is Governor, ICoopGovernor {
     /// @param token_ The contribution token (ERC20Votes, timestamp clock).
     /// @param initialEpochLength Seconds per epoch; epoch 0 starts at deployment.
     /// @param initialBaseCredits Credits every active member receives per epoch.
-    constructor(IMembership membership_, IERC5805 token_, uint32 initialEpochLength, uint128 initialBaseCredits) {
-        if (initialEpochLength == 0) revert CoopGovernorInvalidEpochLength(0);
+    /// @param initialTokenCreditCap The cap on the token part of voice credits.
+    constructor(
+        IMembership membership_,
+        IERC5805 token_,
+        uint32 initialEpochLength,
+        uint128 initialBaseCredits,
+        uint256 initialTokenCreditCap
+    ) {
+        if (initialEpochLength == 0 || initialEpochLength > MAX_EPOCH_LENGTH) {
+            revert CoopGovernorInvalidEpochLength(initialEpochLength);
+        }
+        _checkBaseCredits(initialBaseCredits);
         _membership = membership_;
         _token = token_;
+        _minEpochLength = initialEpochLength < 1 days ? initialEpochLength : 1 days;
+        _setTokenCreditCap(initialTokenCreditCap);
         uint256 start = clock();
         _latestEpochRules = _packRules(start, 0, initialEpochLength, initialBaseCredits);
         emit EpochRulesScheduled(start, 0, initialEpochLength, initialBaseCredits);
@@ -95,13 +120,27 @@ abstract contract GovernorVotesCoop is Governor, ICoopGovernor {
 
     /// @inheritdoc ICoopGovernor
     function setBaseCredits(uint128 newBaseCredits) external onlyGovernance {
+        _checkBaseCredits(newBaseCredits);
         _scheduleEpochRules(uint32(_latestEpochRules >> _LENGTH_SHIFT), newBaseCredits);
     }
 
+    /// @inheritdoc ICoopGovernor
+    function setTokenCreditCap(uint256 newCap) external onlyGovernance {
+        _setTokenCreditCap(newCap);
+    }
+
+    /// @inheritdoc ICoopGovernor
+    function tokenCreditCap() external view returns (uint256) {
+        return _tokenCreditCap;
+    }
+
     /// @notice Creates a proposal. Only an account that was an active member one second ago may
-    /// propose, and it must then hold at least {proposalThreshold} contribution-token votes.
+    /// propose; unless it was a steward, it must then hold at least {proposalThreshold}
+    /// contribution-token votes. The description must end with `#proposer=<caller>`.
     /// @dev Same checks and events as {Governor-propose}, except that the threshold reads token
-    /// votes rather than voice credits and membership comes first.
+    /// votes rather than voice credits, membership comes first, stewards are exempt from the
+    /// threshold (so no threshold can leave nobody able to propose) and the proposer suffix is
+    /// required rather than optional (so a copied proposal cannot be front-run and cancelled).
     /// @param targets Call targets.
     /// @param values Call values.
     /// @param calldatas Call data.
@@ -115,10 +154,10 @@ abstract contract GovernorVotesCoop is Governor, ICoopGovernor {
     ) public virtual override returns (uint256) {
         address proposer = _msgSender();
         uint256 timepoint = clock() - 1;
-        (bool active,) = _membership.memberStatusAt(proposer, timepoint);
+        (bool active, IMembership.StakeholderClass stakeholderClass) = _membership.memberStatusAt(proposer, timepoint);
         if (!active) revert CoopGovernorProposerNotMember(proposer, timepoint);
         uint256 threshold = proposalThreshold();
-        if (threshold > 0) {
+        if (threshold > 0 && stakeholderClass != IMembership.StakeholderClass.STEWARD) {
             uint256 proposerVotes = _token.getPastVotes(proposer, timepoint);
             if (proposerVotes < threshold) {
                 revert GovernorInsufficientProposerVotes(proposer, proposerVotes, threshold);
@@ -128,8 +167,29 @@ abstract contract GovernorVotesCoop is Governor, ICoopGovernor {
         return _propose(targets, values, calldatas, description, proposer);
     }
 
-    /// @dev Voice credits of `account` for the epoch containing `timepoint`: zero unless it was an
-    /// active member at `timepoint`, else the base allotment plus its token votes at the epoch's start.
+    /// @dev Only descriptions that end with `#proposer=<proposer>` (OpenZeppelin's suffix, which it
+    /// leaves optional) are valid.
+    function _isValidDescriptionForProposer(address proposer, string memory description)
+        internal
+        view
+        virtual
+        override
+        returns (bool)
+    {
+        bytes memory text = bytes(description);
+        // "#proposer=0x" (12 bytes) followed by 40 hex digits.
+        if (text.length < 52) return false;
+        bytes12 marker;
+        assembly ("memory-safe") {
+            marker := mload(add(add(text, 0x20), sub(mload(text), 52)))
+        }
+        return marker == bytes12("#proposer=0x") && super._isValidDescriptionForProposer(proposer, description);
+    }
+
+    /// @dev Voice credits of `account` for the proposal whose snapshot is `timepoint`: zero unless
+    /// it was an active member then, else the epoch's base allotment plus the smaller of its token
+    /// votes at the epoch's start and at `timepoint`, at most the token credit cap. The smaller of
+    /// the two means weight accepted just before an epoch and revoked after counts for nothing.
     function _getVotes(address account, uint256 timepoint, bytes memory /* params */ )
         internal
         view
@@ -141,7 +201,14 @@ abstract contract GovernorVotesCoop is Governor, ICoopGovernor {
         if (!active) return 0;
         uint256 rules = _epochRulesAt(timepoint);
         (, uint256 start) = _epochOf(rules, timepoint);
-        return (rules >> _BASE_SHIFT) + _token.getPastVotes(account, start);
+        uint256 tokenVotes = Math.min(_token.getPastVotes(account, start), _tokenCreditCap);
+        if (tokenVotes != 0 && timepoint != start) tokenVotes = Math.min(tokenVotes, _token.getPastVotes(account, timepoint));
+        return (rules >> _BASE_SHIFT) + tokenVotes;
+    }
+
+    /// @dev The member register.
+    function _memberRegister() internal view returns (IMembership) {
+        return _membership;
     }
 
     /// @dev An account's status and class at a past timestamp.
@@ -167,8 +234,20 @@ abstract contract GovernorVotesCoop is Governor, ICoopGovernor {
         (epoch,) = _epochOf(_epochRulesAt(timepoint), timepoint);
     }
 
+    function _checkBaseCredits(uint256 baseCredits) private pure {
+        if (baseCredits == 0 || baseCredits > MAX_BASE_CREDITS) {
+            revert CoopGovernorOutOfBounds("baseCredits", baseCredits, 1, MAX_BASE_CREDITS);
+        }
+    }
+
+    function _setTokenCreditCap(uint256 cap) private {
+        if (cap > MAX_TOKEN_CREDIT_CAP) revert CoopGovernorOutOfBounds("tokenCreditCap", cap, 0, MAX_TOKEN_CREDIT_CAP);
+        _tokenCreditCap = cap;
+        emit TokenCreditCapSet(cap);
+    }
+
     function _scheduleEpochRules(uint32 newLength, uint128 newBaseCredits) private {
-        if (newLength == 0) revert CoopGovernorInvalidEpochLength(0);
+        if (newLength < _minEpochLength || newLength > MAX_EPOCH_LENGTH) revert CoopGovernorInvalidEpochLength(newLength);
         uint256 nowTimepoint = clock();
         uint256 latest = _latestEpochRules;
         bool latestInForce = uint48(latest) <= nowTimepoint;

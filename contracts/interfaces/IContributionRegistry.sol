@@ -8,8 +8,15 @@ import {IRevenueDistributor} from "./IRevenueDistributor.sol";
 /// @title IContributionRegistry
 /// @notice Members register contributions, each a CID in a pool; curators accept them with a
 /// weight or reject them with a reason, and contributors may revoke them. Acceptance mints the
-/// weight in contribution tokens, adds it to the pool's revenue shares and credits the curator
-/// with one unit of curation work; revocation settles, then removes both.
+/// weight in contribution tokens and adds it to the pool's revenue shares; revocation settles,
+/// then removes both. Curation is bounded and paid for the review, not the verdict:
+/// - every weight (a single accept, a batch leaf) is at most the pool's governed maximum, itself
+///   at most MAX_WEIGHT_CEILING;
+/// - accepting and rejecting earn the same one unit of curation work, at most the governed
+///   curation cap of reviews per curator per curation epoch (CURATION_EPOCH seconds);
+/// - governance (the admin, the timelock) can re-weight or reject an accepted contribution,
+///   reject an accepted batch, and remove a curator's units; anyone can retire the units of an
+///   account that is no longer a curator. Revenue earned before is settled, never lost.
 /// @dev Identity is content: a contribution's id is its sha2-256 digest read as a uint256, so
 /// one block of bytes can be registered once, in any pool, in any CID form. CIDv0, CIDv1
 /// dag-pb and CIDv1 raw over the same digest all name the same bytes, and IPFS block stores
@@ -25,10 +32,11 @@ import {IRevenueDistributor} from "./IRevenueDistributor.sol";
 /// hashed as keccak256(bytes.concat(keccak256(abi.encode(contributor, cid, weight)))) and
 /// sorted by that hash, the JS library's canonical order (scripts/merkle.py builds the same
 /// tree). The manifest CID names the document listing every leaf, from which anyone rebuilds
-/// the tree and its proofs. Curation stays with curators: a curator other than the aggregator
-/// checks the manifest and accepts the batch as a whole, weights included, and is credited
-/// with one unit of curation work per leaf; or rejects it, and then none of its leaves ever
-/// counts. A leaf of an accepted batch becomes an accepted contribution when anyone presents
+/// the tree and its proofs. The aggregator commits the leaf count and total weight with the
+/// root. Curation stays with curators: a curator other than the aggregator rebuilds the tree
+/// from the manifest, checks it against the root, and accepts the batch as a whole, count and
+/// weights included; or rejects it, and then none of its leaves ever counts. Either verdict
+/// earns the same one unit of curation work. A leaf of an accepted batch becomes an accepted contribution when anyone presents
 /// its proof: its CID is registered, its weight minted to the contributor and added to their
 /// shares in the pool, exactly as `accept` does, but only from that moment. Until then nothing
 /// is reserved: a CID registered first, by a single submission or a leaf of any batch, wins,
@@ -86,7 +94,7 @@ interface IContributionRegistry {
     /// @notice A curator accepted a contribution.
     /// @param id The contribution id.
     /// @param poolId The pool.
-    /// @param curator The curator, credited with one unit of curation work.
+    /// @param curator The curator, credited with one unit of curation work, as for a rejection.
     /// @param contributor The contributor, credited with `weight` tokens and pool shares.
     /// @param weight The curated weight.
     /// @param cid The CID bytes.
@@ -97,7 +105,7 @@ interface IContributionRegistry {
     /// @notice A curator rejected a contribution.
     /// @param id The contribution id.
     /// @param poolId The pool.
-    /// @param curator The curator.
+    /// @param curator The curator, credited with one unit of curation work, as for an acceptance.
     /// @param contributor The contributor.
     /// @param reason The curator's reason.
     /// @param cid The CID bytes.
@@ -120,6 +128,7 @@ interface IContributionRegistry {
     /// @param poolId The pool all of its contributions go to.
     /// @param root The root of its StandardMerkleTree of (contributor, cid, weight) leaves.
     /// @param count The number of leaves; at most this many can be claimed.
+    /// @param totalWeight The leaves' total weight; claims together never exceed it.
     /// @param manifestCid The binary CID of the manifest that lists every leaf.
     /// @param aggregator The aggregator.
     event BatchSubmitted(
@@ -127,6 +136,7 @@ interface IContributionRegistry {
         uint256 indexed poolId,
         bytes32 root,
         uint256 count,
+        uint256 totalWeight,
         bytes manifestCid,
         address indexed aggregator
     );
@@ -134,7 +144,7 @@ interface IContributionRegistry {
     /// @notice A curator accepted a batch; its leaves can now be claimed.
     /// @param batchId The batch.
     /// @param poolId Its pool.
-    /// @param curator The curator, credited with `count` units of curation work.
+    /// @param curator The curator, credited with one unit of curation work, as for a rejection.
     /// @param count The number of leaves.
     event BatchAccepted(uint256 indexed batchId, uint256 indexed poolId, address indexed curator, uint256 count);
 
@@ -160,6 +170,46 @@ interface IContributionRegistry {
         uint48 weight,
         bytes cid
     );
+
+    /// @notice The admin set a pool's maximum weight per contribution.
+    /// @param poolId The pool.
+    /// @param maxWeight The new maximum, from 1 to MAX_WEIGHT_CEILING.
+    event PoolMaxWeightSet(uint256 indexed poolId, uint256 maxWeight);
+
+    /// @notice The admin set the number of reviews a curator is credited for per curation epoch.
+    /// @param cap The new cap, from 1 to MAX_CURATION_CAP.
+    event CurationCapSet(uint256 cap);
+
+    /// @notice A curator was credited one unit of curation work for a review.
+    /// @param curator The curator.
+    /// @param epoch The curation epoch (timestamp / CURATION_EPOCH).
+    /// @param reviews The curator's reviews credited in that epoch, this one included.
+    event ReviewCredited(address indexed curator, uint256 indexed epoch, uint256 reviews);
+
+    /// @notice Governance overturned an accepted contribution: re-weighted, or rejected when the
+    /// new weight is 0. Revenue earned before was settled to the contributor.
+    /// @param id The contribution.
+    /// @param poolId The pool.
+    /// @param contributor The contributor.
+    /// @param oldWeight The weight before.
+    /// @param newWeight The weight now (0: the contribution is rejected).
+    event ContributionOverturned(
+        uint256 indexed id, uint256 indexed poolId, address indexed contributor, uint48 oldWeight, uint48 newWeight
+    );
+
+    /// @notice Governance rejected an accepted batch: its unclaimed leaves can never be claimed.
+    /// Claimed leaves are contributions, each overturned on its own.
+    /// @param batchId The batch.
+    /// @param poolId Its pool.
+    /// @param reason Why.
+    event BatchOverturned(uint256 indexed batchId, uint256 indexed poolId, string reason);
+
+    /// @notice Curation units were removed from an account (by governance, or retired because the
+    /// account is no longer a curator). What they earned before was settled to the account.
+    /// @param account The account.
+    /// @param units The units removed.
+    /// @param retired True when retired by anyone, false when removed by governance.
+    event CurationCreditsRemoved(address indexed account, uint256 units, bool retired);
 
     /// @notice The caller is not an active member.
     /// @param account The caller.
@@ -217,7 +267,7 @@ interface IContributionRegistry {
     /// @param contributor The contributor.
     error ContributionRegistryNotContributor(uint256 id, address caller, address contributor);
 
-    /// @notice Only pending or accepted contributions can be revoked.
+    /// @notice Only pending, accepted or rejected contributions can be revoked.
     /// @param id The contribution.
     /// @param status Its current status.
     error ContributionRegistryNotRevocable(uint256 id, Status status);
@@ -260,6 +310,52 @@ interface IContributionRegistry {
     /// @notice A claim needs at least one leaf.
     error ContributionRegistryNoLeaves();
 
+    /// @notice The weight is above the pool's maximum.
+    /// @param id The contribution (0 for a batch).
+    /// @param weight The weight.
+    /// @param maxWeight The pool's maximum weight.
+    error ContributionRegistryWeightAboveMax(uint256 id, uint256 weight, uint256 maxWeight);
+
+    /// @notice A pool's maximum weight must be from 1 to MAX_WEIGHT_CEILING.
+    /// @param maxWeight The refused value.
+    error ContributionRegistryInvalidMaxWeight(uint256 maxWeight);
+
+    /// @notice The curation cap must be from 1 to MAX_CURATION_CAP.
+    /// @param cap The refused value.
+    error ContributionRegistryInvalidCurationCap(uint256 cap);
+
+    /// @notice The curator has been credited for the cap's number of reviews this epoch.
+    /// @param curator The curator.
+    /// @param epoch The curation epoch.
+    /// @param cap The cap.
+    error ContributionRegistryCurationCapReached(address curator, uint256 epoch, uint256 cap);
+
+    /// @notice A batch's total weight must be at least its count and at most count × the pool's
+    /// maximum weight.
+    /// @param count The leaf count.
+    /// @param totalWeight The total weight.
+    /// @param maxWeight The pool's maximum weight.
+    error ContributionRegistryInvalidBatchWeight(uint256 count, uint256 totalWeight, uint256 maxWeight);
+
+    /// @notice Claiming these leaves would claim more weight than the batch committed.
+    /// @param batchId The batch.
+    /// @param totalWeight The batch's committed total weight.
+    error ContributionRegistryBatchWeightExceeded(uint256 batchId, uint256 totalWeight);
+
+    /// @notice The contributor is no longer an active member, so nothing can be minted to them.
+    /// @param id The contribution.
+    /// @param contributor The contributor.
+    error ContributionRegistryContributorNotMember(uint256 id, address contributor);
+
+    /// @notice Only an accepted contribution can be overturned.
+    /// @param id The contribution.
+    /// @param status Its status.
+    error ContributionRegistryNotAccepted(uint256 id, Status status);
+
+    /// @notice The account still curates, so its units cannot be retired by anyone.
+    /// @param account The account.
+    error ContributionRegistryStillCurator(address account);
+
     /// @notice Creates an open pool; for the admin.
     /// @param name The pool's name, not empty.
     /// @param metadata Free-form description, for example a URI or the CID of a document.
@@ -281,44 +377,87 @@ interface IContributionRegistry {
     function submit(uint256 poolId, bytes calldata cid) external returns (uint256 id);
 
     /// @notice Accepts a pending contribution; for curators (CURATOR_ROLE and an active WORKER)
-    /// other than its contributor. Mints `weight` tokens to the contributor, adds `weight` units
-    /// in the pool and one unit of curation work for the caller.
+    /// other than its contributor, whose contributor is still an active member. Mints `weight`
+    /// tokens to the contributor, adds `weight` units in the pool and one unit of curation work
+    /// for the caller (bounded by the curation cap per epoch).
     /// @param id The contribution.
-    /// @param weight The curated weight, positive.
+    /// @param weight The curated weight, from 1 to the pool's maximum weight.
     function accept(uint256 id, uint48 weight) external;
 
-    /// @notice Rejects a pending contribution; for curators other than its contributor.
+    /// @notice Rejects a pending contribution; for curators other than its contributor. Earns the
+    /// same unit of curation work as an acceptance (bounded by the curation cap per epoch).
     /// @param id The contribution.
     /// @param reason Why, for the contributor.
     function reject(uint256 id, string calldata reason) external;
 
-    /// @notice Revokes a pending or accepted contribution; for its contributor, member or not.
-    /// An accepted one has its pool shares settled and removed and its tokens burned.
-    /// Revocation is final. The curator keeps the unit of curation work.
+    /// @notice Revokes a pending, accepted or rejected contribution; for its contributor, member
+    /// or not. An accepted one has its pool shares settled and removed and its tokens burned.
+    /// Revocation is final, and lets the contributor's data be erased. The curator keeps the
+    /// unit of curation work: the review was done.
     /// @param id The contribution.
     function revoke(uint256 id) external;
 
+    /// @notice Sets a pool's maximum weight per contribution; for the admin (the timelock).
+    /// Bounded: from 1 to MAX_WEIGHT_CEILING. Applies to later acceptances and claims; weights
+    /// already accepted stay until overturned.
+    /// @param poolId The pool.
+    /// @param maxWeight The maximum.
+    function setPoolMaxWeight(uint256 poolId, uint256 maxWeight) external;
+
+    /// @notice Sets how many reviews a curator is credited for per curation epoch; for the admin
+    /// (the timelock). Bounded: from 1 to MAX_CURATION_CAP.
+    /// @param cap The cap.
+    function setCurationCap(uint256 cap) external;
+
+    /// @notice Re-weights or rejects an accepted contribution; for the admin (the timelock). The
+    /// contributor's revenue so far is settled first; tokens and pool units follow the new weight.
+    /// @param id The accepted contribution.
+    /// @param newWeight The new weight, at most the pool's maximum; 0 rejects it.
+    function overturn(uint256 id, uint48 newWeight) external;
+
+    /// @notice Rejects an accepted batch; for the admin (the timelock). Its unclaimed leaves can
+    /// never be claimed; claimed ones are contributions, overturned one by one.
+    /// @param batchId The accepted batch.
+    /// @param reason Why.
+    function overturnBatch(uint256 batchId, string calldata reason) external;
+
+    /// @notice Removes units of curation work from an account; for the admin (the timelock).
+    /// What they earned so far is settled to the account.
+    /// @param account The account.
+    /// @param units How many (at most what it holds).
+    function removeCurationCredits(address account, uint256 units) external;
+
+    /// @notice Retires every unit of curation work of an account that no longer curates (it left
+    /// the WORKER class or the cooperative, or lost CURATOR_ROLE); for anyone. What they earned
+    /// so far is settled to the account.
+    /// @param account The account.
+    /// @return units The units retired.
+    function retireCurationCredits(address account) external returns (uint256 units);
+
     /// @notice Submits a batch of contributions to an open pool as one Merkle root; for
-    /// aggregators (AGGREGATOR_ROLE). Nothing is registered until the batch is accepted and its
-    /// leaves are claimed.
+    /// aggregators (AGGREGATOR_ROLE, granted by governance). Nothing is registered until the
+    /// batch is accepted and its leaves are claimed. The count and the total weight are
+    /// committed now: claims never exceed either.
     /// @param poolId An open pool.
     /// @param root The StandardMerkleTree root over (address contributor, bytes cid, uint48
     /// weight) leaves.
     /// @param count The number of leaves, positive.
+    /// @param totalWeight The leaves' total weight, from count to count × the pool's maximum.
     /// @param manifestCid The binary CID of the manifest that lists the leaves (any supported CID).
     /// @return batchId The new batch's id.
-    function submitBatch(uint256 poolId, bytes32 root, uint24 count, bytes calldata manifestCid)
+    function submitBatch(uint256 poolId, bytes32 root, uint24 count, uint48 totalWeight, bytes calldata manifestCid)
         external
         returns (uint256 batchId);
 
-    /// @notice Accepts a pending batch as a whole, its leaves' weights included; for curators
-    /// (CURATOR_ROLE and an active WORKER) other than its aggregator. Credits the caller with
-    /// one unit of curation work per leaf.
+    /// @notice Accepts a pending batch as a whole, its committed count and total weight included;
+    /// for curators (CURATOR_ROLE and an active WORKER) other than its aggregator. Credits the
+    /// caller with one unit of curation work, as a rejection does: credit never comes before a
+    /// contribution exists on-chain, and a batch's leaves exist only once claimed.
     /// @param batchId The batch.
     function acceptBatch(uint256 batchId) external;
 
-    /// @notice Rejects a pending batch; for curators other than its aggregator. Its CIDs stay
-    /// unregistered and may be submitted again.
+    /// @notice Rejects a pending batch; for curators other than its aggregator, with the same one
+    /// unit of curation work as an acceptance. Its CIDs stay unregistered and may be submitted again.
     /// @param batchId The batch.
     /// @param reason Why, for the aggregator and the contributors.
     function rejectBatch(uint256 batchId, string calldata reason) external;
@@ -404,6 +543,7 @@ interface IContributionRegistry {
     /// @return claimedCount The number of leaves claimed so far.
     /// @return aggregator The aggregator who submitted it.
     /// @return curator The curator who accepted or rejected it (zero while pending).
+    /// @dev The committed and claimed weights are in {batchWeights}.
     function batch(uint256 batchId)
         external
         view
@@ -416,6 +556,39 @@ interface IContributionRegistry {
             address aggregator,
             address curator
         );
+
+    /// @notice A batch's committed total weight and the weight claimed so far.
+    /// @param batchId The batch; reverts if unknown.
+    /// @return totalWeight The committed total.
+    /// @return claimedWeight The claimed part.
+    function batchWeights(uint256 batchId) external view returns (uint256 totalWeight, uint256 claimedWeight);
+
+    /// @notice A pool's maximum weight per contribution.
+    /// @param poolId The pool; reverts if unknown.
+    /// @return maxWeight The maximum.
+    function poolMaxWeight(uint256 poolId) external view returns (uint256 maxWeight);
+
+    /// @notice The reviews a curator is credited for per curation epoch.
+    /// @return cap The cap.
+    function curationCap() external view returns (uint256 cap);
+
+    /// @notice The reviews a curator has been credited for in a curation epoch.
+    /// @param curator The curator.
+    /// @param epoch The curation epoch (timestamp / CURATION_EPOCH).
+    /// @return reviews The count.
+    function reviewsInEpoch(address curator, uint256 epoch) external view returns (uint256 reviews);
+
+    /// @notice Seconds per curation epoch, the period of the curation cap.
+    /// @return The length.
+    function CURATION_EPOCH() external view returns (uint256);
+
+    /// @notice The largest maximum weight governance can give a pool.
+    /// @return The ceiling.
+    function MAX_WEIGHT_CEILING() external view returns (uint256);
+
+    /// @notice The largest curation cap governance can set.
+    /// @return The ceiling.
+    function MAX_CURATION_CAP() external view returns (uint256);
 
     /// @notice The number of batches; their ids run from 1 to this.
     /// @return count The count.

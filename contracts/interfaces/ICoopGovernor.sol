@@ -10,8 +10,15 @@ import {IMembership} from "./IMembership.sol";
 /// by stakeholder class.
 /// @dev Rules, in the words of docs/governance.md:
 /// - Voice credits: an active member's budget for an epoch is the base allotment plus their
-///   contribution-token votes, both read at the epoch's start. Casting n votes on a proposal
-///   costs n² credits from the epoch that contains the proposal's snapshot.
+///   contribution-token votes, the smaller of their values at the epoch's start and at the
+///   proposal's snapshot, capped at the governed token credit cap. Casting n votes on a proposal
+///   costs n² credits from the epoch that contains the proposal's snapshot. One vote is always
+///   possible on every proposal: when the budget is spent it costs what is left, down to nothing.
+/// - A proposal's description must end with `#proposer=<the proposer's address>`, so that
+///   nobody can front-run and cancel it. Stewards may propose whatever the proposal threshold.
+/// - A proposal made only of Membership.expel calls leaves the members it expels out of their
+///   class's quorum, so lost keys and sybils cannot stop their own removal; at most a third of
+///   the membership can be named in one such proposal.
 /// - Eligibility and class are read at the proposal's snapshot.
 /// - A proposal succeeds when every class that had members at the snapshot reaches its
 ///   participation quorum (voters / members, in basis points) and
@@ -35,6 +42,22 @@ interface ICoopGovernor {
     /// @param epochLength The new epoch length, in seconds.
     /// @param baseCredits The new base allotment of voice credits per member and epoch.
     event EpochRulesScheduled(uint256 effectiveFrom, uint256 firstEpoch, uint256 epochLength, uint256 baseCredits);
+
+    /// @notice Governance set the cap on the token part of voice credits.
+    /// @param cap The new cap.
+    event TokenCreditCapSet(uint256 cap);
+
+    /// @notice A governed setting is outside its bounds.
+    /// @param setting The setting's name.
+    /// @param value The refused value.
+    /// @param min The smallest allowed value.
+    /// @param max The largest allowed value.
+    error CoopGovernorOutOfBounds(string setting, uint256 value, uint256 min, uint256 max);
+
+    /// @notice An expel-only proposal names more members than a third of the membership.
+    /// @param expelled The members it names.
+    /// @param maxExpelled The most one such proposal may name.
+    error CoopGovernorTooManyExpelled(uint256 expelled, uint256 maxExpelled);
 
     /// @notice Only an account that was an active member one second ago may propose.
     /// @param proposer The caller.
@@ -63,16 +86,17 @@ interface ICoopGovernor {
     /// @param remaining The credits the voter has left in that epoch.
     error CoopGovernorInsufficientCredits(address voter, uint256 epoch, uint256 cost, uint256 remaining);
 
-    /// @notice Class weights must sum to exactly 10 000 basis points.
+    /// @notice Class weights must sum to exactly 10 000 basis points, each within
+    /// [MIN_CLASS_WEIGHT, MAX_CLASS_WEIGHT].
     /// @param total The sum that was given.
     error CoopGovernorInvalidClassWeights(uint256 total);
 
-    /// @notice A participation quorum cannot exceed 10 000 basis points.
+    /// @notice A participation quorum cannot exceed MAX_CLASS_QUORUM basis points.
     /// @param stakeholderClass The class.
     /// @param quorumBps The quorum that was given.
     error CoopGovernorInvalidClassQuorum(IMembership.StakeholderClass stakeholderClass, uint256 quorumBps);
 
-    /// @notice An epoch lasts at least one second.
+    /// @notice An epoch lasts from the founding length (at most a day) to a year.
     /// @param epochLength The length that was given.
     error CoopGovernorInvalidEpochLength(uint256 epochLength);
 
@@ -111,12 +135,28 @@ interface ICoopGovernor {
         returns (uint256 effectiveFrom, uint256 firstEpoch, uint256 length, uint256 baseCredits);
 
     /// @notice Schedules a new epoch length from the next epoch boundary on; for governance.
-    /// @param newLength The length in seconds, at least 1.
+    /// Bounded: from the founding length (at most a day) to MAX_EPOCH_LENGTH.
+    /// @param newLength The length in seconds.
     function setEpochLength(uint32 newLength) external;
 
     /// @notice Schedules a new base allotment from the next epoch boundary on; for governance.
+    /// Bounded: from 1 to MAX_BASE_CREDITS, so every member can always vote.
     /// @param newBaseCredits The credits every active member receives per epoch.
     function setBaseCredits(uint128 newBaseCredits) external;
+
+    /// @notice Sets the cap on the token part of voice credits; for governance. Bounded: at most
+    /// MAX_TOKEN_CREDIT_CAP, so revenue weight never becomes unbounded governance weight.
+    /// @param newCap The cap (0: credits are the base allotment only).
+    function setTokenCreditCap(uint256 newCap) external;
+
+    /// @notice The cap on the token part of voice credits.
+    /// @return The cap.
+    function tokenCreditCap() external view returns (uint256);
+
+    /// @notice The members an expel-only proposal leaves out of each class's quorum.
+    /// @param proposalId The proposal.
+    /// @return excluded The counts, indexed by class (zeros for other proposals).
+    function proposalQuorumExclusions(uint256 proposalId) external view returns (uint256[4] memory excluded);
 
     /// @notice The credits an account has spent from an epoch's budget.
     /// @param account The member.

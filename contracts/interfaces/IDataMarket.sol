@@ -92,6 +92,10 @@ interface IDataMarket {
     /// @notice An off-chain order id must not be zero.
     error DataMarketZeroOrderId();
 
+    /// @notice The pool has no accepted content to sell (or is no pool: id 0, the work pot).
+    /// @param poolId The pool.
+    error DataMarketNoContent(uint256 poolId);
+
     /// @notice Buys a pool's data for a purpose, paying with `transferFrom`.
     /// @param poolId The pool.
     /// @param purpose The purpose.
@@ -129,7 +133,8 @@ interface IDataMarket {
         external
         returns (uint256 purchaseId);
 
-    /// @notice Creates or changes a listing; for governance.
+    /// @notice Creates or changes a listing; for governance. Not for id 0 or the work pot's id; a
+    /// listed pool sells only while it holds accepted content.
     /// @param poolId The pool.
     /// @param price The price.
     /// @param purposes The allowed purposes bitmask.

@@ -5,7 +5,10 @@ pragma solidity ^0.8.24;
 /// @notice One entry per admitted person, each in one stakeholder class. Admission comes from
 /// governance or from an EIP-712 voucher signed by a registrar that governance appoints; the
 /// voucher is the cooperative's sybil root. Class and active status are checkpointed by
-/// timestamp so that votes read them as they stood at a proposal's snapshot.
+/// timestamp so that votes read them as they stood at a proposal's snapshot. Membership can
+/// shrink: members leave, and governance expels (lost keys, sybils), checkpointed alike. Vouchers
+/// are rate-limited per class and voucher epoch (VOUCHER_EPOCH seconds), so a careless or
+/// stolen registrar key admits a bounded number of accounts before governance replaces it.
 interface IMembership {
     /// @notice The stakeholder classes of the cooperative.
     enum StakeholderClass {
@@ -26,6 +29,14 @@ interface IMembership {
         uint256 nonce;
         uint256 expiry;
     }
+
+    /// @notice Governance expelled a member.
+    /// @param member The account.
+    event MemberExpelled(address indexed member);
+
+    /// @notice Governance set the voucher limits per class and voucher epoch.
+    /// @param limits The limits, indexed by StakeholderClass.
+    event VoucherLimitsSet(uint32[4] limits);
 
     /// @notice A member was admitted, or re-admitted after leaving.
     /// @param member The account.
@@ -70,6 +81,20 @@ interface IMembership {
     /// @param clock The current time.
     error MembershipFutureLookup(uint256 timepoint, uint48 clock);
 
+    /// @notice The class has used its vouchers for this voucher epoch.
+    /// @param stakeholderClass The class.
+    /// @param epoch The voucher epoch.
+    /// @param limit The limit.
+    error MembershipVoucherLimitReached(StakeholderClass stakeholderClass, uint256 epoch, uint256 limit);
+
+    /// @notice A voucher limit is above MAX_VOUCHERS_PER_EPOCH.
+    /// @param limit The refused limit.
+    error MembershipInvalidVoucherLimit(uint256 limit);
+
+    /// @notice The last active member cannot be expelled.
+    /// @param member The member.
+    error MembershipLastMember(address member);
+
     /// @notice Admits an account directly; for governance.
     /// @param member The account.
     /// @param stakeholderClass The class.
@@ -82,6 +107,32 @@ interface IMembership {
 
     /// @notice Leaves the cooperative. Earned revenue remains claimable.
     function leave() external;
+
+    /// @notice Expels a member, checkpointed like leaving; for governance (the timelock). Earned
+    /// revenue remains claimable. Bounded: the last active member cannot be expelled, so the
+    /// cooperative always keeps someone who can propose.
+    /// @param member The member.
+    function expel(address member) external;
+
+    /// @notice Sets how many vouchers may admit members of each class per voucher epoch; for
+    /// governance (the timelock). Bounded: each limit at most MAX_VOUCHERS_PER_EPOCH (0 closes a
+    /// class to vouchers; governance can still admit).
+    /// @param limits The limits, indexed by StakeholderClass.
+    function setVoucherLimits(uint32[4] calldata limits) external;
+
+    /// @notice The voucher limits per class and voucher epoch.
+    /// @return limits The limits, indexed by StakeholderClass.
+    function voucherLimits() external view returns (uint32[4] memory limits);
+
+    /// @notice The vouchers used for a class in a voucher epoch.
+    /// @param stakeholderClass The class.
+    /// @param epoch The voucher epoch (timestamp / VOUCHER_EPOCH).
+    /// @return used The count.
+    function vouchersUsed(StakeholderClass stakeholderClass, uint256 epoch) external view returns (uint256 used);
+
+    /// @notice The active members of all classes now.
+    /// @return count The count.
+    function totalMembers() external view returns (uint256 count);
 
     /// @notice Moves a member to another class; for governance.
     /// @param member The member.

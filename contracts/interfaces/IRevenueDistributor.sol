@@ -59,6 +59,12 @@ interface IRevenueDistributor {
     /// @param removed The units asked to remove.
     error RevenueDistributorInsufficientUnits(uint256 potId, address account, uint256 units, uint256 removed);
 
+    /// @notice A share is outside its governed bounds.
+    /// @param contributorsBps The contributors' share given.
+    /// @param workersBps The workers' share given.
+    /// @param reserveBps The reserve's share given.
+    error RevenueDistributorSplitOutOfBounds(uint256 contributorsBps, uint256 workersBps, uint256 reserveBps);
+
     /// @notice The treasury cannot be the zero address.
     error RevenueDistributorZeroTreasury();
 
@@ -93,7 +99,9 @@ interface IRevenueDistributor {
     /// @return amount The amount released.
     function releaseReserve() external returns (uint256 amount);
 
-    /// @notice Sets the split; for governance.
+    /// @notice Sets the split; for governance (the timelock). Bounded: the three shares sum to
+    /// 10 000, the contributors keep at least MIN_CONTRIBUTORS_BPS, the workers at least
+    /// MIN_WORKERS_BPS, and the reserve takes at most MAX_RESERVE_BPS.
     /// @param contributorsBps The contributors' share.
     /// @param workersBps The workers' share.
     /// @param reserveBps The reserve's share.

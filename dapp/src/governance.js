@@ -22,6 +22,12 @@ export function mount(el) {
 
 // ---- reading the chain for one proposal ----
 
+/** n votes cost n² credits; a single vote is always possible and costs at most what is left. */
+function voteCost(count, left) {
+  const price = count * count;
+  return count === 1n && left !== undefined && left < price ? left : price;
+}
+
 async function credits(p, now) {
   if (!state.account || p.vote_start >= now) return null;
   const snapshot = BigInt(p.vote_start);
@@ -62,7 +68,7 @@ function buildCard(p) {
   const confirm = h("div", { class: "card confirm vote-confirm", hidden: true });
   const voteButton = h("button", { class: "vote", type: "button" }, "Vote…");
   const root = h("article", { class: "card proposal", "data-proposal-id": p.id },
-    title, h("p", { class: "description" }, p.description),
+    title, h("p", { class: "description" }, p.text ?? p.description),
     h("ul", { class: "actions" }, p.actions.map((a) => h("li", { class: "mono" }, describeAction(a)))),
     tallies, creditLine, voteBox, actionsBox, message);
   fill(voteBox, h("div", { class: "row" }, h("div", { style: "flex:1 1 6rem" }, h("label", {}, "Votes (n)"), n),
@@ -76,10 +82,11 @@ function buildCard(p) {
   const showCost = () => {
     const count = votes();
     if (count === null) { fill(cost, h("span", { class: "error" }, "Enter a whole number of votes, at least 1.")); voteButton.disabled = true; return; }
-    const price = count * count;
     const left = card.info?.left;
+    const price = voteCost(count, left);
     fill(cost, `${count} ${count === 1n ? "vote costs" : "votes cost"} ${price} ${price === 1n ? "credit" : "credits"}`,
       left === undefined ? "" : `; you have ${left} left this epoch`, ".",
+      count === 1n && left !== undefined && left < 1n ? " One vote on every proposal is always possible, even with no credits left." : "",
       left !== undefined && price > left ? h("strong", { class: "error" }, " Not enough credits.") : "");
     cost.dataset.cost = price.toString();
     voteButton.disabled = left !== undefined && price > left;
@@ -89,10 +96,11 @@ function buildCard(p) {
     const count = votes();
     if (count === null) return;
     const label = SUPPORT.find(([v]) => v === support.value)[1];
-    const remaining = card.info ? card.info.left - count * count : null;
+    const price = voteCost(count, card.info?.left);
+    const remaining = card.info ? card.info.left - price : null;
     fill(confirm,
       h("p", {}, h("strong", {}, `Cast ${count} ${label} ${count === 1n ? "vote" : "votes"} on this proposal?`)),
-      h("p", {}, `This costs ${count * count} voice credits`, remaining === null ? "." : `; ${remaining} will remain this epoch.`, " Votes cannot be changed afterwards."),
+      h("p", {}, `This costs ${price} voice credits`, remaining === null ? "." : `; ${remaining} will remain this epoch.`, " Votes cannot be changed afterwards."),
       h("div", { class: "row" },
         h("button", { class: "vote-confirm-yes", type: "button", onclick: () => castVote(card, count, Number(support.value), confirm) }, "Confirm and sign"),
         h("button", { class: "secondary vote-confirm-no", type: "button", onclick: () => { confirm.hidden = true; } }, "Cancel")));
@@ -193,7 +201,9 @@ function buildProposeForm() {
     try {
       const action = buildAction(kind.value);
       const text = description.value.trim() || action.summary;
-      await sendTx({ label: "Create proposal", contract: "CoopGovernor", functionName: "propose", args: [[action.target], [0n], [action.data], text] });
+      // The governor requires the proposer's suffix, so nobody can copy the proposal and cancel it.
+      const signed = `${text}#proposer=${state.account.toLowerCase()}`;
+      await sendTx({ label: "Create proposal", contract: "CoopGovernor", functionName: "propose", args: [[action.target], [0n], [action.data], signed] });
       fill(message, h("span", { class: "ok" }, "Proposal created: voting opens after the voting delay."));
       description.value = "";
       refresh();

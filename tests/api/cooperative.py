@@ -13,6 +13,7 @@ from eth_abi import encode
 from web3 import Web3
 from web3.contract import Contract
 
+from api.proposals import signed_description
 from tests.api.harness import ADDRESSES, CURATOR, SETTLER, send
 
 WORK_POT = 2**256 - 1
@@ -142,6 +143,7 @@ class Coop:
         targets = [target for target, _ in calls]
         values = [0] * len(calls)
         calldatas = [data for _, data in calls]
+        description = signed_description(description, ADDRESSES[proposer])
         # A proposer must have been a member one second before the proposal's block; on a fast
         # machine the deployment's admissions can share that second.
         self.advance(1)

@@ -9,6 +9,7 @@ from web3.contract import Contract
 
 from api.context import Context
 from api.indexer import index_until_head
+from api.proposals import signed_description
 from tests.api.cooperative import ABSTAIN, AGAINST, FOR, FUNDER_CLASS, Coop
 from tests.api.harness import ADDRESSES, CURATOR, PRODUCER, STEWARD, send
 
@@ -62,7 +63,8 @@ def test_a_proposal_from_creation_to_execution(
     body = served(client, context, proposal_id)
     assert body["id"] == str(proposal_id)
     assert body["proposer"] == ADDRESSES[STEWARD]
-    assert body["description"] == description
+    assert body["text"] == description
+    assert body["description"] == signed_description(description, ADDRESSES[STEWARD])
     assert body["actions"] == [{"target": market.address, "value": "0", "calldata": call[1]}]
     assert body["state"] == "pending"
     assert_matches_chain(coop, body, proposal_id)
@@ -88,7 +90,7 @@ def test_a_proposal_from_creation_to_execution(
     assert_matches_chain(coop, body, proposal_id)
 
     governor = coop.c["CoopGovernor"]
-    args = ([call[0]], [0], [call[1]], Web3.keccak(text=description))
+    args = ([call[0]], [0], [call[1]], Web3.keccak(text=body["description"]))
     send(coop.w3, governor.functions.queue(*args), ADDRESSES[STEWARD])
     body = served(client, context, proposal_id)
     assert body["state"] == "queued"

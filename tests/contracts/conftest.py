@@ -6,7 +6,14 @@ import pytest
 from brownie import accounts, chain
 
 from scripts.deploy import deploy_all
-from tests.contracts.governance_helpers import FOR, SUCCEEDED, Proposal, advance_to, votes_param
+from tests.contracts.governance_helpers import (
+    FOR,
+    SUCCEEDED,
+    Proposal,
+    advance_to,
+    signed_description,
+    votes_param,
+)
 
 USD = 10**6  # the test stablecoin has 6 decimals
 
@@ -62,8 +69,11 @@ def make_proposal(governor, membership, proposer):
         targets = [c[0] for c in calls]
         values = [c[1] for c in calls]
         calldatas = [c[2] for c in calls]
+        sender = sender or proposer
         description = description or f"proposal {next(counter)}"
-        tx = governor.propose(targets, values, calldatas, description, {"from": sender or proposer})
+        if "#proposer=" not in description:
+            description = signed_description(description, sender)
+        tx = governor.propose(targets, values, calldatas, description, {"from": sender})
         return Proposal(tx.return_value, targets, values, calldatas, description)
 
     return make

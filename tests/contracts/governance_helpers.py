@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from brownie import chain, web3
 from eth_abi import encode
 
+from api.proposals import signed_description  # noqa: F401 - re-exported for the tests
 from scripts.governance import (
     GovernorParams,
     sign_ballot,  # noqa: F401 - re-exported for the tests

@@ -139,15 +139,18 @@ def leaf(make_cid):
 
 @pytest.fixture
 def submit_batch(registry, aggregator, curator, make_cid, pool_id):
-    """submit_batch(leaves, accept=True, count=None, pool=...) -> (batch id, tree): the batch's
-    tree is built by scripts/merkle.py, submitted by the aggregator and, unless told otherwise,
-    accepted by the curator."""
+    """submit_batch(leaves, accept=True, count=None, pool=..., total_weight=None) -> (batch id,
+    tree): the batch's tree is built by scripts/merkle.py, submitted by the aggregator with the
+    leaves' count and total weight (unless told otherwise) and accepted by the curator."""
 
-    def submit(leaves, accept=True, count=None, pool=pool_id):
+    def submit(leaves, accept=True, count=None, pool=pool_id, total_weight=None):
         tree = batch_tree(leaves)
         manifest = make_cid(f"manifest {tree.root}", "v1-raw")
+        count = len(leaves) if count is None else count
+        if total_weight is None:
+            total_weight = sum(leaf.weight for leaf in leaves)
         tx = registry.submitBatch(
-            pool, tree.root, len(leaves) if count is None else count, manifest, {"from": aggregator}
+            pool, tree.root, count, total_weight, manifest, {"from": aggregator}
         )
         if accept:
             registry.acceptBatch(tx.return_value, {"from": curator})

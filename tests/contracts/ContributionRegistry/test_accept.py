@@ -82,12 +82,16 @@ def test_zero_weight_is_refused(registry, curator, submit):
         registry.accept(contribution_id, 0, {"from": curator})
 
 
-def test_weight_is_bounded_by_uint48(registry, token, curator, member, submit):
+def test_weight_is_a_uint48_within_the_pools_maximum(
+    registry, deployer, token, curator, member, submit, pool_id
+):
     contribution_id, _ = submit()
     with pytest.raises(OverflowError):
         registry.accept(contribution_id, 2**48, {"from": curator})
-    registry.accept(contribution_id, 2**48 - 1, {"from": curator})
-    assert token.balanceOf(member) == 2**48 - 1
+    ceiling = registry.MAX_WEIGHT_CEILING()
+    registry.setPoolMaxWeight(pool_id, ceiling, {"from": deployer})
+    registry.accept(contribution_id, ceiling, {"from": curator})
+    assert token.balanceOf(member) == ceiling
 
 
 def test_unknown_contribution_is_refused(registry, curator):

@@ -22,9 +22,9 @@ def test_reject_records_curator_and_reason(
     )
     assert token.balanceOf(member) == 0
     assert distributor.unitsOf(pool_id, member) == 0
-    assert distributor.unitsOf(distributor.WORK_POT(), curator) == 0  # only acceptance is work
+    assert distributor.unitsOf(distributor.WORK_POT(), curator) == 1  # the review, as for accepting
     assert tuple(registry.pool(pool_id))[3:] == (1, 0, 0)
-    assert "UnitsChanged" not in tx.events
+    assert tx.events["UnitsChanged"]["units"] == 1  # the work pot: one review, as for accepting
 
 
 def test_caller_without_curator_role_is_refused(registry, other_member, submit):

@@ -1,5 +1,4 @@
 import brownie
-import pytest
 
 
 def test_revoke_pending_contribution(registry, token, member, submit, pool_id, status):
@@ -59,12 +58,11 @@ def test_unknown_contribution_is_refused(registry, member):
         registry.revoke(99, {"from": member})
 
 
-@pytest.mark.parametrize("end", ["reject", "revoke"])
-def test_rejected_or_revoked_contribution_cannot_be_revoked(
-    registry, member, submit, curate_or_revoke, end
+def test_a_revoked_contribution_cannot_be_revoked_again(
+    registry, member, submit, curate_or_revoke
 ):
     contribution_id, _ = submit()
-    state = curate_or_revoke(contribution_id, end)
+    state = curate_or_revoke(contribution_id, "revoke")
     with brownie.reverts(f"ContributionRegistryNotRevocable: {contribution_id}, {state}"):
         registry.revoke(contribution_id, {"from": member})
 

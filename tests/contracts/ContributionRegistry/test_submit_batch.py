@@ -19,7 +19,7 @@ def test_submit_batch_records_a_pending_root_and_registers_nothing(
     leaves = [leaf(member, "a", 3), leaf(other_member, "b", 4), leaf(member, "c", 5)]
     tree = batch_tree(leaves)
     manifest = make_cid("manifest", "v1-raw")
-    tx = registry.submitBatch(pool_id, tree.root, 3, manifest, {"from": aggregator})
+    tx = registry.submitBatch(pool_id, tree.root, 3, 12, manifest, {"from": aggregator})
 
     assert tx.return_value == 1
     assert tx.events["BatchSubmitted"] == {
@@ -27,6 +27,7 @@ def test_submit_batch_records_a_pending_root_and_registers_nothing(
         "poolId": pool_id,
         "root": tree.root,
         "count": 3,
+        "totalWeight": 12,
         "manifestCid": "0x" + manifest.hex(),
         "aggregator": aggregator,
     }
@@ -40,6 +41,7 @@ def test_submit_batch_records_a_pending_root_and_registers_nothing(
         brownie.ZERO_ADDRESS,
     )
     assert registry.batchCount() == 1
+    assert tuple(registry.batchWeights(1)) == (12, 0)
     for item in leaves:
         assert registry.contributionOfCid(item.cid)[1] == status.NONE
     assert tuple(registry.pool(pool_id))[3:] == (0, 0, 0)
@@ -55,19 +57,21 @@ def test_only_aggregators_submit_batches(registry, member, curator, leaf, make_c
     root = batch_tree([leaf(member, "a")]).root
     for sender in (member, curator):
         with brownie.reverts(revert_pattern=r"AccessControlUnauthorizedAccount:.*"):
-            registry.submitBatch(pool_id, root, 1, make_cid("m"), {"from": sender})
+            registry.submitBatch(pool_id, root, 1, 1, make_cid("m"), {"from": sender})
 
 
 @pytest.mark.parametrize("unknown_pool", [0, 2])
 def test_unknown_pool_is_refused(registry, aggregator, make_cid, unknown_pool):
     with brownie.reverts(f"ContributionRegistryUnknownPool: {unknown_pool}"):
-        registry.submitBatch(unknown_pool, "0x" + "11" * 32, 1, make_cid("m"), {"from": aggregator})
+        registry.submitBatch(
+            unknown_pool, "0x" + "11" * 32, 1, 1, make_cid("m"), {"from": aggregator}
+        )
 
 
 def test_closed_pool_is_refused(registry, deployer, aggregator, make_cid, pool_id):
     registry.closePool(pool_id, {"from": deployer})
     with brownie.reverts(f"ContributionRegistryPoolClosed: {pool_id}"):
-        registry.submitBatch(pool_id, "0x" + "11" * 32, 1, make_cid("m"), {"from": aggregator})
+        registry.submitBatch(pool_id, "0x" + "11" * 32, 1, 1, make_cid("m"), {"from": aggregator})
 
 
 def test_zero_root_empty_batch_and_bad_manifest_are_refused(
@@ -75,21 +79,21 @@ def test_zero_root_empty_batch_and_bad_manifest_are_refused(
 ):
     root = "0x" + "11" * 32
     with brownie.reverts("ContributionRegistryZeroRoot: "):
-        registry.submitBatch(pool_id, "0x" + "00" * 32, 1, make_cid("m"), {"from": aggregator})
+        registry.submitBatch(pool_id, "0x" + "00" * 32, 1, 1, make_cid("m"), {"from": aggregator})
     with brownie.reverts("ContributionRegistryEmptyBatch: "):
-        registry.submitBatch(pool_id, root, 0, make_cid("m"), {"from": aggregator})
+        registry.submitBatch(pool_id, root, 0, 0, make_cid("m"), {"from": aggregator})
     with brownie.reverts("CidLibTruncated: 0, 1"):
-        registry.submitBatch(pool_id, root, 1, b"", {"from": aggregator})
+        registry.submitBatch(pool_id, root, 1, 1, b"", {"from": aggregator})
     with brownie.reverts(revert_pattern=r"CidLibUnsupportedHashFunction:.*"):
         registry.submitBatch(
-            pool_id, root, 1, b"\x01\x55\x13\x20" + b"\x00" * 32, {"from": aggregator}
+            pool_id, root, 1, 1, b"\x01\x55\x13\x20" + b"\x00" * 32, {"from": aggregator}
         )
     with pytest.raises(OverflowError):  # count is a uint24
-        registry.submitBatch(pool_id, root, 2**24, make_cid("m"), {"from": aggregator})
-    registry.submitBatch(pool_id, root, 2**24 - 1, make_cid("m"), {"from": aggregator})
+        registry.submitBatch(pool_id, root, 2**24, 2**24, make_cid("m"), {"from": aggregator})
+    registry.submitBatch(pool_id, root, 2**24 - 1, 2**24 - 1, make_cid("m"), {"from": aggregator})
 
 
-def test_accept_batch_credits_one_unit_of_work_per_leaf(
+def test_accept_batch_credits_one_unit_of_work_as_a_rejection_does(
     registry, distributor, curator, aggregator, member, leaf, submit_batch, pool_id, batch_status
 ):
     batch_id, tree = submit_batch([leaf(member, str(i)) for i in range(5)], accept=False)
@@ -101,8 +105,9 @@ def test_accept_batch_credits_one_unit_of_work_per_leaf(
         "count": 5,
     }
     work_pot = distributor.WORK_POT()
-    assert distributor.unitsOf(work_pot, curator) == 5
-    assert distributor.totalUnits(work_pot) == 5
+    # One review, one unit: no credit exists before the leaves do (issue 13, attack 2).
+    assert distributor.unitsOf(work_pot, curator) == 1
+    assert distributor.totalUnits(work_pot) == 1
     assert tuple(registry.batch(batch_id)) == (
         pool_id,
         batch_status.ACCEPTED,
@@ -130,7 +135,8 @@ def test_reject_batch_records_the_reason(
     }
     assert registry.batch(batch_id)[1] == batch_status.REJECTED
     assert registry.batch(batch_id)[6] == curator
-    assert "UnitsChanged" not in tx.events
+    # The same one unit as an acceptance: the review is paid, not the verdict.
+    assert tx.events["UnitsChanged"]["units"] == 1
 
 
 def test_a_rejected_batch_leaves_its_cids_free(
@@ -180,7 +186,9 @@ def test_aggregator_cannot_curate_its_own_batch(
 ):
     registry.grantRole(registry.AGGREGATOR_ROLE(), curator, {"from": deployer})
     root = batch_tree([leaf(member, "a")]).root
-    batch_id = registry.submitBatch(pool_id, root, 1, make_cid("m"), {"from": curator}).return_value
+    batch_id = registry.submitBatch(
+        pool_id, root, 1, 1, make_cid("m"), {"from": curator}
+    ).return_value
     with brownie.reverts(
         f"ContributionRegistryBatchSelfCuration: {batch_id}, {curator.address.lower()}"
     ):
@@ -215,3 +223,16 @@ def test_a_batch_in_a_closed_pool_can_still_be_curated(
     registry.closePool(pool_id, {"from": deployer})
     registry.acceptBatch(batch_id, {"from": curator})
     assert registry.batch(batch_id)[1] == batch_status.ACCEPTED
+
+
+def test_batch_weight_is_committed_within_the_pools_maximum(
+    registry, aggregator, make_cid, pool_id
+):
+    root = "0x" + "11" * 32
+    max_weight = registry.poolMaxWeight(pool_id)
+    for count, total in ((3, 2), (3, 3 * max_weight + 1), (1, 0)):
+        with brownie.reverts(
+            f"ContributionRegistryInvalidBatchWeight: {count}, {total}, {max_weight}"
+        ):
+            registry.submitBatch(pool_id, root, count, total, make_cid("m"), {"from": aggregator})
+    registry.submitBatch(pool_id, root, 3, 3 * max_weight, make_cid("m"), {"from": aggregator})

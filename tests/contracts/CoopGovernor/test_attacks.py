@@ -140,3 +140,30 @@ def test_ballots_beyond_the_first_page_keep_their_own_bits(
         vote(proposals[129], voter, FOR, n=3)
     epoch = governor.epochAt(governor.proposalSnapshot(proposals[0].id))[0]
     assert governor.creditsSpent(voter, epoch) == 45
+
+
+def test_credits_do_not_outlive_their_tokens(
+    governor, token, deployer, make_member, make_proposal, activate, next_epoch
+):
+    """Issue 13, attack 7: weight accepted before the epoch starts and revoked after counts for
+    nothing, since the smaller of the balances at the epoch start and the snapshot counts."""
+    voter = make_member(STEWARD, 100)
+    next_epoch()
+    proposal = make_proposal()
+    token.burn(voter, 100, {"from": deployer})  # the revoke, before the snapshot
+    activate(proposal)
+    assert governor.getVotes(voter, governor.proposalSnapshot(proposal.id)) == PARAMS.base_credits
+
+
+def test_token_credits_are_capped(governor, make_member, make_proposal, activate, next_epoch):
+    """Issue 13, attack 1: revenue weight never becomes unbounded governance weight."""
+    whale = make_member(STEWARD, 16_777_215)
+    next_epoch()
+    proposal = make_proposal()
+    activate(proposal)
+    cap = governor.tokenCreditCap()
+    assert cap == PARAMS.token_credit_cap
+    assert (
+        governor.getVotes(whale, governor.proposalSnapshot(proposal.id))
+        == PARAMS.base_credits + cap
+    )

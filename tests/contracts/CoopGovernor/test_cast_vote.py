@@ -1,5 +1,7 @@
 """Quadratic voting: n votes cost n² credits from the snapshot's epoch; every refusal."""
 
+import math
+
 import brownie
 from brownie import chain
 
@@ -143,17 +145,27 @@ def test_signature_cannot_be_redirected(governor, electorate, make_proposal, act
         )
 
 
-def test_voter_without_credits_cannot_vote(
-    governor, make_proposal, activate, vote, govern, make_member, next_epoch
+def test_a_spent_budget_still_casts_one_vote_and_no_more(
+    governor, make_proposal, activate, vote, electorate
 ):
-    govern([(governor.address, 0, governor.setBaseCredits.encode_input(0))])
-    broke = make_member(STEWARD, 0)
-    next_epoch()
-    proposal = make_proposal()
-    activate(proposal)
-    assert governor.getVotes(broke, governor.proposalSnapshot(proposal.id)) == 0
-    with brownie.reverts(revert_pattern=r"CoopGovernorInsufficientCredits:.*"):
-        vote(proposal, broke, FOR)
+    """Issue 13, attack 6 (decoys): whatever a member spent, one vote remains on every proposal."""
+    voter = electorate[STEWARD][0]
+    proposals = [make_proposal() for _ in range(8)]
+    activate(proposals[-1])
+    snapshot = governor.proposalSnapshot(proposals[0].id)
+    budget = governor.getVotes(voter, snapshot)
+    epoch = governor.epochAt(snapshot)[0]
+    decoys = iter(proposals[:-1])
+    while governor.creditsSpent(voter, epoch) < budget:  # spend it all, greedily
+        vote(next(decoys), voter, FOR, n=math.isqrt(budget - governor.creditsSpent(voter, epoch)))
+    last = proposals[-1]
+    with brownie.reverts(
+        f"CoopGovernorInsufficientCredits: {voter.address.lower()}, {epoch}, 4, 0"
+    ):
+        vote(last, voter, FOR, n=2)
+    vote(last, voter, FOR)  # costs what is left: nothing
+    assert governor.creditsSpent(voter, epoch) == budget
+    assert governor.hasVoted(last.id, voter)
 
 
 def test_proposal_votes_sums_classes(governor, electorate, make_proposal, activate, vote):

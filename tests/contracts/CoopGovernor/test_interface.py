@@ -19,7 +19,8 @@ def _interface_id(container, inherited=()):
 
 
 def test_counting_mode(governor):
-    assert governor.COUNTING_MODE() == "support=bravo&quorum=for,abstain&params=coop"
+    # Every vote counts towards a class's participation quorum, Against included (issue 13, 8).
+    assert governor.COUNTING_MODE() == "support=bravo&quorum=for,against,abstain&params=coop"
 
 
 def test_timestamp_clock(governor, token, membership):
@@ -82,14 +83,24 @@ def test_bytecode_fits_eip170(governor):
 
 
 def test_constructor_validates_config(deployer, membership, token, timelock):
-    bad_weights = PARAMS.__class__(**{**PARAMS.__dict__, "class_weights": (5000, 5000, 1, 0)})
+    bad_weights = PARAMS.__class__(**{**PARAMS.__dict__, "class_weights": (4000, 3000, 2000, 999)})
     with brownie.reverts(revert_pattern=r"CoopGovernorInvalidClassWeights:.*"):
         CoopGovernor.deploy(
             membership, token, timelock, bad_weights.as_config(), {"from": deployer}
         )
-    bad_quorum = PARAMS.__class__(**{**PARAMS.__dict__, "class_quorums": (0, 10001, 0, 0)})
+    bad_quorum = PARAMS.__class__(**{**PARAMS.__dict__, "class_quorums": (0, 5001, 0, 0)})
     with brownie.reverts(revert_pattern=r"CoopGovernorInvalidClassQuorum:.*"):
         CoopGovernor.deploy(membership, token, timelock, bad_quorum.as_config(), {"from": deployer})
     bad_epoch = PARAMS.__class__(**{**PARAMS.__dict__, "epoch_length": 0})
     with brownie.reverts(revert_pattern=r"CoopGovernorInvalidEpochLength:.*"):
         CoopGovernor.deploy(membership, token, timelock, bad_epoch.as_config(), {"from": deployer})
+    for field, value in (
+        ("base_credits", 0),
+        ("token_credit_cap", 10**6 + 1),
+        ("voting_delay", 30 * 86_400 + 1),
+        ("proposal_threshold", 1_001),
+        ("vote_extension", 7 * 86_400 + 1),
+    ):
+        bad = PARAMS.__class__(**{**PARAMS.__dict__, field: value})
+        with brownie.reverts(revert_pattern=r"CoopGovernorOutOfBounds:.*"):
+            CoopGovernor.deploy(membership, token, timelock, bad.as_config(), {"from": deployer})

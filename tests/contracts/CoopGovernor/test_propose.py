@@ -3,7 +3,15 @@
 import brownie
 from brownie import chain
 
-from tests.contracts.governance_helpers import ACTIVE, PARAMS, PENDING, PRODUCER, STEWARD
+from tests.contracts.governance_helpers import (
+    ACTIVE,
+    FUNDER,
+    PARAMS,
+    PENDING,
+    PRODUCER,
+    STEWARD,
+    signed_description,
+)
 
 
 def test_member_proposes_and_proposal_is_pending(governor, make_proposal):
@@ -36,8 +44,10 @@ def test_threshold_counts_contribution_tokens(govern, governor, make_proposal, e
     assert governor.proposalThreshold() == 20
     chain.sleep(1)
     with brownie.reverts(revert_pattern=r"GovernorInsufficientProposerVotes:.*"):
-        make_proposal(sender=electorate[STEWARD][0])  # 0 tokens
+        make_proposal(sender=electorate[FUNDER][0])  # 0 tokens
     make_proposal(sender=electorate[PRODUCER][0])  # 70 tokens
+    # Stewards propose whatever the threshold, so no threshold leaves nobody able to propose.
+    make_proposal(sender=electorate[STEWARD][0])  # 0 tokens
 
 
 def test_proposal_copies_class_rules(governor, make_proposal):
@@ -53,6 +63,25 @@ def test_restricted_description_is_enforced(make_proposal, electorate, proposer)
     with brownie.reverts(revert_pattern=r"GovernorRestrictedProposer:.*"):
         make_proposal(description=description, sender=other)
     make_proposal(description=description, sender=proposer)
+
+
+def test_description_without_the_proposer_suffix_is_refused(governor, membership, proposer):
+    """Issue 13, 8: a copied proposal cannot be front-run and cancelled, because every
+    description names its proposer."""
+    calldata = membership.isMember.encode_input(proposer)
+    with brownie.reverts(f"GovernorRestrictedProposer: {proposer.address.lower()}"):
+        governor.propose([membership], [0], [calldata], "no suffix", {"from": proposer})
+
+
+def test_a_copied_proposal_cannot_be_burnt(
+    governor, membership, make_proposal, electorate, proposer
+):
+    attacker = electorate[PRODUCER][0]
+    description = signed_description("raise the price", proposer)
+    calls = [(membership.address, 0, membership.isMember.encode_input(proposer))]
+    with brownie.reverts(revert_pattern=r"GovernorRestrictedProposer:.*"):
+        make_proposal(calls, description=description, sender=attacker)
+    make_proposal(calls, description=description, sender=proposer)
 
 
 def test_proposer_cancels_while_pending(governor, make_proposal, proposer):

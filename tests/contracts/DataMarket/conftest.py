@@ -7,8 +7,24 @@ RESEARCH, COMMERCIAL, AI_TRAINING = 0, 1, 2
 PRICE = 25 * USD
 
 
+WORKER = 2
+
+
 @pytest.fixture(scope="module")
-def listed(market, deployer):
+def stocked(coop, deployer, curator, member):
+    """Pool 1 with one accepted contribution: a pool sells only with accepted content."""
+    tx = {"from": deployer}
+    coop.membership.admit(curator, WORKER, tx)
+    coop.membership.admit(member, 0, tx)
+    coop.registry.grantRole(coop.registry.CURATOR_ROLE(), curator, tx)
+    coop.registry.createPool("Rice harvests", "", tx)
+    submitted = coop.registry.submit(POOL, b"\x12\x20" + b"\x22" * 32, {"from": member})
+    coop.registry.accept(submitted.return_value, 10, {"from": curator})
+    return coop
+
+
+@pytest.fixture(scope="module")
+def listed(market, deployer, stocked):
     market.setListing(
         POOL,
         PRICE,

@@ -106,3 +106,26 @@ def test_purchase_with_permit_in_one_transaction(listed, usd, distributor):
     usd.mint(signer, PRICE, {"from": signer})
     with brownie.reverts(revert_pattern=r"ERC20InsufficientAllowance:.*"):
         listed.purchaseWithPermit(POOL, RESEARCH, PRICE, deadline, signed.v, r, s, {"from": signer})
+
+
+def test_a_pool_without_accepted_content_does_not_sell(listed, coop, deployer, buyer, fund, member):
+    """Issue 13, 8: an empty or unknown pool sold at full price; now nothing is taken."""
+    fund(buyer, 3 * PRICE, listed)
+    coop.registry.createPool("Empty", "", {"from": deployer})
+    listed.setListing(2, PRICE, 1, True, b"", {"from": deployer})
+    listed.setListing(77, PRICE, 1, True, b"", {"from": deployer})  # no such pool yet
+    for pool in (2, 77):
+        with brownie.reverts(f"DataMarketNoContent: {pool}"):
+            listed.purchase(pool, RESEARCH, PRICE, {"from": buyer})
+    # Content that is revoked leaves the pool empty again.
+    submitted = coop.registry.submit(2, b"\x12\x20" + b"\x33" * 32, {"from": member})
+    coop.registry.revoke(submitted.return_value, {"from": member})
+    with brownie.reverts("DataMarketNoContent: 2"):
+        listed.purchase(2, RESEARCH, PRICE, {"from": buyer})
+    assert coop.payment_token.balanceOf(buyer) == 3 * PRICE and listed.purchaseCount() == 0
+
+
+def test_the_work_pot_and_pool_zero_cannot_be_listed(listed, distributor, deployer):
+    for pool in (0, distributor.WORK_POT()):
+        with brownie.reverts(f"DataMarketNoContent: {pool}"):
+            listed.setListing(pool, PRICE, 1, True, b"", {"from": deployer})

@@ -105,3 +105,57 @@ def test_future_lookup_reverts(membership, member):
         membership.memberStatusAt(member, chain[-1].timestamp + 1000)
     with brownie.reverts(revert_pattern=r"MembershipFutureLookup:.*"):
         membership.memberCountAt(PRODUCER, chain[-1].timestamp + 1000)
+
+
+# -- issue 13, attack 5: a membership that can shrink ------------------------------------------
+
+
+def test_expel_is_admin_only_and_checkpointed(membership, deployer, member, outsider):
+    membership.admit(member, WORKER, {"from": deployer})
+    membership.admit(outsider, PRODUCER, {"from": deployer})
+    with brownie.reverts(revert_pattern=r"AccessControlUnauthorizedAccount:.*"):
+        membership.expel(member, {"from": outsider})
+    chain.sleep(1)
+    tx = membership.expel(member, {"from": deployer})
+    assert tx.events["MemberExpelled"] == {"member": member}
+    expelled_at = tx.timestamp
+    chain.sleep(1)
+    chain.mine()
+    assert not membership.isMember(member)
+    assert tuple(membership.memberStatusAt(member, expelled_at - 1)) == (True, WORKER)
+    assert tuple(membership.memberStatusAt(member, expelled_at)) == (False, PRODUCER)
+    assert membership.memberCount(WORKER) == 0 and membership.totalMembers() == 1
+    with brownie.reverts(f"MembershipNotMember: {member.address.lower()}"):
+        membership.expel(member, {"from": deployer})
+
+
+def test_the_last_member_cannot_be_expelled(membership, deployer, member):
+    membership.admit(member, STEWARD, {"from": deployer})
+    with brownie.reverts(f"MembershipLastMember: {member.address.lower()}"):
+        membership.expel(member, {"from": deployer})
+
+
+def test_vouchers_are_rate_limited_per_class_and_epoch(membership, voucher, deployer, accounts):
+    membership.setVoucherLimits([0, 0, 2, 0], {"from": deployer})
+    epoch = chain[-1].timestamp // 86_400
+    sybils = [accounts.add() for _ in range(3)]
+    for sybil in sybils[:2]:
+        membership.join(*voucher(sybil, WORKER), {"from": deployer})
+    with brownie.reverts(f"MembershipVoucherLimitReached: {WORKER}, {epoch}, 2"):
+        membership.join(*voucher(sybils[2], WORKER), {"from": deployer})
+    with brownie.reverts(f"MembershipVoucherLimitReached: {PRODUCER}, {epoch}, 0"):
+        membership.join(*voucher(sybils[2], PRODUCER), {"from": deployer})
+    assert membership.vouchersUsed(WORKER, epoch) == 2
+    chain.sleep(86_400)
+    membership.join(*voucher(sybils[2], WORKER, nonce=2), {"from": deployer})
+    membership.admit(accounts.add(), PRODUCER, {"from": deployer})  # governance is not limited
+
+
+def test_voucher_limits_are_governed_and_bounded(membership, deployer, outsider):
+    assert list(membership.voucherLimits()) == [membership.DEFAULT_VOUCHERS_PER_EPOCH()] * 4
+    with brownie.reverts(revert_pattern=r"AccessControlUnauthorizedAccount:.*"):
+        membership.setVoucherLimits([1, 1, 1, 1], {"from": outsider})
+    with brownie.reverts("MembershipInvalidVoucherLimit: 10001"):
+        membership.setVoucherLimits([1, 10_001, 1, 1], {"from": deployer})
+    tx = membership.setVoucherLimits([5, 6, 7, 8], {"from": deployer})
+    assert list(tx.events["VoucherLimitsSet"]["limits"]) == [5, 6, 7, 8]

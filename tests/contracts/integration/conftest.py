@@ -18,6 +18,8 @@ from tests.contracts.governance_helpers import (
 
 POOL = 1
 PRICE = 20 * USD
+FIRST_CID = b"\x12\x20" + b"\xf1" * 32  # the bootstrap's accepted contribution (CIDv0)
+FIRST_WEIGHT = 10
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +43,11 @@ def governed(deployer, registrar, settler, electorate):
                 coop.membership.admit(member, cls, tx)
         coop.registry.createPool("Rice harvests", "", tx)
         coop.market.setListing(POOL, PRICE, 1, True, b"", tx)
+        # A pool sells only with accepted content: one contribution, accepted by a curator.
+        curator, contributor = electorate[WORKER][1], electorate[FUNDER][1]
+        coop.registry.grantRole(coop.registry.CURATOR_ROLE(), curator, tx)
+        submitted = coop.registry.submit(POOL, FIRST_CID, {"from": contributor})
+        coop.registry.accept(submitted.return_value, FIRST_WEIGHT, {"from": curator})
 
     coop = deploy_all(
         deployer,

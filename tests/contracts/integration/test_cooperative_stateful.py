@@ -7,6 +7,12 @@ curator; curators accept or reject them; anyone claims leaves one at a time or a
 leaves at once. A claimed leaf is an accepted contribution like any other, so the same
 invariants hold, and every batch's claimed count matches the model.
 
+The officers' bounds hold too (issue 13): every weight within the pool's governed maximum,
+batches held to their committed count and weight, one unit of curation work per review
+whatever the verdict (the work pot is exactly the reviews credited less those retired or
+removed), accepted contributions overturned by governance, contributions of members who left
+never accepted, and no sale of a pool without accepted content.
+
 Examples and steps: LUMBUNG_STATEFUL_EXAMPLES x up to LUMBUNG_STATEFUL_STEPS (make test: 25 x 40,
 at least 300 steps really run; `make bench` runs a deeper setting).
 """
@@ -61,12 +67,15 @@ st_member = st.integers(0, 4)
 st_class = st.integers(0, 3)
 st_pool = st.integers(1, 3)
 st_pick = st.integers(0, 2**16 - 1)
-st_weight = st.integers(1, 5_000)
+MAX_WEIGHT = 5_000  # every pool's governed maximum in this machine
+st_weight = st.integers(1, MAX_WEIGHT + 500)  # a few above the maximum, which are refused
 st_flag = st.booleans()
 st_order = st.integers(0, 30)
 st_split = st.integers(0, 10_000)
 st_leaves = st.lists(
-    st.tuples(st.integers(0, 6), st.integers(1, 5_000), st.integers(0, 3)), min_size=1, max_size=6
+    st.tuples(st.integers(0, 6), st.integers(1, MAX_WEIGHT), st.integers(0, 3)),
+    min_size=1,
+    max_size=6,
 )
 
 
@@ -107,6 +116,7 @@ class Cooperative(RuleBasedStateMachine):
             registry.grantRole(registry.CURATOR_ROLE(), curator, tx)
         for pool in POOLS:
             registry.createPool(f"pool {pool}", "", tx)
+            registry.setPoolMaxWeight(pool, MAX_WEIGHT, tx)
             market.setListing(pool, PRICES[pool], 1 << RESEARCH, True, b"", tx)
         for payer in (cls.buyer, cls.settler):
             usd.mint(payer, 10**15, {"from": payer})
@@ -131,6 +141,7 @@ class Cooperative(RuleBasedStateMachine):
         # batch id -> {"pool", "tree", "status", "curator", "claimed": set of leaf values}
         self.batches = {}
         self.next_batch_seed = 0
+        self.work_units = 0  # reviews credited, less units retired or removed
 
     # -- membership ---------------------------------------------------------------------
     @rule(st_member=st_member, st_class=st_class)
@@ -184,8 +195,20 @@ class Cooperative(RuleBasedStateMachine):
         cid = self._pick(st_pick, "pending")
         if cid is None:
             return
-        self.coop.registry.accept(cid, st_weight, {"from": self.curators[st_flag]})
+        curator = {"from": self.curators[st_flag]}
+        if st_weight > MAX_WEIGHT:
+            with brownie.reverts(revert_pattern=r"ContributionRegistryWeightAboveMax:.*"):
+                self.coop.registry.accept(cid, st_weight, curator)
+            STEPS_RUN["accept refused: weight above the maximum"] += 1
+            return
+        if not self.coop.membership.isMember(self.contributions[cid][0]):
+            with brownie.reverts(revert_pattern=r"ContributionRegistryContributorNotMember:.*"):
+                self.coop.registry.accept(cid, st_weight, curator)
+            STEPS_RUN["accept refused: contributor left"] += 1
+            return
+        self.coop.registry.accept(cid, st_weight, curator)
         self.contributions[cid][2:] = ["accepted", st_weight]
+        self.work_units += 1
 
     @rule(st_pick=st_pick, st_flag=st_flag)
     @counted
@@ -195,6 +218,7 @@ class Cooperative(RuleBasedStateMachine):
             return
         self.coop.registry.reject(cid, "unusable", {"from": self.curators[st_flag]})
         self.contributions[cid][2] = "rejected"
+        self.work_units += 1
 
     @rule(st_pick=st_pick)
     @counted
@@ -202,13 +226,32 @@ class Cooperative(RuleBasedStateMachine):
         cid = self._pick(st_pick, "pending", "accepted", "rejected")
         if cid is None:
             return
-        contributor, _pool, status, _weight = self.contributions[cid]
-        if status == "rejected":
-            with brownie.reverts(revert_pattern=r"ContributionRegistryNotRevocable:.*"):
-                self.coop.registry.revoke(cid, {"from": contributor})
-            return
-        self.coop.registry.revoke(cid, {"from": contributor})
+        contributor = self.contributions[cid][0]
+        self.coop.registry.revoke(cid, {"from": contributor})  # rejected ones too: then erasable
         self.contributions[cid][2:] = ["revoked", 0]
+
+    @rule(st_pick=st_pick, st_weight=st_weight)
+    @counted
+    def rule_overturn(self, st_pick, st_weight):
+        """Governance re-weights an accepted contribution, or rejects it (weight 0)."""
+        cid = self._pick(st_pick, "accepted")
+        if cid is None:
+            return
+        weight = 0 if st_pick % 3 == 0 else min(st_weight, MAX_WEIGHT)
+        self.coop.registry.overturn(cid, weight, {"from": self.deployer})
+        self.contributions[cid][2:] = ["accepted" if weight else "rejected", weight]
+
+    @rule(st_flag=st_flag)
+    @counted
+    def rule_retire_curation_credits(self, st_flag):
+        """A curator loses the role, its units are retired, and governance grants it back."""
+        registry, curator = self.coop.registry, self.curators[st_flag]
+        held = self.coop.distributor.unitsOf(self.pots[-1], curator)
+        registry.revokeRole(registry.CURATOR_ROLE(), curator, {"from": self.deployer})
+        retired = registry.retireCurationCredits(curator, {"from": self.buyer}).return_value
+        assert retired == held
+        self.work_units -= held
+        registry.grantRole(registry.CURATOR_ROLE(), curator, {"from": self.deployer})
 
     # -- batches ------------------------------------------------------------------------
     @initialize(st_pool=st_pool, st_leaves=st_leaves, st_flag=st_flag)
@@ -218,6 +261,7 @@ class Cooperative(RuleBasedStateMachine):
         batch_id = max(self.batches)
         self.coop.registry.acceptBatch(batch_id, {"from": self.curators[st_flag]})
         self.batches[batch_id].update(status="accepted", curator=self.curators[st_flag])
+        self.work_units += 1
 
     @rule(st_pool=st_pool, st_leaves=st_leaves)
     @counted
@@ -241,7 +285,12 @@ class Cooperative(RuleBasedStateMachine):
         tree = batch_tree(leaves)
         manifest = cid_v1_raw(10**9 + len(self.batches))
         tx = self.coop.registry.submitBatch(
-            st_pool, tree.root, len(leaves), manifest, {"from": self.aggregator}
+            st_pool,
+            tree.root,
+            len(leaves),
+            sum(leaf.weight for leaf in leaves),
+            manifest,
+            {"from": self.aggregator},
         )
         self.batches[tx.return_value] = {
             "pool": st_pool,
@@ -267,9 +316,11 @@ class Cooperative(RuleBasedStateMachine):
         if st_pick % 4 == 0:
             self.coop.registry.rejectBatch(batch_id, "weights unjustified", {"from": curator})
             batch.update(status="rejected", curator=curator)
+            self.work_units += 1
             return
         self.coop.registry.acceptBatch(batch_id, {"from": curator})
         batch.update(status="accepted", curator=curator)
+        self.work_units += 1
 
     @rule(st_pick=st_pick, st_flag=st_flag)
     @counted
@@ -325,11 +376,18 @@ class Cooperative(RuleBasedStateMachine):
         STEPS_RUN["batch leaves claimed"] += len(values)
 
     # -- sales --------------------------------------------------------------------------
+    def _has_content(self, pool):
+        return any(c[1] == pool and c[2] == "accepted" for c in self.contributions.values())
+
     @rule(st_pool=st_pool)
     @counted
     def rule_purchase(self, st_pool):
         market = self.coop.market
-        if self.strike_all or self.strike_buyer:
+        if not self._has_content(st_pool):
+            with brownie.reverts(f"DataMarketNoContent: {st_pool}"):
+                market.purchase(st_pool, RESEARCH, PRICES[st_pool], {"from": self.buyer})
+            STEPS_RUN["sale refused: no content"] += 1
+        elif self.strike_all or self.strike_buyer:
             with brownie.reverts(revert_pattern=r"DataMarketStrike:.*"):
                 market.purchase(st_pool, RESEARCH, PRICES[st_pool], {"from": self.buyer})
         else:
@@ -343,6 +401,9 @@ class Cooperative(RuleBasedStateMachine):
         args = (order, st_pool, RESEARCH, b"\xbb" * 32, PRICES[st_pool], {"from": self.settler})
         if order in self.settled_orders:
             with brownie.reverts(revert_pattern=r"DataMarketOrderAlreadySettled:.*"):
+                market.settleOffchain(*args)
+        elif not self._has_content(st_pool):
+            with brownie.reverts(f"DataMarketNoContent: {st_pool}"):
                 market.settleOffchain(*args)
         elif self.strike_all:
             with brownie.reverts(revert_pattern=r"DataMarketStrike:.*"):
@@ -366,9 +427,12 @@ class Cooperative(RuleBasedStateMachine):
     @rule(st_split=st_split, st_weight=st_weight)
     @counted
     def rule_change_split(self, st_split, st_weight):
-        contributors = st_split
-        workers = min(st_weight, 10_000 - contributors)
-        reserve = 10_000 - contributors - workers
+        """Any split within the governed bounds: contributors 50 % or more, workers 5 % or
+        more, the reserve 30 % or less."""
+        contributors = 5_000 + st_split * 4_500 // 10_000
+        rest = 10_000 - contributors
+        reserve = min(3_000, st_weight % (rest - 500 + 1))
+        workers = rest - reserve
         self.coop.distributor.setSplit(contributors, workers, reserve, {"from": self.deployer})
 
     # -- money out ----------------------------------------------------------------------
@@ -419,6 +483,12 @@ class Cooperative(RuleBasedStateMachine):
             assert status == ("none", "pending", "accepted", "rejected").index(batch["status"])
             assert claimed == len(batch["claimed"]) <= count
             assert curator == (batch["curator"] or brownie.ZERO_ADDRESS)
+            committed, claimed_weight = self.coop.registry.batchWeights(batch_id)
+            assert claimed_weight == sum(w for _c, _cid, w in batch["claimed"]) <= committed
+
+    @invariant()
+    def invariant_the_work_pot_is_the_reviews_credited(self):
+        assert self.coop.distributor.totalUnits(self.pots[-1]) == self.work_units
 
     @invariant()
     def invariant_tokens_equal_accepted_weights_and_pool_shares(self):

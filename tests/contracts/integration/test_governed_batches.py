@@ -39,7 +39,8 @@ def test_governance_appoints_and_dismisses_an_aggregator(
     tree = batch_tree(leaves)
     manifest = b"\x01\x55\x12\x20" + b"\x99" * 32
     batch_id = registry.submitBatch(
-        POOL, tree.root, len(leaves), manifest, {"from": aggregator}
+        POOL, tree.root, len(leaves), sum(leaf.weight for leaf in leaves), manifest,
+        {"from": aggregator},
     ).return_value
     registry.acceptBatch(batch_id, {"from": worker})
     for leaf in leaves:
@@ -51,7 +52,7 @@ def test_governance_appoints_and_dismisses_an_aggregator(
 
     govern([call(registry, "revokeRole", role, aggregator)], "dismiss the aggregator")
     with brownie.reverts(revert_pattern=r"AccessControlUnauthorizedAccount:.*"):
-        registry.submitBatch(POOL, tree.root, 1, manifest, {"from": aggregator})
+        registry.submitBatch(POOL, tree.root, 1, 1, manifest, {"from": aggregator})
 
 
 def test_an_aggregator_appointed_at_deploy_answers_to_the_timelock(
