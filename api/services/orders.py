@@ -1,9 +1,9 @@
 """Off-chain orders: a quote read from the chain, kept idempotent per buyer and key.
 
 A quote is the pool's current on-chain listing price, valid for ``settings.quote_ttl_s``. The
-cooperative's refusals come first: a pool that is not for sale, a purpose its license does not
-allow, and a data strike (general, or against this buyer's ``buyerRef``) fail the quote request
-itself with a problem that says so. Nothing is stored when the chain cannot be read.
+cooperative's refusals come first: a pool that is not for sale (unlisted, or holding no accepted
+contributions yet), a purpose its license does not allow, and a data strike (general, or against
+this buyer's ``buyerRef``) fail the quote request itself with a problem that says so. Nothing is stored when the chain cannot be read.
 
 Idempotency: ``(buyer_id, idempotency_key)`` is unique and the order keeps a hash of the request.
 A replay of the same request returns the stored order; the same key with another request is a
@@ -121,6 +121,15 @@ def quote(chain: Chain, settings: Settings, buyer: Buyer, request: OrderCreate) 
             f"pool {request.pool_id}'s license does not allow {request.purpose!r}; it allows "
             f"{', '.join(allowed)}",
             allowed=allowed,
+        )
+    units = chain.guard(
+        lambda: chain["RevenueDistributor"].functions.totalUnits(request.pool_id).call()
+    )
+    if units == 0:  # DataMarket refuses such a sale (DataMarketNoContent)
+        raise NotForSaleError(
+            f"pool {request.pool_id} holds no accepted contributions yet: there is nothing to "
+            "deliver",
+            pool_id=request.pool_id,
         )
     refusal = strike_refusal(chain, relayer_address(settings), buyer.buyer_ref)
     if refusal is not None:

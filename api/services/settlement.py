@@ -67,6 +67,7 @@ REFUSALS = {
     "DataMarketStrike": "the cooperative is on a data strike against this sale",
     "DataMarketPriceAboveMax": "the pool's price was raised above the quoted price",
     "DataMarketNotForSale": "the pool is no longer for sale",
+    "DataMarketNoContent": "the pool no longer holds accepted contributions",
     "DataMarketPurposeNotAllowed": "the pool's license no longer allows this purpose",
 }
 # Conditions of the relayer's own account that time can fix: retried with backoff.

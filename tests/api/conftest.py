@@ -21,7 +21,10 @@ from api.context import Context
 from api.db import migrate
 from api.main import create_app
 from api.settings import DEV_REGISTRAR_KEY, Settings
+from tests.api.cooperative import Coop
+from tests.api.orderflow import POOLS
 from tests.api.harness import (
+    PRODUCER,
     AnvilChain,
     PostgresCluster,
     postgres_bindir,
@@ -50,6 +53,16 @@ def chain_state(anvil: AnvilChain) -> Iterator[None]:
     snapshot = anvil.snapshot()
     yield
     anvil.revert(snapshot)
+
+
+@pytest.fixture
+def stocked(w3: Web3, contracts: dict[str, Contract]) -> None:
+    """One accepted contribution in each starter pool: DataMarket sells only pools that hold
+    accepted content (DataMarketNoContent), and the API refuses to quote the others."""
+    coop = Coop(w3, contracts)
+    for pool_id in POOLS:
+        contribution_id, _ = coop.submit(PRODUCER, pool_id, b"stock of pool %d" % pool_id)
+        coop.accept(contribution_id, 1)
 
 
 @pytest.fixture(scope="session")

@@ -155,7 +155,7 @@ def test_a_reorg_rolls_back_and_matches_a_fresh_index(
     index_until_head(context)
     snapshot = coop.rpc("evm_snapshot")
     abandoned = activity(coop, b"the abandoned branch")
-    coop.buy(8, 2)
+    coop.buy(8, 1)
     index_until_head(context)
     with context.sessions() as session:
         abandoned_events = session.scalars(

@@ -32,6 +32,9 @@ def busy_cooperative(coop: Coop, context: Context, rounds: int = 14) -> None:
     revocations, claims, a price change, a split change and a reserve release, indexed as it
     goes."""
     rng = random.Random(20240611)
+    registry = coop.c["ContributionRegistry"]
+    for pool_id in (1, 2, 3):  # weights up to 10,000: the ceiling governance may allow
+        coop.as_timelock(registry.functions.setPoolMaxWeight(pool_id, 10_000))
     coop.admit(6, PRODUCER_CLASS)
     coop.admit(7, PRODUCER_CLASS)
     accepted: list[tuple[int, int]] = []  # (account, contribution id)
@@ -41,7 +44,7 @@ def busy_cooperative(coop: Coop, context: Context, rounds: int = 14) -> None:
         pool_id = rng.choice([1, 2, 3])
         contribution_id, _ = coop.submit(account, pool_id, b"round %d" % round_)
         if rng.random() < 0.8:
-            coop.accept(contribution_id, rng.randint(1, 2**20))
+            coop.accept(contribution_id, rng.randint(1, 10_000))
             accepted.append((account, contribution_id))
         else:
             coop.reject(contribution_id, "blurry")
@@ -69,6 +72,7 @@ def send_release(coop: Coop) -> None:
     send(coop.w3, coop.c["RevenueDistributor"].functions.releaseReserve(), ADDRESSES[9])
 
 
+@pytest.mark.usefixtures("stocked")  # sales need accepted content in every pool
 def test_replica_equals_the_distributor_to_the_wei(
     context: Context, coop: Coop, client: TestClient
 ) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -34,6 +36,9 @@ from tests.api.orderflow import (
 )
 
 PROBLEM = "https://lumbung.coop/problems/"
+
+# A pool sells only while it holds accepted contributions: every starter pool gets one.
+pytestmark = pytest.mark.usefixtures("stocked")
 
 
 def test_full_flow_settles_once_on_chain(

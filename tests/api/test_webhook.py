@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import time
 import uuid
@@ -19,6 +21,9 @@ from api.settings import Settings
 from tests.api.orderflow import POOLS, make_buyer, quoted_order, webhook
 
 PROBLEM = "https://lumbung.coop/problems/"
+
+# A pool sells only while it holds accepted contributions: every starter pool gets one.
+pytestmark = pytest.mark.usefixtures("stocked")
 
 
 def event_for(order: dict[str, Any], **changes: Any) -> dict[str, Any]:

@@ -35,6 +35,9 @@ from tests.api.orderflow import (
     worker_env,
 )
 
+# A pool sells only while it holds accepted contributions: every starter pool gets one.
+pytestmark = pytest.mark.usefixtures("stocked")
+
 
 def stored(context: Context, order_id: str) -> tuple[Order, OutboxEntry]:
     with context.sessions() as session:
