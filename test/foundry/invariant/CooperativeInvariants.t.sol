@@ -13,30 +13,15 @@ import {RegistrarHandler} from "../handlers/RegistrarHandler.sol";
 import {SettlerHandler} from "../handlers/SettlerHandler.sol";
 import {StewardHandler} from "../handlers/StewardHandler.sol";
 import {Actors} from "../utils/Actors.sol";
-import {Cooperative, CooperativeDeployer} from "../utils/CooperativeDeployer.sol";
-import {Test} from "../utils/Test.sol";
+import {CooperativeFixture} from "../utils/CooperativeFixture.sol";
 
 /// @title CooperativeInvariants
 /// @notice Phase 1 of the adversarial invariant suite, against the ungoverned cooperative: every
 /// actor's handler acts at random with bounded inputs, good and bad, and after every call the
 /// contracts must agree with the model and the money must add up to the wei.
-contract CooperativeInvariants is Test {
-    uint256 private constant _PRECISION = 1e18;
-    uint256 private constant _POOL_COUNT = 3;
-    uint8 private constant _RESEARCH = 0;
-    /// @dev Odd prices make rounding dust on every sale (as the brownie stateful test).
-    uint128[_POOL_COUNT] private _prices = [uint128(7), 13_000_003, 999];
-    uint256 private constant _SETTLER_FUNDS = 1e30;
-
-    Cooperative internal coop;
-    CoopModel internal model;
-    uint256 internal workPot;
-
+contract CooperativeInvariants is CooperativeFixture {
     function setUp() public {
-        coop = CooperativeDeployer.deploy(Actors.treasury());
-        model = new CoopModel();
-        workPot = coop.distributor.WORK_POT();
-        _bootstrap();
+        _deployCooperative();
 
         HandlerBase[7] memory handlers = [
             HandlerBase(new MemberHandler(coop, model)),
@@ -58,44 +43,15 @@ contract CooperativeInvariants is Test {
         }
     }
 
-    /// @dev Pools, listings, the first members and curators, the roles, the settler's funds.
-    function _bootstrap() private {
-        for (uint256 p = 1; p <= _POOL_COUNT; ++p) {
-            coop.registry.createPool(string.concat("pool ", vm.toString(p)), "");
-            coop.market.setListing(p, _prices[p - 1], uint64(1) << _RESEARCH, true, "");
-            model.setListing(p, CoopModel.ListingModel(_prices[p - 1], uint64(1) << _RESEARCH, true));
-        }
-        for (uint256 i = 0; i < 2; ++i) {
-            _admit(Actors.member(i), IMembership.StakeholderClass.PRODUCER);
-        }
-        for (uint256 i = 0; i < Actors.CURATOR_COUNT; ++i) {
-            _admit(Actors.curator(i), IMembership.StakeholderClass.WORKER);
-            coop.registry.grantRole(coop.registry.CURATOR_ROLE(), Actors.curator(i));
-        }
-        coop.registry.grantRole(coop.registry.AGGREGATOR_ROLE(), Actors.aggregator());
-        coop.registry.grantRole(coop.registry.AGGREGATOR_ROLE(), Actors.curator(0));
-        coop.membership.grantRole(coop.membership.REGISTRAR_ROLE(), Actors.registrar());
-        coop.market.grantRole(coop.market.SETTLER_ROLE(), Actors.settler());
-        coop.usd.mint(Actors.settler(), _SETTLER_FUNDS);
-        model.recordMinted(Actors.settler(), _SETTLER_FUNDS);
-        vm.prank(Actors.settler());
-        coop.usd.approve(address(coop.market), type(uint256).max);
-    }
-
-    function _admit(address who, IMembership.StakeholderClass stakeholderClass) private {
-        coop.membership.admit(who, stakeholderClass);
-        model.recordJoined(who, uint256(stakeholderClass), 0, false);
-    }
-
     // -- money -----------------------------------------------------------------------------
 
     /// @notice deposited × 1e18 = claimed × 1e18 + Σ earnedScaled + (reserve accrued + released)
     /// × 1e18 + reserve remainder: no wei created or lost.
     function invariant_moneyIsConservedToTheWei() public view {
         (uint256 deposited, uint256 claimed, uint256 accrued, uint256 released) = coop.distributor.totals();
-        uint256 rhs = claimed * _PRECISION + _sumEarnedScaled() + (accrued + released) * _PRECISION
+        uint256 rhs = claimed * PRECISION + _sumEarnedScaled() + (accrued + released) * PRECISION
             + coop.distributor.reserveRemainder();
-        vm.assertEq(deposited * _PRECISION, rhs, "deposited = claimed + earned + reserve, scaled, exactly");
+        vm.assertEq(deposited * PRECISION, rhs, "deposited = claimed + earned + reserve, scaled, exactly");
     }
 
     /// @notice The distributor holds deposited − claimed − released, and each total is what the
@@ -113,7 +69,7 @@ contract CooperativeInvariants is Test {
     /// @notice The positions of the cast are all the units there are, in every pot, so the sum
     /// in the money invariant leaves nobody out.
     function invariant_castHoldsEveryUnit() public view {
-        for (uint256 k = 0; k <= _POOL_COUNT; ++k) {
+        for (uint256 k = 0; k <= POOL_COUNT; ++k) {
             uint256 pot = _pot(k);
             uint256 sum;
             for (uint256 i = 0; i < Actors.CONTRIBUTOR_COUNT; ++i) {
@@ -139,7 +95,7 @@ contract CooperativeInvariants is Test {
     function invariant_supplyEqualsAcceptedWeightEqualsPoolUnits() public view {
         uint256 units;
         uint256 weights;
-        for (uint256 p = 1; p <= _POOL_COUNT; ++p) {
+        for (uint256 p = 1; p <= POOL_COUNT; ++p) {
             units += coop.distributor.totalUnits(p);
             (,,,,, uint96 totalWeight) = coop.registry.pool(p);
             weights += totalWeight;
@@ -156,7 +112,7 @@ contract CooperativeInvariants is Test {
         for (uint256 i = 0; i < Actors.CONTRIBUTOR_COUNT; ++i) {
             address who = Actors.contributor(i);
             uint256 total;
-            for (uint256 p = 1; p <= _POOL_COUNT; ++p) {
+            for (uint256 p = 1; p <= POOL_COUNT; ++p) {
                 uint256 weight = model.weightOf(p, who);
                 vm.assertEq(coop.distributor.unitsOf(p, who), weight, "units = accepted weights in the pool");
                 total += weight;
@@ -220,8 +176,8 @@ contract CooperativeInvariants is Test {
     /// @notice At the end of every run everyone claims everything and the reserve is released:
     /// what stays in the distributor is sub-wei dust, under one wei per position.
     function afterInvariant() public {
-        uint256[] memory pots = new uint256[](_POOL_COUNT + 1);
-        for (uint256 k = 0; k <= _POOL_COUNT; ++k) {
+        uint256[] memory pots = new uint256[](POOL_COUNT + 1);
+        for (uint256 k = 0; k <= POOL_COUNT; ++k) {
             pots[k] = _pot(k);
         }
         for (uint256 i = 0; i < Actors.CONTRIBUTOR_COUNT; ++i) {
@@ -231,14 +187,14 @@ contract CooperativeInvariants is Test {
         coop.distributor.releaseReserve();
         uint256 left = coop.usd.balanceOf(address(coop.distributor));
         vm.assertEq(
-            left * _PRECISION, _sumEarnedScaled() + coop.distributor.reserveRemainder(), "only sub-wei remainders left"
+            left * PRECISION, _sumEarnedScaled() + coop.distributor.reserveRemainder(), "only sub-wei remainders left"
         );
         vm.assertLe(left, Actors.CONTRIBUTOR_COUNT * pots.length, "less than a wei per position");
         invariant_moneyIsConservedToTheWei();
     }
 
     function _sumEarnedScaled() private view returns (uint256 sum) {
-        for (uint256 k = 0; k <= _POOL_COUNT; ++k) {
+        for (uint256 k = 0; k <= POOL_COUNT; ++k) {
             uint256 pot = _pot(k);
             for (uint256 i = 0; i < Actors.CONTRIBUTOR_COUNT; ++i) {
                 sum += coop.distributor.earnedScaled(pot, Actors.contributor(i));
@@ -247,6 +203,6 @@ contract CooperativeInvariants is Test {
     }
 
     function _pot(uint256 k) private view returns (uint256) {
-        return k == _POOL_COUNT ? workPot : k + 1;
+        return k == POOL_COUNT ? workPot : k + 1;
     }
 }
