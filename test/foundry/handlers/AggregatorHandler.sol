@@ -42,7 +42,7 @@ contract AggregatorHandler is HandlerBase {
         uint256 count = bound(countSeed, 1, MAX_DECLARED_COUNT);
         CoopModel.Leaf[2] memory leaves;
         leaves[0] = _leaf(leafSeedA, bytes32(0));
-        leaves[1] = _leaf(leafSeedB, _digestOf(leaves[0].cid));
+        leaves[1] = _leaf(leafSeedB, Cids.digestOf(leaves[0].cid));
         bytes32 root = TwoLeafTree.root(_hash(leaves[0]), _hash(leaves[1]));
         bytes memory manifest = Cids.inForm(Cids.Form.V0, model.freshDigest());
 
@@ -91,7 +91,7 @@ contract AggregatorHandler is HandlerBase {
         );
         bytes memory ret = _call(Actors.contributor(relayerSeed), address(coop.registry), data, expected);
         if (expected != OK) return;
-        uint256 id = uint256(_digestOf(leaf.cid));
+        uint256 id = uint256(Cids.digestOf(leaf.cid));
         vm.assertEq(abi.decode(ret, (uint256)), id, "claimBatchLeaf: id is the digest");
         model.recordLeafClaimed(batchId, i, id);
     }
@@ -116,7 +116,7 @@ contract AggregatorHandler is HandlerBase {
             expected = IContributionRegistry.ContributionRegistryInvalidProof.selector;
         }
         if (expected == OK) expected = _leafOutcome(b.leaves[0], 0);
-        if (expected == OK) expected = _leafOutcome(b.leaves[1], _digestOf(b.leaves[0].cid));
+        if (expected == OK) expected = _leafOutcome(b.leaves[1], Cids.digestOf(b.leaves[0].cid));
         if (expected == OK && b.claimedCount + 2 > b.count) {
             expected = IContributionRegistry.ContributionRegistryBatchCountExceeded.selector;
         }
@@ -132,8 +132,8 @@ contract AggregatorHandler is HandlerBase {
         );
         if (expected != OK) return;
         vm.assertEq(abi.decode(ret, (uint256)), totalWeight, "claimBatchLeaves: credits both weights");
-        model.recordLeafClaimed(batchId, 0, uint256(_digestOf(b.leaves[0].cid)));
-        model.recordLeafClaimed(batchId, 1, uint256(_digestOf(b.leaves[1].cid)));
+        model.recordLeafClaimed(batchId, 0, uint256(Cids.digestOf(b.leaves[0].cid)));
+        model.recordLeafClaimed(batchId, 1, uint256(Cids.digestOf(b.leaves[1].cid)));
     }
 
     /// @dev The main aggregator or the aggregating curator, or a third of the time a member
@@ -176,7 +176,7 @@ contract AggregatorHandler is HandlerBase {
     /// the same claim (zero if none).
     function _leafOutcome(CoopModel.Leaf memory leaf, bytes32 claimedBefore) private view returns (bytes4) {
         if (leaf.weight == 0) return IContributionRegistry.ContributionRegistryZeroWeight.selector;
-        bytes32 digest = _digestOf(leaf.cid);
+        bytes32 digest = Cids.digestOf(leaf.cid);
         if (model.entry(uint256(digest)).status != IContributionRegistry.Status.NONE || digest == claimedBefore) {
             return IContributionRegistry.ContributionRegistryDuplicateCid.selector;
         }

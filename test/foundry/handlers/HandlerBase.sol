@@ -71,11 +71,4 @@ abstract contract HandlerBase {
     function _knownPool(uint256 poolId) internal pure returns (bool) {
         return poolId != 0 && poolId <= POOL_COUNT;
     }
-
-    /// @dev The digest a binary CID ends with (all supported forms end with it).
-    function _digestOf(bytes memory cid) internal pure returns (bytes32 digest) {
-        assembly ("memory-safe") {
-            digest := mload(add(cid, mload(cid)))
-        }
-    }
 }

@@ -121,7 +121,7 @@ contract MemberHandler is HandlerBase {
         uint256 batches = model.batchCount();
         if (pick == 1 && batches > 0) {
             CoopModel.BatchModel memory b = model.batchOf(1 + (seed >> 3) % batches);
-            return _digestOf(b.leaves[(seed >> 16) % 2].cid);
+            return Cids.digestOf(b.leaves[(seed >> 16) % 2].cid);
         }
         return model.freshDigest();
     }

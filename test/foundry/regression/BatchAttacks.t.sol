@@ -80,7 +80,7 @@ contract BatchAttacks is CooperativeFixture {
         coop.registry.acceptBatch(batchId);
 
         vm.startPrank(mallory);
-        uint256 id = coop.registry.submit(2, Cids.inForm(Cids.Form.V1_RAW, _digest(aliceCid)));
+        uint256 id = coop.registry.submit(2, Cids.inForm(Cids.Form.V1_RAW, Cids.digestOf(aliceCid)));
         coop.registry.revoke(id);
         vm.stopPrank();
 
@@ -128,12 +128,6 @@ contract BatchAttacks is CooperativeFixture {
             vm.prank(Actors.buyer(0));
             coop.market.purchase(1, RESEARCH, price);
             total += price;
-        }
-    }
-
-    function _digest(bytes memory cid) private pure returns (bytes32 digest) {
-        assembly ("memory-safe") {
-            digest := mload(add(cid, mload(cid)))
         }
     }
 }

@@ -34,4 +34,13 @@ library Cids {
     function anyValid(uint256 seed, bytes32 digest) internal pure returns (bytes memory cid) {
         return inForm(Form(seed % (FORM_COUNT - 1)), digest);
     }
+
+    /// @notice The digest a binary CID ends with (every supported form ends with it).
+    /// @param cid A binary CID of at least 32 bytes.
+    /// @return digest The last 32 bytes.
+    function digestOf(bytes memory cid) internal pure returns (bytes32 digest) {
+        assembly ("memory-safe") {
+            digest := mload(add(cid, mload(cid)))
+        }
+    }
 }

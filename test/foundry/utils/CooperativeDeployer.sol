@@ -83,6 +83,20 @@ library CooperativeDeployer {
         config.classQuorums = [uint16(2_000), 2_000, 2_000, 2_000];
     }
 
+    /// @notice Every contract whose setters sit behind AccessControl (the timelock aside), as
+    /// scripts/deploy.py's `access_controlled`.
+    /// @param coop The cooperative.
+    /// @return The contracts.
+    function accessControlled(Cooperative memory coop) internal pure returns (IAccessControl[5] memory) {
+        return [
+            IAccessControl(address(coop.membership)),
+            IAccessControl(address(coop.token)),
+            IAccessControl(address(coop.distributor)),
+            IAccessControl(address(coop.market)),
+            IAccessControl(address(coop.registry))
+        ];
+    }
+
     /// @notice Leaves every admin role with the timelock and no role with the caller, as
     /// scripts/deploy.py's `handover`.
     /// @param coop A governed cooperative.
@@ -96,13 +110,7 @@ library CooperativeDeployer {
         roles[4] = coop.market.SETTLER_ROLE();
         roles[5] = coop.registry.CURATOR_ROLE();
         roles[6] = coop.registry.AGGREGATOR_ROLE();
-        IAccessControl[5] memory governed = [
-            IAccessControl(address(coop.membership)),
-            IAccessControl(address(coop.token)),
-            IAccessControl(address(coop.distributor)),
-            IAccessControl(address(coop.market)),
-            IAccessControl(address(coop.registry))
-        ];
+        IAccessControl[5] memory governed = accessControlled(coop);
         for (uint256 i = 0; i < governed.length; ++i) {
             governed[i].grantRole(bytes32(0), timelock);
             for (uint256 j = 0; j < roles.length; ++j) {
