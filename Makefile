@@ -17,7 +17,7 @@ PYTEST := $(BIN)/python -m pytest -W ignore::FutureWarning
 # Debian packages the test suite needs (oracles, browsers, databases).
 TEST_APT_PACKAGES := ipfs-cid postgresql chromium
 
-.PHONY: help setup dapp setup-test compile lint test test-api test-browser test-contracts test-ganache test-ipfs slither deploy run bench clean
+.PHONY: help setup dapp setup-test compile lint test test-api test-browser test-contracts test-ganache test-forge test-ipfs slither deploy run bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -69,7 +69,7 @@ lint: setup ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: setup-test lint compile test-ipfs test-api test-browser test-contracts test-ganache slither ## everything CI runs
+test: setup-test lint compile test-ipfs test-api test-browser test-contracts test-ganache test-forge slither ## everything CI runs
 	anvil --lumbung-reap
 
 test-ipfs: setup-test
@@ -86,6 +86,13 @@ test-contracts: compile
 
 test-ganache: compile ## the toolchain proof on Ganache (hardfork shanghai): a contract and both deploy paths
 	$(PYTEST) tests/contracts/ContributionToken tests/scripts/test_deploy.py --network ganache-cli -q
+
+# Forge (npm @foundry-rs/forge-linux-amd64) compiles with the same registered solc-js, whose path
+# depends on $HOME. Its config lives in test/foundry: a foundry.toml at the root would make
+# crytic-compile treat the repo as a Foundry project and Slither read forge's output.
+FORGE_ENV = FOUNDRY_CONFIG=test/foundry/foundry.toml FOUNDRY_SOLC=$(HOME)/.solcx/solc-v$(SOLC_VERSION)
+test-forge: setup ## Foundry invariant suites with adversarial handlers, and their regressions (bounded)
+	$(FORGE_ENV) FOUNDRY_INVARIANT_RUNS=64 FOUNDRY_INVARIANT_DEPTH=128 forge test
 
 # Slither compiles through the same solc-js in one standard-JSON run. (Its brownie platform
 # cannot follow OpenZeppelin's re-export files, which leave no brownie artifact.)
@@ -109,14 +116,15 @@ run: setup ## the local cooperative: chain, API + dApp, indexer, worker (DEMO=1 
 
 bench: setup-test compile ## benchmarks; figures go to bench/*.json (QUICK=1 for a short run)
 	$(BIN)/python bench/bench_ipfs.py $(if $(QUICK),--quick,)
-ifndef QUICK  # the gas figures and the deep random-sequence run take ~15 min; QUICK keeps gas.json
+ifndef QUICK  # the gas figures and the deep random-sequence runs take ~15 min; QUICK keeps gas.json
 	$(BIN)/python -m bench.bench_gas
 	LUMBUNG_STATEFUL_EXAMPLES=30 LUMBUNG_STATEFUL_STEPS=50 \
 	  $(PYTEST) tests/contracts/integration --network anvil -q
+	$(FORGE_ENV) $(BIN)/python bench/bench_invariants.py
 endif
 	$(BIN)/python -m bench.bench_api $(if $(QUICK),--quick,)
 	$(BIN)/python -m bench.simulate $(if $(QUICK),--quick,)
 	anvil --lumbung-reap
 
 clean: ## remove everything generated (keeps .lumbung/, the local chain's data)
-	rm -rf build reports $(STAMPS) .pytest_cache .hypothesis .mypy_cache .ruff_cache
+	rm -rf build reports $(STAMPS) .pytest_cache .hypothesis .mypy_cache .ruff_cache .forge

@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+pragma solidity ^0.8.24;
+
+import {IContributionRegistry} from "../../../contracts/interfaces/IContributionRegistry.sol";
+
+/// @title CoopModel
+/// @notice The ghost state every handler shares: what the cooperative should hold, kept apart
+/// from the contracts and updated only after a call the model expected to succeed did. The
+/// invariants compare the contracts against it. Only the registered handlers write.
+contract CoopModel {
+    /// @notice A contribution as the model sees it.
+    struct Entry {
+        address contributor;
+        uint256 poolId;
+        IContributionRegistry.Status status;
+        uint48 weight;
+    }
+
+    /// @notice A batch leaf: who, which content, in which form, at what weight.
+    struct Leaf {
+        address contributor;
+        bytes cid;
+        uint48 weight;
+        bool claimed;
+    }
+
+    /// @notice A two-leaf batch.
+    struct BatchModel {
+        uint256 poolId;
+        IContributionRegistry.BatchStatus status;
+        address aggregator;
+        address curator;
+        uint256 count;
+        uint256 claimedCount;
+        Leaf[2] leaves;
+    }
+
+    /// @notice A pool's listing in the market.
+    struct ListingModel {
+        uint128 price;
+        uint64 purposes;
+        bool active;
+    }
+
+    error CoopModelNotHandler(address caller);
+
+    address private immutable _owner;
+    mapping(address => bool) private _handlers;
+
+    // -- contributions ---------------------------------------------------------------------
+    uint256[] private _ids;
+    mapping(uint256 id => Entry) private _entries;
+    mapping(uint256 poolId => mapping(address contributor => uint256)) private _weightOf;
+    uint256 private _totalAcceptedWeight;
+    uint256 private _digestNonce;
+
+    // -- curation work ---------------------------------------------------------------------
+    mapping(address curator => uint256) private _reviewsCredited;
+    uint256 private _totalReviewsCredited;
+
+    // -- batches ---------------------------------------------------------------------------
+    uint256 private _batchCount;
+    mapping(uint256 batchId => BatchModel) private _batches;
+
+    // -- membership ------------------------------------------------------------------------
+    mapping(address account => uint256) private _status; // 0: not a member, else class + 1
+    mapping(uint256 classIndex => uint256) private _classCount;
+    mapping(address member => mapping(uint256 nonce => bool)) private _voucherUsed;
+
+    // -- pools and market ------------------------------------------------------------------
+    mapping(uint256 poolId => bool) private _poolClosed;
+    mapping(uint256 poolId => ListingModel) private _listings;
+    mapping(address buyer => bool) private _struck;
+    mapping(bytes32 buyerRef => bool) private _refStruck;
+    bool private _generalStrike;
+    mapping(bytes32 orderId => uint256) private _purchaseOfOrder;
+    uint256 private _purchaseCount;
+
+    // -- money -----------------------------------------------------------------------------
+    uint256 private _deposited;
+    uint256 private _paidOut;
+    uint256 private _released;
+    mapping(address payer => uint256) private _minted;
+    mapping(address payer => uint256) private _spent;
+
+    constructor() {
+        _owner = msg.sender;
+    }
+
+    modifier onlyHandler() {
+        if (!_handlers[msg.sender] && msg.sender != _owner) revert CoopModelNotHandler(msg.sender);
+        _;
+    }
+
+    /// @notice Lets a handler write; for the test that deploys the model.
+    /// @param handler The handler.
+    function addHandler(address handler) external onlyHandler {
+        _handlers[handler] = true;
+    }
+
+    // -- contributions ---------------------------------------------------------------------
+
+    /// @notice A digest no handler has used yet.
+    /// @return digest The fresh digest.
+    function freshDigest() external onlyHandler returns (bytes32 digest) {
+        return keccak256(abi.encode("lumbung.forge.digest", ++_digestNonce));
+    }
+
+    function idCount() external view returns (uint256) {
+        return _ids.length;
+    }
+
+    /// @notice A registered id, picked by `seed`; 0 when none is registered.
+    function idAt(uint256 seed) external view returns (uint256) {
+        if (_ids.length == 0) return 0;
+        return _ids[seed % _ids.length];
+    }
+
+    function entry(uint256 id) external view returns (Entry memory) {
+        return _entries[id];
+    }
+
+    function recordSubmitted(uint256 id, address contributor, uint256 poolId) external onlyHandler {
+        _ids.push(id);
+        _entries[id] = Entry(contributor, poolId, IContributionRegistry.Status.PENDING, 0);
+    }
+
+    function recordAccepted(uint256 id, uint48 weight) external onlyHandler {
+        Entry storage e = _entries[id];
+        e.status = IContributionRegistry.Status.ACCEPTED;
+        e.weight = weight;
+        _addWeight(e.poolId, e.contributor, weight);
+    }
+
+    function recordRejected(uint256 id) external onlyHandler {
+        _entries[id].status = IContributionRegistry.Status.REJECTED;
+    }
+
+    function recordRevoked(uint256 id) external onlyHandler {
+        Entry storage e = _entries[id];
+        if (e.status == IContributionRegistry.Status.ACCEPTED) {
+            _weightOf[e.poolId][e.contributor] -= e.weight;
+            _totalAcceptedWeight -= e.weight;
+        }
+        e.status = IContributionRegistry.Status.REVOKED;
+    }
+
+    function recordLeafClaimed(uint256 batchId, uint256 leafIndex, uint256 id) external onlyHandler {
+        BatchModel storage b = _batches[batchId];
+        Leaf storage leaf = b.leaves[leafIndex];
+        leaf.claimed = true;
+        ++b.claimedCount;
+        _ids.push(id);
+        _entries[id] = Entry(leaf.contributor, b.poolId, IContributionRegistry.Status.ACCEPTED, leaf.weight);
+        _addWeight(b.poolId, leaf.contributor, leaf.weight);
+    }
+
+    function weightOf(uint256 poolId, address contributor) external view returns (uint256) {
+        return _weightOf[poolId][contributor];
+    }
+
+    function totalAcceptedWeight() external view returns (uint256) {
+        return _totalAcceptedWeight;
+    }
+
+    function _addWeight(uint256 poolId, address contributor, uint256 weight) private {
+        _weightOf[poolId][contributor] += weight;
+        _totalAcceptedWeight += weight;
+    }
+
+    // -- curation work ---------------------------------------------------------------------
+
+    function creditReviews(address curator, uint256 reviews) external onlyHandler {
+        _reviewsCredited[curator] += reviews;
+        _totalReviewsCredited += reviews;
+    }
+
+    function reviewsCredited(address curator) external view returns (uint256) {
+        return _reviewsCredited[curator];
+    }
+
+    function totalReviewsCredited() external view returns (uint256) {
+        return _totalReviewsCredited;
+    }
+
+    // -- batches ---------------------------------------------------------------------------
+
+    function recordBatch(uint256 poolId, address aggregator, uint256 count, Leaf[2] memory leaves)
+        external
+        onlyHandler
+        returns (uint256 batchId)
+    {
+        batchId = ++_batchCount;
+        BatchModel storage b = _batches[batchId];
+        b.poolId = poolId;
+        b.status = IContributionRegistry.BatchStatus.PENDING;
+        b.aggregator = aggregator;
+        b.count = count;
+        b.leaves[0] = leaves[0];
+        b.leaves[1] = leaves[1];
+    }
+
+    function recordBatchCurated(uint256 batchId, address curator, bool accepted) external onlyHandler {
+        BatchModel storage b = _batches[batchId];
+        b.curator = curator;
+        b.status = accepted ? IContributionRegistry.BatchStatus.ACCEPTED : IContributionRegistry.BatchStatus.REJECTED;
+    }
+
+    function batchCount() external view returns (uint256) {
+        return _batchCount;
+    }
+
+    function batchOf(uint256 batchId) external view returns (BatchModel memory) {
+        return _batches[batchId];
+    }
+
+    // -- membership ------------------------------------------------------------------------
+
+    function recordJoined(address member, uint256 classIndex, uint256 nonce, bool byVoucher) external onlyHandler {
+        _status[member] = classIndex + 1;
+        ++_classCount[classIndex];
+        if (byVoucher) _voucherUsed[member][nonce] = true;
+    }
+
+    function recordLeft(address member) external onlyHandler {
+        --_classCount[_status[member] - 1];
+        _status[member] = 0;
+    }
+
+    function statusOf(address account) external view returns (uint256) {
+        return _status[account];
+    }
+
+    function classCount(uint256 classIndex) external view returns (uint256) {
+        return _classCount[classIndex];
+    }
+
+    function voucherUsed(address member, uint256 nonce) external view returns (bool) {
+        return _voucherUsed[member][nonce];
+    }
+
+    // -- pools and market ------------------------------------------------------------------
+
+    function setPoolClosed(uint256 poolId, bool closed) external onlyHandler {
+        _poolClosed[poolId] = closed;
+    }
+
+    function poolClosed(uint256 poolId) external view returns (bool) {
+        return _poolClosed[poolId];
+    }
+
+    function setListing(uint256 poolId, ListingModel memory listing_) external onlyHandler {
+        _listings[poolId] = listing_;
+    }
+
+    function listing(uint256 poolId) external view returns (ListingModel memory) {
+        return _listings[poolId];
+    }
+
+    function setStruck(address buyer, bool struck) external onlyHandler {
+        _struck[buyer] = struck;
+    }
+
+    function setRefStruck(bytes32 buyerRef, bool struck) external onlyHandler {
+        _refStruck[buyerRef] = struck;
+    }
+
+    function setGeneralStrike(bool struck) external onlyHandler {
+        _generalStrike = struck;
+    }
+
+    function struck(address buyer) external view returns (bool) {
+        return _struck[buyer];
+    }
+
+    function refStruck(bytes32 buyerRef) external view returns (bool) {
+        return buyerRef != bytes32(0) && _refStruck[buyerRef];
+    }
+
+    function generalStrike() external view returns (bool) {
+        return _generalStrike;
+    }
+
+    /// @notice A sale went through: `payer` paid `price`, the distributor received it.
+    function recordSale(address payer, uint256 price, bytes32 orderId) external onlyHandler returns (uint256 id) {
+        id = ++_purchaseCount;
+        if (orderId != bytes32(0)) _purchaseOfOrder[orderId] = id;
+        _spent[payer] += price;
+        _deposited += price;
+    }
+
+    function purchaseOfOrder(bytes32 orderId) external view returns (uint256) {
+        return _purchaseOfOrder[orderId];
+    }
+
+    function purchaseCount() external view returns (uint256) {
+        return _purchaseCount;
+    }
+
+    // -- money -----------------------------------------------------------------------------
+
+    function recordMinted(address payer, uint256 amount) external onlyHandler {
+        _minted[payer] += amount;
+    }
+
+    function recordPaidOut(uint256 amount) external onlyHandler {
+        _paidOut += amount;
+    }
+
+    function recordReleased(uint256 amount) external onlyHandler {
+        _released += amount;
+    }
+
+    /// @notice What a payer should hold: everything minted to it less every sale it paid for.
+    function expectedBalance(address payer) external view returns (uint256) {
+        return _minted[payer] - _spent[payer];
+    }
+
+    function deposited() external view returns (uint256) {
+        return _deposited;
+    }
+
+    function paidOut() external view returns (uint256) {
+        return _paidOut;
+    }
+
+    function released() external view returns (uint256) {
+        return _released;
+    }
+}

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+pragma solidity ^0.8.24;
+
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {IContributionRegistry} from "../../../contracts/interfaces/IContributionRegistry.sol";
+import {Actors} from "../utils/Actors.sol";
+import {Cooperative} from "../utils/CooperativeDeployer.sol";
+import {CoopModel} from "./CoopModel.sol";
+import {HandlerBase} from "./HandlerBase.sol";
+
+/// @title CuratorHandler
+/// @notice Curators accept (with bounded weights, zero included) or reject contributions and
+/// batches: sometimes their own, sometimes unknown or already curated ones, sometimes after
+/// leaving the WORKER class; a member without the curator role tries too.
+contract CuratorHandler is HandlerBase {
+    constructor(Cooperative memory coop_, CoopModel model_) HandlerBase(coop_, model_) {}
+
+    /// @inheritdoc HandlerBase
+    function selectors() external pure override returns (bytes4[] memory s) {
+        s = new bytes4[](4);
+        s[0] = this.accept.selector;
+        s[1] = this.reject.selector;
+        s[2] = this.acceptBatch.selector;
+        s[3] = this.rejectBatch.selector;
+    }
+
+    function accept(uint256 curatorSeed, uint256 idSeed, uint256 weightSeed) external {
+        (address curator, bool hasRole) = _curatorOf(curatorSeed);
+        uint256 id = _pickId(idSeed);
+        uint48 weight = uint48(bound(weightSeed, 0, MAX_WEIGHT));
+        bytes4 expected = _contributionOutcome(curator, hasRole, id, weight == 0);
+        _call(curator, address(coop.registry), abi.encodeCall(coop.registry.accept, (id, weight)), expected);
+        if (expected != OK) return;
+        model.recordAccepted(id, weight);
+        model.creditReviews(curator, 1);
+    }
+
+    function reject(uint256 curatorSeed, uint256 idSeed) external {
+        (address curator, bool hasRole) = _curatorOf(curatorSeed);
+        uint256 id = _pickId(idSeed);
+        bytes4 expected = _contributionOutcome(curator, hasRole, id, false);
+        _call(curator, address(coop.registry), abi.encodeCall(coop.registry.reject, (id, "fuzzed")), expected);
+        if (expected == OK) model.recordRejected(id);
+    }
+
+    function acceptBatch(uint256 curatorSeed, uint256 batchSeed) external {
+        (address curator, bool hasRole) = _curatorOf(curatorSeed);
+        uint256 batchId = _pickBatch(batchSeed);
+        bytes4 expected = _batchOutcome(curator, hasRole, batchId);
+        _call(curator, address(coop.registry), abi.encodeCall(coop.registry.acceptBatch, (batchId)), expected);
+        if (expected != OK) return;
+        model.recordBatchCurated(batchId, curator, true);
+        model.creditReviews(curator, model.batchOf(batchId).count);
+    }
+
+    function rejectBatch(uint256 curatorSeed, uint256 batchSeed) external {
+        (address curator, bool hasRole) = _curatorOf(curatorSeed);
+        uint256 batchId = _pickBatch(batchSeed);
+        bytes4 expected = _batchOutcome(curator, hasRole, batchId);
+        _call(
+            curator, address(coop.registry), abi.encodeCall(coop.registry.rejectBatch, (batchId, "fuzzed")), expected
+        );
+        if (expected == OK) model.recordBatchCurated(batchId, curator, false);
+    }
+
+    /// @dev One of the two curators, or a third of the time a member without the role.
+    function _curatorOf(uint256 seed) private pure returns (address curator, bool hasRole) {
+        uint256 i = seed % 3;
+        if (i < Actors.CURATOR_COUNT) return (Actors.curator(i), true);
+        return (Actors.member(seed >> 2), false);
+    }
+
+    /// @dev A registered id, or one time in sixteen an id never registered.
+    function _pickId(uint256 seed) private view returns (uint256) {
+        if (model.idCount() == 0 || seed % 16 == 0) return uint256(keccak256(abi.encode("unknown", seed)));
+        return model.idAt(seed >> 4);
+    }
+
+    /// @dev A batch id from 1 to one past the last (unknown).
+    function _pickBatch(uint256 seed) private view returns (uint256) {
+        return 1 + seed % (model.batchCount() + 1);
+    }
+
+    function _contributionOutcome(address curator, bool hasRole, uint256 id, bool zeroWeight)
+        private
+        view
+        returns (bytes4)
+    {
+        if (!hasRole) return IAccessControl.AccessControlUnauthorizedAccount.selector;
+        CoopModel.Entry memory e = model.entry(id);
+        if (e.status == IContributionRegistry.Status.NONE) {
+            return IContributionRegistry.ContributionRegistryUnknownContribution.selector;
+        }
+        if (e.status != IContributionRegistry.Status.PENDING) {
+            return IContributionRegistry.ContributionRegistryNotPending.selector;
+        }
+        if (e.contributor == curator) return IContributionRegistry.ContributionRegistrySelfCuration.selector;
+        if (zeroWeight) return IContributionRegistry.ContributionRegistryZeroWeight.selector;
+        if (model.statusOf(curator) != WORKER_STATUS) {
+            return IContributionRegistry.ContributionRegistryCuratorNotWorker.selector;
+        }
+        return OK;
+    }
+
+    function _batchOutcome(address curator, bool hasRole, uint256 batchId) private view returns (bytes4) {
+        if (!hasRole) return IAccessControl.AccessControlUnauthorizedAccount.selector;
+        CoopModel.BatchModel memory b = model.batchOf(batchId);
+        if (b.status == IContributionRegistry.BatchStatus.NONE) {
+            return IContributionRegistry.ContributionRegistryUnknownBatch.selector;
+        }
+        if (b.status != IContributionRegistry.BatchStatus.PENDING) {
+            return IContributionRegistry.ContributionRegistryBatchNotPending.selector;
+        }
+        if (b.aggregator == curator) return IContributionRegistry.ContributionRegistryBatchSelfCuration.selector;
+        if (model.statusOf(curator) != WORKER_STATUS) {
+            return IContributionRegistry.ContributionRegistryCuratorNotWorker.selector;
+        }
+        return OK;
+    }
+}

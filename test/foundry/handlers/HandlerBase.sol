@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+pragma solidity ^0.8.24;
+
+import {IMembership} from "../../../contracts/interfaces/IMembership.sol";
+import {Bounds} from "../utils/Bounds.sol";
+import {Cooperative} from "../utils/CooperativeDeployer.sol";
+import {Vm} from "../utils/Vm.sol";
+import {CoopModel} from "./CoopModel.sol";
+
+/// @title HandlerBase
+/// @notice What every actor's handler shares: the cooperative, the model, the bounds, and one
+/// way to make a call whose outcome the model predicted. A handler computes the custom error it
+/// expects (or OK) from the model before calling; any other outcome reverts the handler, and
+/// with `fail_on_revert` that fails the run with the facts.
+abstract contract HandlerBase {
+    /// @notice The handler expected this error and the call succeeded.
+    error HandlerExpectedRevert(bytes4 expected);
+    /// @notice The call reverted with another error than the expected one.
+    error HandlerWrongRevert(bytes4 expected, bytes actual);
+
+    Vm internal constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
+
+    /// @dev The expected outcome "no revert".
+    bytes4 internal constant OK = bytes4(0);
+    uint256 internal constant POOL_COUNT = 3;
+    /// @dev Curated and leaf weights; 0 is in range, so the zero-weight refusal is exercised.
+    uint256 internal constant MAX_WEIGHT = 5_000;
+    uint256 internal constant WORKER_STATUS = uint256(IMembership.StakeholderClass.WORKER) + 1;
+
+    Cooperative internal coop;
+    CoopModel internal immutable model;
+
+    constructor(Cooperative memory coop_, CoopModel model_) {
+        coop = coop_;
+        model = model_;
+    }
+
+    /// @notice The actions the fuzzer may call on this handler.
+    /// @return The selectors.
+    function selectors() external pure virtual returns (bytes4[] memory);
+
+    /// @dev Calls `target` as `sender` and checks the outcome against `expected`.
+    function _call(address sender, address target, bytes memory data, bytes4 expected)
+        internal
+        returns (bytes memory ret)
+    {
+        bool ok;
+        vm.prank(sender);
+        (ok, ret) = target.call(data);
+        if (expected == OK) {
+            if (!ok) {
+                assembly ("memory-safe") {
+                    revert(add(ret, 32), mload(ret))
+                }
+            }
+        } else {
+            if (ok) revert HandlerExpectedRevert(expected);
+            if (ret.length < 4 || bytes4(ret) != expected) revert HandlerWrongRevert(expected, ret);
+        }
+    }
+
+    function bound(uint256 x, uint256 lo, uint256 hi) internal pure returns (uint256) {
+        return Bounds.bound(x, lo, hi);
+    }
+
+    /// @dev A pool id that is sometimes unknown: 0 and POOL_COUNT + 1 name no pool.
+    function _anyPoolId(uint256 seed) internal pure returns (uint256) {
+        return bound(seed, 0, POOL_COUNT + 1);
+    }
+
+    function _knownPool(uint256 poolId) internal pure returns (bool) {
+        return poolId != 0 && poolId <= POOL_COUNT;
+    }
+}

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+pragma solidity ^0.8.24;
+
+import {IContributionRegistry} from "../../../contracts/interfaces/IContributionRegistry.sol";
+import {IMembership} from "../../../contracts/interfaces/IMembership.sol";
+import {CidLib} from "../../../contracts/libraries/CidLib.sol";
+import {Actors} from "../utils/Actors.sol";
+import {Cids} from "../utils/Cids.sol";
+import {Cooperative} from "../utils/CooperativeDeployer.sol";
+import {CoopModel} from "./CoopModel.sol";
+import {HandlerBase} from "./HandlerBase.sol";
+
+/// @title MemberHandler
+/// @notice Members (and curators, who are members too): submit contributions, sometimes into
+/// unknown or closed pools, with malformed CIDs, or with content already registered or sitting
+/// in a batch; revoke, sometimes someone else's; claim; leave.
+contract MemberHandler is HandlerBase {
+    constructor(Cooperative memory coop_, CoopModel model_) HandlerBase(coop_, model_) {}
+
+    /// @inheritdoc HandlerBase
+    function selectors() external pure override returns (bytes4[] memory s) {
+        s = new bytes4[](5);
+        s[0] = this.submit.selector;
+        s[1] = this.revoke.selector;
+        s[2] = this.claim.selector;
+        s[3] = this.claimAll.selector;
+        s[4] = this.leave.selector;
+    }
+
+    /// @notice A member submits a CID; a quarter of the time the content is not fresh.
+    function submit(uint256 actorSeed, uint256 poolSeed, uint256 contentSeed, uint256 formSeed) external {
+        address who = Actors.contributor(actorSeed);
+        uint256 poolId = _anyPoolId(poolSeed);
+        bytes32 digest = _pickDigest(contentSeed);
+        Cids.Form form = Cids.Form(formSeed % Cids.FORM_COUNT);
+        uint256 id = uint256(digest);
+
+        bytes4 expected = OK;
+        if (!_knownPool(poolId)) expected = IContributionRegistry.ContributionRegistryUnknownPool.selector;
+        else if (model.poolClosed(poolId)) expected = IContributionRegistry.ContributionRegistryPoolClosed.selector;
+        else if (form == Cids.Form.MALFORMED) expected = CidLib.CidLibTruncated.selector;
+        else if (model.entry(id).status != IContributionRegistry.Status.NONE) {
+            expected = IContributionRegistry.ContributionRegistryDuplicateCid.selector;
+        } else if (model.statusOf(who) == 0) {
+            expected = IContributionRegistry.ContributionRegistryNotMember.selector;
+        }
+
+        bytes memory ret = _call(
+            who, address(coop.registry), abi.encodeCall(coop.registry.submit, (poolId, Cids.inForm(form, digest))), expected
+        );
+        if (expected != OK) return;
+        vm.assertEq(abi.decode(ret, (uint256)), id, "submit: id is the digest");
+        model.recordSubmitted(id, who, poolId);
+    }
+
+    /// @notice A contribution is revoked, by its contributor or (a quarter of the time) by
+    /// someone else; what the contributor earned in the pool before stays earned.
+    function revoke(uint256 callerSeed, uint256 idSeed) external {
+        if (model.idCount() == 0) return;
+        uint256 id = model.idAt(idSeed);
+        CoopModel.Entry memory e = model.entry(id);
+        address caller = callerSeed % 4 == 0 ? Actors.contributor(callerSeed >> 2) : e.contributor;
+
+        bytes4 expected = OK;
+        if (caller != e.contributor) {
+            expected = IContributionRegistry.ContributionRegistryNotContributor.selector;
+        } else if (
+            e.status != IContributionRegistry.Status.PENDING && e.status != IContributionRegistry.Status.ACCEPTED
+        ) {
+            expected = IContributionRegistry.ContributionRegistryNotRevocable.selector;
+        }
+
+        uint256 earnedBefore = coop.distributor.earnedScaled(e.poolId, e.contributor);
+        _call(caller, address(coop.registry), abi.encodeCall(coop.registry.revoke, (id)), expected);
+        if (expected != OK) return;
+        model.recordRevoked(id);
+        vm.assertEq(
+            coop.distributor.earnedScaled(e.poolId, e.contributor), earnedBefore, "revoke: earnings kept to the wei"
+        );
+    }
+
+    /// @notice An earner claims one pot (a pool or the work pot) and gets exactly its claimable.
+    function claim(uint256 actorSeed, uint256 potSeed) external {
+        address who = Actors.contributor(actorSeed);
+        uint256 pot = _pot(potSeed);
+        uint256 expected = coop.distributor.claimable(pot, who);
+        uint256 before = coop.usd.balanceOf(who);
+        bytes memory ret = _call(who, address(coop.distributor), abi.encodeCall(coop.distributor.claim, (pot)), OK);
+        _checkPaid(who, abi.decode(ret, (uint256)), expected, before);
+        vm.assertEq(coop.distributor.claimable(pot, who), 0, "claim: nothing left to claim");
+    }
+
+    /// @notice An earner claims every pot at once.
+    function claimAll(uint256 actorSeed) external {
+        address who = Actors.contributor(actorSeed);
+        uint256[] memory pots = new uint256[](POOL_COUNT + 1);
+        uint256 expected;
+        for (uint256 i = 0; i < pots.length; ++i) {
+            pots[i] = _pot(i);
+            expected += coop.distributor.claimable(pots[i], who);
+        }
+        uint256 before = coop.usd.balanceOf(who);
+        bytes memory ret =
+            _call(who, address(coop.distributor), abi.encodeCall(coop.distributor.claimMany, (pots)), OK);
+        _checkPaid(who, abi.decode(ret, (uint256)), expected, before);
+    }
+
+    /// @notice A member leaves (a non-member's attempt is refused).
+    function leave(uint256 actorSeed) external {
+        address who = Actors.contributor(actorSeed);
+        bytes4 expected = model.statusOf(who) == 0 ? IMembership.MembershipNotMember.selector : OK;
+        _call(who, address(coop.membership), abi.encodeCall(coop.membership.leave, ()), expected);
+        if (expected == OK) model.recordLeft(who);
+    }
+
+    /// @dev Mostly fresh content; else content already registered (in any form), or a batch
+    /// leaf's content, which squats the leaf.
+    function _pickDigest(uint256 seed) private returns (bytes32) {
+        uint256 pick = seed % 8;
+        if (pick == 0 && model.idCount() > 0) return bytes32(model.idAt(seed >> 3));
+        uint256 batches = model.batchCount();
+        if (pick == 1 && batches > 0) {
+            CoopModel.BatchModel memory b = model.batchOf(1 + (seed >> 3) % batches);
+            return Cids.digestOf(b.leaves[(seed >> 16) % 2].cid);
+        }
+        return model.freshDigest();
+    }
+
+    function _pot(uint256 seed) private view returns (uint256) {
+        uint256 i = seed % (POOL_COUNT + 1);
+        return i == POOL_COUNT ? coop.distributor.WORK_POT() : i + 1;
+    }
+
+    function _checkPaid(address who, uint256 amount, uint256 expected, uint256 before) private {
+        vm.assertEq(amount, expected, "claim: pays exactly what was claimable");
+        vm.assertEq(coop.usd.balanceOf(who) - before, amount, "claim: the tokens arrive");
+        model.recordPaidOut(amount);
+    }
+}
