@@ -524,6 +524,8 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
     /// @inheritdoc IContributionRegistry
     function reviewsInEpoch(address curator, uint256 epoch) external view returns (uint256 reviews) {
         uint256 ledger = _reviewLedger[curator];
+        // The ledger holds one epoch's count: any other epoch has none (equality is the key).
+        // slither-disable-next-line incorrect-equality
         return ledger >> 128 == epoch ? uint128(ledger) : 0;
     }
 
@@ -578,6 +580,8 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
     function _creditReview(address curator) private {
         uint256 epoch = block.timestamp / CURATION_EPOCH;
         uint256 ledger = _reviewLedger[curator];
+        // A new epoch starts the count again (equality is the key, not a balance check).
+        // slither-disable-next-line incorrect-equality
         uint256 reviews = ledger >> 128 == epoch ? uint128(ledger) + 1 : 1;
         uint256 cap = _curationCap;
         if (reviews > cap) revert ContributionRegistryCurationCapReached(curator, epoch, cap);

@@ -43,11 +43,8 @@ contract Membership is IMembership, IERC6372, AccessControl, EIP712 {
     /// @param admin Receives DEFAULT_ADMIN_ROLE (the deployer, then the timelock).
     constructor(address admin) EIP712("Lumbung Membership", "1") {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
-        uint32[4] memory limits;
-        for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
-            limits[c] = DEFAULT_VOUCHERS_PER_EPOCH;
-        }
-        _setVoucherLimits(limits);
+        uint32 limit = DEFAULT_VOUCHERS_PER_EPOCH;
+        _setVoucherLimits([limit, limit, limit, limit]);
     }
 
     /// @inheritdoc IMembership
@@ -194,7 +191,7 @@ contract Membership is IMembership, IERC6372, AccessControl, EIP712 {
     }
 
     function _setVoucherLimits(uint32[4] memory limits) private {
-        uint256 word;
+        uint256 word = 0;
         for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
             if (limits[c] > MAX_VOUCHERS_PER_EPOCH) revert MembershipInvalidVoucherLimit(limits[c]);
             word |= uint256(limits[c]) << (_COUNT_BITS * c);

@@ -3,7 +3,8 @@
 A quote is the pool's current on-chain listing price, valid for ``settings.quote_ttl_s``. The
 cooperative's refusals come first: a pool that is not for sale (unlisted, or holding no accepted
 contributions yet), a purpose its license does not allow, and a data strike (general, or against
-this buyer's ``buyerRef``) fail the quote request itself with a problem that says so. Nothing is stored when the chain cannot be read.
+this buyer's ``buyerRef``) fail the quote request itself with a problem that says so. Nothing is
+stored when the chain cannot be read.
 
 Idempotency: ``(buyer_id, idempotency_key)`` is unique and the order keeps a hash of the request.
 A replay of the same request returns the stored order; the same key with another request is a

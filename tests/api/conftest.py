@@ -22,7 +22,6 @@ from api.db import migrate
 from api.main import create_app
 from api.settings import DEV_REGISTRAR_KEY, Settings
 from tests.api.cooperative import Coop
-from tests.api.orderflow import POOLS
 from tests.api.harness import (
     PRODUCER,
     AnvilChain,
@@ -31,6 +30,7 @@ from tests.api.harness import (
     start_anvil,
     start_postgres,
 )
+from tests.api.orderflow import POOLS
 
 DATABASES = os.environ.get("LUMBUNG_TEST_DATABASES", "sqlite,postgresql").split(",")
 

@@ -148,3 +148,25 @@ def test_unknown_and_malformed_proposal_ids(client: TestClient, context: Context
     malformed = client.get("/v1/governance/proposals/0xabc")
     assert malformed.status_code == 422
     assert malformed.json()["type"] == "https://lumbung.coop/problems/invalid-input"
+
+
+def test_an_expel_only_proposal_leaves_the_named_members_out_of_the_quorum(
+    client: TestClient, context: Context, coop: Coop
+) -> None:
+    """The API's tally mirrors CoopGovernor's liveness rule: a lost key in the funders' class
+    (its only member) would stop every proposal; the proposal that expels it passes without it."""
+    coop.admit(6, FUNDER_CLASS)  # a funder whose key is lost: it never votes
+    coop.admit(7, FUNDER_CLASS)
+    membership = coop.c["Membership"]
+    expel = membership.functions.expel(ADDRESSES[6])._encode_transaction_data()
+    proposal_id = coop.propose(STEWARD, [(membership.address, expel)], "Expel a lost key")
+    coop.advance(61)
+    for voter in (STEWARD, CURATOR, PRODUCER, 7):
+        coop.vote(voter, proposal_id, FOR)
+    body = served(client, context, proposal_id)
+    assert body["tallies"][FUNDER_CLASS]["members"] == 1  # 2 funders, 1 left out
+    assert_matches_chain(coop, body, proposal_id)
+    coop.advance(601)
+    body = served(client, context, proposal_id)
+    assert body["state"] == "succeeded"
+    assert_matches_chain(coop, body, proposal_id)

@@ -17,9 +17,17 @@ from api.context import Context
 from api.db import transaction
 from api.errors import ChainUnavailableError
 from api.indexer import Follower, index_until_head, rebuild_all, run_forever, run_once
-from api.indexer.projections import PROJECTIONS, dump
+from api.indexer.projections import PROJECTIONS, contribution_key, dump
 from api.main import create_app
-from api.models import ChainEvent, IndexedBlock, IndexerCursor, Ledger, Member, Pool
+from api.models import (
+    ChainEvent,
+    Contribution,
+    IndexedBlock,
+    IndexerCursor,
+    Ledger,
+    Member,
+    Pool,
+)
 from api.settings import Settings
 from tests.api.cooperative import Coop
 from tests.api.harness import (
@@ -283,3 +291,32 @@ def test_cli_indexes_once_and_rebuilds(settings: Settings, context: Context, w3:
     dead_rpc = f"http://127.0.0.1:{free_port()}"
     down = run_cli({**env, "LUMBUNG_RPC_URL": dead_rpc}, "indexer", "run", "--once")
     assert down.returncode == 1 and "does not answer" in down.stderr
+
+
+def test_expulsions_and_overturned_reviews_are_projected(context: Context, coop: Coop) -> None:
+    """Governance's new powers (issue 13) reach the index: an expelled member is inactive, an
+    overturned contribution has its new weight (or is rejected), and the pool's totals follow."""
+    coop.admit(6, 0)
+    first, _ = coop.submit(PRODUCER, 1, b"over-weighted")
+    coop.accept(first, 80)
+    second, _ = coop.submit(PRODUCER, 1, b"not data at all")
+    coop.accept(second, 20)
+    registry, membership = coop.c["ContributionRegistry"], coop.c["Membership"]
+    coop.as_timelock(registry.functions.overturn(first, 30))
+    coop.as_timelock(registry.functions.overturn(second, 0))
+    coop.as_timelock(membership.functions.expel(ADDRESSES[6]))
+    index_until_head(context)
+    with context.sessions() as session:
+        member = session.get(Member, ADDRESSES[6])
+        assert member is not None and not member.active
+        pool = session.get(Pool, 1)
+        assert pool is not None and (pool.accepted_count, pool.accepted_weight) == (1, 30)
+        rows = {c.id: c for c in session.scalars(select(Contribution))}
+        assert (rows[contribution_key(first)].status, rows[contribution_key(first)].weight) == (
+            "accepted",
+            30,
+        )
+        assert rows[contribution_key(second)].status == "rejected"
+    incremental = projections(context)
+    rebuild_all(context)
+    assert projections(context) == incremental

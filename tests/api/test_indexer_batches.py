@@ -46,7 +46,8 @@ def test_claimed_leaves_are_indexed_as_accepted_and_revocable(
     tree = batch_tree(leaves)
     root = bytes.fromhex(tree.root.removeprefix("0x"))
     total_weight = sum(leaf.weight for leaf in leaves)
-    submit = registry.functions.submitBatch(1, root, len(leaves), total_weight, raw_cid(b"manifest"))
+    manifest = raw_cid(b"manifest")
+    submit = registry.functions.submitBatch(1, root, len(leaves), total_weight, manifest)
     send(coop.w3, submit, ADDRESSES[AGGREGATOR])
     batch_id = 1
     send(coop.w3, registry.functions.acceptBatch(batch_id), ADDRESSES[CURATOR])

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
-
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from hexbytes import HexBytes
 from sqlalchemy import func, select
@@ -172,6 +171,21 @@ def test_refusals_at_quote_time(
     assert general.status_code == 409 and "general data strike" in general.json()["detail"]
     with context.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Order)) == 1
+
+
+def test_a_pool_without_accepted_content_is_not_quoted(
+    client: TestClient, context: Context, w3: Web3, contracts: dict[str, Contract]
+) -> None:
+    """DataMarket sells only pools that hold accepted contributions (issue 13): the API says so
+    before the buyer pays, instead of failing the settlement afterwards."""
+    registry, market = contracts["ContributionRegistry"], contracts["DataMarket"]
+    as_timelock(w3, contracts, registry.functions.createPool("Empty barn", ""))
+    as_timelock(w3, contracts, market.functions.setListing(4, 5 * 10**6, 1, True, b""))
+    empty = quote(client, make_buyer(context), 4)
+    assert empty.status_code == 409 and empty.json()["type"] == PROBLEM + "pool-not-for-sale"
+    assert "no accepted contributions" in empty.json()["detail"]
+    with context.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Order)) == 0
 
 
 def test_quote_follows_the_chain_price(

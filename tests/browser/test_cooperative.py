@@ -228,6 +228,8 @@ def test_the_cooperative_end_to_end(cooperative: Cooperative, browser: Browser, 
     expect(card).to_have_attribute("data-state", "active", timeout=WAIT_MS)
     proposal_id = int(card.get_attribute("data-proposal-id") or "0")
     expect(card.locator(".actions")).to_contain_text("DataMarket.setPrice(1, 30000000)")
+    # The dApp signed the description with its proposer (#proposer=…) and shows only the text.
+    expect(card.locator(".description")).to_have_text("Raise the rice-yield pool to 30 USD")
     card.locator(".vote-n").fill("3")
     expect(card.locator(".vote-cost")).to_contain_text("3 votes cost 9 credits; you have")
     card.locator(".vote").click()
