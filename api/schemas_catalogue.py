@@ -38,7 +38,9 @@ class PoolPublic(BaseModel):
 
 
 class ContributionPublic(BaseModel):
-    id: str = Field(description="the contribution id: the CID's sha2-256 digest, 0x hex")
+    id: str = Field(
+        description="the contribution id: keccak256(contributor, the CID's digest), 0x hex"
+    )
     cid: str
     pool_id: int
     status: ContributionStatus

@@ -16,7 +16,7 @@ import {IRevenueDistributor} from "./interfaces/IRevenueDistributor.sol";
 /// aggregators submit them in Merkle batches; curators accept or reject them, contributors
 /// revoke them.
 /// @dev A contribution takes one storage slot, written on submission and updated on curation;
-/// its CID is rebuilt from its id (the digest) and its stored CID form, so no bytes are stored.
+/// its CID is in its submission (or leaf-claim) event, so no bytes are stored.
 /// A claimed batch leaf takes that same one slot, written once, already accepted. Multicall lets
 /// a relayer present many contributors' proofs in one transaction (each call keeps the
 /// relayer as sender; one failing claim reverts the bundle, so relayers simulate first).
@@ -42,7 +42,6 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
         address contributor;
         uint32 poolId;
         Status status;
-        CidLib.Kind kind;
         uint48 weight;
     }
 
@@ -166,11 +165,13 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
     function submit(uint256 poolId, bytes calldata cid) external returns (uint256 id) {
         address contributor = _msgSender();
         Pool storage pool_ = _openPool(poolId);
-        (CidLib.Kind kind, bytes32 digest) = CidLib.parse(cid);
-        id = uint256(digest);
+        // Only the digest names the content; the CID's form is in the event.
+        // slither-disable-next-line unused-return
+        (, bytes32 digest) = CidLib.parse(cid);
+        id = _contributionId(contributor, digest);
         Contribution storage contribution_ = _contributions[id];
         if (contribution_.status != Status.NONE) {
-            revert ContributionRegistryDuplicateCid(id, contribution_.contributor);
+            revert ContributionRegistryDuplicateCid(id, contributor);
         }
         if (!_membership.isMember(contributor)) revert ContributionRegistryNotMember(contributor);
 
@@ -178,7 +179,6 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
         // An existing pool's id is at most _poolCount, a uint32.
         contribution_.poolId = uint32(poolId);
         contribution_.status = Status.PENDING;
-        contribution_.kind = kind;
         unchecked {
             // One per submission transaction: 2**56 of them are out of reach.
             ++pool_.contributionCount;
@@ -204,7 +204,7 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
             ++pool_.acceptedCount;
         }
         pool_.totalWeight += weight;
-        emit ContributionAccepted(id, poolId, curator, contributor, weight, CidLib.encode(contribution_.kind, bytes32(id)));
+        emit ContributionAccepted(id, poolId, curator, contributor, weight);
 
         _token.mint(contributor, weight);
         _distributor.addUnits(poolId, contributor, weight);
@@ -218,14 +218,7 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
         _checkWorker(curator);
 
         contribution_.status = Status.REJECTED;
-        emit ContributionRejected(
-            id,
-            contribution_.poolId,
-            curator,
-            contribution_.contributor,
-            reason,
-            CidLib.encode(contribution_.kind, bytes32(id))
-        );
+        emit ContributionRejected(id, contribution_.poolId, curator, contribution_.contributor, reason);
         _creditReview(curator);
     }
 
@@ -251,7 +244,7 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
                 pool_.totalWeight -= weight;
             }
         }
-        emit ContributionRevoked(id, poolId, contributor, weight, CidLib.encode(contribution_.kind, bytes32(id)));
+        emit ContributionRevoked(id, poolId, contributor, weight);
 
         if (weight != 0) {
             _distributor.removeUnits(poolId, contributor, weight);
@@ -426,27 +419,24 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
     function contribution(uint256 id)
         external
         view
-        returns (address contributor, uint256 poolId, Status status, uint48 weight, bytes memory cid)
+        returns (address contributor, uint256 poolId, Status status, uint48 weight)
     {
         Contribution storage contribution_ = _contributions[id];
-        status = contribution_.status;
-        if (status == Status.NONE) return (address(0), 0, status, 0, "");
-        return (
-            contribution_.contributor,
-            contribution_.poolId,
-            status,
-            contribution_.weight,
-            CidLib.encode(contribution_.kind, bytes32(id))
-        );
+        return (contribution_.contributor, contribution_.poolId, contribution_.status, contribution_.weight);
     }
 
     /// @inheritdoc IContributionRegistry
-    function contributionOfCid(bytes calldata cid) external view returns (uint256 id, Status status) {
-        // The id is the digest whatever the CID's form, so the form is not needed here.
+    function contributionOf(address contributor, bytes calldata cid) external view returns (uint256 id, Status status) {
+        // The id is the same whatever the CID's form, so the form is not needed here.
         // slither-disable-next-line unused-return
         (, bytes32 digest) = CidLib.parse(cid);
-        id = uint256(digest);
+        id = _contributionId(contributor, digest);
         return (id, _contributions[id].status);
+    }
+
+    /// @inheritdoc IContributionRegistry
+    function contributionId(address contributor, bytes32 digest) external pure returns (uint256 id) {
+        return _contributionId(contributor, digest);
     }
 
     /// @inheritdoc IContributionRegistry
@@ -652,18 +642,18 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
         uint48 weight,
         uint256 maxWeight
     ) private returns (uint256 id) {
-        (CidLib.Kind kind, bytes32 digest) = CidLib.parse(cid);
-        id = uint256(digest);
+        // slither-disable-next-line unused-return
+        (, bytes32 digest) = CidLib.parse(cid);
+        id = _contributionId(contributor, digest);
         _checkWeight(id, weight, maxWeight);
         Contribution storage contribution_ = _contributions[id];
         if (contribution_.status != Status.NONE) {
-            revert ContributionRegistryDuplicateCid(id, contribution_.contributor);
+            revert ContributionRegistryDuplicateCid(id, contributor);
         }
         _contributions[id] = Contribution({
             contributor: contributor,
             poolId: poolId,
             status: Status.ACCEPTED,
-            kind: kind,
             weight: weight
         });
         emit BatchLeafClaimed(batchId, id, contributor, poolId, weight, cid);
@@ -710,6 +700,10 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
             BatchLeaf calldata leaf = leaves[i];
             hashes[i] = _leafHash(contributor, leaf.cid, leaf.weight);
         }
+    }
+
+    function _contributionId(address contributor, bytes32 digest) private pure returns (uint256) {
+        return uint256(keccak256(abi.encode(contributor, digest)));
     }
 
     function _leafHash(address contributor, bytes calldata cid, uint48 weight) private pure returns (bytes32) {

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.chain import Chain
+from api.contribution_ids import contribution_id_hex
 from api.errors import (
     ConflictError,
     ContractRevertError,
@@ -146,7 +147,7 @@ def store_upload(
         sealed_file.seek(0)
         with storage_errors():
             cid = ipfs.add_stream(sealed_file, cid_version=CID_VERSION)
-    contribution_id = "0x" + bytes(cid.raw_digest).hex()
+    contribution_id = contribution_id_hex(uploader, bytes(cid.raw_digest))
     item = VaultItem(
         cid=str(cid),
         contribution_id=contribution_id,

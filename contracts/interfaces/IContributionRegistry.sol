@@ -17,14 +17,15 @@ import {IRevenueDistributor} from "./IRevenueDistributor.sol";
 /// - governance (the admin, the timelock) can re-weight or reject an accepted contribution,
 ///   reject an accepted batch, and remove a curator's units; anyone can retire the units of an
 ///   account that is no longer a curator. Revenue earned before is settled, never lost.
-/// @dev Identity is content: a contribution's id is its sha2-256 digest read as a uint256, so
-/// one block of bytes can be registered once, in any pool, in any CID form. CIDv0, CIDv1
-/// dag-pb and CIDv1 raw over the same digest all name the same bytes, and IPFS block stores
-/// key blocks by that multihash, so they count as one contribution: registering the same bytes
-/// again under the raw codec would let a second member claim shares for data already paid for.
-/// A registered digest stays taken after rejection or revocation; the vault encrypts every
-/// upload under a fresh key, so a genuine re-upload always yields a new CID.
-/// Every contribution event carries the full CID bytes and the facts needed to rebuild state.
+/// @dev Identity binds content to its contributor: a contribution's id is
+/// uint256(keccak256(abi.encode(contributor, digest))), digest being the CID's sha2-256 digest
+/// (`contributionId`). So a member registers one block of bytes once, in any pool, in any CID
+/// form (CIDv0, CIDv1 dag-pb and CIDv1 raw over the same digest name the same bytes), and nobody
+/// can squat another member's CID: a copy submitted first is the copier's own contribution,
+/// under another id, which curators reject as a duplicate; the owner's registration, revocation
+/// and erasure stay the owner's. The vault encrypts every upload under a fresh key, so a genuine
+/// re-upload always yields a new CID. ContributionSubmitted and BatchLeafClaimed carry the CID
+/// bytes; later events carry the id.
 ///
 /// Batches, the scale path: an aggregator (AGGREGATOR_ROLE, granted by governance) submits many
 /// contributions to one pool in one transaction as the root of an OpenZeppelin
@@ -85,7 +86,7 @@ interface IContributionRegistry {
     event PoolReopened(uint256 indexed poolId);
 
     /// @notice A member submitted a contribution; it is pending curation.
-    /// @param id The contribution id (the CID's digest as a uint256).
+    /// @param id The contribution id (`contributionId(contributor, digest)`).
     /// @param poolId The pool.
     /// @param contributor The member.
     /// @param cid The CID bytes as submitted.
@@ -97,9 +98,8 @@ interface IContributionRegistry {
     /// @param curator The curator, credited with one unit of curation work, as for a rejection.
     /// @param contributor The contributor, credited with `weight` tokens and pool shares.
     /// @param weight The curated weight.
-    /// @param cid The CID bytes.
     event ContributionAccepted(
-        uint256 indexed id, uint256 indexed poolId, address indexed curator, address contributor, uint48 weight, bytes cid
+        uint256 indexed id, uint256 indexed poolId, address indexed curator, address contributor, uint48 weight
     );
 
     /// @notice A curator rejected a contribution.
@@ -108,9 +108,8 @@ interface IContributionRegistry {
     /// @param curator The curator, credited with one unit of curation work, as for an acceptance.
     /// @param contributor The contributor.
     /// @param reason The curator's reason.
-    /// @param cid The CID bytes.
     event ContributionRejected(
-        uint256 indexed id, uint256 indexed poolId, address indexed curator, address contributor, string reason, bytes cid
+        uint256 indexed id, uint256 indexed poolId, address indexed curator, address contributor, string reason
     );
 
     /// @notice The contributor revoked a contribution; it is never delivered again.
@@ -118,9 +117,8 @@ interface IContributionRegistry {
     /// @param poolId The pool.
     /// @param contributor The contributor.
     /// @param weightRemoved The weight burned and removed from the pool's shares (0 if pending).
-    /// @param cid The CID bytes.
     event ContributionRevoked(
-        uint256 indexed id, uint256 indexed poolId, address indexed contributor, uint48 weightRemoved, bytes cid
+        uint256 indexed id, uint256 indexed poolId, address indexed contributor, uint48 weightRemoved
     );
 
     /// @notice An aggregator submitted a batch of contributions; it is pending curation.
@@ -157,7 +155,7 @@ interface IContributionRegistry {
 
     /// @notice A leaf of an accepted batch was claimed: it is now an accepted contribution.
     /// @param batchId The batch.
-    /// @param id The contribution id (the CID's digest as a uint256).
+    /// @param id The contribution id (`contributionId(contributor, digest)`).
     /// @param contributor The contributor, credited with `weight` tokens and pool shares.
     /// @param poolId The pool.
     /// @param weight The leaf's weight.
@@ -230,7 +228,7 @@ interface IContributionRegistry {
     /// @notice A pool needs a name.
     error ContributionRegistryEmptyPoolName();
 
-    /// @notice The CID's content is already registered, in this or any other CID form.
+    /// @notice The contributor already registered the CID's content, in this or another CID form.
     /// @param id The existing contribution's id.
     /// @param contributor The existing contribution's contributor.
     error ContributionRegistryDuplicateCid(uint256 id, address contributor);
@@ -373,7 +371,7 @@ interface IContributionRegistry {
     /// @notice Submits a contribution for curation; for active members.
     /// @param poolId An open pool.
     /// @param cid The binary CID: CIDv0, or CIDv1 raw or dag-pb, over a sha2-256 multihash.
-    /// @return id The contribution id (the CID's digest as a uint256).
+    /// @return id The contribution id (`contributionId(caller, digest)`).
     function submit(uint256 poolId, bytes calldata cid) external returns (uint256 id);
 
     /// @notice Accepts a pending contribution; for curators (CURATOR_ROLE and an active WORKER)
@@ -496,23 +494,29 @@ interface IContributionRegistry {
         bool[] calldata proofFlags
     ) external returns (uint256 totalWeight);
 
-    /// @notice A contribution.
+    /// @notice A contribution (its CID is in its ContributionSubmitted or BatchLeafClaimed event).
     /// @param id The contribution id.
     /// @return contributor The contributor (zero if unknown).
     /// @return poolId The pool.
     /// @return status The status (NONE if unknown).
-    /// @return weight The accepted weight (0 unless accepted or revoked after acceptance).
-    /// @return cid The CID bytes as submitted (empty if unknown).
+    /// @return weight The accepted weight (0 unless accepted, or revoked after acceptance).
     function contribution(uint256 id)
         external
         view
-        returns (address contributor, uint256 poolId, Status status, uint48 weight, bytes memory cid);
+        returns (address contributor, uint256 poolId, Status status, uint48 weight);
 
-    /// @notice The contribution that holds a CID's content, in whatever form it was submitted.
+    /// @notice A contributor's contribution of a CID's content, in whatever form it was submitted.
+    /// @param contributor The contributor.
     /// @param cid A binary CID; reverts with a CidLib error if it is not a supported CID.
-    /// @return id The contribution id the content has or would have.
+    /// @return id The contribution id the content has or would have for that contributor.
     /// @return status Its status (NONE if not registered).
-    function contributionOfCid(bytes calldata cid) external view returns (uint256 id, Status status);
+    function contributionOf(address contributor, bytes calldata cid) external view returns (uint256 id, Status status);
+
+    /// @notice The id of a contributor's contribution of a digest.
+    /// @param contributor The contributor.
+    /// @param digest The CID's sha2-256 digest.
+    /// @return id uint256(keccak256(abi.encode(contributor, digest))).
+    function contributionId(address contributor, bytes32 digest) external pure returns (uint256 id);
 
     /// @notice A pool.
     /// @param poolId The pool; reverts if unknown.

@@ -13,6 +13,7 @@ from eth_abi import encode
 from web3 import Web3
 from web3.contract import Contract
 
+from api.contribution_ids import contribution_id
 from api.proposals import signed_description
 from tests.api.harness import ADDRESSES, CURATOR, SETTLER, send
 
@@ -74,7 +75,7 @@ class Coop:
             self.c["ContributionRegistry"].functions.submit(pool_id, cid),
             ADDRESSES[account],
         )
-        return int.from_bytes(digest, "big"), cid
+        return contribution_id(ADDRESSES[account], digest), cid
 
     def accept(self, contribution_id: int, weight: int) -> None:
         send(

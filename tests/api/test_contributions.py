@@ -12,6 +12,7 @@ from web3 import Web3
 from web3.contract import Contract
 
 from api.context import Context
+from api.contribution_ids import contribution_id_hex
 from api.errors import VaultKeyErasedError
 from api.main import create_app
 from api.models import VaultItem
@@ -41,7 +42,13 @@ def test_upload_encrypts_and_returns_the_registration(
     assert response.status_code == 201, response.text
     body = response.json()
     cid = parse_cid(body["cid"])
-    assert cid.version == 1 and body["contribution_id"] == "0x" + bytes(cid.raw_digest).hex()
+    assert cid.version == 1
+    # The id binds the content to its contributor, as ContributionRegistry computes it.
+    assert body["contribution_id"] == contribution_id_hex(ADDRESSES[PRODUCER], cid.raw_digest)
+    on_chain = contracts["ContributionRegistry"].functions.contributionId(
+        ADDRESSES[PRODUCER], bytes(cid.raw_digest)
+    )
+    assert body["contribution_id"] == f"0x{on_chain.call():064x}"
     assert body["size"] == len(plaintext) and body["plaintext_sha256"] == sha256(plaintext)
     registry = contracts["ContributionRegistry"]
     assert body["registry"] == registry.address
@@ -65,7 +72,7 @@ def test_upload_encrypts_and_returns_the_registration(
     ).json()
     assert other["filename"] is None
     on_chain = registry.functions.contribution(int(body["contribution_id"], 16)).call()
-    assert on_chain[0] == ADDRESSES[PRODUCER] and on_chain[4] == bytes(cid)
+    assert on_chain[0] == ADDRESSES[PRODUCER] and on_chain[1] == 1  # the producer's, in pool 1
 
 
 def test_upload_needs_a_member_a_pool_and_a_well_formed_body(client: TestClient) -> None:

@@ -14,6 +14,7 @@ from web3 import Web3
 from web3.contract import Contract
 
 from api.context import Context
+from api.contribution_ids import contribution_id
 from api.db import transaction
 from api.errors import VaultIntegrityError
 from api.models import Purchase, VaultItem
@@ -70,10 +71,13 @@ def test_delivery_holds_exactly_what_the_purchase_bought(
     other_pool = contribute(client, w3, contracts, producer, PRODUCER, 2, b"pool two", "p2.txt")
     pending = upload(client, producer, 1, b"still pending", "pending.txt").json()
     submit(w3, pending, PRODUCER)
-    # Another member registering the producer's upload as its own gets nothing delivered.
+    # Another member registering the producer's upload as its own gets a contribution of its own
+    # (another id, since ids bind their contributor), and nothing of it is delivered.
     copied = upload(client, producer, 1, b"copied by someone else", "copied.txt").json()
     submit(w3, copied, STEWARD)
-    send(w3, registry.functions.accept(int(copied["contribution_id"], 16), 5), ADDRESSES[CURATOR])
+    copy_id = contribution_id(ADDRESSES[STEWARD], parse_cid(copied["cid"]).raw_digest)
+    assert copy_id != int(copied["contribution_id"], 16)
+    send(w3, registry.functions.accept(copy_id, 5), ADDRESSES[CURATOR])
 
     purchase_id = buy(w3, contracts, BUYER, 1)
     late = contribute(client, w3, contracts, producer, PRODUCER, 1, b"after the sale", "late.txt")

@@ -11,6 +11,7 @@ from web3 import Web3
 from web3.contract import Contract
 
 from api.context import Context
+from api.contribution_ids import contribution_id
 from api.indexer import index_until_head, rebuild_all
 from api.indexer.distributor import earned_scaled
 from api.indexer.projections import contribution_key, dump
@@ -62,7 +63,7 @@ def test_claimed_leaves_are_indexed_as_accepted_and_revocable(
     coop.buy(8, 1)
     index_until_head(context)
 
-    producer_leaf = int.from_bytes(hashlib.sha256(b"batched photo").digest(), "big")
+    producer_leaf = contribution_id(ADDRESSES[PRODUCER], hashlib.sha256(b"batched photo").digest())
     with context.sessions() as session:
         rows = {c.id: c for c in session.scalars(select(Contribution))}
         row = rows[contribution_key(producer_leaf)]

@@ -5,6 +5,7 @@ import brownie
 import pytest
 from eth_utils import keccak
 
+from api.contribution_ids import contribution_id as expected_id
 from scripts.merkle import BATCH_LEAF_ENCODING, batch_claims, batch_tree, standard_leaf_hash
 
 
@@ -25,7 +26,7 @@ def test_claim_makes_the_leaf_an_accepted_contribution(
     batch_id, tree = submit_batch([mine, theirs])
     tx = claim_leaf(batch_id, tree, mine, sender=outsider)  # anyone may present the proof
 
-    contribution_id = int.from_bytes(mine.cid[-32:], "big")
+    contribution_id = expected_id(mine.contributor, mine.cid[-32:])
     assert tx.return_value == contribution_id
     assert tx.events["BatchLeafClaimed"] == {
         "batchId": batch_id,
@@ -40,7 +41,6 @@ def test_claim_makes_the_leaf_an_accepted_contribution(
         pool_id,
         status.ACCEPTED,
         7,
-        "0x" + mine.cid.hex(),
     )
     assert token.balanceOf(member) == token.getVotes(member) == 7
     assert distributor.unitsOf(pool_id, member) == distributor.totalUnits(pool_id) == 7
@@ -149,7 +149,7 @@ def test_a_zero_weight_leaf_is_refused(member, leaf, submit_batch, claim_leaf):
     item = leaf(member, "weightless", 0)
     batch_id, tree = submit_batch([item], total_weight=1)
     with brownie.reverts(
-        f"ContributionRegistryZeroWeight: {int.from_bytes(item.cid[-32:], 'big')}"
+        f"ContributionRegistryZeroWeight: {expected_id(item.contributor, item.cid[-32:])}"
     ):
         claim_leaf(batch_id, tree, item)
 
@@ -165,23 +165,23 @@ def test_no_more_leaves_than_the_batch_declared_can_be_claimed(
         claim_leaf(batch_id, tree, leaves[2])
 
 
-# -- duplicates: a CID's content counts once, whichever way it came first ----------------------
+# -- duplicates: a contributor's content counts once, whichever way it came first ------------
 
 
 def test_a_single_submission_first_refuses_the_leaf(
-    registry, member, other_member, leaf, submit, submit_batch, claim_leaf
+    registry, member, leaf, submit, submit_batch, claim_leaf
 ):
-    contribution_id, _ = submit("shared", sender=other_member)
-    item = leaf(member, "shared", 5, "v1-raw")  # same bytes, another CID form
+    contribution_id, _ = submit("shared")
+    item = leaf(member, "shared", 5, "v1-raw")  # same bytes, another CID form, same member
     batch_id, tree = submit_batch([item])
     with brownie.reverts(
-        f"ContributionRegistryDuplicateCid: {contribution_id}, {other_member.address.lower()}"
+        f"ContributionRegistryDuplicateCid: {contribution_id}, {member.address.lower()}"
     ):
         claim_leaf(batch_id, tree, item)
 
 
 def test_a_claimed_leaf_first_refuses_the_single_submission(
-    registry, member, other_member, leaf, make_cid, submit_batch, claim_leaf, pool_id
+    registry, member, leaf, make_cid, submit_batch, claim_leaf, pool_id
 ):
     item = leaf(member, "shared")
     batch_id, tree = submit_batch([item])
@@ -189,38 +189,41 @@ def test_a_claimed_leaf_first_refuses_the_single_submission(
     with brownie.reverts(
         f"ContributionRegistryDuplicateCid: {contribution_id}, {member.address.lower()}"
     ):
-        registry.submit(pool_id, make_cid("shared", "v1-dag-pb"), {"from": other_member})
+        registry.submit(pool_id, make_cid("shared", "v1-dag-pb"), {"from": member})
 
 
-def test_a_pending_leaf_reserves_nothing(
-    registry, member, other_member, leaf, submit, submit_batch, claim_leaf, status
+def test_another_members_copy_never_blocks_a_leaf(
+    registry, token, member, other_member, leaf, submit, submit_batch, claim_leaf, status
 ):
+    """Issue 13, 8 (and the Foundry suite's squatting attack): a member who copies a leaf's CID
+    from the public manifest, submits it and revokes it, blocks nothing; its copy is its own."""
     item = leaf(member, "shared")
     batch_id, tree = submit_batch([item])
-    contribution_id, _ = submit("shared", sender=other_member)  # before the leaf is claimed
-    assert tuple(registry.contribution(contribution_id))[:3] == (other_member, 1, status.PENDING)
-    with brownie.reverts(revert_pattern=r"ContributionRegistryDuplicateCid:.*"):
-        claim_leaf(batch_id, tree, item)
+    copy, _ = submit("shared", sender=other_member)  # before the leaf is claimed
+    registry.revoke(copy, {"from": other_member})
+    assert tuple(registry.contribution(copy))[:3] == (other_member, 1, status.REVOKED)
+    claimed = claim_leaf(batch_id, tree, item).return_value
+    assert claimed != copy and token.balanceOf(member) == item.weight
 
 
 def test_the_same_cid_in_two_batches_is_claimed_once(
-    registry, token, member, other_member, leaf, submit_batch, claim_leaf
+    registry, token, member, leaf, submit_batch, claim_leaf
 ):
-    first, second = leaf(member, "shared", 3), leaf(other_member, "shared", 4)
+    first, second = leaf(member, "shared", 3), leaf(member, "shared", 4)
     batch_a, tree_a = submit_batch([first, leaf(member, "x")])
-    batch_b, tree_b = submit_batch([second, leaf(other_member, "y")])
+    batch_b, tree_b = submit_batch([second, leaf(member, "y")])
     contribution_id = claim_leaf(batch_b, tree_b, second).return_value
     with brownie.reverts(
-        f"ContributionRegistryDuplicateCid: {contribution_id}, {other_member.address.lower()}"
+        f"ContributionRegistryDuplicateCid: {contribution_id}, {member.address.lower()}"
     ):
         claim_leaf(batch_a, tree_a, first)
-    assert token.balanceOf(member) == 0
+    assert token.balanceOf(member) == 4
 
 
 def test_the_same_cid_twice_in_one_batch_is_claimed_once(
-    registry, member, other_member, leaf, submit_batch, claim_leaf
+    registry, member, leaf, submit_batch, claim_leaf
 ):
-    first, second = leaf(member, "twice", 3), leaf(other_member, "twice", 3)
+    first, second = leaf(member, "twice", 3), leaf(member, "twice", 2)
     batch_id, tree = submit_batch([first, second])
     claim_leaf(batch_id, tree, first)
     with brownie.reverts(revert_pattern=r"ContributionRegistryDuplicateCid:.*"):
@@ -300,7 +303,7 @@ def test_claim_leaves_credits_a_contributors_leaves_at_once(
     assert len(tx.events["Transfer"]) == 1 and tx.events["Transfer"]["value"] == 15
     assert len(tx.events["UnitsChanged"]) == 1
     for item in leaves[:5]:
-        contribution_id = int.from_bytes(item.cid[-32:], "big")
+        contribution_id = expected_id(item.contributor, item.cid[-32:])
         assert tuple(registry.contribution(contribution_id))[:4] == (
             member,
             pool_id,

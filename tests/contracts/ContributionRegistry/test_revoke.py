@@ -2,14 +2,13 @@ import brownie
 
 
 def test_revoke_pending_contribution(registry, token, member, submit, pool_id, status):
-    contribution_id, cid = submit()
+    contribution_id, _ = submit()
     tx = registry.revoke(contribution_id, {"from": member})
     assert tx.events["ContributionRevoked"] == {
         "id": contribution_id,
         "poolId": pool_id,
         "contributor": member,
         "weightRemoved": 0,
-        "cid": "0x" + cid.hex(),
     }
     assert registry.contribution(contribution_id)[2] == status.REVOKED
     assert "UnitsChanged" not in tx.events
@@ -22,13 +21,12 @@ def test_revoke_accepted_contribution_removes_shares_and_burns(
 ):
     kept_id, _ = submit("kept")
     registry.accept(kept_id, 3, {"from": curator})
-    contribution_id, cid = submit("revoked", "v1-raw")
+    contribution_id, _ = submit("revoked", "v1-raw")
     registry.accept(contribution_id, 10, {"from": curator})
 
     tx = registry.revoke(contribution_id, {"from": member})
 
     assert tx.events["ContributionRevoked"]["weightRemoved"] == 10
-    assert tx.events["ContributionRevoked"]["cid"] == "0x" + cid.hex()
     assert tx.events["UnitsChanged"] == {
         "potId": pool_id,
         "account": member,

@@ -1,22 +1,24 @@
 import brownie
 import pytest
 
+from api.contribution_ids import contribution_id as expected_id
+
 
 @pytest.mark.parametrize("form", ["v0", "v1-dag-pb", "v1-raw"])
 def test_submit_records_pending_contribution(registry, member, make_cid, pool_id, status, form):
     cid = make_cid("harvest-2024", form)
     tx = registry.submit(pool_id, cid, {"from": member})
     contribution_id = tx.return_value
-    assert contribution_id == int.from_bytes(cid[-32:], "big")  # the id is the digest
+    # The id binds the content (the digest, whatever the CID form) to its contributor.
+    assert contribution_id == expected_id(member.address, cid[-32:])
+    assert contribution_id == registry.contributionId(member, cid[-32:])
     assert tx.events["ContributionSubmitted"] == {
         "id": contribution_id,
         "poolId": pool_id,
         "contributor": member,
         "cid": "0x" + cid.hex(),
     }
-    contributor, pool, state, weight, stored_cid = registry.contribution(contribution_id)
-    assert (contributor, pool, state, weight) == (member, pool_id, status.PENDING, 0)
-    assert stored_cid == "0x" + cid.hex()  # rebuilt in the form submitted
+    assert tuple(registry.contribution(contribution_id)) == (member, pool_id, status.PENDING, 0)
     assert registry.pool(pool_id)[3] == 1
 
 
@@ -52,12 +54,33 @@ def test_closed_pool_is_refused(registry, deployer, member, make_cid, pool_id):
         registry.submit(pool_id, make_cid(), {"from": member})
 
 
-def test_same_cid_is_refused(registry, member, other_member, submit, make_cid, pool_id):
+def test_same_cid_is_refused(registry, member, submit, pool_id):
     contribution_id, cid = submit()
     with brownie.reverts(
         f"ContributionRegistryDuplicateCid: {contribution_id}, {member.address.lower()}"
     ):
-        registry.submit(pool_id, cid, {"from": other_member})
+        registry.submit(pool_id, cid, {"from": member})
+
+
+def test_nobody_can_squat_another_members_cid(
+    registry, curator, member, other_member, make_cid, pool_id, status
+):
+    """Issue 13, 8: a copier who front-runs a member's submission gets a contribution of its own
+    (a duplicate for curators to reject), never the member's: the member still registers, owns,
+    revokes and so erases its own."""
+    cid = make_cid("the member's upload")
+    copied = registry.submit(pool_id, cid, {"from": other_member}).return_value
+    registry.revoke(copied, {"from": other_member})  # and the digest is not taken from anyone
+    own = registry.submit(pool_id, cid, {"from": member}).return_value
+    assert own != copied and tuple(registry.contribution(own))[:3] == (
+        member,
+        pool_id,
+        status.PENDING,
+    )
+    with brownie.reverts(revert_pattern=r"ContributionRegistryNotContributor:.*"):
+        registry.revoke(own, {"from": other_member})
+    registry.reject(own, "the member changed its mind", {"from": curator})
+    registry.revoke(own, {"from": member})
 
 
 def test_same_cid_in_another_pool_is_refused(registry, deployer, member, submit):
@@ -77,11 +100,11 @@ def test_same_cid_in_another_pool_is_refused(registry, deployer, member, submit)
     ],
 )
 def test_same_digest_in_another_cid_form_is_refused(
-    registry, other_member, submit, make_cid, pool_id, first, second
+    registry, member, submit, make_cid, pool_id, first, second
 ):
     contribution_id, _ = submit("block", first)
     with brownie.reverts(revert_pattern=rf"ContributionRegistryDuplicateCid: {contribution_id},.*"):
-        registry.submit(pool_id, make_cid("block", second), {"from": other_member})
+        registry.submit(pool_id, make_cid("block", second), {"from": member})
 
 
 @pytest.mark.parametrize("end", ["reject", "revoke"])
@@ -112,24 +135,29 @@ def test_malformed_cid_is_refused_by_name(registry, member, pool_id, cid, error)
 
 
 @pytest.mark.parametrize("form", ["v0", "v1-dag-pb", "v1-raw"])
-def test_contribution_of_cid_finds_the_content_in_any_form(
-    registry, submit, make_cid, status, form
+def test_contribution_of_finds_the_content_in_any_form(
+    registry, member, other_member, submit, make_cid, status, form
 ):
     contribution_id, _ = submit("block", "v0")
-    assert tuple(registry.contributionOfCid(make_cid("block", form))) == (
+    assert tuple(registry.contributionOf(member, make_cid("block", form))) == (
         contribution_id,
         status.PENDING,
     )
+    other = registry.contributionOf(other_member, make_cid("block", form))
+    assert tuple(other) == (expected_id(other_member.address, make_cid("block")[-32:]), status.NONE)
 
 
-def test_contribution_of_unregistered_cid(registry, make_cid, status):
+def test_contribution_of_unregistered_cid(registry, member, make_cid, status):
     cid = make_cid("never submitted")
-    assert tuple(registry.contributionOfCid(cid)) == (int.from_bytes(cid[-32:], "big"), status.NONE)
+    assert tuple(registry.contributionOf(member, cid)) == (
+        expected_id(member.address, cid[-32:]),
+        status.NONE,
+    )
 
 
-def test_contribution_of_malformed_cid_reverts(registry):
+def test_contribution_of_malformed_cid_reverts(registry, member):
     with brownie.reverts("CidLibTruncated: 0, 1"):
-        registry.contributionOfCid(b"")
+        registry.contributionOf(member, b"")
 
 
 def test_unknown_contribution_reads_empty(registry, status):
@@ -138,5 +166,4 @@ def test_unknown_contribution_reads_empty(registry, status):
         0,
         status.NONE,
         0,
-        "0x",
     )

@@ -43,7 +43,7 @@ def test_submit_batch_records_a_pending_root_and_registers_nothing(
     assert registry.batchCount() == 1
     assert tuple(registry.batchWeights(1)) == (12, 0)
     for item in leaves:
-        assert registry.contributionOfCid(item.cid)[1] == status.NONE
+        assert registry.contributionOf(item.contributor, item.cid)[1] == status.NONE
     assert tuple(registry.pool(pool_id))[3:] == (0, 0, 0)
 
 

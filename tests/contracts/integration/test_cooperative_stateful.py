@@ -36,6 +36,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from api.contribution_ids import contribution_id as registry_contribution_id
 from scripts.merkle import BatchLeaf, batch_claims, batch_tree
 
 PRECISION = 10**18
@@ -59,8 +60,9 @@ def cid_v1_raw(seed: int) -> bytes:
     return b"\x01\x55" + cid_v0(seed)
 
 
-def contribution_id(cid: bytes) -> int:
-    return int.from_bytes(cid[-32:], "big")
+def contribution_id(contributor: str, cid: bytes) -> int:
+    """The registry's id: the content's digest bound to its contributor."""
+    return registry_contribution_id(str(contributor), cid[-32:])
 
 
 st_member = st.integers(0, 4)
@@ -172,15 +174,18 @@ class Cooperative(RuleBasedStateMachine):
         reuse = st_flag and self.next_seed > 0
         seed = self.next_seed - 1 if reuse else self.next_seed
         cid = cid_v0(seed)
-        if reuse:
+        if contribution_id(who.address, cid) in self.contributions:  # the same member again
             with brownie.reverts(revert_pattern=r"ContributionRegistryDuplicateCid:.*"):
                 self.coop.registry.submit(st_pool, cid, {"from": who})
             return
-        self.next_seed += 1
+        # Another member's copy of registered content is its own contribution (no squatting).
+        if not reuse:
+            self.next_seed += 1
         if not self.coop.membership.isMember(who):
             with brownie.reverts(revert_pattern=r"ContributionRegistryNotMember:.*"):
                 self.coop.registry.submit(st_pool, cid, {"from": who})
-            self.next_seed -= 1
+            if not reuse:
+                self.next_seed -= 1
             return
         tx = self.coop.registry.submit(st_pool, cid, {"from": who})
         self.contributions[tx.return_value] = [who, st_pool, "pending", 0]
@@ -359,7 +364,7 @@ class Cooperative(RuleBasedStateMachine):
                 call(*args, sender)
             STEPS_RUN["batch claim refused: not a member"] += 1
             return
-        ids = [contribution_id(c) for _who, c, _w in values]
+        ids = [contribution_id(contributor, c) for _who, c, _w in values]
         if any(i in self.contributions for i in ids) or len(set(ids)) < len(ids):
             with brownie.reverts(revert_pattern=r"ContributionRegistryDuplicateCid:.*"):
                 call(*args, sender)
