@@ -243,6 +243,92 @@ contract GovernorRules is Test {
         coop.governor.propose(targets, values, calldatas, _described("steward", steward));
     }
 
+    // -- bounded setters -------------------------------------------------------------------
+
+    /// @notice Every governed setter refuses values out of its bounds, even from a passed
+    /// proposal: the execution reverts with the setting, the value and the bounds.
+    function test_settersAreBounded() public {
+        address g = address(coop.governor);
+        _refusedByGovernance(g, abi.encodeCall(coop.governor.setVotingDelay, (30 days + 1)), _outOfBounds("votingDelay", 30 days + 1, 0, 30 days));
+        _refusedByGovernance(g, abi.encodeCall(coop.governor.setVotingPeriod, (599)), _outOfBounds("votingPeriod", 599, 600, 30 days));
+        _refusedByGovernance(g, abi.encodeCall(coop.governor.setVotingPeriod, (30 days + 1)), _outOfBounds("votingPeriod", 30 days + 1, 600, 30 days));
+        _refusedByGovernance(g, abi.encodeCall(coop.governor.setProposalThreshold, (1_001)), _outOfBounds("proposalThreshold", 1_001, 0, 1_000));
+        _refusedByGovernance(g, abi.encodeCall(coop.governor.setLateQuorumVoteExtension, (7 days + 1)), _outOfBounds("voteExtension", 7 days + 1, 0, 7 days));
+        _refusedByGovernance(g, abi.encodeCall(coop.governor.setBaseCredits, (0)), _outOfBounds("baseCredits", 0, 1, 1e6));
+        _refusedByGovernance(g, abi.encodeCall(coop.governor.setBaseCredits, (1e6 + 1)), _outOfBounds("baseCredits", 1e6 + 1, 1, 1e6));
+        _refusedByGovernance(g, abi.encodeCall(coop.governor.setTokenCreditCap, (1e6 + 1)), _outOfBounds("tokenCreditCap", 1e6 + 1, 0, 1e6));
+        _refusedByGovernance(g, abi.encodeCall(coop.governor.setEpochLength, (86_399)), abi.encodeWithSelector(ICoopGovernor.CoopGovernorInvalidEpochLength.selector, 86_399));
+        _refusedByGovernance(g, abi.encodeCall(coop.governor.setEpochLength, (365 days + 1)), abi.encodeWithSelector(ICoopGovernor.CoopGovernorInvalidEpochLength.selector, 365 days + 1));
+        _refusedByGovernance(g, abi.encodeCall(coop.governor.setClassWeights, ([uint16(499), 3_167, 3_167, 3_167])), _outOfBounds("classWeight", 499, 500, 7_000));
+        _refusedByGovernance(g, abi.encodeCall(coop.governor.setClassWeights, ([uint16(7_001), 1_000, 1_000, 999])), _outOfBounds("classWeight", 7_001, 500, 7_000));
+        _refusedByGovernance(g, abi.encodeCall(coop.governor.setClassWeights, ([uint16(2_500), 2_500, 2_500, 2_499])), abi.encodeWithSelector(ICoopGovernor.CoopGovernorInvalidClassWeights.selector, 9_999));
+        _refusedByGovernance(g, abi.encodeCall(coop.governor.setClassQuorums, ([uint16(0), 0, 0, 5_001])), abi.encodeWithSelector(ICoopGovernor.CoopGovernorInvalidClassQuorum.selector, IMembership.StakeholderClass.STEWARD, 5_001));
+    }
+
+    /// @notice Values at the bounds pass, in one proposal.
+    function test_settersAcceptTheirBounds() public {
+        address g = address(coop.governor);
+        address[] memory targets = new address[](8);
+        uint256[] memory values = new uint256[](8);
+        bytes[] memory calldatas = new bytes[](8);
+        calldatas[0] = abi.encodeCall(coop.governor.setVotingDelay, (30 days));
+        calldatas[1] = abi.encodeCall(coop.governor.setVotingPeriod, (600));
+        calldatas[2] = abi.encodeCall(coop.governor.setProposalThreshold, (1_000));
+        calldatas[3] = abi.encodeCall(coop.governor.setLateQuorumVoteExtension, (7 days));
+        calldatas[4] = abi.encodeCall(coop.governor.setBaseCredits, (1e6));
+        calldatas[5] = abi.encodeCall(coop.governor.setTokenCreditCap, (0));
+        calldatas[6] = abi.encodeCall(coop.governor.setClassWeights, ([uint16(7_000), 1_000, 1_000, 1_000]));
+        calldatas[7] = abi.encodeCall(coop.governor.setClassQuorums, ([uint16(5_000), 5_000, 0, 0]));
+        for (uint256 i = 0; i < targets.length; ++i) {
+            targets[i] = g;
+        }
+        string memory description = _passed(targets, values, calldatas, "at the bounds");
+        _queueAndExecute(targets, values, calldatas, description);
+        vm.assertEq(coop.governor.votingDelay(), 30 days, "delay");
+        vm.assertEq(coop.governor.votingPeriod(), 600, "period");
+        vm.assertEq(coop.governor.proposalThreshold(), 1_000, "threshold");
+        vm.assertEq(coop.governor.tokenCreditCap(), 0, "cap");
+        vm.assertEq(coop.governor.classWeights()[0], 7_000, "weights");
+        vm.assertEq(coop.governor.classQuorums()[1], 5_000, "quorums");
+    }
+
+    /// @dev Passes a proposal of the one call, then expects its execution to revert with `error`.
+    function _refusedByGovernance(address target, bytes memory data, bytes memory error) internal {
+        address[] memory targets = new address[](1);
+        uint256[] memory values = new uint256[](1);
+        bytes[] memory calldatas = new bytes[](1);
+        targets[0] = target;
+        calldatas[0] = data;
+        string memory description = _passed(targets, values, calldatas, vm.toString(uint256(keccak256(data))));
+        bytes32 descriptionHash = keccak256(bytes(description));
+        coop.governor.queue(targets, values, calldatas, descriptionHash);
+        vm.warp(block.timestamp + coop.timelock.getMinDelay() + 1);
+        vm.expectRevert(error);
+        coop.governor.execute(targets, values, calldatas, descriptionHash);
+    }
+
+    function _passed(address[] memory targets, uint256[] memory values, bytes[] memory calldatas, string memory text)
+        internal
+        returns (string memory description)
+    {
+        description = _described(text, honest[0]);
+        vm.prank(honest[0]);
+        uint256 id = coop.governor.propose(targets, values, calldatas, description);
+        vm.warp(coop.governor.proposalSnapshot(id) + 1);
+        for (uint256 i = 0; i < honest.length; ++i) {
+            _vote(id, honest[i], FOR, 1);
+        }
+        vm.warp(coop.governor.proposalDeadline(id) + 1);
+    }
+
+    function _outOfBounds(string memory setting, uint256 value, uint256 min, uint256 max)
+        internal
+        pure
+        returns (bytes memory)
+    {
+        return abi.encodeWithSelector(ICoopGovernor.CoopGovernorOutOfBounds.selector, setting, value, min, max);
+    }
+
     // -- helpers --------------------------------------------------------------------------
 
     /// @dev The honest funders leave, two lost funders join; every honest member votes For
