@@ -52,6 +52,8 @@ contract CoopModel {
     }
 
     error CoopModelNotHandler(address caller);
+    /// @notice A contribution or batch was credited a second review.
+    error CoopModelReviewedTwice(bool isBatch, uint256 id);
 
     address private immutable _owner;
     mapping(address => bool) private _handlers;
@@ -76,6 +78,7 @@ contract CoopModel {
     uint256 private _totalReviewsCredited;
     uint256 private _totalWorkRemoved;
     Review[] private _reviews;
+    mapping(bytes32 reviewKey => bool) private _reviewed;
     uint256 private _curationCapSet; // 0: the default
     mapping(address curator => mapping(uint256 epoch => uint256)) private _reviewsInEpoch;
 
@@ -238,6 +241,9 @@ contract CoopModel {
 
     /// @notice One unit of curation work for the review of contribution or batch `id`.
     function creditReview(address curator, bool isBatch, uint256 id, uint256 epoch) external onlyHandler {
+        bytes32 key = keccak256(abi.encode(isBatch, id));
+        if (_reviewed[key]) revert CoopModelReviewedTwice(isBatch, id);
+        _reviewed[key] = true;
         ++_reviewsCredited[curator];
         ++_totalReviewsCredited;
         ++_reviewsInEpoch[curator][epoch];
