@@ -92,7 +92,7 @@ test-ganache: compile ## the toolchain proof on Ganache (hardfork shanghai): a c
 # crytic-compile treat the repo as a Foundry project and Slither read forge's output.
 FORGE_ENV = FOUNDRY_CONFIG=test/foundry/foundry.toml FOUNDRY_SOLC=$(HOME)/.solcx/solc-v$(SOLC_VERSION)
 test-forge: setup ## Foundry invariant suites with adversarial handlers, and their regressions (bounded)
-	$(FORGE_ENV) FOUNDRY_INVARIANT_RUNS=64 FOUNDRY_INVARIANT_DEPTH=128 forge test
+	$(FORGE_ENV) FOUNDRY_INVARIANT_RUNS=48 FOUNDRY_INVARIANT_DEPTH=128 forge test
 
 # Slither compiles through the same solc-js in one standard-JSON run. (Its brownie platform
 # cannot follow OpenZeppelin's re-export files, which leave no brownie artifact.)

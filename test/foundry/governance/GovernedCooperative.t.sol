@@ -43,7 +43,7 @@ contract GovernedCooperative is Test {
     /// @notice A proposal to change the split passes with one vote per class and executes.
     function test_proposalExecutesThroughTheTimelock() public {
         (address[] memory targets, uint256[] memory values, bytes[] memory calldatas, string memory description) =
-            _splitProposal(6_000, 3_000, 1_000);
+            _splitProposal(Actors.member(0), 6_000, 3_000, 1_000);
         vm.prank(Actors.member(0));
         uint256 proposalId = coop.governor.propose(targets, values, calldatas, description);
         vm.warp(coop.governor.proposalSnapshot(proposalId) + 1);
@@ -68,7 +68,7 @@ contract GovernedCooperative is Test {
     function testFuzz_quadraticVotesCostTheirSquare(uint256 votesSeed) public {
         uint256 votes = bound(votesSeed, 1, 20);
         (address[] memory targets, uint256[] memory values, bytes[] memory calldatas, string memory description) =
-            _splitProposal(7_000, 2_000, 1_000);
+            _splitProposal(Actors.member(1), 7_000, 2_000, 1_000);
         vm.prank(Actors.member(1));
         uint256 proposalId = coop.governor.propose(targets, values, calldatas, description);
         vm.warp(coop.governor.proposalSnapshot(proposalId) + 1);
@@ -85,7 +85,7 @@ contract GovernedCooperative is Test {
         vm.assertEq(coop.governor.creditsSpent(Actors.member(1), 0), cost > _BASE_CREDITS ? 0 : cost, "credits spent");
     }
 
-    function _splitProposal(uint16 contributors, uint16 workers, uint16 reserve)
+    function _splitProposal(address proposer, uint16 contributors, uint16 workers, uint16 reserve)
         private
         view
         returns (address[] memory targets, uint256[] memory values, bytes[] memory calldatas, string memory description)
@@ -95,6 +95,8 @@ contract GovernedCooperative is Test {
         calldatas = new bytes[](1);
         targets[0] = address(coop.distributor);
         calldatas[0] = abi.encodeCall(coop.distributor.setSplit, (contributors, workers, reserve));
-        description = string.concat("split ", vm.toString(contributors), "/", vm.toString(workers));
+        description = string.concat(
+            "split ", vm.toString(contributors), "/", vm.toString(workers), "#proposer=", vm.toString(proposer)
+        );
     }
 }

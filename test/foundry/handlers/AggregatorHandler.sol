@@ -13,7 +13,8 @@ import {HandlerBase} from "./HandlerBase.sol";
 /// @title AggregatorHandler
 /// @notice Aggregators submit two-leaf Merkle batches built here, whose leaves may name an
 /// outsider or the future curator, repeat registered content or each other, weigh zero, and
-/// whose declared count may be short (1) or long (3); anyone then claims leaves one at a time
+/// whose declared count may be short (1) or long (3) and whose committed total weight may be
+/// short, at either bound or past one; anyone then claims leaves one at a time
 /// (sometimes with a tampered weight) or both at once with a multiproof. One aggregator is
 /// also a curator (so self-curation is tried) and a member without the role tries too.
 contract AggregatorHandler is HandlerBase {
@@ -39,10 +40,12 @@ contract AggregatorHandler is HandlerBase {
     ) external {
         (address aggregator, bool hasRole) = _aggregatorOf(aggregatorSeed);
         uint256 poolId = _anyPoolId(poolSeed);
-        uint256 count = bound(countSeed, 1, MAX_DECLARED_COUNT);
+        uint256 count = bound(countSeed % 4, 1, MAX_DECLARED_COUNT);
         CoopModel.Leaf[2] memory leaves;
-        leaves[0] = _leaf(leafSeedA, bytes32(0));
-        leaves[1] = _leaf(leafSeedB, Cids.digestOf(leaves[0].cid));
+        leaves[0] = _leaf(leafSeedA, bytes32(0), poolId);
+        leaves[1] = _leaf(leafSeedB, Cids.digestOf(leaves[0].cid), poolId);
+        uint256 maxWeight = model.poolMaxWeight(poolId);
+        uint256 totalWeight = _committedWeight(countSeed >> 2, count, maxWeight, leaves);
         bytes32 root = TwoLeafTree.root(_hash(leaves[0]), _hash(leaves[1]));
         bytes memory manifest = Cids.inForm(Cids.Form.V0, model.freshDigest());
 
@@ -50,15 +53,18 @@ contract AggregatorHandler is HandlerBase {
         if (!hasRole) expected = IAccessControl.AccessControlUnauthorizedAccount.selector;
         else if (!_knownPool(poolId)) expected = IContributionRegistry.ContributionRegistryUnknownPool.selector;
         else if (model.poolClosed(poolId)) expected = IContributionRegistry.ContributionRegistryPoolClosed.selector;
+        else if (totalWeight < count || totalWeight > count * maxWeight) {
+            expected = IContributionRegistry.ContributionRegistryInvalidBatchWeight.selector;
+        }
 
         bytes memory ret = _call(
             aggregator,
             address(coop.registry),
-            abi.encodeCall(coop.registry.submitBatch, (poolId, root, uint24(count), manifest)),
+            abi.encodeCall(coop.registry.submitBatch, (poolId, root, uint24(count), uint48(totalWeight), manifest)),
             expected
         );
         if (expected != OK) return;
-        uint256 batchId = model.recordBatch(poolId, aggregator, count, leaves);
+        uint256 batchId = model.recordBatch(poolId, aggregator, count, totalWeight, leaves);
         vm.assertEq(abi.decode(ret, (uint256)), batchId, "submitBatch: ids count up");
     }
 
@@ -74,10 +80,8 @@ contract AggregatorHandler is HandlerBase {
 
         bytes4 expected = _claimableOutcome(b, leaf.contributor);
         if (expected == OK && tampered) expected = IContributionRegistry.ContributionRegistryInvalidProof.selector;
-        if (expected == OK) expected = _leafOutcome(leaf, 0);
-        if (expected == OK && b.claimedCount + 1 > b.count) {
-            expected = IContributionRegistry.ContributionRegistryBatchCountExceeded.selector;
-        }
+        if (expected == OK) expected = _leafOutcome(b.poolId, leaf, 0);
+        if (expected == OK) expected = _commitmentOutcome(b, 1, leaf.weight);
 
         bytes memory data = abi.encodeCall(
             coop.registry.claimBatchLeaf,
@@ -115,11 +119,9 @@ contract AggregatorHandler is HandlerBase {
         if (expected == OK && b.leaves[1].contributor != contributor) {
             expected = IContributionRegistry.ContributionRegistryInvalidProof.selector;
         }
-        if (expected == OK) expected = _leafOutcome(b.leaves[0], 0);
-        if (expected == OK) expected = _leafOutcome(b.leaves[1], Cids.digestOf(b.leaves[0].cid));
-        if (expected == OK && b.claimedCount + 2 > b.count) {
-            expected = IContributionRegistry.ContributionRegistryBatchCountExceeded.selector;
-        }
+        if (expected == OK) expected = _leafOutcome(b.poolId, b.leaves[0], 0);
+        if (expected == OK) expected = _leafOutcome(b.poolId, b.leaves[1], Cids.digestOf(b.leaves[0].cid));
+        if (expected == OK) expected = _commitmentOutcome(b, 2, totalWeight);
 
         bytes memory ret = _call(
             Actors.contributor(relayerSeed),
@@ -145,9 +147,26 @@ contract AggregatorHandler is HandlerBase {
         return (Actors.member(seed >> 2), false);
     }
 
+    /// @dev The total weight the batch commits: mostly the leaves' sum (within the bounds), else
+    /// the bounds themselves, or one past either (refused).
+    function _committedWeight(uint256 seed, uint256 count, uint256 maxWeight, CoopModel.Leaf[2] memory leaves)
+        private
+        pure
+        returns (uint256)
+    {
+        uint256 pick = seed % 8;
+        if (pick == 0) return count * maxWeight;
+        if (pick == 1) return count;
+        if (pick == 2) return count * maxWeight + 1;
+        if (pick == 3) return count - 1;
+        uint256 sum = uint256(leaves[0].weight) + leaves[1].weight;
+        return bound(sum, count, count * maxWeight);
+    }
+
     /// @dev A leaf: a contributor (one time in eight the outsider), content mostly fresh (else
-    /// already registered, or the same as `sibling`), any valid form, a weight from 0.
-    function _leaf(uint256 seed, bytes32 sibling) private returns (CoopModel.Leaf memory leaf) {
+    /// already registered, or the same as `sibling`), any valid form, a weight from 0 to above
+    /// the pool's maximum.
+    function _leaf(uint256 seed, bytes32 sibling, uint256 poolId) private returns (CoopModel.Leaf memory leaf) {
         leaf.contributor = seed % 8 == 0 ? Actors.outsider() : Actors.contributor(seed >> 3);
         uint256 pick = (seed >> 8) % 8;
         bytes32 digest;
@@ -155,7 +174,7 @@ contract AggregatorHandler is HandlerBase {
         else if (pick == 1 && sibling != bytes32(0)) digest = sibling;
         else digest = model.freshDigest();
         leaf.cid = Cids.anyValid(seed >> 24, digest);
-        leaf.weight = uint48(bound(seed >> 32, 0, MAX_WEIGHT));
+        leaf.weight = _fuzzWeight(seed >> 32, poolId);
     }
 
     function _hash(CoopModel.Leaf memory leaf) private pure returns (bytes32) {
@@ -174,11 +193,32 @@ contract AggregatorHandler is HandlerBase {
 
     /// @dev The checks on one proven leaf, `claimedBefore` being a digest registered earlier in
     /// the same claim (zero if none).
-    function _leafOutcome(CoopModel.Leaf memory leaf, bytes32 claimedBefore) private view returns (bytes4) {
+    function _leafOutcome(uint256 poolId, CoopModel.Leaf memory leaf, bytes32 claimedBefore)
+        private
+        view
+        returns (bytes4)
+    {
         if (leaf.weight == 0) return IContributionRegistry.ContributionRegistryZeroWeight.selector;
+        if (leaf.weight > model.poolMaxWeight(poolId)) {
+            return IContributionRegistry.ContributionRegistryWeightAboveMax.selector;
+        }
         bytes32 digest = Cids.digestOf(leaf.cid);
         if (model.entry(uint256(digest)).status != IContributionRegistry.Status.NONE || digest == claimedBefore) {
             return IContributionRegistry.ContributionRegistryDuplicateCid.selector;
+        }
+        return OK;
+    }
+
+    /// @dev The batch's commitments: never more leaves than its count, nor more weight than its
+    /// total.
+    function _commitmentOutcome(CoopModel.BatchModel memory b, uint256 leaves, uint256 weight)
+        private
+        pure
+        returns (bytes4)
+    {
+        if (b.claimedCount + leaves > b.count) return IContributionRegistry.ContributionRegistryBatchCountExceeded.selector;
+        if (b.claimedWeight + weight > b.totalWeight) {
+            return IContributionRegistry.ContributionRegistryBatchWeightExceeded.selector;
         }
         return OK;
     }

@@ -32,7 +32,16 @@ contract CoopModel {
         address curator;
         uint256 count;
         uint256 claimedCount;
+        uint256 totalWeight;
+        uint256 claimedWeight;
         Leaf[2] leaves;
+    }
+
+    /// @notice What a credited review was of: a contribution or a batch.
+    struct Review {
+        address curator;
+        bool isBatch;
+        uint256 id;
     }
 
     /// @notice A pool's listing in the market.
@@ -43,6 +52,8 @@ contract CoopModel {
     }
 
     error CoopModelNotHandler(address caller);
+    /// @notice A contribution or batch was credited a second review.
+    error CoopModelReviewedTwice(bool isBatch, uint256 id);
 
     address private immutable _owner;
     mapping(address => bool) private _handlers;
@@ -51,12 +62,25 @@ contract CoopModel {
     uint256[] private _ids;
     mapping(uint256 id => Entry) private _entries;
     mapping(uint256 poolId => mapping(address contributor => uint256)) private _weightOf;
+    mapping(uint256 poolId => mapping(address contributor => uint256)) private _acceptedCountOf;
+    mapping(uint256 poolId => uint256) private _poolWeight;
+    mapping(uint256 poolId => uint256) private _maxWeightSet; // 0: the default
+    mapping(uint256 poolId => uint256) private _highestMaxWeight; // 0: the default
     uint256 private _totalAcceptedWeight;
     uint256 private _digestNonce;
 
     // -- curation work ---------------------------------------------------------------------
+    uint256 public constant DEFAULT_MAX_WEIGHT = 100;
+    uint256 public constant DEFAULT_CURATION_CAP = 500;
+    uint256 public constant DEFAULT_VOUCHER_LIMIT = 250;
     mapping(address curator => uint256) private _reviewsCredited;
+    mapping(address curator => uint256) private _workRemoved;
     uint256 private _totalReviewsCredited;
+    uint256 private _totalWorkRemoved;
+    Review[] private _reviews;
+    mapping(bytes32 reviewKey => bool) private _reviewed;
+    uint256 private _curationCapSet; // 0: the default
+    mapping(address curator => mapping(uint256 epoch => uint256)) private _reviewsInEpoch;
 
     // -- batches ---------------------------------------------------------------------------
     uint256 private _batchCount;
@@ -66,6 +90,8 @@ contract CoopModel {
     mapping(address account => uint256) private _status; // 0: not a member, else class + 1
     mapping(uint256 classIndex => uint256) private _classCount;
     mapping(address member => mapping(uint256 nonce => bool)) private _voucherUsed;
+    uint256[4] private _voucherLimitSet; // each + 1; 0: the default
+    mapping(uint256 epoch => mapping(uint256 classIndex => uint256)) private _vouchersUsed;
 
     // -- pools and market ------------------------------------------------------------------
     mapping(uint256 poolId => bool) private _poolClosed;
@@ -136,13 +162,20 @@ contract CoopModel {
         _entries[id].status = IContributionRegistry.Status.REJECTED;
     }
 
+    /// @notice Revoked from any status but REVOKED; an accepted weight leaves the positions.
     function recordRevoked(uint256 id) external onlyHandler {
         Entry storage e = _entries[id];
-        if (e.status == IContributionRegistry.Status.ACCEPTED) {
-            _weightOf[e.poolId][e.contributor] -= e.weight;
-            _totalAcceptedWeight -= e.weight;
-        }
+        if (e.status == IContributionRegistry.Status.ACCEPTED) _removeWeight(e.poolId, e.contributor, e.weight);
         e.status = IContributionRegistry.Status.REVOKED;
+    }
+
+    /// @notice Governance re-weighed an accepted contribution, or rejected it with weight 0.
+    function recordOverturned(uint256 id, uint48 newWeight) external onlyHandler {
+        Entry storage e = _entries[id];
+        _removeWeight(e.poolId, e.contributor, e.weight);
+        e.weight = newWeight;
+        if (newWeight == 0) e.status = IContributionRegistry.Status.REJECTED;
+        else _addWeight(e.poolId, e.contributor, newWeight);
     }
 
     function recordLeafClaimed(uint256 batchId, uint256 leafIndex, uint256 id) external onlyHandler {
@@ -151,6 +184,7 @@ contract CoopModel {
         leaf.claimed = true;
         ++b.claimedCount;
         _ids.push(id);
+        b.claimedWeight += leaf.weight;
         _entries[id] = Entry(leaf.contributor, b.poolId, IContributionRegistry.Status.ACCEPTED, leaf.weight);
         _addWeight(b.poolId, leaf.contributor, leaf.weight);
     }
@@ -159,20 +193,84 @@ contract CoopModel {
         return _weightOf[poolId][contributor];
     }
 
+    /// @notice Accepted, unrevoked contributions of `contributor` in the pool.
+    function acceptedCountOf(uint256 poolId, address contributor) external view returns (uint256) {
+        return _acceptedCountOf[poolId][contributor];
+    }
+
+    function poolWeight(uint256 poolId) external view returns (uint256) {
+        return _poolWeight[poolId];
+    }
+
     function totalAcceptedWeight() external view returns (uint256) {
         return _totalAcceptedWeight;
     }
 
+    function setPoolMaxWeight(uint256 poolId, uint256 maxWeight) external onlyHandler {
+        _maxWeightSet[poolId] = maxWeight;
+        if (maxWeight > _highestMaxWeight[poolId]) _highestMaxWeight[poolId] = maxWeight;
+    }
+
+    /// @notice The pool's maximum weight now.
+    function poolMaxWeight(uint256 poolId) public view returns (uint256) {
+        uint256 set = _maxWeightSet[poolId];
+        return set == 0 ? DEFAULT_MAX_WEIGHT : set;
+    }
+
+    /// @notice The largest maximum weight the pool ever had: no accepted weight is above it.
+    function highestMaxWeight(uint256 poolId) external view returns (uint256) {
+        uint256 highest = _highestMaxWeight[poolId];
+        return highest > DEFAULT_MAX_WEIGHT ? highest : DEFAULT_MAX_WEIGHT;
+    }
+
     function _addWeight(uint256 poolId, address contributor, uint256 weight) private {
         _weightOf[poolId][contributor] += weight;
+        ++_acceptedCountOf[poolId][contributor];
+        _poolWeight[poolId] += weight;
         _totalAcceptedWeight += weight;
+    }
+
+    function _removeWeight(uint256 poolId, address contributor, uint256 weight) private {
+        _weightOf[poolId][contributor] -= weight;
+        --_acceptedCountOf[poolId][contributor];
+        _poolWeight[poolId] -= weight;
+        _totalAcceptedWeight -= weight;
     }
 
     // -- curation work ---------------------------------------------------------------------
 
-    function creditReviews(address curator, uint256 reviews) external onlyHandler {
-        _reviewsCredited[curator] += reviews;
-        _totalReviewsCredited += reviews;
+    /// @notice One unit of curation work for the review of contribution or batch `id`.
+    function creditReview(address curator, bool isBatch, uint256 id, uint256 epoch) external onlyHandler {
+        bytes32 key = keccak256(abi.encode(isBatch, id));
+        if (_reviewed[key]) revert CoopModelReviewedTwice(isBatch, id);
+        _reviewed[key] = true;
+        ++_reviewsCredited[curator];
+        ++_totalReviewsCredited;
+        ++_reviewsInEpoch[curator][epoch];
+        _reviews.push(Review(curator, isBatch, id));
+    }
+
+    /// @notice Governance removed, or anyone retired, `units` of the account's work units.
+    function removeWork(address account, uint256 units) external onlyHandler {
+        _workRemoved[account] += units;
+        _totalWorkRemoved += units;
+    }
+
+    function setCurationCap(uint256 cap) external onlyHandler {
+        _curationCapSet = cap;
+    }
+
+    function curationCap() public view returns (uint256) {
+        return _curationCapSet == 0 ? DEFAULT_CURATION_CAP : _curationCapSet;
+    }
+
+    function reviewsInEpoch(address curator, uint256 epoch) external view returns (uint256) {
+        return _reviewsInEpoch[curator][epoch];
+    }
+
+    /// @notice The account's work units: its reviews credited less what was removed.
+    function workUnits(address account) external view returns (uint256) {
+        return _reviewsCredited[account] - _workRemoved[account];
     }
 
     function reviewsCredited(address curator) external view returns (uint256) {
@@ -183,9 +281,21 @@ contract CoopModel {
         return _totalReviewsCredited;
     }
 
+    function totalWorkRemoved() external view returns (uint256) {
+        return _totalWorkRemoved;
+    }
+
+    function reviewCount() external view returns (uint256) {
+        return _reviews.length;
+    }
+
+    function reviewAt(uint256 i) external view returns (Review memory) {
+        return _reviews[i];
+    }
+
     // -- batches ---------------------------------------------------------------------------
 
-    function recordBatch(uint256 poolId, address aggregator, uint256 count, Leaf[2] memory leaves)
+    function recordBatch(uint256 poolId, address aggregator, uint256 count, uint256 totalWeight, Leaf[2] memory leaves)
         external
         onlyHandler
         returns (uint256 batchId)
@@ -196,6 +306,7 @@ contract CoopModel {
         b.status = IContributionRegistry.BatchStatus.PENDING;
         b.aggregator = aggregator;
         b.count = count;
+        b.totalWeight = totalWeight;
         b.leaves[0] = leaves[0];
         b.leaves[1] = leaves[1];
     }
@@ -204,6 +315,10 @@ contract CoopModel {
         BatchModel storage b = _batches[batchId];
         b.curator = curator;
         b.status = accepted ? IContributionRegistry.BatchStatus.ACCEPTED : IContributionRegistry.BatchStatus.REJECTED;
+    }
+
+    function recordBatchOverturned(uint256 batchId) external onlyHandler {
+        _batches[batchId].status = IContributionRegistry.BatchStatus.REJECTED;
     }
 
     function batchCount() external view returns (uint256) {
@@ -219,7 +334,36 @@ contract CoopModel {
     function recordJoined(address member, uint256 classIndex, uint256 nonce, bool byVoucher) external onlyHandler {
         _status[member] = classIndex + 1;
         ++_classCount[classIndex];
-        if (byVoucher) _voucherUsed[member][nonce] = true;
+        if (byVoucher) {
+            _voucherUsed[member][nonce] = true;
+            ++_vouchersUsed[block.timestamp / 1 days][classIndex];
+        }
+    }
+
+    function setVoucherLimits(uint32[4] memory limits) external onlyHandler {
+        for (uint256 c = 0; c < 4; ++c) {
+            _voucherLimitSet[c] = uint256(limits[c]) + 1;
+        }
+    }
+
+    function voucherLimit(uint256 classIndex) public view returns (uint256) {
+        uint256 set = _voucherLimitSet[classIndex];
+        return set == 0 ? DEFAULT_VOUCHER_LIMIT : set - 1;
+    }
+
+    /// @notice Whether the class's vouchers for today are used up.
+    function voucherLimitReached(uint256 classIndex) external view returns (bool) {
+        return _vouchersUsed[block.timestamp / 1 days][classIndex] >= voucherLimit(classIndex);
+    }
+
+    function vouchersUsed(uint256 classIndex, uint256 epoch) external view returns (uint256) {
+        return _vouchersUsed[epoch][classIndex];
+    }
+
+    function totalMembers() external view returns (uint256 total) {
+        for (uint256 c = 0; c < 4; ++c) {
+            total += _classCount[c];
+        }
     }
 
     function recordLeft(address member) external onlyHandler {

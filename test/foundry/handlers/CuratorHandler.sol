@@ -9,9 +9,10 @@ import {CoopModel} from "./CoopModel.sol";
 import {HandlerBase} from "./HandlerBase.sol";
 
 /// @title CuratorHandler
-/// @notice Curators accept (with bounded weights, zero included) or reject contributions and
-/// batches: sometimes their own, sometimes unknown or already curated ones, sometimes after
-/// leaving the WORKER class; a member without the curator role tries too.
+/// @notice Curators accept (with weights from zero to above the pool's maximum) or reject
+/// contributions and batches: sometimes their own, sometimes unknown or already curated ones,
+/// sometimes after leaving the WORKER class, for contributors who left, or past the curation
+/// cap; a member without the curator role tries too. Each review earns exactly one unit.
 contract CuratorHandler is HandlerBase {
     constructor(Cooperative memory coop_, CoopModel model_) HandlerBase(coop_, model_) {}
 
@@ -27,20 +28,23 @@ contract CuratorHandler is HandlerBase {
     function accept(uint256 curatorSeed, uint256 idSeed, uint256 weightSeed) external {
         (address curator, bool hasRole) = _curatorOf(curatorSeed);
         uint256 id = _pickId(idSeed);
-        uint48 weight = uint48(bound(weightSeed, 0, MAX_WEIGHT));
-        bytes4 expected = _contributionOutcome(curator, hasRole, id, weight == 0);
+        CoopModel.Entry memory e = model.entry(id);
+        uint48 weight = _fuzzWeight(weightSeed, e.poolId);
+        bytes4 expected = _contributionOutcome(curator, hasRole, id, true, weight);
         _call(curator, address(coop.registry), abi.encodeCall(coop.registry.accept, (id, weight)), expected);
         if (expected != OK) return;
         model.recordAccepted(id, weight);
-        model.creditReviews(curator, 1);
+        _credited(curator, false, id);
     }
 
     function reject(uint256 curatorSeed, uint256 idSeed) external {
         (address curator, bool hasRole) = _curatorOf(curatorSeed);
         uint256 id = _pickId(idSeed);
-        bytes4 expected = _contributionOutcome(curator, hasRole, id, false);
+        bytes4 expected = _contributionOutcome(curator, hasRole, id, false, 0);
         _call(curator, address(coop.registry), abi.encodeCall(coop.registry.reject, (id, "fuzzed")), expected);
-        if (expected == OK) model.recordRejected(id);
+        if (expected != OK) return;
+        model.recordRejected(id);
+        _credited(curator, false, id);
     }
 
     function acceptBatch(uint256 curatorSeed, uint256 batchSeed) external {
@@ -50,7 +54,7 @@ contract CuratorHandler is HandlerBase {
         _call(curator, address(coop.registry), abi.encodeCall(coop.registry.acceptBatch, (batchId)), expected);
         if (expected != OK) return;
         model.recordBatchCurated(batchId, curator, true);
-        model.creditReviews(curator, model.batchOf(batchId).count);
+        _credited(curator, true, batchId);
     }
 
     function rejectBatch(uint256 curatorSeed, uint256 batchSeed) external {
@@ -60,7 +64,17 @@ contract CuratorHandler is HandlerBase {
         _call(
             curator, address(coop.registry), abi.encodeCall(coop.registry.rejectBatch, (batchId, "fuzzed")), expected
         );
-        if (expected == OK) model.recordBatchCurated(batchId, curator, false);
+        if (expected != OK) return;
+        model.recordBatchCurated(batchId, curator, false);
+        _credited(curator, true, batchId);
+    }
+
+    /// @dev Every review, whatever its verdict or the batch's declared size, earns one unit,
+    /// within the cap in force.
+    function _credited(address curator, bool isBatch, uint256 id) private {
+        uint256 epoch = _curationEpoch();
+        model.creditReview(curator, isBatch, id, epoch);
+        vm.assertLe(coop.registry.reviewsInEpoch(curator, epoch), coop.registry.curationCap(), "reviews within the cap");
     }
 
     /// @dev One of the two curators, or a third of the time a member without the role.
@@ -81,7 +95,9 @@ contract CuratorHandler is HandlerBase {
         return 1 + seed % (model.batchCount() + 1);
     }
 
-    function _contributionOutcome(address curator, bool hasRole, uint256 id, bool zeroWeight)
+    /// @dev The registry's checks in its order; `accepting` adds the contributor's membership and
+    /// the weight's bounds.
+    function _contributionOutcome(address curator, bool hasRole, uint256 id, bool accepting, uint48 weight)
         private
         view
         returns (bytes4)
@@ -95,11 +111,19 @@ contract CuratorHandler is HandlerBase {
             return IContributionRegistry.ContributionRegistryNotPending.selector;
         }
         if (e.contributor == curator) return IContributionRegistry.ContributionRegistrySelfCuration.selector;
-        if (zeroWeight) return IContributionRegistry.ContributionRegistryZeroWeight.selector;
         if (model.statusOf(curator) != WORKER_STATUS) {
             return IContributionRegistry.ContributionRegistryCuratorNotWorker.selector;
         }
-        return OK;
+        if (accepting) {
+            if (model.statusOf(e.contributor) == 0) {
+                return IContributionRegistry.ContributionRegistryContributorNotMember.selector;
+            }
+            if (weight == 0) return IContributionRegistry.ContributionRegistryZeroWeight.selector;
+            if (weight > model.poolMaxWeight(e.poolId)) {
+                return IContributionRegistry.ContributionRegistryWeightAboveMax.selector;
+            }
+        }
+        return _capOutcome(curator);
     }
 
     function _batchOutcome(address curator, bool hasRole, uint256 batchId) private view returns (bytes4) {
@@ -114,6 +138,13 @@ contract CuratorHandler is HandlerBase {
         if (b.aggregator == curator) return IContributionRegistry.ContributionRegistryBatchSelfCuration.selector;
         if (model.statusOf(curator) != WORKER_STATUS) {
             return IContributionRegistry.ContributionRegistryCuratorNotWorker.selector;
+        }
+        return _capOutcome(curator);
+    }
+
+    function _capOutcome(address curator) private view returns (bytes4) {
+        if (model.reviewsInEpoch(curator, _curationEpoch()) >= model.curationCap()) {
+            return IContributionRegistry.ContributionRegistryCurationCapReached.selector;
         }
         return OK;
     }

@@ -23,8 +23,9 @@ abstract contract HandlerBase {
     /// @dev The expected outcome "no revert".
     bytes4 internal constant OK = bytes4(0);
     uint256 internal constant POOL_COUNT = 3;
-    /// @dev Curated and leaf weights; 0 is in range, so the zero-weight refusal is exercised.
-    uint256 internal constant MAX_WEIGHT = 5_000;
+    /// @dev How far above a pool's maximum a fuzzed weight may go.
+    uint256 internal constant WEIGHT_OVERSHOOT = 50;
+    uint256 internal constant CURATION_EPOCH = 1 days;
     uint256 internal constant WORKER_STATUS = uint256(IMembership.StakeholderClass.WORKER) + 1;
 
     Cooperative internal coop;
@@ -70,5 +71,17 @@ abstract contract HandlerBase {
 
     function _knownPool(uint256 poolId) internal pure returns (bool) {
         return poolId != 0 && poolId <= POOL_COUNT;
+    }
+
+    /// @dev A curated or leaf weight for `poolId`: one time in eight above the pool's maximum,
+    /// else from 0 (refused) to the maximum.
+    function _fuzzWeight(uint256 seed, uint256 poolId) internal view returns (uint48) {
+        uint256 maxWeight = model.poolMaxWeight(poolId);
+        if (seed % 8 == 0) return uint48(bound(seed >> 3, maxWeight + 1, maxWeight + WEIGHT_OVERSHOOT));
+        return uint48(bound(seed >> 3, 0, maxWeight));
+    }
+
+    function _curationEpoch() internal view returns (uint256) {
+        return block.timestamp / CURATION_EPOCH;
     }
 }

@@ -13,18 +13,20 @@ import {HandlerBase} from "./HandlerBase.sol";
 /// @title MemberHandler
 /// @notice Members (and curators, who are members too): submit contributions, sometimes into
 /// unknown or closed pools, with malformed CIDs, or with content already registered or sitting
-/// in a batch; revoke, sometimes someone else's; claim; leave.
+/// in a batch; revoke (after a rejection too), sometimes someone else's; claim; leave; retire a
+/// former curator's work units.
 contract MemberHandler is HandlerBase {
     constructor(Cooperative memory coop_, CoopModel model_) HandlerBase(coop_, model_) {}
 
     /// @inheritdoc HandlerBase
     function selectors() external pure override returns (bytes4[] memory s) {
-        s = new bytes4[](5);
+        s = new bytes4[](6);
         s[0] = this.submit.selector;
         s[1] = this.revoke.selector;
         s[2] = this.claim.selector;
         s[3] = this.claimAll.selector;
         s[4] = this.leave.selector;
+        s[5] = this.retireCredits.selector;
     }
 
     /// @notice A member submits a CID; a quarter of the time the content is not fresh.
@@ -64,9 +66,7 @@ contract MemberHandler is HandlerBase {
         bytes4 expected = OK;
         if (caller != e.contributor) {
             expected = IContributionRegistry.ContributionRegistryNotContributor.selector;
-        } else if (
-            e.status != IContributionRegistry.Status.PENDING && e.status != IContributionRegistry.Status.ACCEPTED
-        ) {
+        } else if (e.status == IContributionRegistry.Status.REVOKED) {
             expected = IContributionRegistry.ContributionRegistryNotRevocable.selector;
         }
 
@@ -77,6 +77,28 @@ contract MemberHandler is HandlerBase {
         vm.assertEq(
             coop.distributor.earnedScaled(e.poolId, e.contributor), earnedBefore, "revoke: earnings kept to the wei"
         );
+    }
+
+    /// @notice Anyone retires the work units of an account that is no longer a curator (it left,
+    /// or rejoined in another class); a curator's are refused. Earnings so far stay earned.
+    function retireCredits(uint256 callerSeed, uint256 accountSeed) external {
+        address account = Actors.contributor(accountSeed);
+        bool curator = _isCuratorActor(account) && model.statusOf(account) == WORKER_STATUS;
+        bytes4 expected = curator ? IContributionRegistry.ContributionRegistryStillCurator.selector : OK;
+        uint256 workPot = coop.distributor.WORK_POT();
+        uint256 earnedBefore = coop.distributor.earnedScaled(workPot, account);
+        bytes memory ret = _call(
+            Actors.contributor(callerSeed),
+            address(coop.registry),
+            abi.encodeCall(coop.registry.retireCurationCredits, (account)),
+            expected
+        );
+        if (expected != OK) return;
+        uint256 units = model.workUnits(account);
+        vm.assertEq(abi.decode(ret, (uint256)), units, "retire: all of the account's work units");
+        vm.assertEq(coop.distributor.unitsOf(workPot, account), 0, "retire: none left");
+        vm.assertEq(coop.distributor.earnedScaled(workPot, account), earnedBefore, "retire: earnings kept to the wei");
+        model.removeWork(account, units);
     }
 
     /// @notice An earner claims one pot (a pool or the work pot) and gets exactly its claimable.
@@ -124,6 +146,13 @@ contract MemberHandler is HandlerBase {
             return Cids.digestOf(b.leaves[(seed >> 16) % 2].cid);
         }
         return model.freshDigest();
+    }
+
+    function _isCuratorActor(address account) private pure returns (bool) {
+        for (uint256 i = 0; i < Actors.CURATOR_COUNT; ++i) {
+            if (account == Actors.curator(i)) return true;
+        }
+        return false;
     }
 
     function _pot(uint256 seed) private view returns (uint256) {

@@ -10,7 +10,7 @@ import {HandlerBase} from "./HandlerBase.sol";
 /// @title RegistrarHandler
 /// @notice Vouchers signed with `vm.sign`: by the registrar or an impostor key, expired or not,
 /// from a small nonce space (so replays happen), for members and non-members, in any class,
-/// relayed by anyone.
+/// relayed by anyone, within (or past) the day's voucher limit of the class.
 contract RegistrarHandler is HandlerBase {
     bytes32 private constant _VOUCHER_TYPEHASH =
         keccak256("Voucher(address member,uint8 stakeholderClass,uint256 nonce,uint256 expiry)");
@@ -46,6 +46,7 @@ contract RegistrarHandler is HandlerBase {
         if (expired) expected = IMembership.MembershipVoucherExpired.selector;
         else if (model.voucherUsed(who, nonce)) expected = IMembership.MembershipVoucherUsed.selector;
         else if (impostor) expected = IMembership.MembershipInvalidSigner.selector;
+        else if (model.voucherLimitReached(classIndex)) expected = IMembership.MembershipVoucherLimitReached.selector;
         else if (model.statusOf(who) != 0) expected = IMembership.MembershipAlreadyMember.selector;
 
         _call(

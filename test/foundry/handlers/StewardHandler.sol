@@ -3,17 +3,28 @@ pragma solidity ^0.8.24;
 
 import {IContributionRegistry} from "../../../contracts/interfaces/IContributionRegistry.sol";
 import {IDataMarket} from "../../../contracts/interfaces/IDataMarket.sol";
+import {IMembership} from "../../../contracts/interfaces/IMembership.sol";
+import {IRevenueDistributor} from "../../../contracts/interfaces/IRevenueDistributor.sol";
 import {Actors} from "../utils/Actors.sol";
 import {Cooperative} from "../utils/CooperativeDeployer.sol";
 import {CoopModel} from "./CoopModel.sol";
 import {HandlerBase} from "./HandlerBase.sol";
 
 /// @title StewardHandler
-/// @notice What governance does in phase 1, with the admin role of the market, the distributor
-/// and the registry: splits, listings and prices, strikes, closing and reopening pools; plus
-/// what anyone may do, releasing the reserve, and the passing of time.
+/// @notice What governance does, with the admin role of the market, the distributor, the
+/// registry and the membership: splits (within and out of bounds), listings (pool 0 and the work
+/// pot too) and prices, strikes, closing and reopening pools, pool maximum weights and the
+/// curation cap, overturning contributions and batches, removing curation units, expelling
+/// members, voucher limits; plus what anyone may do, releasing the reserve, and the passing of
+/// time.
 contract StewardHandler is HandlerBase {
     uint256 private constant _BPS = 10_000;
+    uint256 private constant _MIN_CONTRIBUTORS = 5_000;
+    uint256 private constant _MIN_WORKERS = 500;
+    uint256 private constant _MAX_RESERVE = 3_000;
+    uint256 private constant _MAX_WEIGHT_CEILING = 10_000;
+    uint256 private constant _MAX_CURATION_CAP = 10_000;
+    uint256 private constant _MAX_VOUCHERS = 10_000;
     uint256 internal constant MAX_PRICE = 1e8;
     uint256 internal constant MAX_TIME_STEP = 3 days;
 
@@ -21,7 +32,7 @@ contract StewardHandler is HandlerBase {
 
     /// @inheritdoc HandlerBase
     function selectors() external pure override returns (bytes4[] memory s) {
-        s = new bytes4[](10);
+        s = new bytes4[](18);
         s[0] = this.setSplit.selector;
         s[1] = this.setListing.selector;
         s[2] = this.setPrice.selector;
@@ -32,21 +43,51 @@ contract StewardHandler is HandlerBase {
         s[7] = this.reopenPool.selector;
         s[8] = this.releaseReserve.selector;
         s[9] = this.passTime.selector;
+        s[10] = this.setPoolMaxWeight.selector;
+        s[11] = this.setCurationCap.selector;
+        s[12] = this.overturn.selector;
+        s[13] = this.overturnBatch.selector;
+        s[14] = this.removeCurationCredits.selector;
+        s[15] = this.expel.selector;
+        s[16] = this.setVoucherLimits.selector;
+        s[17] = this.passTime.selector; // twice: caps and voucher limits are per day
     }
 
+    /// @notice Half the time a split within the bounds, else any split summing to 100 %.
     function setSplit(uint256 contributorsSeed, uint256 workersSeed) external {
-        uint256 contributors = bound(contributorsSeed, 0, _BPS);
-        uint256 workers = bound(workersSeed, 0, _BPS - contributors);
-        coop.distributor.setSplit(uint16(contributors), uint16(workers), uint16(_BPS - contributors - workers));
+        uint256 contributors;
+        uint256 workers;
+        if (contributorsSeed % 2 == 0) {
+            contributors = bound(contributorsSeed >> 1, _MIN_CONTRIBUTORS, _BPS - _MIN_WORKERS);
+            uint256 minWorkers = _BPS - contributors > _MAX_RESERVE ? _BPS - contributors - _MAX_RESERVE : 0;
+            workers = bound(workersSeed, minWorkers < _MIN_WORKERS ? _MIN_WORKERS : minWorkers, _BPS - contributors);
+        } else {
+            contributors = bound(contributorsSeed >> 1, 0, _BPS);
+            workers = bound(workersSeed, 0, _BPS - contributors);
+        }
+        uint256 reserve = _BPS - contributors - workers;
+        bytes4 expected = contributors < _MIN_CONTRIBUTORS || workers < _MIN_WORKERS || reserve > _MAX_RESERVE
+            ? IRevenueDistributor.RevenueDistributorSplitOutOfBounds.selector
+            : OK;
+        _call(
+            address(this),
+            address(coop.distributor),
+            abi.encodeCall(coop.distributor.setSplit, (uint16(contributors), uint16(workers), uint16(reserve))),
+            expected
+        );
     }
 
-    /// @notice Lists a pool; a zero price or no purpose is refused; a quarter are inactive.
+    /// @notice Lists a pool; a zero price or no purpose is refused, and so are pool 0 and the
+    /// work pot, which hold no content; a quarter are inactive.
     function setListing(uint256 poolSeed, uint256 priceSeed, uint256 purposesSeed, uint256 activeSeed) external {
         uint256 poolId = bound(poolSeed, 1, POOL_COUNT);
+        if (poolSeed % 16 == 0) poolId = (poolSeed >> 4) % 2 == 0 ? 0 : coop.distributor.WORK_POT();
         uint128 price = uint128(bound(priceSeed, 0, MAX_PRICE));
         uint64 purposes = uint64(bound(purposesSeed, 0, 7));
         bool active = activeSeed % 4 != 0;
-        bytes4 expected = price == 0 || purposes == 0 ? IDataMarket.DataMarketInvalidListing.selector : OK;
+        bytes4 expected = OK;
+        if (price == 0 || purposes == 0) expected = IDataMarket.DataMarketInvalidListing.selector;
+        else if (!_knownPool(poolId)) expected = IDataMarket.DataMarketNoContent.selector;
         _call(
             address(this),
             address(coop.market),
@@ -126,5 +167,114 @@ contract StewardHandler is HandlerBase {
 
     function passTime(uint256 secondsSeed) external {
         vm.warp(block.timestamp + bound(secondsSeed, 1, MAX_TIME_STEP));
+    }
+
+    /// @notice A pool's maximum weight: mostly around the default, sometimes 0 or past the ceiling.
+    function setPoolMaxWeight(uint256 poolSeed, uint256 maxSeed) external {
+        uint256 poolId = _anyPoolId(poolSeed);
+        uint256 maxWeight = maxSeed % 8 == 0 ? ((maxSeed >> 3) % 2 == 0 ? 0 : _MAX_WEIGHT_CEILING + 1)
+            : bound(maxSeed >> 3, 1, 2 * model.DEFAULT_MAX_WEIGHT());
+        if (maxSeed % 8 == 1) maxWeight = _MAX_WEIGHT_CEILING;
+        bytes4 expected = OK;
+        if (!_knownPool(poolId)) expected = IContributionRegistry.ContributionRegistryUnknownPool.selector;
+        else if (maxWeight == 0 || maxWeight > _MAX_WEIGHT_CEILING) {
+            expected = IContributionRegistry.ContributionRegistryInvalidMaxWeight.selector;
+        }
+        _call(
+            address(this),
+            address(coop.registry),
+            abi.encodeCall(coop.registry.setPoolMaxWeight, (poolId, maxWeight)),
+            expected
+        );
+        if (expected == OK) model.setPoolMaxWeight(poolId, maxWeight);
+    }
+
+    /// @notice The curation cap: often small (so curators reach it), sometimes 0 or too large.
+    function setCurationCap(uint256 capSeed) external {
+        uint256 cap = capSeed % 8 == 0 ? ((capSeed >> 3) % 2 == 0 ? 0 : _MAX_CURATION_CAP + 1) : bound(capSeed >> 3, 1, 6);
+        bytes4 expected =
+            cap == 0 || cap > _MAX_CURATION_CAP ? IContributionRegistry.ContributionRegistryInvalidCurationCap.selector : OK;
+        _call(address(this), address(coop.registry), abi.encodeCall(coop.registry.setCurationCap, (cap)), expected);
+        if (expected == OK) model.setCurationCap(cap);
+    }
+
+    /// @notice Governance re-weighs an accepted contribution within the pool's maximum, or
+    /// (a quarter of the time) rejects it; the contributor keeps what it earned before.
+    function overturn(uint256 idSeed, uint256 weightSeed) external {
+        uint256 id = model.idCount() == 0 || idSeed % 16 == 0 ? uint256(keccak256(abi.encode("unknown", idSeed))) : model.idAt(idSeed >> 4);
+        CoopModel.Entry memory e = model.entry(id);
+        uint48 newWeight = weightSeed % 4 == 0 ? 0 : _fuzzWeight(weightSeed >> 2, e.poolId);
+        bytes4 expected = OK;
+        if (e.status == IContributionRegistry.Status.NONE) {
+            expected = IContributionRegistry.ContributionRegistryUnknownContribution.selector;
+        } else if (e.status != IContributionRegistry.Status.ACCEPTED) {
+            expected = IContributionRegistry.ContributionRegistryNotAccepted.selector;
+        } else if (newWeight > model.poolMaxWeight(e.poolId)) {
+            expected = IContributionRegistry.ContributionRegistryWeightAboveMax.selector;
+        }
+        uint256 earnedBefore = coop.distributor.earnedScaled(e.poolId, e.contributor);
+        _call(address(this), address(coop.registry), abi.encodeCall(coop.registry.overturn, (id, newWeight)), expected);
+        if (expected != OK) return;
+        model.recordOverturned(id, newWeight);
+        vm.assertEq(
+            coop.distributor.earnedScaled(e.poolId, e.contributor), earnedBefore, "overturn: earnings kept to the wei"
+        );
+    }
+
+    /// @notice Governance rejects an accepted batch: its unclaimed leaves are claimable no more.
+    function overturnBatch(uint256 batchSeed) external {
+        uint256 batchId = 1 + batchSeed % (model.batchCount() + 1);
+        IContributionRegistry.BatchStatus status = model.batchOf(batchId).status;
+        bytes4 expected = OK;
+        if (status == IContributionRegistry.BatchStatus.NONE) {
+            expected = IContributionRegistry.ContributionRegistryUnknownBatch.selector;
+        } else if (status != IContributionRegistry.BatchStatus.ACCEPTED) {
+            expected = IContributionRegistry.ContributionRegistryBatchNotAccepted.selector;
+        }
+        _call(
+            address(this),
+            address(coop.registry),
+            abi.encodeCall(coop.registry.overturnBatch, (batchId, "fuzzed")),
+            expected
+        );
+        if (expected == OK) model.recordBatchOverturned(batchId);
+    }
+
+    /// @notice Governance removes some of an account's work units (more than it holds: refused).
+    function removeCurationCredits(uint256 accountSeed, uint256 unitsSeed) external {
+        address account = Actors.contributor(accountSeed);
+        uint256 held = model.workUnits(account);
+        uint256 units = bound(unitsSeed, 0, held + 1);
+        bytes4 expected = units > held ? IRevenueDistributor.RevenueDistributorInsufficientUnits.selector : OK;
+        _call(
+            address(this),
+            address(coop.registry),
+            abi.encodeCall(coop.registry.removeCurationCredits, (account, units)),
+            expected
+        );
+        if (expected == OK) model.removeWork(account, units);
+    }
+
+    /// @notice Governance expels a member; a non-member, or the last member, is refused.
+    function expel(uint256 memberSeed) external {
+        address member = Actors.contributor(memberSeed);
+        bytes4 expected = OK;
+        if (model.statusOf(member) == 0) expected = IMembership.MembershipNotMember.selector;
+        else if (model.totalMembers() == 1) expected = IMembership.MembershipLastMember.selector;
+        _call(address(this), address(coop.membership), abi.encodeCall(coop.membership.expel, (member)), expected);
+        if (expected == OK) model.recordLeft(member);
+    }
+
+    /// @notice Voucher limits per class and day: small (so they are reached), sometimes too large.
+    function setVoucherLimits(uint256 seed) external {
+        uint32[4] memory limits;
+        bool tooLarge = seed % 16 == 0;
+        for (uint256 c = 0; c < 4; ++c) {
+            limits[c] = uint32(bound(seed >> (8 * c + 4), 0, 3));
+        }
+        if (tooLarge) limits[(seed >> 40) % 4] = uint32(_MAX_VOUCHERS + 1);
+        bytes4 expected = tooLarge ? IMembership.MembershipInvalidVoucherLimit.selector : OK;
+        _call(address(this), address(coop.membership), abi.encodeCall(coop.membership.setVoucherLimits, (limits)), expected);
+        if (expected == OK) model.setVoucherLimits(limits);
     }
 }

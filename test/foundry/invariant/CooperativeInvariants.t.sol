@@ -16,7 +16,8 @@ import {Actors} from "../utils/Actors.sol";
 import {CooperativeFixture} from "../utils/CooperativeFixture.sol";
 
 /// @title CooperativeInvariants
-/// @notice Phase 1 of the adversarial invariant suite, against the ungoverned cooperative: every
+/// @notice The adversarial invariant suite against the ungoverned cooperative (issue 13's rules
+/// included: bounded weights, committed batches, one unit per review within a cap): every
 /// actor's handler acts at random with bounded inputs, good and bad, and after every call the
 /// contracts must agree with the model and the money must add up to the wei.
 contract CooperativeInvariants is CooperativeFixture {
@@ -37,6 +38,7 @@ contract CooperativeInvariants is CooperativeFixture {
         coop.market.grantRole(admin, steward);
         coop.distributor.grantRole(admin, steward);
         coop.registry.grantRole(admin, steward);
+        coop.membership.grantRole(admin, steward);
         for (uint256 i = 0; i < handlers.length; ++i) {
             model.addHandler(address(handlers[i]));
             targetHandler(address(handlers[i]), handlers[i].selectors());
@@ -122,12 +124,68 @@ contract CooperativeInvariants is CooperativeFixture {
         }
     }
 
-    /// @notice Work-pot units are the reviews credited: one per accept, `count` per batch accept.
+    /// @notice No contributor's pool units above what their bounded weights give: at most the
+    /// pool's highest maximum weight per accepted, unrevoked contribution of theirs there.
+    function invariant_poolUnitsWithinBoundedWeights() public view {
+        for (uint256 p = 1; p <= POOL_COUNT; ++p) {
+            uint256 cap = model.highestMaxWeight(p);
+            vm.assertLe(cap, coop.registry.MAX_WEIGHT_CEILING(), "no pool maximum above the ceiling");
+            for (uint256 i = 0; i < Actors.CONTRIBUTOR_COUNT; ++i) {
+                address who = Actors.contributor(i);
+                uint256 accepted = model.acceptedCountOf(p, who);
+                vm.assertLe(coop.distributor.unitsOf(p, who), accepted * cap, "units <= accepted x pool max");
+                vm.assertLe(accepted, coop.distributor.unitsOf(p, who), "each accepted weight is at least 1");
+            }
+        }
+    }
+
+    /// @notice The workers' pot only for real reviews: its units are the reviews credited (one
+    /// each, whatever was reviewed) less the units governance removed or anyone retired.
     function invariant_workUnitsAreCreditedReviews() public view {
-        vm.assertEq(coop.distributor.totalUnits(workPot), model.totalReviewsCredited(), "work pot = reviews");
+        vm.assertEq(
+            coop.distributor.totalUnits(workPot),
+            model.totalReviewsCredited() - model.totalWorkRemoved(),
+            "work pot = reviews - removed"
+        );
+        for (uint256 i = 0; i < Actors.CONTRIBUTOR_COUNT; ++i) {
+            address who = Actors.contributor(i);
+            vm.assertEq(coop.distributor.unitsOf(workPot, who), model.workUnits(who), "account's work units");
+        }
+        vm.assertEq(model.reviewCount(), model.totalReviewsCredited(), "one review record per unit credited");
+    }
+
+    /// @notice Every credited review is of a real contribution or batch, reviewed on-chain (no
+    /// longer pending), by a curator other than its submitter; none is credited twice (the
+    /// model refuses a second credit).
+    function invariant_reviewsAreOfRealContent() public view {
+        uint256 reviews = model.reviewCount();
+        for (uint256 r = 0; r < reviews; ++r) {
+            CoopModel.Review memory review = model.reviewAt(r);
+            if (review.isBatch) {
+                (, IContributionRegistry.BatchStatus status, bytes32 root,,, address aggregator, address curator) =
+                    coop.registry.batch(review.id);
+                vm.assertTrue(root != bytes32(0), "a real batch");
+                vm.assertTrue(status != IContributionRegistry.BatchStatus.PENDING, "the batch was curated");
+                vm.assertEq(curator, review.curator, "by the curator credited");
+                vm.assertTrue(aggregator != review.curator, "not by its aggregator");
+            } else {
+                (address contributor,, IContributionRegistry.Status status,,) = coop.registry.contribution(review.id);
+                vm.assertTrue(status != IContributionRegistry.Status.NONE, "a real contribution");
+                vm.assertTrue(status != IContributionRegistry.Status.PENDING, "the contribution was curated");
+                vm.assertTrue(contributor != review.curator, "not by its contributor");
+            }
+        }
+    }
+
+    /// @notice Per curator, the reviews of the current epoch are the model's, within the cap
+    /// (the cap may have been lowered since: then no further review is credited).
+    function invariant_reviewsPerEpochWithinCap() public view {
+        uint256 epoch = block.timestamp / coop.registry.CURATION_EPOCH();
+        vm.assertEq(coop.registry.curationCap(), model.curationCap(), "curation cap");
         for (uint256 i = 0; i < Actors.CURATOR_COUNT; ++i) {
             address curator = Actors.curator(i);
-            vm.assertEq(coop.distributor.unitsOf(workPot, curator), model.reviewsCredited(curator), "curator work");
+            vm.assertEq(coop.registry.reviewsInEpoch(curator, epoch), model.reviewsInEpoch(curator, epoch), "reviews");
+            vm.assertLe(model.reviewsInEpoch(curator, epoch), coop.registry.MAX_CURATION_CAP(), "under the ceiling");
         }
     }
 
@@ -143,6 +201,12 @@ contract CooperativeInvariants is CooperativeFixture {
             vm.assertEq(uint256(status), uint256(b.status), "batch status");
             vm.assertEq(claimed, b.claimedCount, "batch claimed count");
             vm.assertEq(curator, b.curator, "batch curator");
+            (uint256 totalWeight, uint256 claimedWeight) = coop.registry.batchWeights(id);
+            vm.assertEq(totalWeight, b.totalWeight, "batch committed weight");
+            vm.assertEq(claimedWeight, b.claimedWeight, "batch claimed weight");
+            vm.assertLe(claimed, b.count, "never more leaves than committed");
+            vm.assertLe(claimedWeight, totalWeight, "never more weight than committed");
+            vm.assertLe(totalWeight, b.count * coop.registry.MAX_WEIGHT_CEILING(), "committed within the ceiling");
         }
     }
 
@@ -171,6 +235,14 @@ contract CooperativeInvariants is CooperativeFixture {
             );
         }
         vm.assertFalse(coop.membership.isMember(Actors.outsider()), "the outsider never joins");
+        vm.assertEq(coop.membership.totalMembers(), model.totalMembers(), "total members");
+        uint256 epoch = block.timestamp / coop.membership.VOUCHER_EPOCH();
+        uint32[4] memory limits = coop.membership.voucherLimits();
+        for (uint256 c = 0; c < 4; ++c) {
+            vm.assertEq(limits[c], model.voucherLimit(c), "voucher limit");
+            uint256 used = coop.membership.vouchersUsed(IMembership.StakeholderClass(c), epoch);
+            vm.assertEq(used, model.vouchersUsed(c, epoch), "vouchers used today");
+        }
     }
 
     /// @notice At the end of every run everyone claims everything and the reserve is released:

@@ -2,13 +2,13 @@
 pragma solidity ^0.8.24;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
-import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {ContributionRegistry} from "../../../contracts/ContributionRegistry.sol";
 import {ContributionToken} from "../../../contracts/ContributionToken.sol";
 import {DataMarket} from "../../../contracts/DataMarket.sol";
 import {Membership} from "../../../contracts/Membership.sol";
 import {RevenueDistributor} from "../../../contracts/RevenueDistributor.sol";
 import {CoopGovernor} from "../../../contracts/governance/CoopGovernor.sol";
+import {CoopTimelock} from "../../../contracts/governance/CoopTimelock.sol";
 import {TestStablecoin} from "../../../contracts/test/TestStablecoin.sol";
 
 /// @notice Every contract of one cooperative; the governor and timelock are zero when ungoverned.
@@ -20,7 +20,7 @@ struct Cooperative {
     DataMarket market;
     ContributionRegistry registry;
     CoopGovernor governor;
-    TimelockController timelock;
+    CoopTimelock timelock;
 }
 
 /// @title CooperativeDeployer
@@ -53,7 +53,7 @@ library CooperativeDeployer {
         coop.token.grantRole(coop.token.MINTER_ROLE(), address(coop.registry));
     }
 
-    /// @notice The governed cooperative before handover: as `deploy`, plus a TimelockController
+    /// @notice The governed cooperative before handover: as `deploy`, plus a CoopTimelock
     /// (anyone executes, the governor alone proposes and cancels, it administers itself) and the
     /// CoopGovernor, with the timelock as treasury. Bootstrap, then call `handover`.
     /// @param config The governor's initial parameters.
@@ -62,7 +62,7 @@ library CooperativeDeployer {
         coop = deploy(address(this));
         address[] memory none = new address[](0);
         address[] memory anyone = new address[](1);
-        coop.timelock = new TimelockController(TIMELOCK_DELAY, none, anyone, address(this));
+        coop.timelock = new CoopTimelock(TIMELOCK_DELAY, none, anyone, address(this));
         coop.governor = new CoopGovernor(coop.membership, coop.token, coop.timelock, config);
         coop.timelock.grantRole(coop.timelock.PROPOSER_ROLE(), address(coop.governor));
         coop.timelock.grantRole(coop.timelock.CANCELLER_ROLE(), address(coop.governor));
@@ -81,6 +81,7 @@ library CooperativeDeployer {
         config.baseCredits = 100;
         config.classWeights = [uint16(2_500), 2_500, 2_500, 2_500];
         config.classQuorums = [uint16(2_000), 2_000, 2_000, 2_000];
+        config.tokenCreditCap = 100;
     }
 
     /// @notice Every contract whose setters sit behind AccessControl (the timelock aside), as
