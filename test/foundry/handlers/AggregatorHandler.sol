@@ -95,9 +95,10 @@ contract AggregatorHandler is HandlerBase {
         );
         bytes memory ret = _call(Actors.contributor(relayerSeed), address(coop.registry), data, expected);
         if (expected != OK) return;
-        uint256 id = uint256(Cids.digestOf(leaf.cid));
-        vm.assertEq(abi.decode(ret, (uint256)), id, "claimBatchLeaf: id is the digest");
+        uint256 id = Cids.idOf(leaf.contributor, Cids.digestOf(leaf.cid));
+        vm.assertEq(abi.decode(ret, (uint256)), id, "claimBatchLeaf: id binds the digest to its contributor");
         model.recordLeafClaimed(batchId, i, id);
+        model.recordContent(id, Cids.digestOf(leaf.cid));
     }
 
     /// @notice Anyone claims both leaves for the first leaf's contributor with one multiproof;
@@ -120,7 +121,9 @@ contract AggregatorHandler is HandlerBase {
             expected = IContributionRegistry.ContributionRegistryInvalidProof.selector;
         }
         if (expected == OK) expected = _leafOutcome(b.poolId, b.leaves[0], 0);
-        if (expected == OK) expected = _leafOutcome(b.poolId, b.leaves[1], Cids.digestOf(b.leaves[0].cid));
+        if (expected == OK) {
+            expected = _leafOutcome(b.poolId, b.leaves[1], Cids.idOf(contributor, Cids.digestOf(b.leaves[0].cid)));
+        }
         if (expected == OK) expected = _commitmentOutcome(b, 2, totalWeight);
 
         bytes memory ret = _call(
@@ -134,8 +137,11 @@ contract AggregatorHandler is HandlerBase {
         );
         if (expected != OK) return;
         vm.assertEq(abi.decode(ret, (uint256)), totalWeight, "claimBatchLeaves: credits both weights");
-        model.recordLeafClaimed(batchId, 0, uint256(Cids.digestOf(b.leaves[0].cid)));
-        model.recordLeafClaimed(batchId, 1, uint256(Cids.digestOf(b.leaves[1].cid)));
+        for (uint256 i = 0; i < 2; ++i) {
+            uint256 id = Cids.idOf(contributor, Cids.digestOf(b.leaves[i].cid));
+            model.recordLeafClaimed(batchId, i, id);
+            model.recordContent(id, Cids.digestOf(b.leaves[i].cid));
+        }
     }
 
     /// @dev The main aggregator or the aggregating curator, or a third of the time a member
@@ -170,7 +176,7 @@ contract AggregatorHandler is HandlerBase {
         leaf.contributor = seed % 8 == 0 ? Actors.outsider() : Actors.contributor(seed >> 3);
         uint256 pick = (seed >> 8) % 8;
         bytes32 digest;
-        if (pick == 0 && model.idCount() > 0) digest = bytes32(model.idAt(seed >> 16));
+        if (pick == 0 && model.idCount() > 0) digest = model.contentAt(seed >> 16);
         else if (pick == 1 && sibling != bytes32(0)) digest = sibling;
         else digest = model.freshDigest();
         leaf.cid = Cids.anyValid(seed >> 24, digest);
@@ -191,9 +197,9 @@ contract AggregatorHandler is HandlerBase {
         return OK;
     }
 
-    /// @dev The checks on one proven leaf, `claimedBefore` being a digest registered earlier in
+    /// @dev The checks on one proven leaf, `claimedBefore` being an id registered earlier in
     /// the same claim (zero if none).
-    function _leafOutcome(uint256 poolId, CoopModel.Leaf memory leaf, bytes32 claimedBefore)
+    function _leafOutcome(uint256 poolId, CoopModel.Leaf memory leaf, uint256 claimedBefore)
         private
         view
         returns (bytes4)
@@ -202,8 +208,8 @@ contract AggregatorHandler is HandlerBase {
         if (leaf.weight > model.poolMaxWeight(poolId)) {
             return IContributionRegistry.ContributionRegistryWeightAboveMax.selector;
         }
-        bytes32 digest = Cids.digestOf(leaf.cid);
-        if (model.entry(uint256(digest)).status != IContributionRegistry.Status.NONE || digest == claimedBefore) {
+        uint256 id = Cids.idOf(leaf.contributor, Cids.digestOf(leaf.cid));
+        if (model.entry(id).status != IContributionRegistry.Status.NONE || id == claimedBefore) {
             return IContributionRegistry.ContributionRegistryDuplicateCid.selector;
         }
         return OK;

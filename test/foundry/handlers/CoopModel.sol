@@ -56,6 +56,7 @@ contract CoopModel {
     error CoopModelReviewedTwice(bool isBatch, uint256 id);
 
     address private immutable _owner;
+    mapping(uint256 id => bytes32 digest) private _contentOf;
     mapping(address => bool) private _handlers;
 
     // -- contributions ---------------------------------------------------------------------
@@ -130,6 +131,17 @@ contract CoopModel {
     /// @return digest The fresh digest.
     function freshDigest() external onlyHandler returns (bytes32 digest) {
         return keccak256(abi.encode("lumbung.forge.digest", ++_digestNonce));
+    }
+
+    /// @notice Records the content (digest) of a registered id, so handlers can reuse it.
+    function recordContent(uint256 id, bytes32 digest) external onlyHandler {
+        _contentOf[id] = digest;
+    }
+
+    /// @notice The content of a registered id, picked by `seed`; zero when none is registered.
+    function contentAt(uint256 seed) external view returns (bytes32) {
+        if (_ids.length == 0) return bytes32(0);
+        return _contentOf[_ids[seed % _ids.length]];
     }
 
     function idCount() external view returns (uint256) {

@@ -35,7 +35,7 @@ contract MemberHandler is HandlerBase {
         uint256 poolId = _anyPoolId(poolSeed);
         bytes32 digest = _pickDigest(contentSeed);
         Cids.Form form = Cids.Form(formSeed % Cids.FORM_COUNT);
-        uint256 id = uint256(digest);
+        uint256 id = Cids.idOf(who, digest);
 
         bytes4 expected = OK;
         if (!_knownPool(poolId)) expected = IContributionRegistry.ContributionRegistryUnknownPool.selector;
@@ -51,8 +51,9 @@ contract MemberHandler is HandlerBase {
             who, address(coop.registry), abi.encodeCall(coop.registry.submit, (poolId, Cids.inForm(form, digest))), expected
         );
         if (expected != OK) return;
-        vm.assertEq(abi.decode(ret, (uint256)), id, "submit: id is the digest");
+        vm.assertEq(abi.decode(ret, (uint256)), id, "submit: id binds the digest to its contributor");
         model.recordSubmitted(id, who, poolId);
+        model.recordContent(id, digest);
     }
 
     /// @notice A contribution is revoked, by its contributor or (a quarter of the time) by
@@ -135,11 +136,12 @@ contract MemberHandler is HandlerBase {
         if (expected == OK) model.recordLeft(who);
     }
 
-    /// @dev Mostly fresh content; else content already registered (in any form), or a batch
-    /// leaf's content, which squats the leaf.
+    /// @dev Mostly fresh content; else content already registered (in any form, by this member:
+    /// a duplicate, or by another: its own copy), or a batch leaf's content (a copy that must
+    /// never block the leaf).
     function _pickDigest(uint256 seed) private returns (bytes32) {
         uint256 pick = seed % 8;
-        if (pick == 0 && model.idCount() > 0) return bytes32(model.idAt(seed >> 3));
+        if (pick == 0 && model.idCount() > 0) return model.contentAt(seed >> 3);
         uint256 batches = model.batchCount();
         if (pick == 1 && batches > 0) {
             CoopModel.BatchModel memory b = model.batchOf(1 + (seed >> 3) % batches);

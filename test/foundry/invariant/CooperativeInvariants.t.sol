@@ -169,7 +169,7 @@ contract CooperativeInvariants is CooperativeFixture {
                 vm.assertEq(curator, review.curator, "by the curator credited");
                 vm.assertTrue(aggregator != review.curator, "not by its aggregator");
             } else {
-                (address contributor,, IContributionRegistry.Status status,,) = coop.registry.contribution(review.id);
+                (address contributor,, IContributionRegistry.Status status,) = coop.registry.contribution(review.id);
                 vm.assertTrue(status != IContributionRegistry.Status.NONE, "a real contribution");
                 vm.assertTrue(status != IContributionRegistry.Status.PENDING, "the contribution was curated");
                 vm.assertTrue(contributor != review.curator, "not by its contributor");

@@ -84,7 +84,7 @@ contract BatchAttacks is CooperativeFixture {
         vm.expectRevert(
             abi.encodeWithSelector(
                 IContributionRegistry.ContributionRegistryWeightAboveMax.selector,
-                uint256(Cids.digestOf(cid)),
+                Cids.idOf(mallory, Cids.digestOf(cid)),
                 type(uint48).max,
                 _POOL_MAX_WEIGHT
             )
@@ -114,27 +114,25 @@ contract BatchAttacks is CooperativeFixture {
         vm.assertEq(claimedWeight, 60, "claimed within it");
     }
 
-    /// @notice KNOWN OPEN (docs/threat-model.md, item 8g): between a batch's acceptance and a
-    /// leaf's claim, any member may submit the leaf's CID (read from the public manifest) in any
-    /// form and revoke it at once: contribution ids are still the CID's digest and a digest is
-    /// never freed, so the rightful leaf is refused as a duplicate for ever and the batch can
-    /// never be fully claimed. This test asserts today's behaviour; the planned fix (ids bound to
-    /// their contributor) must turn it into a refusal of the squat.
-    function test_knownOpen_squattedLeafBlocksClaim() public {
+    /// @notice Formerly (docs/threat-model.md, item 8g): between a batch's acceptance and a
+    /// leaf's claim, any member could submit the leaf's CID (read from the public manifest) in
+    /// another form and revoke it, and the rightful leaf was refused as a duplicate for ever. Now
+    /// a contribution's id binds its contributor: the squat is the squatter's own contribution,
+    /// and the leaf is claimed as accepted.
+    function test_squattedLeafStillClaims() public {
         (uint256 batchId, bytes memory aliceCid, bytes32 otherLeaf) = _batch(alice, 50, mallory, 50, 2, 100);
         vm.prank(honestCurator);
         coop.registry.acceptBatch(batchId);
 
         vm.startPrank(mallory);
-        uint256 id = coop.registry.submit(2, Cids.inForm(Cids.Form.V1_RAW, Cids.digestOf(aliceCid)));
-        coop.registry.revoke(id);
+        uint256 squat = coop.registry.submit(2, Cids.inForm(Cids.Form.V1_RAW, Cids.digestOf(aliceCid)));
+        coop.registry.revoke(squat);
         vm.stopPrank();
 
-        vm.expectRevert(
-            abi.encodeWithSelector(IContributionRegistry.ContributionRegistryDuplicateCid.selector, id, mallory)
-        );
-        coop.registry.claimBatchLeaf(batchId, alice, aliceCid, 50, TwoLeafTree.proofOf(otherLeaf));
-        vm.assertEq(coop.token.balanceOf(alice), 0, "alice's accepted leaf never counts");
+        uint256 id = coop.registry.claimBatchLeaf(batchId, alice, aliceCid, 50, TwoLeafTree.proofOf(otherLeaf));
+        vm.assertTrue(id != squat, "the squat is mallory's own contribution");
+        vm.assertEq(id, Cids.idOf(alice, Cids.digestOf(aliceCid)), "alice's leaf, under alice's id");
+        vm.assertEq(coop.token.balanceOf(alice), 50, "alice's accepted leaf counts");
     }
 
     // -- helpers ---------------------------------------------------------------------------

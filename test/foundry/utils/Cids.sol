@@ -35,6 +35,15 @@ library Cids {
         return inForm(Form(seed % (FORM_COUNT - 1)), digest);
     }
 
+    /// @notice A contribution's id, as ContributionRegistry computes it: the content's digest
+    /// bound to its contributor.
+    /// @param contributor The contributor.
+    /// @param digest The sha2-256 digest.
+    /// @return The id.
+    function idOf(address contributor, bytes32 digest) internal pure returns (uint256) {
+        return uint256(keccak256(abi.encode(contributor, digest)));
+    }
+
     /// @notice The digest a binary CID ends with (every supported form ends with it).
     /// @param cid A binary CID of at least 32 bytes.
     /// @return digest The last 32 bytes.
