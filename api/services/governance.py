@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from web3 import Web3
 
 from api.errors import NotFoundError, ValidationError
-from api.models import IndexedBlock, MemberHistory, Proposal, Vote
+from api.models import ChainEvent, IndexedBlock, MemberHistory, Proposal, Vote
 from api.proposals import plain_description
 from api.schemas_catalogue import CLASSES, ClassTally, ProposalAction, ProposalPublic
 
@@ -44,8 +44,8 @@ def indexed_time(session: Session) -> int:
     return newest.timestamp if newest is not None else 0
 
 
-def class_sizes_at(session: Session, timestamp: int) -> list[int]:
-    """Active members per class at ``timestamp`` (each member's newest entry at or before it)."""
+def _statuses_at(session: Session, timestamp: int) -> dict[str, MemberHistory]:
+    """Each account's newest membership entry at or before ``timestamp``."""
     latest: dict[str, MemberHistory] = {}
     rows = session.scalars(
         select(MemberHistory)
@@ -53,31 +53,23 @@ def class_sizes_at(session: Session, timestamp: int) -> list[int]:
         .order_by(MemberHistory.block_number, MemberHistory.id)
     )
     for row in rows:
-        latest[row.address] = row
+        latest[row.address.lower()] = row
+    return latest
+
+
+def class_sizes_at(session: Session, timestamp: int) -> list[int]:
+    """Active members per class at ``timestamp`` (each member's newest entry at or before it)."""
     sizes = [0] * CLASS_COUNT
-    for row in latest.values():
+    for row in _statuses_at(session, timestamp).values():
         if row.active:
             sizes[row.stakeholder_class] += 1
     return sizes
 
 
-def _statuses_at_block(session: Session, block: int) -> dict[str, MemberHistory]:
-    """Each account's newest membership entry at or before ``block``."""
-    latest: dict[str, MemberHistory] = {}
-    rows = session.scalars(
-        select(MemberHistory)
-        .where(MemberHistory.block_number <= block)
-        .order_by(MemberHistory.block_number, MemberHistory.id)
-    )
-    for row in rows:
-        latest[row.address.lower()] = row
-    return latest
-
-
 def quorum_exclusions(session: Session, proposal: Proposal, membership: str) -> list[int]:
     """Per class, the active members an expel-only proposal names, as CoopGovernor counted them
-    when the proposal was created; zeros for any other proposal, and for one naming more than a
-    third of the membership (at least one member)."""
+    one second before the proposal; zeros for any other proposal, and for one naming more than a
+    third of the membership then (at least one member)."""
     named: list[str] = []
     for action in proposal.actions:
         data = str(action["calldata"]).lower()
@@ -89,7 +81,7 @@ def quorum_exclusions(session: Session, proposal: Proposal, membership: str) -> 
         ):
             return [0] * CLASS_COUNT
         named.append("0x" + data[-40:])
-    statuses = _statuses_at_block(session, proposal.created_block)
+    statuses = _statuses_at(session, _created_at(session, proposal) - 1)
     excluded = [0] * CLASS_COUNT
     for address in named:
         status = statuses.get(address)
@@ -101,15 +93,34 @@ def quorum_exclusions(session: Session, proposal: Proposal, membership: str) -> 
     return excluded
 
 
+def _created_at(session: Session, proposal: Proposal) -> int:
+    """The timestamp of the block in which ``proposal`` was created."""
+    events = session.scalars(
+        select(ChainEvent).where(
+            ChainEvent.event == "ProposalCreated",
+            ChainEvent.block_number == proposal.created_block,
+        )
+    )
+    for event in events:
+        if str(int(event.args["proposalId"])) == proposal.id:
+            return event.block_timestamp
+    raise NotFoundError(f"no ProposalCreated event for proposal {proposal.id}")
+
+
 def tallies(
     session: Session, proposal: Proposal, now: int, excluded: list[int] | None = None
 ) -> list[Tally]:
     """Per class: votes by support, voters, members counted for the quorum at the snapshot (less
     ``excluded``) and the quorum test."""
     # The governor reports no members while the snapshot is not yet in the past.
-    sizes = class_sizes_at(session, proposal.vote_start) if proposal.vote_start < now else [0] * 4
-    if excluded is not None:
-        sizes = [max(size - out, 0) for size, out in zip(sizes, excluded, strict=True)]
+    if proposal.vote_start >= now:
+        sizes = [0] * CLASS_COUNT
+    elif excluded is not None and any(excluded):
+        # An expel-only proposal's base is the classes a second before it, less those named.
+        created = class_sizes_at(session, _created_at(session, proposal) - 1)
+        sizes = [max(size - out, 0) for size, out in zip(created, excluded, strict=True)]
+    else:
+        sizes = class_sizes_at(session, proposal.vote_start)
     result = [Tally(members=sizes[c]) for c in range(CLASS_COUNT)]
     for vote in session.scalars(select(Vote).where(Vote.proposal_id == proposal.id)):
         tally = result[vote.stakeholder_class]

@@ -67,7 +67,7 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
     mapping(uint256 proposalId => uint256[_CLASS_COUNT] tallies) private _classTallies;
     mapping(address voter => mapping(uint256 pageKey => uint256 ledger)) private _ledgers;
     /// @dev Members an expel-only proposal leaves out of each class's quorum, in the ballot word's
-    /// class-size layout.
+    /// class-size layout, with the proposal's creation time in the low 48 bits.
     mapping(uint256 proposalId => uint256 exclusions) private _quorumExclusions;
 
     /// @param initialWeights Class weights in basis points, summing to 10 000.
@@ -218,6 +218,9 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
         returns (uint256 exclusions)
     {
         IMembership register = _memberRegister();
+        // Read one second before the proposal, as its proposer's membership is: a member who
+        // joins in the proposal's own second could not have been named.
+        uint256 timepoint = clock() - 1;
         uint256 named;
         for (uint256 i = 0; i < targets.length; ++i) {
             bytes memory data = calldatas[i];
@@ -229,13 +232,19 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
                 member := mload(add(data, 0x24))
             }
             if (selector != IMembership.expel.selector) return 0;
-            (bool active, IMembership.StakeholderClass stakeholderClass) = register.memberStatus(member);
+            (bool active, IMembership.StakeholderClass stakeholderClass) = register.memberStatusAt(member, timepoint);
             if (!active) continue;
             ++named;
             exclusions += 1 << (_SIZES_SHIFT + _SIZE_BITS * uint256(stakeholderClass));
         }
-        uint256 maxNamed = register.totalMembers() / 3;
+        uint256 total;
+        for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
+            total += _memberCountAt(IMembership.StakeholderClass(c), timepoint);
+        }
+        uint256 maxNamed = total / 3;
         if (named > (maxNamed == 0 ? 1 : maxNamed)) return 0;
+        // The quorum's base is read at the same moment (see _quorumSizesAt).
+        if (exclusions != 0) exclusions |= timepoint;
     }
 
     /// @dev Every class that had members at the snapshot reached its participation quorum.
@@ -403,11 +412,15 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
         return snapshot < clock() ? _quorumSizesAt(proposalId, snapshot) : 0;
     }
 
-    /// @dev The class sizes at the snapshot, less the members an expel-only proposal leaves out.
+    /// @dev The class sizes at the snapshot; for an expel-only proposal, the class sizes one
+    /// second before it was proposed less the members it named (then). Both are read at that moment: a member who joins
+    /// during the voting delay could not have been named, so it must not count in the quorum's
+    /// base either (else one silent voucher per retry would defeat every expel), and a named
+    /// member who leaves before the snapshot is not subtracted twice.
     function _quorumSizesAt(uint256 proposalId, uint256 snapshot) private view returns (uint256 sizes) {
-        sizes = _classSizesAt(snapshot);
         uint256 exclusions = _quorumExclusions[proposalId];
-        if (exclusions == 0) return sizes;
+        if (exclusions == 0) return _classSizesAt(snapshot);
+        sizes = _classSizesAt(uint48(exclusions));
         uint256 reduced;
         for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
             uint256 size = _classSize(sizes, c);

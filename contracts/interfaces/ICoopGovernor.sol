@@ -18,7 +18,8 @@ import {IMembership} from "./IMembership.sol";
 ///   nobody can front-run and cancel it. Stewards may propose whatever the proposal threshold.
 /// - A proposal made only of Membership.expel calls leaves the members it expels out of their
 ///   class's quorum, so lost keys and sybils cannot stop their own removal; at most a third of
-///   the membership can be named in one such proposal.
+///   the membership can be named in one such proposal. Its quorum's base is the classes as they
+///   stood when it was proposed, so members joining during the voting delay cannot block it.
 /// - Eligibility and class are read at the proposal's snapshot.
 /// - A proposal succeeds when every class that had members at the snapshot reaches its
 ///   participation quorum (voters / members, in basis points) and
