@@ -447,15 +447,7 @@ contract GovernorRules is Test {
         bytes[] memory calldatas = new bytes[](1);
         targets[0] = target;
         calldatas[0] = data;
-        string memory description = _described(text, honest[0]);
-        vm.prank(honest[0]);
-        uint256 id = coop.governor.propose(targets, values, calldatas, description);
-        vm.warp(coop.governor.proposalSnapshot(id) + 1);
-        for (uint256 i = 0; i < honest.length; ++i) {
-            _vote(id, honest[i], FOR, 1);
-        }
-        vm.warp(coop.governor.proposalDeadline(id) + 1);
-        _queueAndExecute(targets, values, calldatas, description);
+        _queueAndExecute(targets, values, calldatas, _passed(targets, values, calldatas, text));
     }
 
     function _queueAndExecute(
