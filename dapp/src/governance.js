@@ -16,7 +16,7 @@ export function mount(el) {
   proposeCard = h("div", { class: "card", id: "propose-card", hidden: true });
   buildProposeForm();
   fill(el, h("h2", {}, "Governance"),
-    h("p", { class: "muted" }, "Quadratic voting: n votes on a proposal cost n² of your voice credits for the epoch. Every stakeholder class tallies separately and must reach its participation quorum."),
+    h("p", { class: "muted" }, "Quadratic voting: n votes on a proposal cost n² of your voice credits for the epoch, and one vote on every proposal is always possible. Every stakeholder class tallies separately and must reach its participation quorum."),
     list, proposeCard);
 }
 
@@ -179,7 +179,10 @@ function buildProposeForm() {
     h("option", { value: "price" }, "Change a pool's price"),
     h("option", { value: "split" }, "Change the revenue split"),
     h("option", { value: "weights" }, "Change the class weights"),
-    h("option", { value: "strike" }, "Start or end a data strike"));
+    h("option", { value: "strike" }, "Start or end a data strike"),
+    h("option", { value: "expel" }, "Expel a member"),
+    h("option", { value: "overturn" }, "Overturn a curator's review"),
+    h("option", { value: "maxweight" }, "Change a pool's maximum weight"));
   const fields = h("div", { id: "propose-fields" });
   const description = h("textarea", { id: "propose-description", rows: 3, placeholder: "Why the cooperative should do this" });
   const message = h("p", { id: "propose-message" });
@@ -192,6 +195,13 @@ function buildProposeForm() {
     strike: () => [h("label", { for: "p-scope" }, "Against"), h("select", { id: "p-scope" }, h("option", { value: "general" }, "every buyer (general strike)"), h("option", { value: "buyer" }, "one buyer's wallet")),
       input("p-buyer", "Buyer address (for a single buyer)", { placeholder: "0x…" }),
       h("label", { for: "p-on" }, "Action"), h("select", { id: "p-on" }, h("option", { value: "true" }, "start the strike"), h("option", { value: "false" }, "end the strike"))],
+    expel: () => [input("p-member", "Member's wallet address", { placeholder: "0x…" }),
+      h("p", { class: "muted" }, "For a lost key or a fake account. A proposal that only expels members does not wait for their own votes: they are left out of their class's quorum (at most a third of the cooperative at once). Revenue they earned stays theirs.")],
+    overturn: () => [input("p-contribution", "Contribution id (0x…, from its row)", { placeholder: "0x…" }),
+      input("p-weight", "New weight (0 rejects it)", { type: "number", min: 0, value: 0 }),
+      h("p", { class: "muted" }, "The contributor keeps what the contribution earned until now; its tokens and share follow the new weight.")],
+    maxweight: () => [input("p-pool", "Pool id", { type: "number", min: 1, value: 1 }),
+      input("p-max", "Largest weight a curator may give (1 to 10 000)", { type: "number", min: 1, max: 10000, value: 100 })],
   };
   const draw = () => fill(fields, layouts[kind.value]());
   kind.addEventListener("change", draw);
@@ -244,6 +254,24 @@ function buildAction(kind) {
     const weights = state.config.classes.map((c) => bps(`p-w-${c}`));
     if (weights.reduce((a, b) => a + b, 0) !== 10000) throw Object.assign(new Error(), { plain: "The class weights must add up to 10 000 basis points." });
     return { target: address("CoopGovernor"), data: encode("CoopGovernor", "setClassWeights", [weights]), summary: `Class weights ${weights.map((w) => w / 100 + "%").join(" / ")}` };
+  }
+  if (kind === "expel") {
+    const member = value("p-member");
+    if (!isAddress(member)) throw Object.assign(new Error(), { plain: "Enter the member's wallet address (0x…)." });
+    return { target: address("Membership"), data: encode("Membership", "expel", [getAddress(member)]), summary: `Expel member ${member}` };
+  }
+  if (kind === "overturn") {
+    const id = value("p-contribution");
+    if (!/^0x[0-9a-fA-F]{1,64}$/.test(id)) throw Object.assign(new Error(), { plain: "Enter the contribution id (0x…) shown in its row." });
+    const weight = BigInt(value("p-weight") || "0");
+    return { target: address("ContributionRegistry"), data: encode("ContributionRegistry", "overturn", [BigInt(id), weight]),
+      summary: weight === 0n ? `Reject contribution ${id.slice(0, 10)}…` : `Re-weight contribution ${id.slice(0, 10)}… to ${weight}` };
+  }
+  if (kind === "maxweight") {
+    const pool = BigInt(value("p-pool"));
+    const max = BigInt(value("p-max") || "0");
+    if (max < 1n || max > 10000n) throw Object.assign(new Error(), { plain: "The maximum weight is from 1 to 10 000." });
+    return { target: address("ContributionRegistry"), data: encode("ContributionRegistry", "setPoolMaxWeight", [pool, max]), summary: `Let curators weigh pool #${pool}'s contributions up to ${max}` };
   }
   const on = value("p-on") === "true";
   if (value("p-scope") === "general") {

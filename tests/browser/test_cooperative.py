@@ -214,6 +214,10 @@ def test_the_cooperative_end_to_end(cooperative: Cooperative, browser: Browser, 
     steward.page.click("#connect")
     tab(steward, "governance")
     expect(steward.page.locator("#propose-card")).to_be_visible(timeout=WAIT_MS)
+    # The powers of issue 13 can be proposed from the form too: an expulsion explains its quorum.
+    steward.page.select_option("#propose-kind", "expel")
+    expect(steward.page.locator("#propose-fields")).to_contain_text("left out of their class")
+    steward.shot("07a-steward-expel-form")
     steward.page.select_option("#propose-kind", "price")
     steward.page.fill("#p-pool", "1")
     steward.page.fill("#p-price", "30")
