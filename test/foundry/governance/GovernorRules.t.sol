@@ -292,11 +292,7 @@ contract GovernorRules is Test {
 
     /// @dev Passes a proposal of the one call, then expects its execution to revert with `error`.
     function _refusedByGovernance(address target, bytes memory data, bytes memory error) internal {
-        address[] memory targets = new address[](1);
-        uint256[] memory values = new uint256[](1);
-        bytes[] memory calldatas = new bytes[](1);
-        targets[0] = target;
-        calldatas[0] = data;
+        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) = _oneCall(target, data);
         string memory description = _passed(targets, values, calldatas, vm.toString(uint256(keccak256(data))));
         bytes32 descriptionHash = keccak256(bytes(description));
         coop.governor.queue(targets, values, calldatas, descriptionHash);
@@ -440,13 +436,22 @@ contract GovernorRules is Test {
         return coop.governor.propose(targets, values, calldatas, _described(text, honest[1]));
     }
 
-    /// @dev Passes `data` on `target` with every honest member's full voice and executes it.
-    function _govern(address target, bytes memory data, string memory text) internal {
-        address[] memory targets = new address[](1);
-        uint256[] memory values = new uint256[](1);
-        bytes[] memory calldatas = new bytes[](1);
+    /// @dev A proposal's arrays for the one call `data` on `target`.
+    function _oneCall(address target, bytes memory data)
+        internal
+        pure
+        returns (address[] memory targets, uint256[] memory values, bytes[] memory calldatas)
+    {
+        targets = new address[](1);
+        values = new uint256[](1);
+        calldatas = new bytes[](1);
         targets[0] = target;
         calldatas[0] = data;
+    }
+
+    /// @dev Passes `data` on `target` with every honest member's full voice and executes it.
+    function _govern(address target, bytes memory data, string memory text) internal {
+        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) = _oneCall(target, data);
         _queueAndExecute(targets, values, calldatas, _passed(targets, values, calldatas, text));
     }
 
