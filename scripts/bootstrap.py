@@ -508,7 +508,10 @@ def apply_bootstrap(deployment: Any, bootstrap: Bootstrap, deployer: Any) -> Non
     Runs as ``deploy_all``'s ``bootstrap`` callback, while ``deployer`` is still admin; the
     registrar, settler and aggregator are ``deploy_all``'s own arguments.
     """
-    tx = {"from": deployer}
+    # Admissions push timestamp checkpoints: a transaction mined in a later second than its gas
+    # estimate writes a new checkpoint (~20k more) and runs out of gas on a bare estimate. The
+    # unused part of the buffer is not charged.
+    tx = {"from": deployer, "gas_buffer": 1.5}
     membership, registry, market = deployment.membership, deployment.registry, deployment.market
     for address, class_index in bootstrap.members.all():
         membership.admit(address, class_index, tx)
