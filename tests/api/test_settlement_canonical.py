@@ -28,7 +28,6 @@ from api.settings import DEV_REGISTRAR_KEY, Settings
 from tests.api.cooperative import Coop
 from tests.api.harness import ANVIL, PRODUCER, AnvilChain, start_anvil, terminate, wait_for
 from tests.api.orderflow import (
-    POOLS,
     RELAYER,
     balance,
     make_buyer,
@@ -258,4 +257,3 @@ def test_reconciliation_window_leaves_older_orders_alone(
     assert run_worker(env).returncode == 0
     assert stored(context, order["id"])[0].status == "settled"
     assert purchases_of(contracts, order["chain_order_id"]) == []
-    assert POOLS[3][0] == int(order["price"])

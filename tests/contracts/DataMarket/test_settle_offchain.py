@@ -54,7 +54,7 @@ def test_price_lowered_after_the_quote_pays_the_pool_the_whole_payment(
     assert usd.balanceOf(settler) == 0
 
 
-def test_wallet_purchase_still_pays_the_current_price(listed, usd, distributor, deployer, buyer, fund):
+def test_wallet_purchase_still_pays_the_current_price(listed, usd, deployer, buyer, fund):
     fund(buyer, PRICE, listed)
     listed.setPrice(POOL, PRICE // 5, {"from": deployer})
     tx = listed.purchase(POOL, RESEARCH, PRICE, {"from": buyer})
