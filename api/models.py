@@ -355,10 +355,15 @@ class OutboxEntry(Base):
 
     __tablename__ = "settlement_outbox"
     order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), primary_key=True)
-    state: Mapped[str] = mapped_column(String(16), index=True)  # pending, signed, sent, done
+    # pending, signed, sent, mined (waiting for confirmations), done
+    state: Mapped[str] = mapped_column(String(16), index=True)
     nonce: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     tx_hash: Mapped[str | None] = mapped_column(String(66), nullable=True)
     raw_tx: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    # Where the settlement was mined, kept while it waits to be LUMBUNG_CONFIRMATIONS deep.
+    purchase_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    block_number: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    block_hash: Mapped[str | None] = mapped_column(String(66), nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)

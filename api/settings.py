@@ -77,6 +77,10 @@ class Settings(BaseSettings):
     worker_poll_s: float = 1.0
     worker_receipt_timeout_s: float = 60.0
     worker_max_backoff_s: float = 60.0
+    # Settled orders younger than this are checked against the chain at start and every
+    # worker_reconcile_every_s: a node that lost its last blocks loses their settlements too.
+    worker_reconcile_window_s: float = Field(default=24 * 3600.0, ge=0)
+    worker_reconcile_every_s: float = Field(default=300.0, gt=0)
     retry_after_s: int = 5
 
     # The dApp's built files, served at /

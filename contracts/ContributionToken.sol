@@ -88,9 +88,4 @@ contract ContributionToken is IContributionToken, ERC20, ERC20Permit, ERC20Votes
     function _transferVotingUnits(address from, address to, uint256 amount) internal override {
         _moveDelegateVotes(from, to, amount);
     }
-
-    /// @inheritdoc Votes
-    function _getVotingUnits(address account) internal view override(ERC20Votes) returns (uint256) {
-        return super._getVotingUnits(account);
-    }
 }

@@ -43,7 +43,7 @@ contract DataMarket is IDataMarket, AccessControl {
 
     /// @inheritdoc IDataMarket
     function purchase(uint256 poolId, uint8 purpose, uint256 maxPrice) public returns (uint256 purchaseId) {
-        return _sell(_msgSender(), bytes32(0), bytes32(0), poolId, purpose, maxPrice);
+        return _sell(_msgSender(), bytes32(0), bytes32(0), poolId, purpose, maxPrice, false);
     }
 
     /// @inheritdoc IDataMarket
@@ -66,7 +66,7 @@ contract DataMarket is IDataMarket, AccessControl {
     }
 
     /// @inheritdoc IDataMarket
-    function settleOffchain(bytes32 orderId, uint256 poolId, uint8 purpose, bytes32 buyerRef, uint256 maxPrice)
+    function settleOffchain(bytes32 orderId, uint256 poolId, uint8 purpose, bytes32 buyerRef, uint256 amount)
         external
         onlyRole(SETTLER_ROLE)
         returns (uint256 purchaseId)
@@ -74,7 +74,8 @@ contract DataMarket is IDataMarket, AccessControl {
         if (orderId == bytes32(0)) revert DataMarketZeroOrderId();
         uint256 settled = _orders[orderId];
         if (settled != 0) revert DataMarketOrderAlreadySettled(orderId, settled);
-        return _sell(_msgSender(), buyerRef, orderId, poolId, purpose, maxPrice);
+        if (amount > type(uint128).max) revert DataMarketAmountTooLarge(amount, type(uint128).max);
+        return _sell(_msgSender(), buyerRef, orderId, poolId, purpose, amount, true);
     }
 
     /// @inheritdoc IDataMarket
@@ -148,10 +149,17 @@ contract DataMarket is IDataMarket, AccessControl {
         return _distributor;
     }
 
-    function _sell(address buyer, bytes32 buyerRef, bytes32 orderId, uint256 poolId, uint8 purpose, uint256 maxPrice)
-        private
-        returns (uint256 purchaseId)
-    {
+    /// @dev Charges the current price, or with `payMax` all of `maxPrice` (an off-chain order's
+    /// payment, which the pool earns whole even when the price was lowered since the quote).
+    function _sell(
+        address buyer,
+        bytes32 buyerRef,
+        bytes32 orderId,
+        uint256 poolId,
+        uint8 purpose,
+        uint256 maxPrice,
+        bool payMax
+    ) private returns (uint256 purchaseId) {
         Listing memory current = _listings[poolId];
         if (!current.active) revert DataMarketNotForSale(poolId);
         if (purpose >= _PURPOSE_LIMIT || (current.purposes >> purpose) & 1 == 0) {
@@ -169,8 +177,9 @@ contract DataMarket is IDataMarket, AccessControl {
             purchaseId = ++_purchaseCount;
         }
         if (orderId != bytes32(0)) _orders[orderId] = purchaseId;
-        emit Purchased(purchaseId, poolId, buyer, buyerRef, orderId, purpose, current.price, block.number);
-        _paymentToken.safeTransferFrom(buyer, address(_distributor), current.price);
-        _distributor.deposit(poolId, current.price);
+        uint256 paid = payMax ? maxPrice : current.price;
+        emit Purchased(purchaseId, poolId, buyer, buyerRef, orderId, purpose, paid, block.number);
+        _paymentToken.safeTransferFrom(buyer, address(_distributor), paid);
+        _distributor.deposit(poolId, paid);
     }
 }

@@ -12,12 +12,22 @@ done``. The protocol never sends a transaction the database does not know about:
    order is settled, record it; when the nonce is still unused, broadcast the very same raw
    transaction again ("already known" and "nonce too low" are answers, not errors: the chain is
    checked again); when something else consumed the nonce, sign anew at a fresh nonce.
-3. A successful receipt's ``Purchased`` event gives the purchase id; the order becomes settled
-   and the entry done in one transaction.
+3. A successful receipt's ``Purchased`` event gives the purchase id; the entry becomes
+   *mined*, with the block's number and hash.
+4. *mined*: the order is settled, and the entry done, in one transaction once the block is
+   ``LUMBUNG_CONFIRMATIONS`` below the head (0: the head itself) and the chain still has that
+   block hash at that height. When it no longer does (a reorg, a node that lost its last
+   blocks), the chain is asked again: a purchase re-mined elsewhere is followed to its new
+   block; an order the chain no longer holds goes back to *pending* and is settled again.
 
 So a crash at any point (before sending, after sending, after the receipt) ends, on restart,
 with the order settled exactly once: ``settleOffchain`` itself reverts on a repeated orderId,
 and the worker always asks the chain before it signs.
+
+Reconciliation: at start, and every ``LUMBUNG_WORKER_RECONCILE_EVERY_S``, every order settled in
+the last ``LUMBUNG_WORKER_RECONCILE_WINDOW_S`` is checked with ``purchaseOfOrder``. One the chain
+has lost (blocks deeper than the confirmations lost, say by a node restored from an older state)
+goes back to *settling* and its entry to *pending*: the buyer paid, so the pool is paid again.
 
 One worker per relayer key: the relayer's nonces are a single sequence.
 
@@ -39,7 +49,7 @@ from eth_account import Account
 from hexbytes import HexBytes
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
-from web3.exceptions import TimeExhausted, TransactionNotFound, Web3RPCError
+from web3.exceptions import BlockNotFound, TimeExhausted, TransactionNotFound, Web3RPCError
 from web3.logs import DISCARD
 
 from api.context import Context
@@ -59,6 +69,8 @@ MAX_UINT256 = 2**256 - 1
 # A settleOffchain transaction that reverts on-chain although its estimate passed is retried
 # (re-estimated) this often before the order fails.
 MAX_ONCHAIN_REVERTS = 3
+# At most this many recently settled orders are checked by one reconciliation.
+RECONCILE_LIMIT = 1000
 GAS_MARGIN_PCT = 125
 FEE_REFRESH_S = 10.0
 
@@ -118,6 +130,19 @@ class Job:
     tx_hash: str | None
     raw_tx: bytes | None
     attempts: int
+    purchase_id: int | None = None
+    block_number: int | None = None
+    block_hash: str | None = None
+
+
+@dataclass(frozen=True)
+class MinedPurchase:
+    """Where a settlement's ``Purchased`` event was found: the transaction and its block."""
+
+    purchase_id: int
+    tx_hash: str
+    block_number: int
+    block_hash: str
 
 
 class Settler:
@@ -131,6 +156,7 @@ class Settler:
         self.crash_at = crash_point_from_env(context.chain.chain_id)
         self._allowance_ok = False
         self._fee_cache: tuple[float, int, int] | None = None
+        self._reconciled_at: float | None = None
 
     # -- the round ------------------------------------------------------------------------
 
@@ -142,6 +168,10 @@ class Settler:
         """
         now = now or datetime.now(UTC)
         self.expire_quotes(now)
+        every = self.settings.worker_reconcile_every_s
+        if self._reconciled_at is None or time.monotonic() - self._reconciled_at >= every:
+            self.reconcile(now)
+            self._reconciled_at = time.monotonic()
         settled = 0
         for order_id in self.due(now, limit):
             settled += self.settle(order_id)
@@ -159,6 +189,36 @@ class Settler:
             logger.info("expired %s unpaid quotes", count)
         return count
 
+    def reconcile(self, now: datetime) -> int:
+        """Puts recently settled orders the chain no longer holds back to settling; their count."""
+        since = now - timedelta(seconds=self.settings.worker_reconcile_window_s)
+        with self.context.sessions() as session:
+            query = (
+                select(Order.id, Order.chain_order_id, Order.purchase_id)
+                .where(Order.status == SETTLED, Order.settled_at >= since)
+                .order_by(Order.settled_at.desc())
+                .limit(RECONCILE_LIMIT)
+            )
+            recent = list(session.execute(query))
+        lost = 0
+        for order_id, chain_order_id, purchase_id in recent:
+            on_chain = self._purchase_of(bytes(HexBytes(chain_order_id)))
+            if on_chain == purchase_id:
+                continue
+            if on_chain:
+                # Re-mined under another purchase id (a reorg reordered the sales).
+                found = self._find_purchase(on_chain)
+                self._record_settled(order_id, on_chain, found.tx_hash if found else None)
+                logger.warning(
+                    "order %s: purchase %s is now purchase %s", order_id, purchase_id, on_chain
+                )
+                continue
+            self._unsettle(order_id, purchase_id, now)
+            lost += 1
+        if lost:
+            logger.error("%s settled orders were lost from the chain; settling them again", lost)
+        return lost
+
     def due(self, now: datetime, limit: int) -> list[str]:
         with self.context.sessions() as session:
             query = (
@@ -175,6 +235,8 @@ class Settler:
         if job is None:
             return 0
         try:
+            if job.state == "mined":
+                return self._confirm(job)
             if job.state == "pending":
                 signed = self._prepare(job)
                 if signed is None:
@@ -211,6 +273,9 @@ class Settler:
                 tx_hash=entry.tx_hash,
                 raw_tx=entry.raw_tx,
                 attempts=entry.attempts,
+                purchase_id=entry.purchase_id,
+                block_number=entry.block_number,
+                block_hash=entry.block_hash,
             )
 
     def _prepare(self, job: Job) -> Job | None:
@@ -226,7 +291,7 @@ class Settler:
         if job.attempts or job.order_status == SETTLING:
             purchase_id = self._purchase_of(job.chain_order_id)
             if purchase_id:
-                self._record_settled(job.order_id, purchase_id, self._find_purchase_tx(purchase_id))
+                self._found_on_chain(job.order_id, purchase_id)
                 return None
         self._ensure_allowance(job.price)
         call = market.functions.settleOffchain(
@@ -270,8 +335,7 @@ class Settler:
         if receipt is None and not fresh:
             purchase_id = self._purchase_of(job.chain_order_id)
             if purchase_id:
-                self._record_settled(job.order_id, purchase_id, self._find_purchase_tx(purchase_id))
-                return 1
+                return self._found_on_chain(job.order_id, purchase_id)
             used = chain.guard(lambda: chain.w3.eth.get_transaction_count(self.relayer, "latest"))
             if used > job.nonce:
                 receipt = self._receipt(job.tx_hash)  # mined in between?
@@ -306,13 +370,17 @@ class Settler:
             market = self.context.chain["DataMarket"]
             for event in market.events.Purchased().process_receipt(receipt, errors=DISCARD):
                 if bytes(event["args"]["orderId"]) == job.chain_order_id:
-                    self._record_settled(job.order_id, int(event["args"]["purchaseId"]), tx_hash)
-                    return 1
+                    mined = MinedPurchase(
+                        int(event["args"]["purchaseId"]),
+                        tx_hash,
+                        int(receipt["blockNumber"]),
+                        hex_hash(receipt["blockHash"]),
+                    )
+                    return self._record_mined(job.order_id, mined)
         # Reverted (or, impossibly, no event): maybe another transaction settled it meanwhile.
         purchase_id = self._purchase_of(job.chain_order_id)
         if purchase_id:
-            self._record_settled(job.order_id, purchase_id, self._find_purchase_tx(purchase_id))
-            return 1
+            return self._found_on_chain(job.order_id, purchase_id)
         if job.attempts + 1 >= MAX_ONCHAIN_REVERTS:
             self._finish(
                 job.order_id,
@@ -344,8 +412,8 @@ class Settler:
         except TransactionNotFound:
             return None
 
-    def _find_purchase_tx(self, purchase_id: int) -> str | None:
-        """The transaction that made ``purchase_id`` (Purchased indexes the purchase id)."""
+    def _find_purchase(self, purchase_id: int) -> MinedPurchase | None:
+        """The transaction and block that made ``purchase_id`` (Purchased indexes it)."""
         chain = self.context.chain
         event = chain["DataMarket"].events.Purchased()
         logs = chain.guard(
@@ -354,7 +422,24 @@ class Settler:
                 argument_filters={"purchaseId": purchase_id},
             )
         )
-        return "0x" + bytes(logs[0]["transactionHash"]).hex() if logs else None
+        if not logs:
+            return None
+        log = logs[-1]
+        return MinedPurchase(
+            purchase_id,
+            hex_hash(log["transactionHash"]),
+            int(log["blockNumber"]),
+            hex_hash(log["blockHash"]),
+        )
+
+    def _canonical_hash(self, number: int) -> str | None:
+        """The hash of the chain's block at ``number`` now; None when the chain is shorter."""
+        w3 = self.context.chain.w3
+        try:
+            block = self.context.chain.guard(lambda: w3.eth.get_block(number))
+        except BlockNotFound:
+            return None
+        return hex_hash(block["hash"]) if block else None
 
     def _fees(self) -> tuple[int, int]:
         """(maxFeePerGas, maxPriorityFeePerGas), read at most every FEE_REFRESH_S."""
@@ -451,8 +536,7 @@ class Settler:
 
     def _handle_revert(self, job: Job, exc: ContractRevertError) -> None:
         if exc.name == "DataMarketOrderAlreadySettled":
-            purchase_id = self._purchase_of(job.chain_order_id)
-            self._record_settled(job.order_id, purchase_id, self._find_purchase_tx(purchase_id))
+            self._found_on_chain(job.order_id, self._purchase_of(job.chain_order_id))
             return
         if exc.name in RETRYABLE:
             raise RetryLaterError(f"{exc.name}: {RETRYABLE[exc.name]} ({exc.detail})") from exc
@@ -466,6 +550,104 @@ class Settler:
         reason = f"{exc.name}: settleOffchain would revert ({exc.detail})"
         self._finish(job.order_id, FAILED, reason, None, None)
         logger.error("order %s failed: %s", job.order_id, reason)
+
+    # -- confirmation ---------------------------------------------------------------------
+
+    def _found_on_chain(self, order_id: str, purchase_id: int) -> int:
+        """The chain says the order is settled as ``purchase_id``: follow it to its block."""
+        found = self._find_purchase(purchase_id)
+        if found is None:
+            # The node serves the state but not the log (pruned history): its head is the
+            # only word there is.
+            self._record_settled(order_id, purchase_id, None)
+            return 1
+        return self._record_mined(order_id, found)
+
+    def _record_mined(self, order_id: str, mined: MinedPurchase) -> int:
+        """Keeps where the settlement was mined and confirms it, if it is deep enough already."""
+        with transaction(self.context.sessions) as session:
+            entry = session.get(OutboxEntry, order_id)
+            order = session.get(Order, order_id)
+            assert entry is not None and order is not None
+            entry.state, entry.tx_hash = "mined", mined.tx_hash
+            entry.purchase_id = mined.purchase_id
+            entry.block_number, entry.block_hash = mined.block_number, mined.block_hash
+            entry.next_attempt_at = datetime.now(UTC)
+            order.status, order.tx_hash = SETTLING, mined.tx_hash
+        logger.info(
+            "order %s: purchase %s mined in block %s",
+            order_id,
+            mined.purchase_id,
+            mined.block_number,
+        )
+        job = self._load(order_id)
+        return self._confirm(job) if job is not None else 0
+
+    def _confirm(self, job: Job) -> int:
+        """Settles a mined entry once it is deep enough in the canonical chain; 1 when it did."""
+        assert job.block_number is not None and job.block_hash is not None
+        assert job.purchase_id is not None
+        confirmations = self.settings.confirmations
+        chain = self.context.chain
+        head = chain.guard(lambda: chain.w3.eth.block_number) if confirmations else None
+        if self._canonical_hash(job.block_number) != job.block_hash:
+            # The block is gone: a reorg, or a node that lost its last blocks.
+            purchase_id = self._purchase_of(job.chain_order_id)
+            if purchase_id:
+                found = self._find_purchase(purchase_id)
+                if found is not None and found.block_hash != job.block_hash:
+                    logger.warning(
+                        "order %s: block %s was reorganised away; the purchase is now in block %s",
+                        job.order_id,
+                        job.block_number,
+                        found.block_number,
+                    )
+                    self._record_mined(job.order_id, found)
+                    return self._settled_now(job.order_id)
+            self._unmined(job)
+            return 0
+        if head is not None and head - job.block_number < confirmations:
+            with transaction(self.context.sessions) as session:
+                order = session.get(Order, job.order_id)
+                assert order is not None
+                order.reason = (
+                    f"mined in block {job.block_number}; waiting for "
+                    f"{confirmations} confirmations ({head - job.block_number} so far)"
+                )
+            return 0
+        self._record_settled(job.order_id, job.purchase_id, job.tx_hash)
+        return 1
+
+    def _unmined(self, job: Job) -> None:
+        """The chain no longer holds the settlement: back to pending, to be sent again."""
+        why = (
+            f"block {job.block_number}, which held its settlement {job.tx_hash}, is no longer "
+            "on the chain; settling again"
+        )
+        with transaction(self.context.sessions) as session:
+            entry = session.get(OutboxEntry, job.order_id)
+            order = session.get(Order, job.order_id)
+            assert entry is not None and order is not None
+            _clear_transaction(entry)
+            entry.last_error = why
+            order.status, order.tx_hash, order.reason = SETTLING, None, why
+        logger.warning("order %s: %s", job.order_id, why)
+
+    def _unsettle(self, order_id: str, purchase_id: int | None, due_at: datetime) -> None:
+        """A settled order the chain has lost: settling again, from pending."""
+        why = (
+            f"the chain no longer holds purchase {purchase_id} (a reorg, or a node that lost "
+            "blocks); settling again"
+        )
+        with transaction(self.context.sessions) as session:
+            entry = session.get(OutboxEntry, order_id)
+            order = session.get(Order, order_id)
+            assert entry is not None and order is not None
+            _clear_transaction(entry, due_at)
+            entry.last_error = why
+            order.status, order.reason = SETTLING, why
+            order.purchase_id = order.settled_at = order.tx_hash = None
+        logger.error("order %s: %s", order_id, why)
 
     # -- database transitions -------------------------------------------------------------
 
@@ -507,7 +689,7 @@ class Settler:
         with transaction(self.context.sessions) as session:
             entry = session.get(OutboxEntry, order_id)
             assert entry is not None
-            entry.state, entry.raw_tx, entry.tx_hash, entry.nonce = "pending", None, None, None
+            _clear_transaction(entry)
             entry.attempts += 1
             entry.last_error = why
 
@@ -531,6 +713,19 @@ class Settler:
             logger.critical("%s=%s: exiting with status %s", CRASH_ENV, point, CRASH_STATUS)
             logging.shutdown()
             os._exit(CRASH_STATUS)
+
+
+def _clear_transaction(entry: OutboxEntry, due_at: datetime | None = None) -> None:
+    """Back to pending, due at once, with no transaction: the next try asks the chain, signs."""
+    entry.state, entry.raw_tx, entry.tx_hash, entry.nonce = "pending", None, None, None
+    entry.purchase_id = entry.block_number = None
+    entry.block_hash = None
+    entry.next_attempt_at = due_at or datetime.now(UTC)
+
+
+def hex_hash(value: Any) -> str:
+    """A transaction or block hash as 0x-prefixed lower-case hex."""
+    return "0x" + bytes(HexBytes(value)).hex()
 
 
 def order_buyer_ref(session: Session, order: Order) -> str:

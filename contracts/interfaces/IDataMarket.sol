@@ -32,7 +32,7 @@ interface IDataMarket {
     /// @param buyerRef The off-chain buyer's reference (zero for wallet purchases).
     /// @param orderId The off-chain order id (zero for wallet purchases).
     /// @param purpose The purpose bought for.
-    /// @param price The price paid.
+    /// @param price The amount paid: the price, or an off-chain order's whole payment.
     /// @param contentBlock The block whose state fixes the pool's contents for delivery.
     event Purchased(
         uint256 indexed purchaseId,
@@ -92,6 +92,11 @@ interface IDataMarket {
     /// @notice An off-chain order id must not be zero.
     error DataMarketZeroOrderId();
 
+    /// @notice An off-chain payment above what any listing could ask (2^128 - 1).
+    /// @param amount The amount.
+    /// @param limit The largest amount.
+    error DataMarketAmountTooLarge(uint256 amount, uint256 limit);
+
     /// @notice The pool has no accepted content to sell (or is no pool: id 0, the work pot).
     /// @param poolId The pool.
     error DataMarketNoContent(uint256 poolId);
@@ -122,14 +127,17 @@ interface IDataMarket {
         bytes32 s
     ) external returns (uint256 purchaseId);
 
-    /// @notice Settles a paid off-chain order; the settler pays from its own balance.
+    /// @notice Settles a paid off-chain order; the settler pays from its own balance. The pool
+    /// earns exactly what the buyer paid: all of `amount`, also when the price was lowered
+    /// after the quote, so nothing of the payment stays with the settler.
     /// @param orderId The API's order id; a second settlement reverts.
     /// @param poolId The pool.
     /// @param purpose The purpose.
     /// @param buyerRef The off-chain buyer's reference.
-    /// @param maxPrice The quoted price; a higher current price refuses the settlement.
+    /// @param amount What the buyer paid (the quote); a higher current price refuses the
+    /// settlement (DataMarketPriceAboveMax), and the order is refunded.
     /// @return purchaseId The new purchase.
-    function settleOffchain(bytes32 orderId, uint256 poolId, uint8 purpose, bytes32 buyerRef, uint256 maxPrice)
+    function settleOffchain(bytes32 orderId, uint256 poolId, uint8 purpose, bytes32 buyerRef, uint256 amount)
         external
         returns (uint256 purchaseId);
 

@@ -19,7 +19,8 @@ from web3.contract import Contract
 from api import worker
 from api.context import Context
 from api.errors import ChainUnavailableError
-from api.models import Order, OutboxEntry
+from api.indexer import index_until_head
+from api.models import Order, OutboxEntry, Purchase
 from api.services.settlement import CRASH_POINTS, crash_point_from_env, settle_pending
 from api.settings import Settings
 from tests.api.harness import free_port
@@ -189,6 +190,32 @@ def test_price_raised_after_quote_refuses_the_order(
     shown = client.get(f"/v1/orders/{order['id']}", headers=buyer.headers).json()
     assert shown["status"] == "refused" and shown["reason"].startswith("DataMarketPriceAboveMax")
     assert purchases_of(contracts, order["chain_order_id"]) == [] and balances(contracts) == before
+
+
+def test_price_lowered_after_quote_pays_the_pool_what_the_buyer_paid(
+    client: TestClient,
+    context: Context,
+    settings: Settings,
+    w3: Web3,
+    contracts: dict[str, Contract],
+) -> None:
+    """Issue 14 item 3: the buyer paid 25, the price fell to 5; the pool earns 25, not 5."""
+    buyer = make_buyer(context)
+    order = paid_order(client, settings, buyer)
+    paid = int(order["price"])
+    assert paid == POOLS[1][0]
+    as_timelock(w3, contracts, contracts["DataMarket"].functions.setPrice(1, paid // 5))
+    before = balances(contracts)
+    assert settle_pending(context) == 1
+    assert_settled_once(context, contracts, order, before)  # the relayer paid in all it was paid
+    index_until_head(context)
+    shown = client.get(f"/v1/orders/{order['id']}", headers=buyer.headers).json()
+    assert int(shown["price"]) == paid
+    with context.sessions() as session:
+        purchase = session.get(Purchase, shown["purchase_id"])
+        assert purchase is not None and purchase.price == paid
+    pool = next(p for p in client.get("/v1/ledger").json()["pools"] if int(p["pool_id"]) == 1)
+    assert int(pool["revenue"]) == paid
 
 
 def test_insufficient_balance_is_retried_with_backoff(

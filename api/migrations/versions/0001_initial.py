@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 18:49:11.813967
+Create Date: 2026-12-01 13:46:08.593411
 """
 
 from __future__ import annotations
@@ -347,6 +347,9 @@ def upgrade() -> None:
         sa.Column("nonce", sa.BigInteger(), nullable=True),
         sa.Column("tx_hash", sa.String(length=66), nullable=True),
         sa.Column("raw_tx", sa.LargeBinary(), nullable=True),
+        sa.Column("purchase_id", sa.BigInteger(), nullable=True),
+        sa.Column("block_number", sa.BigInteger(), nullable=True),
+        sa.Column("block_hash", sa.String(length=66), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=True),

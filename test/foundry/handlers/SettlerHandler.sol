@@ -11,7 +11,8 @@ import {HandlerBase} from "./HandlerBase.sol";
 /// @title SettlerHandler
 /// @notice The API's settler settles off-chain orders from a small set of order ids (so repeats
 /// are frequent, and the zero id is tried), for refs that may be struck; a buyer without the
-/// role tries too. Each order id must settle exactly once.
+/// role tries too. Each order id must settle exactly once, and the pool earns the whole payment:
+/// the amount paid is the price, one less (refused), or more (a price lowered since the quote).
 contract SettlerHandler is HandlerBase {
     /// @notice Buyer refs: 0 (none) and 1..REF_COUNT - 1.
     uint256 internal constant REF_COUNT = 3;
@@ -33,7 +34,9 @@ contract SettlerHandler is HandlerBase {
         uint256 poolId = bound(poolSeed, 1, POOL_COUNT + 1);
         bytes32 buyerRef = bytes32(refSeed % REF_COUNT);
         CoopModel.ListingModel memory listing = model.listing(poolId);
-        uint256 maxPrice = priceSeed % 4 == 0 && listing.price > 0 ? listing.price - 1 : listing.price;
+        uint256 amount = listing.price;
+        if (priceSeed % 4 == 0 && listing.price > 0) amount = listing.price - 1;
+        else if (priceSeed % 4 == 1) amount = listing.price + (priceSeed >> 8) % 1_000_000;
 
         bytes4 expected = OK;
         if (!isSettler) expected = IAccessControl.AccessControlUnauthorizedAccount.selector;
@@ -41,7 +44,7 @@ contract SettlerHandler is HandlerBase {
         else if (model.purchaseOfOrder(orderId) != 0) expected = IDataMarket.DataMarketOrderAlreadySettled.selector;
         else if (!listing.active) expected = IDataMarket.DataMarketNotForSale.selector;
         else if (listing.purposes & 1 == 0) expected = IDataMarket.DataMarketPurposeNotAllowed.selector;
-        else if (listing.price > maxPrice) expected = IDataMarket.DataMarketPriceAboveMax.selector;
+        else if (listing.price > amount) expected = IDataMarket.DataMarketPriceAboveMax.selector;
         else if (model.poolWeight(poolId) == 0) expected = IDataMarket.DataMarketNoContent.selector;
         else if (model.generalStrike() || model.struck(caller) || model.refStruck(buyerRef)) {
             expected = IDataMarket.DataMarketStrike.selector;
@@ -51,14 +54,14 @@ contract SettlerHandler is HandlerBase {
         bytes memory ret = _call(
             caller,
             address(coop.market),
-            abi.encodeCall(coop.market.settleOffchain, (orderId, poolId, 0, buyerRef, maxPrice)),
+            abi.encodeCall(coop.market.settleOffchain, (orderId, poolId, 0, buyerRef, amount)),
             expected
         );
         if (expected != OK) {
             vm.assertEq(coop.market.purchaseOfOrder(orderId), settledBefore, "settle: a refusal changes no order");
             return;
         }
-        uint256 purchaseId = model.recordSale(caller, listing.price, orderId);
+        uint256 purchaseId = model.recordSale(caller, amount, orderId);
         vm.assertEq(abi.decode(ret, (uint256)), purchaseId, "settle: ids count up");
     }
 }

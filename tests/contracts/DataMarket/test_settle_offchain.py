@@ -40,3 +40,31 @@ def test_quoted_price_protects_the_settler(listed, deployer, settler, fund):
     with brownie.reverts(revert_pattern=r"DataMarketPriceAboveMax:.*"):
         listed.settleOffchain(OTHER_ORDER, POOL, RESEARCH, BUYER_REF, PRICE, {"from": settler})
     assert listed.purchaseOfOrder(OTHER_ORDER) == 0
+
+
+def test_price_lowered_after_the_quote_pays_the_pool_the_whole_payment(
+    listed, usd, distributor, deployer, settler, fund
+):
+    """The buyer paid the quote; the pool earns all of it, and nothing stays with the settler."""
+    fund(settler, PRICE, listed)
+    listed.setPrice(POOL, PRICE // 5, {"from": deployer})
+    tx = listed.settleOffchain(ORDER, POOL, RESEARCH, BUYER_REF, PRICE, {"from": settler})
+    assert tx.events["Purchased"]["price"] == PRICE
+    assert usd.balanceOf(distributor) == PRICE
+    assert usd.balanceOf(settler) == 0
+
+
+def test_wallet_purchase_still_pays_the_current_price(listed, usd, deployer, buyer, fund):
+    fund(buyer, PRICE, listed)
+    listed.setPrice(POOL, PRICE // 5, {"from": deployer})
+    tx = listed.purchase(POOL, RESEARCH, PRICE, {"from": buyer})
+    assert tx.events["Purchased"]["price"] == PRICE // 5
+    assert usd.balanceOf(buyer) == PRICE - PRICE // 5
+
+
+def test_payment_above_any_price_is_refused(listed, settler, fund):
+    fund(settler, PRICE, listed)
+    too_much = 2**128
+    with brownie.reverts(f"DataMarketAmountTooLarge: {too_much}, {too_much - 1}"):
+        listed.settleOffchain(ORDER, POOL, RESEARCH, BUYER_REF, too_much, {"from": settler})
+    assert listed.purchaseOfOrder(ORDER) == 0

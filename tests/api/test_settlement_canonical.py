@@ -1,0 +1,259 @@
+"""Settlement confirmed against the canonical chain: reorgs, lost blocks and confirmations.
+
+An order is settled only when its ``Purchased`` block is ``LUMBUNG_CONFIRMATIONS`` below the
+head and still canonical; an order the chain has lost (a reorg before the confirmations, or a
+node that lost blocks it had confirmed) is settled again, so the buyer who paid is never left
+with a pool that was not paid. Each test counts the purchases on chain and the wei moved.
+"""
+
+from __future__ import annotations
+
+import gzip
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from web3 import Web3
+from web3.contract import Contract
+
+from api.context import Context
+from api.db import migrate
+from api.main import create_app
+from api.models import Order, OutboxEntry
+from api.services.settlement import settle_pending
+from api.settings import DEV_REGISTRAR_KEY, Settings
+from tests.api.cooperative import Coop
+from tests.api.harness import ANVIL, PRODUCER, AnvilChain, start_anvil, terminate, wait_for
+from tests.api.orderflow import (
+    RELAYER,
+    balance,
+    make_buyer,
+    paid_order,
+    purchases_of,
+    run_worker,
+    worker_env,
+)
+
+pytestmark = pytest.mark.usefixtures("stocked")
+
+
+def stored(context: Context, order_id: str) -> tuple[Order, OutboxEntry]:
+    with context.sessions() as session:
+        order, entry = session.get(Order, order_id), session.get(OutboxEntry, order_id)
+        assert order is not None and entry is not None
+        return order, entry
+
+
+def rpc(w3: Web3, method: str, *params: Any) -> Any:
+    answer = w3.provider.make_request(method, list(params))  # type: ignore[arg-type]
+    assert "error" not in answer, answer
+    return answer.get("result")
+
+
+def money(contracts: dict[str, Contract]) -> tuple[int, int]:
+    """(the relayer's float, the distributor's balance): a settlement moves the price between."""
+    return balance(contracts, RELAYER), balance(contracts, contracts["RevenueDistributor"].address)
+
+
+def assert_paid_once(
+    context: Context, contracts: dict[str, Contract], order: dict[str, Any], before: Any
+) -> Any:
+    price = int(order["price"])
+    stored_order, entry = stored(context, order["id"])
+    assert stored_order.status == "settled" and entry.state == "done"
+    events = purchases_of(contracts, order["chain_order_id"])
+    assert len(events) == 1
+    assert events[0]["args"]["purchaseId"] == stored_order.purchase_id
+    assert "0x" + bytes(events[0]["transactionHash"]).hex() == stored_order.tx_hash
+    assert money(contracts) == (before[0] - price, before[1] + price)
+    return events[0]
+
+
+@pytest.fixture
+def deep(settings: Settings) -> Iterator[Context]:
+    """The API's context with settlements confirmed two blocks deep."""
+    context = Context(settings.model_copy(update={"confirmations": 2}))
+    yield context
+    context.close()
+
+
+def test_settlement_waits_for_its_confirmations(
+    client: TestClient, deep: Context, settings: Settings, w3: Web3, contracts: dict[str, Contract]
+) -> None:
+    order = paid_order(client, settings, make_buyer(deep))
+    before = money(contracts)
+    assert settle_pending(deep) == 0
+    waiting, entry = stored(deep, order["id"])
+    assert entry.state == "mined" and waiting.status == "settling"
+    assert waiting.purchase_id is None and waiting.settled_at is None
+    assert "waiting for 2 confirmations (0 so far)" in (waiting.reason or "")
+    assert len(purchases_of(contracts, order["chain_order_id"])) == 1
+    rpc(w3, "anvil_mine", 1)
+    assert settle_pending(deep) == 0
+    assert "(1 so far)" in (stored(deep, order["id"])[0].reason or "")
+    rpc(w3, "anvil_mine", 1)
+    assert settle_pending(deep) == 1
+    event = assert_paid_once(deep, contracts, order, before)
+    assert event["blockNumber"] == entry.block_number
+    assert settle_pending(deep) == 0  # done: nothing more is sent
+
+
+def test_reorg_before_the_confirmations_settles_again(
+    client: TestClient, deep: Context, settings: Settings, w3: Web3, contracts: dict[str, Contract]
+) -> None:
+    order = paid_order(client, settings, make_buyer(deep))
+    before = money(contracts)
+    fork = rpc(w3, "evm_snapshot")
+    assert settle_pending(deep) == 0
+    mined = stored(deep, order["id"])[1]
+    assert mined.state == "mined"
+    rpc(w3, "evm_revert", fork)  # the block that held the settlement is gone
+    rpc(w3, "anvil_mine", 3)  # and the chain grows past its height on another branch
+    assert purchases_of(contracts, order["chain_order_id"]) == [] and money(contracts) == before
+    assert settle_pending(deep) == 0
+    again, entry = stored(deep, order["id"])
+    assert again.status == "settling" and entry.state == "pending" and entry.tx_hash is None
+    assert "is no longer on the chain" in (again.reason or "")
+
+    assert settle_pending(deep) == 0  # sent anew, and waiting for its confirmations
+    resent = stored(deep, order["id"])[1]
+    assert resent.state == "mined" and resent.block_hash != mined.block_hash
+    rpc(w3, "anvil_mine", 2)
+    assert settle_pending(deep) == 1
+    assert_paid_once(deep, contracts, order, before)
+
+
+def test_settlement_mined_again_elsewhere_is_followed_not_resent(
+    client: TestClient, deep: Context, settings: Settings, w3: Web3, contracts: dict[str, Contract]
+) -> None:
+    order = paid_order(client, settings, make_buyer(deep))
+    before = money(contracts)
+    # The relayer's approval first, so that the settlement is one transaction of its own.
+    approve = contracts["PaymentToken"].functions.approve(
+        contracts["DataMarket"].address, 2**256 - 1
+    )
+    w3.eth.wait_for_transaction_receipt(approve.transact({"from": RELAYER}))
+    before = money(contracts)
+    fork = rpc(w3, "evm_snapshot")
+    assert settle_pending(deep) == 0
+    mined = stored(deep, order["id"])[1]
+    assert mined.raw_tx is not None and mined.state == "mined"
+    rpc(w3, "evm_revert", fork)
+    rpc(w3, "anvil_mine", 1)
+    # A reorg puts the transaction back in the pool and another branch mines it later.
+    w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(mined.raw_tx))
+    rpc(w3, "anvil_mine", 2)
+    assert settle_pending(deep) == 1
+    settled = stored(deep, order["id"])[0]
+    assert settled.tx_hash == mined.tx_hash  # the same transaction, in another block
+    event = assert_paid_once(deep, contracts, order, before)
+    assert "0x" + bytes(event["blockHash"]).hex() != mined.block_hash
+    assert w3.eth.get_transaction_count(RELAYER) == (mined.nonce or 0) + 1  # nothing else sent
+
+
+def test_settled_order_lost_by_a_revert_is_settled_again(
+    client: TestClient,
+    context: Context,
+    settings: Settings,
+    w3: Web3,
+    contracts: dict[str, Contract],
+) -> None:
+    order = paid_order(client, settings, make_buyer(context))
+    before = money(contracts)
+    fork = rpc(w3, "evm_snapshot")
+    assert settle_pending(context) == 1
+    first = stored(context, order["id"])[0]
+    assert first.status == "settled" and first.purchase_id
+    rpc(w3, "evm_revert", fork)  # deeper than any confirmation: the chain simply lost it
+    assert purchases_of(contracts, order["chain_order_id"]) == [] and money(contracts) == before
+    # A worker that starts reconciles the orders it settled recently, and settles the lost one.
+    restarted = run_worker(worker_env(settings))
+    assert restarted.returncode == 0, restarted.stderr
+    assert "lost from the chain" in restarted.stderr
+    assert_paid_once(context, contracts, order, before)
+    # Reconciling an order the chain still holds changes nothing.
+    again = run_worker(worker_env(settings))
+    assert again.returncode == 0 and "lost from the chain" not in again.stderr
+    assert len(purchases_of(contracts, order["chain_order_id"])) == 1
+
+
+def restart_anvil(chain: AnvilChain, state: Path, workdir: Path) -> AnvilChain:
+    """The same node again, on the same port, from the state it last saved."""
+    port = chain.rpc_url.rsplit(":", 1)[1]
+    log = (workdir / "anvil-restarted.log").open("wb")
+    process = subprocess.Popen(
+        [str(ANVIL), "--port", port, "--host", "127.0.0.1", "--chain-id", "31337",
+         "--load-state", str(state)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    restarted = AnvilChain(chain.rpc_url, process, chain.deployment_file)
+    wait_for(lambda: restarted.w3.eth.block_number >= 0, 30, "the restarted anvil")
+    return restarted
+
+
+def test_node_that_loses_its_last_blocks(tmp_path: Path, database_url: str) -> None:
+    """An Anvil killed before its next state dump comes back without the settlement's blocks."""
+    chain = start_anvil(tmp_path)
+    try:
+        settings = Settings(
+            rpc_url=chain.rpc_url,
+            deployment_file=chain.deployment_file,
+            database_url=database_url,
+            ipfs_root=tmp_path / "ipfs",
+            dapp_dir=tmp_path / "no-dapp",
+            registrar_key=DEV_REGISTRAR_KEY,
+            worker_poll_s=0.05,
+        )
+        migrate(settings.database_url)
+        context = Context(settings)
+        try:
+            contracts = context.chain.contracts
+            coop = Coop(chain.w3, contracts)
+            contribution_id, _ = coop.submit(PRODUCER, 1, b"stock of pool 1")
+            coop.accept(contribution_id, 1)
+            with TestClient(create_app(context=context)) as client:
+                order = paid_order(client, settings, make_buyer(context))
+            before = money(contracts)
+            # The node's last save: everything up to the payment, nothing of the settlement.
+            state = tmp_path / "state.json"
+            dumped = rpc(chain.w3, "anvil_dumpState")
+            saved_height = chain.w3.eth.block_number
+            assert run_worker(worker_env(settings)).returncode == 0
+            assert stored(context, order["id"])[0].status == "settled"
+            assert len(purchases_of(contracts, order["chain_order_id"])) == 1
+            chain.process.kill()  # no state dump on a kill
+            chain.process.wait(10)
+            state.write_bytes(gzip.decompress(bytes.fromhex(dumped.removeprefix("0x"))))
+            chain = restart_anvil(chain, state, tmp_path)
+            assert chain.w3.eth.block_number == saved_height
+            assert purchases_of(contracts, order["chain_order_id"]) == []
+            assert money(contracts) == before
+            restarted = run_worker(worker_env(settings))
+            assert restarted.returncode == 0, restarted.stderr
+            assert_paid_once(context, contracts, order, before)
+        finally:
+            context.close()
+    finally:
+        terminate(chain.process)
+
+
+def test_reconciliation_window_leaves_older_orders_alone(
+    client: TestClient,
+    context: Context,
+    settings: Settings,
+    w3: Web3,
+    contracts: dict[str, Contract],
+) -> None:
+    order = paid_order(client, settings, make_buyer(context), pool_id=3)
+    fork = rpc(w3, "evm_snapshot")
+    assert settle_pending(context) == 1
+    rpc(w3, "evm_revert", fork)
+    # Settled before the window began: not looked at (the window bounds a restart's calls).
+    env = worker_env(settings, LUMBUNG_WORKER_RECONCILE_WINDOW_S="0")
+    assert run_worker(env).returncode == 0
+    assert stored(context, order["id"])[0].status == "settled"
+    assert purchases_of(contracts, order["chain_order_id"]) == []
