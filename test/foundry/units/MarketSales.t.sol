@@ -198,6 +198,25 @@ contract MarketSales is CooperativeFixture {
         _assertPaid(settler, SETTLER_FUNDS - price, price);
     }
 
+    /// @dev Issue 14: the buyer paid the quote, the price was lowered since; the pool earns the
+    /// whole payment and nothing stays with the settler.
+    function testFuzz_orderPaysThePoolTheWholePayment(uint256 paid) public {
+        paid = bound(paid, price, uint256(type(uint128).max) < SETTLER_FUNDS ? type(uint128).max : SETTLER_FUNDS);
+        _cheats.expectEmit(address(coop.market));
+        emit IDataMarket.Purchased(1, _POOL, settler, _BUYER_REF, _ORDER, RESEARCH, paid, block.number);
+        vm.prank(settler);
+        coop.market.settleOffchain(_ORDER, _POOL, RESEARCH, _BUYER_REF, paid);
+        _assertPaid(settler, SETTLER_FUNDS - paid, paid);
+    }
+
+    function test_paymentAboveAnyPriceIsRefused() public {
+        uint256 limit = type(uint128).max;
+        vm.expectRevert(abi.encodeWithSelector(IDataMarket.DataMarketAmountTooLarge.selector, limit + 1, limit));
+        vm.prank(settler);
+        coop.market.settleOffchain(_ORDER, _POOL, RESEARCH, _BUYER_REF, limit + 1);
+        vm.assertEq(coop.market.purchaseOfOrder(_ORDER), 0, "no order recorded");
+    }
+
     function test_zeroOrderIdIsRefused() public {
         vm.expectRevert(IDataMarket.DataMarketZeroOrderId.selector);
         vm.prank(settler);
