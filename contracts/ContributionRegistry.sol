@@ -327,6 +327,10 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
         if (newWeight != 0) _checkWeight(id, newWeight, pool_.maxWeight);
         address contributor = contribution_.contributor;
         uint48 oldWeight = contribution_.weight;
+        // As accept: nothing new is minted to a contributor who has left.
+        if (newWeight > oldWeight && !_membership.isMember(contributor)) {
+            revert ContributionRegistryContributorNotMember(id, contributor);
+        }
         contribution_.weight = newWeight;
         if (newWeight == 0) {
             contribution_.status = Status.REJECTED;

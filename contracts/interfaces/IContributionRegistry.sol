@@ -309,7 +309,7 @@ interface IContributionRegistry {
     error ContributionRegistryNoLeaves();
 
     /// @notice The weight is above the pool's maximum.
-    /// @param id The contribution (0 for a batch).
+    /// @param id The contribution (a batch leaf's own contribution id).
     /// @param weight The weight.
     /// @param maxWeight The pool's maximum weight.
     error ContributionRegistryWeightAboveMax(uint256 id, uint256 weight, uint256 maxWeight);
@@ -410,7 +410,8 @@ interface IContributionRegistry {
     /// @notice Re-weights or rejects an accepted contribution; for the admin (the timelock). The
     /// contributor's revenue so far is settled first; tokens and pool units follow the new weight.
     /// @param id The accepted contribution.
-    /// @param newWeight The new weight, at most the pool's maximum; 0 rejects it.
+    /// @param newWeight The new weight, at most the pool's maximum; 0 rejects it. A higher weight
+    /// is refused for a contributor who is no longer a member, as accept refuses them.
     function overturn(uint256 id, uint48 newWeight) external;
 
     /// @notice Rejects an accepted batch; for the admin (the timelock). Its unclaimed leaves can
@@ -576,7 +577,8 @@ interface IContributionRegistry {
     /// @return cap The cap.
     function curationCap() external view returns (uint256 cap);
 
-    /// @notice The reviews a curator has been credited for in a curation epoch.
+    /// @notice The reviews a curator has been credited for in a curation epoch. Only the
+    /// curator's latest epoch is kept: an earlier epoch reads 0 once a newer one has reviews.
     /// @param curator The curator.
     /// @param epoch The curation epoch (timestamp / CURATION_EPOCH).
     /// @return reviews The count.

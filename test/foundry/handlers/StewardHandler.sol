@@ -199,7 +199,8 @@ contract StewardHandler is HandlerBase {
     }
 
     /// @notice Governance re-weighs an accepted contribution within the pool's maximum, or
-    /// (a quarter of the time) rejects it; the contributor keeps what it earned before.
+    /// (a quarter of the time) rejects it; the contributor keeps what it earned before, and one
+    /// who has left gets no higher weight.
     function overturn(uint256 idSeed, uint256 weightSeed) external {
         uint256 id = model.idCount() == 0 || idSeed % 16 == 0 ? uint256(keccak256(abi.encode("unknown", idSeed))) : model.idAt(idSeed >> 4);
         CoopModel.Entry memory e = model.entry(id);
@@ -211,6 +212,8 @@ contract StewardHandler is HandlerBase {
             expected = IContributionRegistry.ContributionRegistryNotAccepted.selector;
         } else if (newWeight > model.poolMaxWeight(e.poolId)) {
             expected = IContributionRegistry.ContributionRegistryWeightAboveMax.selector;
+        } else if (newWeight > e.weight && model.statusOf(e.contributor) == 0) {
+            expected = IContributionRegistry.ContributionRegistryContributorNotMember.selector;
         }
         uint256 earnedBefore = coop.distributor.earnedScaled(e.poolId, e.contributor);
         _call(address(this), address(coop.registry), abi.encodeCall(coop.registry.overturn, (id, newWeight)), expected);

@@ -655,6 +655,22 @@ contract RegistryRules is CooperativeFixture {
         registry.overturn(id, 1);
     }
 
+    /// @notice As accept, an overturn mints nothing to a contributor who has left: a higher
+    /// weight is refused, while a lower one (or a rejection) still takes units away.
+    function test_overturnUpwardRefusedForAContributorWhoLeft() public {
+        uint256 id = _accepted(alice, "left", 40);
+        vm.prank(alice);
+        coop.membership.leave();
+        vm.expectRevert(
+            abi.encodeWithSelector(IContributionRegistry.ContributionRegistryContributorNotMember.selector, id, alice)
+        );
+        registry.overturn(id, 41);
+        _assertContribution(id, alice, POOL, IContributionRegistry.Status.ACCEPTED, 40);
+        registry.overturn(id, 10);
+        _assertContribution(id, alice, POOL, IContributionRegistry.Status.ACCEPTED, 10);
+        vm.assertEq(coop.token.balanceOf(alice), 10, "tokens follow the lower weight");
+    }
+
     /// @notice Governance removes curation units, within what the account holds; what they
     /// earned before stays claimable. Only the admin may.
     function test_removeCurationCredits() public {
