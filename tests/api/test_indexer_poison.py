@@ -200,6 +200,8 @@ def test_proposal_created_with_a_poisoned_description(
     served = client.get(f"/v1/governance/proposals/{proposal_id}")
     assert served.status_code == 200, served.text
     assert served.json()["text"] == display
+    # The display copy hashes to something else: clients queue and execute by description_hash.
+    assert served.json()["description_hash"] == "0x" + Web3.keccak(description).hex()
 
 
 @pytest.mark.parametrize(
