@@ -30,6 +30,11 @@ class Metrics:
         self.indexed_block = Gauge(
             "lumbung_indexer_block", "Last block the indexer stored.", registry=self.registry
         )
+        self.quarantined_logs = Gauge(
+            "lumbung_indexer_quarantined_logs",
+            "Contract logs the indexer could not decode or project and set aside.",
+            registry=self.registry,
+        )
         self.chain_head = Gauge(
             "lumbung_chain_head_block", "Chain head seen by /health.", registry=self.registry
         )

@@ -97,7 +97,31 @@ class ChainEvent(Base):
     tx_hash: Mapped[str] = mapped_column(String(66))
     contract: Mapped[str] = mapped_column(String(40))
     event: Mapped[str] = mapped_column(String(64), index=True)
+    # String arguments appear in ``args`` as display text (see api.indexer.decode.display_text);
+    # their exact bytes, which Solidity never checks, are kept here as 0x hex, by argument name.
     args: Mapped[dict[str, Any]] = mapped_column(JSON)
+    raw_strings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class QuarantinedLog(Base):
+    """A contract log the indexer could not decode or project: set aside so the cursor moves on.
+
+    It is not in ``chain_events``, so no projection holds it; the error says why, and the raw
+    log (address, topics, data) is kept for an operator to replay once the cause is fixed.
+    """
+
+    __tablename__ = "quarantined_logs"
+    __table_args__ = (UniqueConstraint("block_number", "log_index"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    block_number: Mapped[int] = mapped_column(BigInteger, index=True)
+    block_hash: Mapped[str] = mapped_column(String(66))
+    log_index: Mapped[int] = mapped_column(Integer)
+    tx_hash: Mapped[str] = mapped_column(String(66))
+    contract: Mapped[str] = mapped_column(String(40))
+    event: Mapped[str] = mapped_column(String(64))
+    error: Mapped[str] = mapped_column(Text)
+    raw_log: Mapped[dict[str, Any]] = mapped_column(JSON)
+    quarantined_at: Mapped[datetime]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -129,8 +153,11 @@ class MemberHistory(Base):
 class Pool(Base):
     __tablename__ = "pools"
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # Display text of the pool's name and metadata; ``*_raw`` hold the bytes the event carried.
     name: Mapped[str] = mapped_column(Text)
     metadata_: Mapped[str] = mapped_column("metadata", Text, default="")
+    name_raw: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    metadata_raw: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
     open: Mapped[bool] = mapped_column(Boolean, default=True)
     listed: Mapped[bool] = mapped_column(Boolean, default=False)
     price: Mapped[int] = mapped_column(Uint, default=0)
@@ -151,7 +178,8 @@ class Contribution(Base):
     status: Mapped[str] = mapped_column(String(16))  # pending, accepted, rejected, revoked
     weight: Mapped[int] = mapped_column(BigInteger, default=0)
     curator: Mapped[str | None] = mapped_column(String(42), nullable=True)
-    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)  # display text
+    reason_raw: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     submitted_block: Mapped[int] = mapped_column(BigInteger)
     accepted_block: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     closed_block: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
@@ -263,7 +291,9 @@ class Proposal(Base):
     __tablename__ = "proposals"
     id: Mapped[str] = mapped_column(String(78), primary_key=True)  # uint256, decimal
     proposer: Mapped[str] = mapped_column(String(42))
-    description: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text)  # display text
+    # The exact bytes proposed: what hashProposal needs to queue or execute the proposal.
+    description_raw: Mapped[bytes] = mapped_column(LargeBinary)
     actions: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # target, value, calldata
     vote_start: Mapped[int] = mapped_column(BigInteger)
     vote_end: Mapped[int] = mapped_column(BigInteger)

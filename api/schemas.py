@@ -23,7 +23,11 @@ class ComponentHealth(BaseModel):
 
 
 class Health(BaseModel):
-    status: str = Field(description="ok, or degraded when a component is down")
+    status: str = Field(
+        description="ok; or degraded when a component is down (503), or when the indexer has "
+        "quarantined logs it could not project (200: everything answers, the index lacks them; "
+        "see database.quarantined_logs)"
+    )
     chain: ComponentHealth
     database: ComponentHealth
     ipfs: ComponentHealth

@@ -140,7 +140,11 @@ class ProposalPublic(BaseModel):
     id: str = Field(description="the proposal id, a uint256 in decimal")
     proposer: str
     description: str = Field(
-        description="as on-chain, ending in #proposer=<address>: hash it to queue or execute"
+        description="as on-chain, ending in #proposer=<address>, as display text (invalid UTF-8 "
+        "replaced, control characters but tab and newline removed)"
+    )
+    description_hash: str = Field(
+        description="keccak256 of the description's exact bytes: what queue and execute take"
     )
     text: str = Field(description="the description a member reads, without the proposer suffix")
     state: ProposalState

@@ -5,6 +5,11 @@ their projections, the hashes of the range's end and of every block with logs, a
 Before each batch, the hash stored for the cursor's block is compared with the chain's; when they
 differ, the indexer walks back to the newest stored block the chain still has, deletes the events
 above it and rebuilds every projection from the remaining log.
+
+No log can stop the indexer: string arguments are decoded leniently (:mod:`api.indexer.decode`),
+and a log that still cannot be decoded or projected is rolled back to a savepoint, recorded in
+``quarantined_logs`` with an ERROR, and passed over; the rest of its batch is stored and the
+cursor moves on. ``/health`` reports the quarantine.
 """
 
 from __future__ import annotations
@@ -13,10 +18,10 @@ import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 from web3.exceptions import BlockNotFound
 from web3.types import FilterParams, LogReceipt
@@ -24,15 +29,24 @@ from web3.types import FilterParams, LogReceipt
 from api.context import Context
 from api.db import transaction
 from api.errors import ChainUnavailableError
-from api.indexer.decode import EventDecoder, hex_text
+from api.indexer.decode import (
+    DecodedLog,
+    EventDecoder,
+    LogRecord,
+    UndecodableLog,
+    display_text,
+    hex_text,
+)
 from api.indexer.projections import apply_event, rebuild
-from api.models import ChainEvent, IndexedBlock, IndexerCursor
+from api.models import ChainEvent, IndexedBlock, IndexerCursor, QuarantinedLog
 
 logger = logging.getLogger(__name__)
 
 CURSOR = "main"
 # How many blocks below the cursor keep their stored hash; a deeper reorg reindexes everything.
 HASH_WINDOW = 256
+# A quarantined log's error is kept to this many characters.
+ERROR_CHARS = 2000
 
 
 class ReorgDuringBatchError(RuntimeError):
@@ -138,13 +152,16 @@ class Follower:
     def roll_back(self, fork: int) -> None:
         with transaction(self.context.sessions) as session:
             session.execute(delete(ChainEvent).where(ChainEvent.block_number > fork))
+            session.execute(delete(QuarantinedLog).where(QuarantinedLog.block_number > fork))
             session.execute(delete(IndexedBlock).where(IndexedBlock.number > fork))
             self._set_cursor(session, fork)
             rebuild(session)
 
-    def read_batch(self, first: int, last: int) -> tuple[list[Any], dict[int, BlockHeader]]:
-        """The decoded logs of ``first..last`` and the headers of ``last`` and of every block
-        with logs, checked against each other."""
+    def read_batch(
+        self, first: int, last: int
+    ) -> tuple[list[DecodedLog | UndecodableLog], dict[int, BlockHeader]]:
+        """The decoded logs of ``first..last`` (and those that do not decode) and the headers of
+        ``last`` and of every block with logs, checked against each other."""
         raw = self.logs(first, last)
         headers: dict[int, BlockHeader] = {}
         for number in sorted({int(log["blockNumber"]) for log in raw} | {last}):
@@ -152,7 +169,7 @@ class Follower:
             if header is None:
                 raise ReorgDuringBatchError(f"block {number} vanished while reading")
             headers[number] = header
-        decoded = []
+        decoded: list[DecodedLog | UndecodableLog] = []
         for log in raw:
             if log.get("removed"):
                 raise ReorgDuringBatchError("the node reported a removed log")
@@ -168,37 +185,98 @@ class Follower:
         self,
         expected_cursor: int,
         last: int,
-        events: Sequence[Any],
+        events: Sequence[DecodedLog | UndecodableLog],
         headers: dict[int, BlockHeader],
     ) -> bool:
-        """Stores one batch in one transaction; False if another indexer moved the cursor."""
+        """Stores one batch in one transaction; False if another indexer moved the cursor.
+
+        Each event is stored and projected inside its own savepoint: one that fails is rolled
+        back alone and quarantined.
+        """
         with transaction(self.context.sessions) as session:
             row = session.get(IndexerCursor, CURSOR, with_for_update=True)
             current = row.block_number if row is not None else self.start_block - 1
             if current != expected_cursor:
                 logger.info("cursor moved to %s by another indexer; skipping", current)
                 return False
+            # The cursor is written first: on SQLite this write is what opens the transaction
+            # (pysqlite begins one only before DML), so the savepoints below nest inside it.
+            self._set_cursor(session, last)
+            session.flush()
             for decoded in events:
-                event = ChainEvent(
-                    block_number=decoded.block_number,
-                    block_hash=decoded.block_hash,
-                    block_timestamp=headers[decoded.block_number].timestamp,
-                    log_index=decoded.log_index,
-                    tx_hash=decoded.tx_hash,
-                    contract=decoded.contract,
-                    event=decoded.event,
-                    args=decoded.args,
-                )
-                session.add(event)
-                session.flush()
-                apply_event(session, event)
+                if isinstance(decoded, UndecodableLog):
+                    self._quarantine(session, decoded, decoded.error)
+                    continue
+                try:
+                    with session.begin_nested():
+                        event = ChainEvent(
+                            block_number=decoded.block_number,
+                            block_hash=decoded.block_hash,
+                            block_timestamp=headers[decoded.block_number].timestamp,
+                            log_index=decoded.log_index,
+                            tx_hash=decoded.tx_hash,
+                            contract=decoded.contract,
+                            event=decoded.event,
+                            args=decoded.args,
+                            raw_strings=decoded.raw_strings,
+                        )
+                        session.add(event)
+                        session.flush()
+                        apply_event(session, event)
+                        session.flush()
+                except (OperationalError, InterfaceError):
+                    raise  # the database, not the log: the whole batch is retried
+                except IntegrityError as exc:
+                    if self._already_stored(session, decoded):
+                        raise  # a concurrent indexer stored it first (see run_once)
+                    self._quarantine(session, decoded, f"IntegrityError: {exc}")
+                except Exception as exc:  # whatever a projection raises, the log is set aside
+                    logger.debug("projection of %s failed", decoded.event, exc_info=True)
+                    error = f"{type(exc).__name__}: {exc}"
+                    self._quarantine(session, decoded, error)
             for header in headers.values():
                 session.merge(
                     IndexedBlock(number=header.number, hash=header.hash, timestamp=header.timestamp)
                 )
-            self._set_cursor(session, last)
             session.execute(delete(IndexedBlock).where(IndexedBlock.number < last - HASH_WINDOW))
         return True
+
+    @staticmethod
+    def _already_stored(session: Session, decoded: DecodedLog) -> bool:
+        stored = session.scalar(
+            select(ChainEvent.id).where(
+                ChainEvent.block_number == decoded.block_number,
+                ChainEvent.log_index == decoded.log_index,
+            )
+        )
+        return stored is not None
+
+    @staticmethod
+    def _quarantine(session: Session, log: LogRecord, error: str) -> None:
+        """Sets ``log`` aside with an ERROR alert; its batch and the cursor go on without it."""
+        error = display_text(error.encode(errors="replace"))[:ERROR_CHARS]
+        logger.error(
+            "indexer: quarantined %s log %s of block %s (tx %s), which the index leaves out: %s",
+            log.event,
+            log.log_index,
+            log.block_number,
+            log.tx_hash,
+            error,
+        )
+        session.add(
+            QuarantinedLog(
+                block_number=log.block_number,
+                block_hash=log.block_hash,
+                log_index=log.log_index,
+                tx_hash=log.tx_hash,
+                contract=log.contract,
+                event=log.event,
+                error=error,
+                raw_log=log.raw_log,
+                quarantined_at=datetime.now(UTC),
+            )
+        )
+        session.flush()
 
     def _set_cursor(self, session: Session, block: int) -> None:
         row = session.get(IndexerCursor, CURSOR)

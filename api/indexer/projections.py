@@ -66,6 +66,11 @@ def cid_text(raw_hex: str) -> str:
         return raw_hex
 
 
+def raw_string(event: ChainEvent, name: str) -> bytes:
+    """The exact bytes of the event's string argument ``name`` (``args`` has its display text)."""
+    return bytes.fromhex(str((event.raw_strings or {})[name]).removeprefix("0x"))
+
+
 def _ledger(session: Session) -> Ledger:
     ledger = session.get(Ledger, LEDGER_ID)
     if ledger is None:
@@ -110,6 +115,8 @@ def _pool(session: Session, pool_id: int, block: int) -> Pool:
             id=pool_id,
             name="",
             metadata_="",
+            name_raw=b"",
+            metadata_raw=b"",
             open=False,
             listed=False,
             price=0,
@@ -217,6 +224,8 @@ def _on_pool_created(session: Session, event: ChainEvent) -> None:
     pool = _pool(session, int(args["poolId"]), event.block_number)
     pool.name = args["name"]
     pool.metadata_ = args["metadata"]
+    pool.name_raw = raw_string(event, "name")
+    pool.metadata_raw = raw_string(event, "metadata")
     pool.open = True
     pool.created_block = event.block_number
 
@@ -293,6 +302,7 @@ def _on_rejected(session: Session, event: ChainEvent) -> None:
     contribution.status = "rejected"
     contribution.curator = args["curator"]
     contribution.reason = args["reason"]
+    contribution.reason_raw = raw_string(event, "reason")
     contribution.closed_block = event.block_number
 
 
@@ -308,6 +318,7 @@ def _on_overturned(session: Session, event: ChainEvent) -> None:
         pool.accepted_count -= 1
         contribution.status = "rejected"
         contribution.reason = "overturned by governance"
+        contribution.reason_raw = None
         contribution.closed_block = event.block_number
 
 
@@ -508,6 +519,7 @@ def _on_proposal_created(session: Session, event: ChainEvent) -> None:
             id=str(int(args["proposalId"])),
             proposer=args["proposer"],
             description=args["description"],
+            description_raw=raw_string(event, "description"),
             actions=actions,
             vote_start=int(args["voteStart"]),
             vote_end=int(args["voteEnd"]),

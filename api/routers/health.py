@@ -9,11 +9,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
 from api.deps import ContextDep
 from api.errors import LumbungError
 from api.metrics import Metrics
-from api.models import IndexerCursor, Order
+from api.models import IndexerCursor, Order, QuarantinedLog
 from api.schemas import ComponentHealth, Health, Liveness
 
 logger = logging.getLogger(__name__)
@@ -27,6 +28,10 @@ def _check(name: str, probe: Any) -> dict[str, Any]:
     except (LumbungError, Exception) as exc:  # health reports every failure, it never raises
         logger.warning("health: %s is down: %s", name, exc)
         return {"ok": False, "error": str(exc) or type(exc).__name__}
+
+
+def _quarantined(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(QuarantinedLog)) or 0)
 
 
 @router.get("/livez", response_model=Liveness)
@@ -54,9 +59,11 @@ def health(context: ContextDep, request: Request) -> JSONResponse:
             session.execute(text("SELECT 1"))
             cursor = session.get(IndexerCursor, "main")
             indexed = cursor.block_number if cursor else None
+            quarantined = _quarantined(session)
         if indexed is not None:
             metrics.indexed_block.set(indexed)
-        return {"indexed_block": indexed}
+        metrics.quarantined_logs.set(quarantined)
+        return {"indexed_block": indexed, "quarantined_logs": quarantined}
 
     def ipfs() -> dict[str, Any]:
         context.ipfs.has("bafkqaaa")  # the identity CID of nothing: a cheap round trip
@@ -68,7 +75,10 @@ def health(context: ContextDep, request: Request) -> JSONResponse:
         "ipfs": ComponentHealth(**_check("ipfs", ipfs)),
     }
     ok = all(part.ok for part in report.values())
-    body = Health(status="ok" if ok else "degraded", **report)
+    # Logs the indexer set aside leave the index incomplete, but every component still answers:
+    # degraded, yet 200, so that a load balancer keeps serving what the index holds.
+    complete = not report["database"].model_dump().get("quarantined_logs")
+    body = Health(status="ok" if ok and complete else "degraded", **report)
     return JSONResponse(body.model_dump(), status_code=200 if ok else 503)
 
 
@@ -84,6 +94,7 @@ def metrics(context: ContextDep, request: Request) -> Response:
             cursor = session.get(IndexerCursor, "main")
             if cursor is not None:
                 registry.indexed_block.set(cursor.block_number)
+            registry.quarantined_logs.set(_quarantined(session))
     except Exception as exc:  # metrics still answer when the database is down
         logger.warning("metrics: database unavailable: %s", exc)
     return Response(generate_latest(registry.registry), media_type=CONTENT_TYPE_LATEST)

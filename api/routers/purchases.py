@@ -61,7 +61,7 @@ def download(
 ) -> StreamingResponse:
     """The purchase's contributions, decrypted, with ``manifest.json``, as one tar stream."""
     purchase = delivery.get_purchase(session, purchase_id, caller.buyer, caller.wallet)
-    plan = delivery.plan(session, purchase)
+    plan = delivery.plan(session, purchase, context.chain)
     kek = contributions.kek_of(context.settings)
     return StreamingResponse(
         delivery.stream_tar(context.ipfs, kek, plan),

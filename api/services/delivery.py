@@ -7,6 +7,10 @@ only touches IPFS, one verified chunk at a time, so memory stays bounded whateve
 size. The tar is written by hand (headers from :meth:`tarfile.TarInfo.tobuf`), so its exact
 length is known before the first byte and is sent as ``Content-Length``: a stream aborted by a
 failed integrity check is visibly short, never silently wrong.
+
+The indexer sees a revocation only once it is confirmed, so the plan is checked against the chain
+at its head before anything is sent: every planned contribution the registry no longer holds as
+accepted is left out at once (a revocation can only shrink a delivery).
 """
 
 from __future__ import annotations
@@ -15,14 +19,16 @@ import hashlib
 import json
 import logging
 import tarfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from eth_utils import to_checksum_address
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from api.chain import Chain
 from api.errors import LumbungError, NotFoundError, VaultIntegrityError
+from api.indexer.projections import STATUS_NAMES
 from api.models import Buyer, Contribution, Order, Pool, Purchase, VaultItem
 from api.services import contributions, vault
 from ipfs.cid import parse_cid
@@ -34,6 +40,10 @@ BLOCK = tarfile.BLOCKSIZE
 ZERO_ORDER = "0x" + "00" * 32
 # Entries carry a fixed time so the same purchase always yields the same archive.
 ENTRY_MTIME = 0
+ACCEPTED = STATUS_NAMES.index("accepted")
+# Status reads per eth_call: each costs a few thousand gas, so a chunk stays far below the
+# eth_call gas caps of nodes and providers (geth's default is 50 M).
+STATUS_READS_PER_CALL = 500
 
 
 class DeliveryAbortedError(RuntimeError):
@@ -158,8 +168,39 @@ def list_purchases(session: Session, buyer: Buyer | None, wallet: str | None) ->
     return list(session.scalars(query))
 
 
-def plan(session: Session, purchase: Purchase) -> DeliveryPlan:
-    """What ``purchase`` delivers now, read from the database in one go."""
+def accepted_at_head(chain: Chain, contribution_ids: Sequence[str]) -> set[str]:
+    """Those of ``contribution_ids`` (0x keys) the registry holds as accepted at the chain's head.
+
+    The reads go through the registry's own ``multicall`` (OpenZeppelin Multicall, deployed
+    with it wherever it is), one ``eth_call`` per :data:`STATUS_READS_PER_CALL` contributions,
+    every one at the same block. Raises :class:`~api.errors.ChainUnavailableError` when the RPC
+    does not answer: a delivery is refused rather than risk sending a revoked contribution.
+    """
+    if not contribution_ids:
+        return set()
+    registry = chain["ContributionRegistry"]
+    outputs = registry.get_function_by_name("contribution").abi["outputs"]
+    types = [output["type"] for output in outputs]
+    status = [output["name"] for output in outputs].index("status")
+
+    def read() -> set[str]:
+        head = chain.w3.eth.block_number
+        accepted: set[str] = set()
+        for start in range(0, len(contribution_ids), STATUS_READS_PER_CALL):
+            chunk = contribution_ids[start : start + STATUS_READS_PER_CALL]
+            calls = [registry.encode_abi("contribution", args=[int(key, 16)]) for key in chunk]
+            results = registry.functions.multicall(calls).call(block_identifier=head)
+            for key, result in zip(chunk, results, strict=True):
+                if chain.w3.codec.decode(types, result)[status] == ACCEPTED:
+                    accepted.add(key)
+        return accepted
+
+    return chain.guard(read)
+
+
+def plan(session: Session, purchase: Purchase, chain: Chain) -> DeliveryPlan:
+    """What ``purchase`` delivers now: read from the database in one go, less what the chain's
+    head no longer holds as accepted (see :func:`accepted_at_head`)."""
     rows = session.execute(
         select(Contribution, VaultItem)
         .join(VaultItem, VaultItem.contribution_id == Contribution.id, isouter=True)
@@ -170,8 +211,15 @@ def plan(session: Session, purchase: Purchase) -> DeliveryPlan:
         )
         .order_by(Contribution.accepted_block, Contribution.id)
     ).all()
+    still_accepted = accepted_at_head(chain, [contribution.id for contribution, _ in rows])
     files: list[DeliveredFile] = []
     for contribution, item in rows:
+        if contribution.id not in still_accepted:
+            logger.info(
+                "purchase %s: contribution %s is no longer accepted on chain; not delivered",
+                purchase.id, contribution.id,
+            )
+            continue
         if not contributions.is_deliverable(contribution, item):
             if item is None:
                 logger.warning(

@@ -175,6 +175,7 @@ def _public(session: Session, proposal: Proposal, now: int, membership: str) -> 
         id=proposal.id,
         proposer=proposal.proposer,
         description=proposal.description,
+        description_hash="0x" + Web3.keccak(proposal.description_raw).hex(),
         text=plain_description(proposal.description),
         state=proposal_state(proposal, class_tallies, now),  # type: ignore[arg-type]
         vote_start=proposal.vote_start,

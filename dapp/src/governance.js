@@ -1,7 +1,7 @@
 // Governance: proposals with their state, per-class tallies and quorum progress; quadratic
 // voting with the cost shown and confirmed before signing; queue and execute; stewards propose
 // price, split, class-weight and strike changes (calls the timelock makes once a vote passes).
-import { decodeFunctionData, encodeAbiParameters, getAddress, isAddress, keccak256, toBytes } from "viem";
+import { decodeFunctionData, encodeAbiParameters, getAddress, isAddress } from "viem";
 import { api } from "./api.js";
 import { address, encode, read, reader, sendTx } from "./chain.js";
 import { state } from "./state.js";
@@ -146,7 +146,7 @@ function renderTallies(el, p) {
 }
 
 function lifecycleArgs(p) {
-  return [p.actions.map((a) => getAddress(a.target)), p.actions.map((a) => BigInt(a.value)), p.actions.map((a) => a.calldata), keccak256(toBytes(p.description))];
+  return [p.actions.map((a) => getAddress(a.target)), p.actions.map((a) => BigInt(a.value)), p.actions.map((a) => a.calldata), p.description_hash];
 }
 
 function renderLifecycle(el, message, p) {

@@ -7,13 +7,17 @@ the impersonated timelock (the admin of every contract after the deploy).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from eth_abi import encode
+from eth_utils import function_signature_to_4byte_selector
 from web3 import Web3
 from web3.contract import Contract
 
 from api.contribution_ids import contribution_id
+from api.indexer.decode import string_as_bytes
 from api.proposals import signed_description
 from tests.api.harness import ADDRESSES, CURATOR, SETTLER, send
 
@@ -50,14 +54,39 @@ class Coop:
     def now(self) -> int:
         return int(self.w3.eth.get_block("latest")["timestamp"])
 
-    def as_timelock(self, function: Any) -> Any:
-        """Sends a governance-only call from the impersonated timelock."""
+    @contextmanager
+    def impersonating_timelock(self) -> Iterator[str]:
+        """The timelock's address, unlocked and funded for governance-only calls."""
         self.rpc("anvil_impersonateAccount", self.timelock)
         self.rpc("anvil_setBalance", self.timelock, hex(10**20))
         try:
-            return send(self.w3, function, self.timelock)
+            yield self.timelock
         finally:
             self.rpc("anvil_stopImpersonatingAccount", self.timelock)
+
+    def as_timelock(self, function: Any) -> Any:
+        """Sends a governance-only call from the impersonated timelock."""
+        with self.impersonating_timelock() as timelock:
+            return send(self.w3, function, timelock)
+
+    def send_raw_strings(
+        self, contract: str, function: str, args: list[Any], sender: str | None = None
+    ) -> Any:
+        """Calls ``function`` with its string arguments given as raw bytes, ABI-encoded exactly
+        as strings are (Solidity never checks that a string is UTF-8); ``sender`` None sends
+        from the impersonated timelock. Returns the mined receipt."""
+        handle = self.c[contract]
+        types = [entry["type"] for entry in handle.get_function_by_name(function).abi["inputs"]]
+        selector = function_signature_to_4byte_selector(f"{function}({','.join(types)})")
+        data = selector + encode([string_as_bytes(t) for t in types], args)
+        with self.impersonating_timelock() if sender is None else nullcontext(sender) as origin:
+            tx_hash = self.w3.eth.send_transaction(
+                {"from": origin, "to": handle.address, "data": data}
+            )
+        receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=30)
+        if receipt["status"] != 1:
+            raise AssertionError(f"{function} with raw strings reverted")
+        return receipt
 
     # -- membership, pools, contributions -----------------------------------------------------
 

@@ -17,11 +17,13 @@ from api.context import Context
 from api.contribution_ids import contribution_id
 from api.db import transaction
 from api.errors import VaultIntegrityError
-from api.models import Purchase, VaultItem
+from api.main import create_app
+from api.models import Contribution, Purchase, VaultItem
 from api.services import buyers, delivery, vault
 from api.services.contributions import kek_of
+from api.settings import Settings
 from ipfs.cid import parse_cid
-from tests.api.harness import ADDRESSES, CURATOR, PRODUCER, SETTLER, STEWARD, send
+from tests.api.harness import ADDRESSES, CURATOR, PRODUCER, SETTLER, STEWARD, free_port, send
 from tests.api.identity_helpers import (
     buy,
     contribute,
@@ -199,7 +201,7 @@ def test_a_tampered_block_aborts_the_stream(
     with context.sessions() as session:
         purchase = session.get(Purchase, purchase_id)
         assert purchase is not None
-        plan = delivery.plan(session, purchase)
+        plan = delivery.plan(session, purchase, context.chain)
     produced = bytearray()
     with pytest.raises(delivery.DeliveryAbortedError) as aborted:
         for piece in delivery.stream_tar(context.ipfs, kek_of(context.settings), plan):
@@ -224,7 +226,7 @@ def test_delivery_memory_stays_bounded(
     with context.sessions() as session:
         purchase = session.get(Purchase, purchase_id)
         assert purchase is not None
-        plan = delivery.plan(session, purchase)
+        plan = delivery.plan(session, purchase, context.chain)
     assert len(plan.files) == len(sizes)
     total = 0
     tracemalloc.start()
@@ -240,3 +242,47 @@ def test_delivery_memory_stays_bounded(
     manifest = json.loads(entries.pop("manifest.json"))
     assert {c["cid"]: c["sha256"] for c in manifest["contributions"]} == digests
     assert {name.split("/")[0]: sha256(data) for name, data in entries.items()} == digests
+
+
+def test_a_revocation_counts_before_the_indexer_sees_it(
+    client: TestClient, context: Context, w3: Web3, contracts: dict[str, Contract]
+) -> None:
+    producer = login(client, PRODUCER)
+    kept = contribute(client, w3, contracts, producer, PRODUCER, 1, b"kept", "kept.txt")
+    revoked = contribute(client, w3, contracts, producer, PRODUCER, 1, b"withdrawn", "w.txt")
+    purchase_id = buy(w3, contracts, BUYER, 1)
+    index(context)
+    registry = contracts["ContributionRegistry"]
+    send(w3, registry.functions.revoke(int(revoked["contribution_id"], 16)), ADDRESSES[PRODUCER])
+    # No indexer run: the database still holds the contribution as accepted.
+    with context.sessions() as session:
+        row = session.get(Contribution, revoked["contribution_id"])
+        assert row is not None and row.status == "accepted"
+
+    buyer = login(client, BUYER)
+    response = client.get(f"/v1/purchases/{purchase_id}/delivery", headers=buyer)
+    assert response.status_code == 200, response.text
+    assert int(response.headers["content-length"]) == len(response.content)
+    entries = read_tar(response.content)
+    manifest = json.loads(entries.pop("manifest.json"))
+    delivered = {c["contribution_id"] for c in manifest["contributions"]}
+    assert kept["contribution_id"] in delivered
+    assert revoked["contribution_id"] not in delivered
+    assert entries == {f"{kept['cid']}/kept.txt": b"kept"}
+
+
+def test_a_delivery_is_refused_while_the_chain_cannot_confirm_it(
+    client: TestClient, context: Context, settings: Settings, w3: Web3,
+    contracts: dict[str, Contract],
+) -> None:
+    """Without the chain, a revocation could not be seen: 503, never a revoked file."""
+    producer = login(client, PRODUCER)
+    contribute(client, w3, contracts, producer, PRODUCER, 1, b"some data", "d.txt")
+    purchase_id = buy(w3, contracts, BUYER, 1)
+    index(context)
+    buyer = login(client, BUYER)
+    down = settings.model_copy(update={"rpc_url": f"http://127.0.0.1:{free_port()}"})
+    with TestClient(create_app(down)) as offline:
+        response = offline.get(f"/v1/purchases/{purchase_id}/delivery", headers=buyer)
+    assert response.status_code == 503, response.text
+    assert response.headers["content-type"] == "application/problem+json"

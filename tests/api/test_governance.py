@@ -90,7 +90,8 @@ def test_a_proposal_from_creation_to_execution(
     assert_matches_chain(coop, body, proposal_id)
 
     governor = coop.c["CoopGovernor"]
-    args = ([call[0]], [0], [call[1]], Web3.keccak(text=body["description"]))
+    assert body["description_hash"] == "0x" + Web3.keccak(text=body["description"]).hex()
+    args = ([call[0]], [0], [call[1]], bytes.fromhex(body["description_hash"][2:]))
     send(coop.w3, governor.functions.queue(*args), ADDRESSES[STEWARD])
     body = served(client, context, proposal_id)
     assert body["state"] == "queued"

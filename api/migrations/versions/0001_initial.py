@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-01 13:46:08.593411
+Create Date: 2026-12-01 14:34:54.449634
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ def upgrade() -> None:
         sa.Column("contract", sa.String(length=40), nullable=False),
         sa.Column("event", sa.String(length=64), nullable=False),
         sa.Column("args", sa.JSON(), nullable=False),
+        sa.Column("raw_strings", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_chain_events")),
         sa.UniqueConstraint("block_number", "log_index", name=op.f("uq_chain_events_block_number")),
     )
@@ -64,6 +65,7 @@ def upgrade() -> None:
         sa.Column("weight", sa.BigInteger(), nullable=False),
         sa.Column("curator", sa.String(length=42), nullable=True),
         sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("reason_raw", sa.LargeBinary(), nullable=True),
         sa.Column("submitted_block", sa.BigInteger(), nullable=False),
         sa.Column("accepted_block", sa.BigInteger(), nullable=True),
         sa.Column("closed_block", sa.BigInteger(), nullable=True),
@@ -130,6 +132,8 @@ def upgrade() -> None:
         sa.Column("id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("metadata", sa.Text(), nullable=False),
+        sa.Column("name_raw", sa.LargeBinary(), nullable=False),
+        sa.Column("metadata_raw", sa.LargeBinary(), nullable=False),
         sa.Column("open", sa.Boolean(), nullable=False),
         sa.Column("listed", sa.Boolean(), nullable=False),
         sa.Column("price", api.models.Uint(length=78), nullable=False),
@@ -177,6 +181,7 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=78), nullable=False),
         sa.Column("proposer", sa.String(length=42), nullable=False),
         sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("description_raw", sa.LargeBinary(), nullable=False),
         sa.Column("actions", sa.JSON(), nullable=False),
         sa.Column("vote_start", sa.BigInteger(), nullable=False),
         sa.Column("vote_end", sa.BigInteger(), nullable=False),
@@ -207,6 +212,28 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_purchases_buyer"), ["buyer"], unique=False)
         batch_op.create_index(batch_op.f("ix_purchases_order_id"), ["order_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_purchases_pool_id"), ["pool_id"], unique=False)
+
+    op.create_table(
+        "quarantined_logs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("block_number", sa.BigInteger(), nullable=False),
+        sa.Column("block_hash", sa.String(length=66), nullable=False),
+        sa.Column("log_index", sa.Integer(), nullable=False),
+        sa.Column("tx_hash", sa.String(length=66), nullable=False),
+        sa.Column("contract", sa.String(length=40), nullable=False),
+        sa.Column("event", sa.String(length=64), nullable=False),
+        sa.Column("error", sa.Text(), nullable=False),
+        sa.Column("raw_log", sa.JSON(), nullable=False),
+        sa.Column("quarantined_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_quarantined_logs")),
+        sa.UniqueConstraint(
+            "block_number", "log_index", name=op.f("uq_quarantined_logs_block_number")
+        ),
+    )
+    with op.batch_alter_table("quarantined_logs", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_quarantined_logs_block_number"), ["block_number"], unique=False
+        )
 
     op.create_table(
         "revenue_claims",
@@ -399,6 +426,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_revenue_claims_account"))
 
     op.drop_table("revenue_claims")
+    with op.batch_alter_table("quarantined_logs", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_quarantined_logs_block_number"))
+
+    op.drop_table("quarantined_logs")
     with op.batch_alter_table("purchases", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_purchases_pool_id"))
         batch_op.drop_index(batch_op.f("ix_purchases_order_id"))
