@@ -80,6 +80,8 @@ def rate_limit(route_class: str) -> Any:
     ``--proxy-headers --forwarded-allow-ips`` so that it is the client's, not the proxy's.
     It runs before the route reads the body, so a refused upload is never read.
     """
+    if f"rate_limit_{route_class}" not in Settings.model_fields:
+        raise ValueError(f"no setting rate_limit_{route_class} for route class {route_class!r}")
 
     async def spend(request: Request, context: ContextDep) -> None:
         settings = context.settings

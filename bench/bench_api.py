@@ -1,6 +1,6 @@
 """Benchmark of the purchase API; writes bench/api.json.
 
-    python -m bench.bench_api [--quick]
+    python -m bench.bench_api [--quick] [--load-only]
 
 On a fresh Anvil with the cooperative deployed and 20 listed pools, the API served by uvicorn
 (2 workers, SQLite) after the indexer caught up:
