@@ -83,7 +83,10 @@ def rate_limit(route_class: str) -> Any:
     if f"rate_limit_{route_class}" not in Settings.model_fields:
         raise ValueError(f"no setting rate_limit_{route_class} for route class {route_class!r}")
 
-    async def spend(request: Request, context: ContextDep) -> None:
+    async def spend(request: Request) -> None:
+        # The context straight from the app, not through ContextDep: a plain-def dependency
+        # would cost every request, a refused one included, a hop through the thread pool.
+        context: Context = request.app.state.context
         settings = context.settings
         if not settings.rate_limits_enabled:
             return
