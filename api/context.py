@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.chain import Chain
 from api.db import make_engine, make_sessionmaker
+from api.ratelimit import RateLimiter
 from api.settings import Settings
 from ipfs.factory import open_ipfs
 from ipfs.interface import IpfsBackend
@@ -29,6 +30,8 @@ class Context:
     settings: Settings
     engine: Engine = field(init=False)
     sessions: sessionmaker[Session] = field(init=False)
+    # This process's token buckets (see api.ratelimit), built eagerly: requests share it.
+    rate_limiter: RateLimiter = field(init=False, default_factory=RateLimiter)
 
     def __post_init__(self) -> None:
         self.engine = make_engine(self.settings.database_url)

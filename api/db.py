@@ -21,15 +21,20 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 POOL_SIZE, POOL_OVERFLOW = 20, 20
 
 
+# How long a SQLite writer waits for the write lock before "database is locked".
+SQLITE_BUSY_TIMEOUT_S = 30
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, a busy timeout and foreign keys."""
+    """An engine for ``url``; SQLite gets WAL, a busy timeout, foreign keys and writers that
+    take the write lock when their transaction begins (``BEGIN IMMEDIATE``)."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             url,
-            connect_args={"timeout": 30, "check_same_thread": False},
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False},
             pool_size=POOL_SIZE,
             max_overflow=POOL_OVERFLOW,
         )
@@ -39,8 +44,14 @@ def make_engine(url: str) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
             cursor.close()
+            # The driver opens a transaction before the first INSERT, UPDATE or DELETE (reads
+            # before it run on their own). With IMMEDIATE that BEGIN takes the write lock, and
+            # waits for it under busy_timeout; a DEFERRED transaction that has read takes it
+            # only at its first write, and fails at once ("database is locked") if another
+            # writer got there first, since waiting could deadlock.
+            dbapi_connection.isolation_level = "IMMEDIATE"
 
         return engine
     if url.startswith("postgresql://"):

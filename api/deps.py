@@ -5,15 +5,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session
 
 from api.chain import Chain
 from api.context import Context
-from api.errors import ForbiddenError, UnauthorizedError
+from api.errors import ForbiddenError, RateLimitedError, UnauthorizedError
 from api.models import Buyer
+from api.ratelimit import retry_after_header
+from api.schemas import Problem
 from api.services import buyers
 from api.settings import Settings
 from ipfs.interface import IpfsBackend
@@ -62,6 +64,46 @@ def get_ipfs(context: ContextDep) -> IpfsBackend:
 
 
 IpfsDep = Annotated[IpfsBackend, Depends(get_ipfs)]
+
+
+# The OpenAPI answer of a rate-limited route (``responses=`` of its decorator).
+RATE_LIMITED: dict[int | str, dict[str, Any]] = {
+    429: {"model": Problem, "description": "too many requests from this client: see Retry-After"}
+}
+
+
+def rate_limit(route_class: str) -> Any:
+    """A route dependency that spends one of the client's tokens for ``route_class`` (nonce,
+    signin, upload, orders; see ``Settings.rate_limit``) or answers 429 with ``Retry-After``.
+
+    The client is the connection's peer address: behind a reverse proxy, run uvicorn with
+    ``--proxy-headers --forwarded-allow-ips`` so that it is the client's, not the proxy's.
+    It runs before the route reads the body, so a refused upload is never read.
+    """
+    if f"rate_limit_{route_class}" not in Settings.model_fields:
+        raise ValueError(f"no setting rate_limit_{route_class} for route class {route_class!r}")
+
+    async def spend(request: Request) -> None:
+        # The context straight from the app, not through ContextDep: a plain-def dependency
+        # would cost every request, a refused one included, a hop through the thread pool.
+        context: Context = request.app.state.context
+        settings = context.settings
+        if not settings.rate_limits_enabled:
+            return
+        client = request.client.host if request.client else "unknown"
+        if client in settings.rate_limit_exempt_addresses:
+            return
+        capacity, period_s = settings.rate_limit(route_class)
+        wait_s = context.rate_limiter.acquire(route_class, client, capacity, period_s)
+        if wait_s:
+            retry = int(retry_after_header(wait_s))
+            raise RateLimitedError(
+                f"at most {capacity} {route_class} requests per {period_s:g} s from one client: "
+                f"try again in {retry} s",
+                retry_after_s=retry,
+            )
+
+    return Depends(spend)
 
 
 def bearer_token(authorization: Annotated[str | None, Header()] = None) -> str | None:

@@ -60,6 +60,17 @@ class PayloadTooLargeError(LumbungError):
     slug, status, title = "payload-too-large", 413, "Upload too large"
 
 
+class RateLimitedError(LumbungError):
+    """The client used up its requests for this kind of route; ``Retry-After`` says when to
+    come back."""
+
+    slug, status, title = "rate-limited", 429, "Too many requests"
+
+    def __init__(self, detail: str, retry_after_s: int) -> None:
+        super().__init__(detail, retry_after_s=retry_after_s)
+        self.retry_after_s = retry_after_s
+
+
 class ChainUnavailableError(LumbungError):
     """The chain RPC does not answer; the client should retry after a while."""
 

@@ -16,7 +16,13 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.context import Context
-from api.errors import PROBLEM_BASE, ChainUnavailableError, LumbungError, StorageUnavailableError
+from api.errors import (
+    PROBLEM_BASE,
+    ChainUnavailableError,
+    LumbungError,
+    RateLimitedError,
+    StorageUnavailableError,
+)
 from api.metrics import Metrics
 from api.routers import health
 from api.schemas import Problem
@@ -44,6 +50,8 @@ def install_error_handlers(app: FastAPI, retry_after_s: int) -> None:
         )
         if isinstance(exc, ChainUnavailableError | StorageUnavailableError):
             response.headers["Retry-After"] = str(retry_after_s)
+        if isinstance(exc, RateLimitedError):
+            response.headers["Retry-After"] = str(exc.retry_after_s)
         return response
 
     @app.exception_handler(RequestValidationError)
@@ -95,7 +103,7 @@ def problem_openapi(app: FastAPI) -> dict[str, Any]:
             for status, response in operation.get("responses", {}).items():
                 if status[0] in "45":
                     response["content"] = {PROBLEM_JSON: problem}
-                    if status == "503":
+                    if status in ("429", "503"):
                         response.setdefault("headers", {})["Retry-After"] = {
                             "description": "seconds to wait before retrying",
                             "schema": {"type": "integer"},

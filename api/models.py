@@ -335,11 +335,15 @@ class Buyer(Base):
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class SiweNonce(Base):
-    __tablename__ = "siwe_nonces"
+class ConsumedNonce(Base):
+    """A SIWE nonce a sign-in has used. Nonces are stateless until then (HMAC-signed, see
+    :mod:`api.services.auth`); the primary key refuses a second use in any process, and the
+    worker deletes the row once the nonce has expired, when it is refused anyway."""
+
+    __tablename__ = "siwe_consumed_nonces"
     nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
-    expires_at: Mapped[datetime]
-    used_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    consumed_at: Mapped[datetime]
 
 
 class WalletSession(Base):
@@ -350,7 +354,7 @@ class WalletSession(Base):
     address: Mapped[str] = mapped_column(String(42), index=True)
     chain_id: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime]
-    expires_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)  # the worker's sweep
 
 
 class Order(Base):

@@ -29,6 +29,11 @@ DEV_REGISTRAR_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6
 DEV_KEK = "4c756d62756e67206465762d6f6e6c79206b65792d656e6372797074696f6e21"
 DEV_ADMIN_TOKEN = "lumbung-dev-admin"  # noqa: S105 (a development default, refused off dev chains)
 DEV_WEBHOOK_SECRET = "lumbung-dev-webhook"  # noqa: S105 (same)
+DEV_NONCE_SECRET = "lumbung-dev-siwe-nonce"  # noqa: S105 (same)
+
+# A rate limit is "<requests>/<seconds>": a token bucket per client address and route class
+# that holds at most <requests> tokens and earns them back evenly over <seconds>.
+RATE_LIMIT_PATTERN = r"^[1-9][0-9]{0,8}/[1-9][0-9]{0,8}$"
 
 
 class DevelopmentKeyError(RuntimeError):
@@ -59,6 +64,8 @@ class Settings(BaseSettings):
     kek: SecretStr = SecretStr(DEV_KEK)
     admin_token: SecretStr = SecretStr(DEV_ADMIN_TOKEN)
     webhook_secret: SecretStr = SecretStr(DEV_WEBHOOK_SECRET)
+    # HMAC key of the stateless SIWE nonces; every API process behind one database shares it.
+    nonce_secret: SecretStr = SecretStr(DEV_NONCE_SECRET)
 
     # Sign-In with Ethereum
     siwe_domain: str = "127.0.0.1:8000"
@@ -71,6 +78,15 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 64 * 1024 * 1024
     webhook_tolerance_s: int = 300
 
+    # Per-client rate limits (in memory, per API process: N processes allow N times as much)
+    rate_limits_enabled: bool = True
+    rate_limit_nonce: str = Field(default="60/60", pattern=RATE_LIMIT_PATTERN)
+    rate_limit_signin: str = Field(default="20/60", pattern=RATE_LIMIT_PATTERN)
+    rate_limit_upload: str = Field(default="20/60", pattern=RATE_LIMIT_PATTERN)
+    rate_limit_orders: str = Field(default="120/60", pattern=RATE_LIMIT_PATTERN)
+    # Client addresses never limited, comma-separated (monitoring, an internal batch client).
+    rate_limit_exempt: str = ""
+
     # Background work
     indexer_poll_s: float = 1.0
     indexer_batch_blocks: int = Field(default=2_000, ge=1)
@@ -82,6 +98,8 @@ class Settings(BaseSettings):
     worker_reconcile_window_s: float = Field(default=24 * 3600.0, ge=0)
     worker_reconcile_every_s: float = Field(default=300.0, gt=0)
     retry_after_s: int = 5
+    # How often the worker deletes expired consumed nonces and expired wallet sessions.
+    worker_sweep_s: float = Field(default=300.0, gt=0)
 
     # The dApp's built files, served at /
     dapp_dir: Path = ROOT / "dapp" / "dist"
@@ -96,6 +114,7 @@ class Settings(BaseSettings):
             "LUMBUNG_KEK": (self.kek, DEV_KEK),
             "LUMBUNG_ADMIN_TOKEN": (self.admin_token, DEV_ADMIN_TOKEN),
             "LUMBUNG_WEBHOOK_SECRET": (self.webhook_secret, DEV_WEBHOOK_SECRET),
+            "LUMBUNG_NONCE_SECRET": (self.nonce_secret, DEV_NONCE_SECRET),
         }
         offending = [
             name
@@ -106,6 +125,16 @@ class Settings(BaseSettings):
             raise DevelopmentKeyError(
                 f"chain {chain_id} is not a development chain; set your own {', '.join(offending)}"
             )
+
+    def rate_limit(self, route_class: str) -> tuple[int, float]:
+        """The (capacity, refill seconds) of ``route_class``'s bucket: nonce, signin, upload,
+        orders."""
+        requests, seconds = str(getattr(self, f"rate_limit_{route_class}")).split("/")
+        return int(requests), float(seconds)
+
+    @property
+    def rate_limit_exempt_addresses(self) -> frozenset[str]:
+        return frozenset(a.strip() for a in self.rate_limit_exempt.split(",") if a.strip())
 
     @property
     def dev_registrar_key(self) -> str | None:

@@ -1,6 +1,6 @@
 """Benchmark of the purchase API; writes bench/api.json.
 
-    python -m bench.bench_api [--quick]
+    python -m bench.bench_api [--quick] [--load-only]
 
 On a fresh Anvil with the cooperative deployed and 20 listed pools, the API served by uvicorn
 (2 workers, SQLite) after the indexer caught up:
@@ -11,6 +11,19 @@ On a fresh Anvil with the cooperative deployed and 20 listed pools, the API serv
 * ``orders_idempotent_dupes``: 200 concurrent ``POST /v1/orders`` carrying 100 distinct
   ``Idempotency-Key`` values; the number of orders beyond 100 that were created (must be 0).
 * ``settle_per_s``: paid orders settled on-chain per second by the settlement worker.
+
+Then, on SQLite and on PostgreSQL each (a fresh database, the same chain), bounded loopback load
+against a real uvicorn (2 workers): bursts of ``LOAD_REQUESTS`` requests, ``LOAD_CONCURRENCY`` at
+a time, of ``GET /v1/pools`` (``pools``), idempotent ``POST /v1/orders`` (``orders``: every
+``Idempotency-Key`` sent twice) and ``GET /v1/auth/nonce`` (``nonce``); and a buyer's orders
+(``buyer``: ``BUYER_ORDERS`` new orders, ``BUYER_CONCURRENCY`` at a time) alone and during a
+nonce flood (``buyer_flood``) sent from another process and another loopback address
+(127.0.0.2) for as long as the buyer runs (``nonce_flood``). Keys:
+``load_<scenario>_<database>_{requests,errors,429,p50_ms,p99_ms,rps}``, where errors are
+answers other than 2xx and 429, and transport failures (timeouts included); latencies are over
+every answer. The benchmark's own client (127.0.0.1) is exempt from the rate limits
+(``LUMBUNG_RATE_LIMIT_EXEMPT``); the flood's address is not, so the flood meets the nonce limit.
+A burst stops sending after ``LOAD_MAX_S`` seconds, so a server that stalls cannot hold the run.
 """
 
 from __future__ import annotations
@@ -18,9 +31,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import multiprocessing
 import platform
+import statistics
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +51,18 @@ from api.services import buyers
 from api.services.settlement import settle_pending
 from api.settings import Settings
 from bench.chain import BENCH_DIR, merge_json
-from tests.api.harness import AnvilChain, serve_api, start_anvil
+from tests.api.cooperative import Coop
+from tests.api.harness import PRODUCER, AnvilChain, serve_api, start_anvil, start_postgres
 
 logger = logging.getLogger("bench.api")
 
 POOLS = 20
 CONCURRENCY = 16
 ADMIN = {"Authorization": "Bearer lumbung-dev-admin"}
+
+LOAD_REQUESTS, LOAD_CONCURRENCY, LOAD_MAX_S, LOAD_TIMEOUT_S = 2_000, 50, 120.0, 60.0
+BUYER_ORDERS, BUYER_CONCURRENCY = 100, 4
+BENCH_ADDRESS, FLOOD_ADDRESS = "127.0.0.1", "127.0.0.2"
 
 
 def add_pools(chain: AnvilChain, context: Context, total: int) -> None:
@@ -59,6 +80,11 @@ def add_pools(chain: AnvilChain, context: Context, total: int) -> None:
         ):
             tx = call.transact({"from": timelock})
             w3.eth.wait_for_transaction_receipt(tx)
+    # DataMarket sells only pools that hold accepted content (DataMarketNoContent).
+    coop = Coop(w3, context.chain.contracts)
+    for pool_id in range(1, total + 1):
+        contribution_id, _ = coop.submit(PRODUCER, pool_id, b"bench stock %d" % pool_id)
+        coop.accept(contribution_id, 1)
 
 
 async def _load(url: str, seconds: float) -> float:
@@ -148,31 +174,216 @@ def measure_settlement(base: str, context: Context) -> dict[str, Any]:
     return {"settled_orders": len(order_ids), "settle_per_s": round(len(order_ids) / elapsed, 2)}
 
 
+class Burst:
+    """Statuses and latencies of one burst; status 0 is a transport failure (or timeout)."""
+
+    def __init__(self) -> None:
+        self.statuses: list[int] = []
+        self.latencies: list[float] = []
+        self.failures: Counter[str] = Counter()  # transport failures by exception type
+        self.elapsed = 0.0
+
+    def figures(self, prefix: str) -> dict[str, Any]:
+        ordered = sorted(self.latencies) or [0.0]
+        p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+        throttled = sum(1 for s in self.statuses if s == 429)
+        return {
+            f"{prefix}_requests": len(self.statuses),
+            f"{prefix}_errors": sum(1 for s in self.statuses if not 200 <= s < 300 and s != 429),
+            f"{prefix}_429": throttled,
+            f"{prefix}_p50_ms": round(statistics.median(ordered) * 1000, 1),
+            f"{prefix}_p99_ms": round(p99 * 1000, 1),
+            f"{prefix}_rps": round(len(self.statuses) / self.elapsed, 1) if self.elapsed else 0.0,
+        }
+
+
+async def _burst(
+    requests: list[dict[str, Any]],
+    concurrency: int,
+    local_address: str = BENCH_ADDRESS,
+    stop: Any = None,
+) -> Burst:
+    """Sends ``requests`` (httpx.request keyword arguments), ``concurrency`` at a time.
+
+    With ``stop`` (a multiprocessing event) the requests are cycled until it is set instead.
+    """
+    burst = Burst()
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    transport = httpx.AsyncHTTPTransport(local_address=local_address, limits=limits)
+    async with httpx.AsyncClient(transport=transport, timeout=LOAD_TIMEOUT_S) as client:
+        started = time.perf_counter()
+        deadline = started + LOAD_MAX_S
+        position = 0
+
+        async def worker() -> None:
+            nonlocal position
+            while time.perf_counter() < deadline:
+                if stop is None:
+                    if position >= len(requests):
+                        return
+                elif stop.is_set():
+                    return
+                request = requests[position % len(requests)]
+                position += 1
+                sent = time.perf_counter()
+                try:
+                    status = (await client.request(**request)).status_code
+                except httpx.HTTPError as exc:
+                    status = 0
+                    burst.failures[type(exc).__name__] += 1
+                burst.latencies.append(time.perf_counter() - sent)
+                burst.statuses.append(status)
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        burst.elapsed = time.perf_counter() - started
+    return burst
+
+
+def _flood(base: str, started: Any, stop: Any, results: Any) -> None:
+    """A nonce flood from FLOOD_ADDRESS until ``stop`` is set (runs in its own process)."""
+    started.set()
+    request = {"method": "GET", "url": base + "/v1/auth/nonce"}
+    burst = asyncio.run(_burst([request], LOAD_CONCURRENCY, FLOOD_ADDRESS, stop))
+    results.put((burst.statuses, burst.latencies, burst.elapsed))
+
+
+def _buyer_orders(base: str, api_key: str, tag: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "method": "POST",
+            "url": base + "/v1/orders",
+            "json": {"pool_id": 1 + i % POOLS, "purpose": "research"},
+            "headers": {"X-API-Key": api_key, "Idempotency-Key": f"{tag}-{i}"},
+        }
+        for i in range(BUYER_ORDERS)
+    ]
+
+
+def measure_load(base: str, api_key: str, database: str) -> dict[str, Any]:
+    """The bursts of the module docstring against the server at ``base``."""
+    figures: dict[str, Any] = {}
+
+    def record(scenario: str, burst: Burst) -> None:
+        figures.update(burst.figures(f"load_{scenario}_{database}"))
+        logger.info(
+            "%s on %s: %s, statuses %s %s",
+            scenario, database, burst.figures(""), sorted(Counter(burst.statuses).items()),
+            dict(burst.failures),
+        )
+
+    pools = [{"method": "GET", "url": base + "/v1/pools"}] * LOAD_REQUESTS
+    record("pools", asyncio.run(_burst(pools, LOAD_CONCURRENCY)))
+    orders = [
+        {
+            "method": "POST",
+            "url": base + "/v1/orders",
+            "json": {"pool_id": 1, "purpose": "research"},
+            "headers": {"X-API-Key": api_key, "Idempotency-Key": f"load-{database}-{i // 2}"},
+        }
+        for i in range(LOAD_REQUESTS)
+    ]
+    record("orders", asyncio.run(_burst(orders, LOAD_CONCURRENCY)))
+    nonces = [{"method": "GET", "url": base + "/v1/auth/nonce"}] * LOAD_REQUESTS
+    record("nonce", asyncio.run(_burst(nonces, LOAD_CONCURRENCY)))
+
+    baseline = _buyer_orders(base, api_key, f"alone-{database}")
+    record("buyer", asyncio.run(_burst(baseline, BUYER_CONCURRENCY)))
+    spawn = multiprocessing.get_context("spawn")
+    started, stop, results = spawn.Event(), spawn.Event(), spawn.Queue()
+    flood = spawn.Process(target=_flood, args=(base, started, stop, results))
+    flood.start()
+    try:
+        started.wait(60)
+        time.sleep(1.0)  # the flood's client is up and sending
+        during = _buyer_orders(base, api_key, f"flood-{database}")
+        record("buyer_flood", asyncio.run(_burst(during, BUYER_CONCURRENCY)))
+    finally:
+        stop.set()
+    statuses, latencies, elapsed = results.get(timeout=LOAD_TIMEOUT_S + 30)
+    flood.join(30)
+    flooded = Burst()
+    flooded.statuses, flooded.latencies, flooded.elapsed = statuses, latencies, elapsed
+    record("nonce_flood", flooded)
+    return figures
+
+
+def load_on(
+    chain: AnvilChain, workdir: Path, database: str, database_url: str
+) -> dict[str, Any]:
+    """Serves a fresh database at ``database_url`` and runs :func:`measure_load` against it."""
+    settings = bench_settings(chain, workdir, database_url)
+    migrate(database_url)
+    context = Context(settings)
+    try:
+        index_until_head(context)
+        with transaction(context.sessions) as session:
+            api_key = buyers.create_buyer(session, f"load-{database}").api_key
+        log = workdir / f"api-load-{database}.log"
+        server = serve_api(settings, log, workers=2)
+        try:
+            return measure_load(server.url, api_key, database)
+        except Exception:
+            logger.error("API log (tail):\n%s", log.read_text()[-30000:])
+            raise
+        finally:
+            server.stop()
+    finally:
+        context.close()
+
+
+def bench_settings(chain: AnvilChain, workdir: Path, database_url: str) -> Settings:
+    return Settings(
+        rpc_url=chain.rpc_url,
+        deployment_file=chain.deployment_file,
+        database_url=database_url,
+        ipfs_root=workdir / "ipfs",
+        dapp_dir=workdir / "no-dapp",
+        rate_limit_exempt=BENCH_ADDRESS,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="shorter load rounds")
+    parser.add_argument(
+        "--load-only", action="store_true", help="only the load bursts on both databases"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="lumbung-bench-api-") as tmp:
         workdir = Path(tmp)
         chain = start_anvil(workdir)
         try:
-            settings = Settings(
-                rpc_url=chain.rpc_url,
-                deployment_file=chain.deployment_file,
-                database_url=f"sqlite:///{workdir / 'lumbung.db'}",
-                ipfs_root=workdir / "ipfs",
-                dapp_dir=workdir / "no-dapp",
-            )
+            settings = bench_settings(chain, workdir, f"sqlite:///{workdir / 'lumbung.db'}")
             migrate(settings.database_url)
             context = Context(settings)
             add_pools(chain, context, POOLS)
+            figures: dict[str, Any] = {}
+            figures.update(load_on(chain, workdir, "sqlite", f"sqlite:///{workdir / 'load.db'}"))
+            postgres = start_postgres()
+            try:
+                figures.update(load_on(chain, workdir, "postgresql", postgres.create_database()))
+            finally:
+                postgres.stop()
+            figures.update(
+                {
+                    "load_requests": LOAD_REQUESTS,
+                    "load_concurrency": LOAD_CONCURRENCY,
+                    "load_buyer_orders": BUYER_ORDERS,
+                    "load_buyer_concurrency": BUYER_CONCURRENCY,
+                }
+            )
+            if args.load_only:
+                merge_json(BENCH_DIR / "api.json", figures)
+                logger.info("wrote %s: %s", BENCH_DIR / "api.json", figures)
+                context.close()
+                return
             index_until_head(context)
             with transaction(context.sessions) as session:
                 api_key = buyers.create_buyer(session, "bench").api_key
             server = serve_api(settings, workdir / "api.log", workers=2)
             try:
-                figures: dict[str, Any] = {}
                 rounds, seconds = (2, 2.0) if args.quick else (3, 5.0)
                 figures.update(measure_rps(server.url, rounds, seconds))
                 figures["catalog_over_bare"] = round(

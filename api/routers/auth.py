@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.deps import ContextDep, SessionDep
+from api.deps import RATE_LIMITED, ContextDep, SessionDep, rate_limit
 from api.deps_auth import BearerDep, CurrentSession
 from api.errors import UnauthorizedError
 from api.schemas_identity import LoggedOut, NoncePublic, SessionPublic, SiweLogin, WalletPublic
@@ -13,11 +13,20 @@ from api.services import auth
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
-@router.get("/nonce", response_model=NoncePublic)
-def nonce(session: SessionDep, context: ContextDep) -> NoncePublic:
-    """A single-use nonce and the fields the EIP-4361 message must carry."""
+@router.get(
+    "/nonce",
+    response_model=NoncePublic,
+    dependencies=[rate_limit("nonce")],
+    responses=RATE_LIMITED,
+)
+async def nonce(context: ContextDep) -> NoncePublic:
+    """A single-use nonce and the fields the EIP-4361 message must carry.
+
+    The nonce is stateless (an HMAC of its issue time and random bytes): asking for one writes
+    nothing; it is recorded only when a sign-in uses it.
+    """
     settings = context.settings
-    issued = auth.issue_nonce(session, settings)
+    issued = auth.issue_nonce(settings)
     return NoncePublic(
         nonce=issued.nonce,
         expires_at=issued.expires_at,
@@ -27,7 +36,12 @@ def nonce(session: SessionDep, context: ContextDep) -> NoncePublic:
     )
 
 
-@router.post("/siwe", response_model=SessionPublic)
+@router.post(
+    "/siwe",
+    response_model=SessionPublic,
+    dependencies=[rate_limit("signin")],
+    responses=RATE_LIMITED,
+)
 def siwe(body: SiweLogin, session: SessionDep, context: ContextDep) -> SessionPublic:
     """Verifies a signed EIP-4361 message and returns a bearer token for the wallet."""
     opened = auth.sign_in(

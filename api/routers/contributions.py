@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from api.deps import ContextDep, SessionDep
+from api.deps import RATE_LIMITED, ContextDep, SessionDep, rate_limit
 from api.deps_auth import CurrentWallet, OptionalWallet
 from api.errors import PayloadTooLargeError, ValidationError
 from api.schemas_identity import (
@@ -64,7 +64,11 @@ async def _limited(request: Request, limit: int) -> AsyncGenerator[bytes, None]:
     status_code=201,
     response_model=ContributionUploaded,
     openapi_extra=_UPLOAD_BODY,
-    responses={413: {"description": "the file is larger than LUMBUNG_MAX_UPLOAD_BYTES"}},
+    dependencies=[rate_limit("upload")],
+    responses={
+        413: {"description": "the file is larger than LUMBUNG_MAX_UPLOAD_BYTES"},
+        **RATE_LIMITED,
+    },
 )
 async def upload(
     request: Request, context: ContextDep, session: SessionDep, wallet: CurrentWallet

@@ -6,7 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response, status
 
-from api.deps import AdminDep, ChainDep, ContextDep, CurrentBuyer, SessionDep, SettingsDep
+from api.deps import (
+    RATE_LIMITED,
+    AdminDep,
+    ChainDep,
+    ContextDep,
+    CurrentBuyer,
+    SessionDep,
+    SettingsDep,
+    rate_limit,
+)
 from api.schemas_orders import OrderCreate, OrderPublic, PaymentConfirm
 from api.services import orders, payments
 
@@ -28,7 +37,8 @@ IdempotencyKey = Annotated[
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    responses={200: {"model": OrderPublic, "description": "an idempotent replay"}},
+    dependencies=[rate_limit("orders")],
+    responses={200: {"model": OrderPublic, "description": "an idempotent replay"}, **RATE_LIMITED},
 )
 def create_order(
     body: OrderCreate,

@@ -2,16 +2,22 @@
 
 The message is parsed strictly against the EIP-4361 grammar here rather than by a library, so
 every field the API relies on is checked exactly: the domain and URI this API announces, version
-1, the deployment's chain id, a nonce the API issued, not yet used and not expired (consumed
-with one conditional UPDATE, so two concurrent sign-ins with one nonce cannot both win), the
-issue, expiry and not-before times, and an EIP-191 signature by the EIP-55 address in the
-message. A successful sign-in opens a session whose random bearer token is kept only as its
-SHA-256, like the buyers' API keys.
+1, the deployment's chain id, a nonce the API issued, not yet used and not expired, the issue,
+expiry and not-before times, and an EIP-191 signature by the EIP-55 address in the message. A
+successful sign-in opens a session whose random bearer token is kept only as its SHA-256, like
+the buyers' API keys.
+
+Nonces cost nothing until they are used: a nonce is its issue time and random bytes, signed
+with an HMAC under ``LUMBUNG_NONCE_SECRET``, so issuing one touches no database. A sign-in
+checks the MAC and the age, then records the nonce in ``siwe_consumed_nonces`` with one
+``INSERT ... ON CONFLICT DO NOTHING``: its primary key lets exactly one sign-in use a nonce, in
+any process. The settlement worker deletes the rows of expired nonces (and expired sessions).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import re
 import secrets
@@ -22,11 +28,12 @@ from urllib.parse import urlsplit
 from eth_account import Account
 from eth_account.messages import encode_defunct
 from eth_utils import is_checksum_address, to_checksum_address
-from sqlalchemy import delete, update
+from sqlalchemy import delete
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from api.errors import SiweMessageError, SiweRejectedError, UnauthorizedError
-from api.models import SiweNonce, WalletSession
+from api.models import ConsumedNonce, WalletSession
 from api.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -35,6 +42,16 @@ TOKEN_PREFIX = "lbs_"  # noqa: S105 (a prefix that marks session tokens, not a s
 # Tolerated clock difference between the wallet's "Issued At" and this server.
 CLOCK_SKEW = timedelta(seconds=60)
 MAX_MESSAGE_CHARS = 8_192
+# A nonce is hex (EIP-4361 nonces are alphanumeric) of: issue time (4 bytes, Unix seconds, big
+# endian), 12 random bytes, and the first 16 bytes of HMAC-SHA256(secret, domain tag + both).
+_NONCE_TIME, _NONCE_RANDOM, _NONCE_MAC = 4, 12, 16
+_NONCE_SIGNED = _NONCE_TIME + _NONCE_RANDOM
+_NONCE_TAG = b"lumbung/siwe-nonce/v1"
+# Lowercase only: an uppercase spelling of a used nonce must not be a second, unused one.
+_ISSUED_NONCE = re.compile(rf"[0-9a-f]{{{2 * (_NONCE_SIGNED + _NONCE_MAC)}}}")
+# The sweep keeps a consumed nonce this long past its expiry, so that a worker whose clock runs
+# ahead of an API process's cannot delete a row that process would still need.
+SWEEP_MARGIN = timedelta(minutes=5)
 
 _PREAMBLE = " wants you to sign in with your Ethereum account:"
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
@@ -257,37 +274,66 @@ def recover_signer(text: str, signature: str) -> str:
     return to_checksum_address(signer)
 
 
-def issue_nonce(session: Session, settings: Settings, now: datetime | None = None) -> IssuedNonce:
-    """A fresh single-use nonce; expired nonces are swept at the same time."""
+def _nonce_mac(settings: Settings, signed: bytes) -> bytes:
+    key = settings.nonce_secret.get_secret_value().encode()
+    return hmac.new(key, _NONCE_TAG + signed, hashlib.sha256).digest()[:_NONCE_MAC]
+
+
+def issue_nonce(settings: Settings, now: datetime | None = None) -> IssuedNonce:
+    """A fresh single-use nonce, valid for ``settings.siwe_nonce_ttl_s``; nothing is stored."""
     now = now or datetime.now(UTC)
-    session.execute(
-        delete(SiweNonce)
-        .where(SiweNonce.expires_at < now - timedelta(days=1))
-        .execution_options(synchronize_session=False)
-    )
-    nonce = secrets.token_hex(16)
-    expires_at = now + timedelta(seconds=settings.siwe_nonce_ttl_s)
-    session.add(SiweNonce(nonce=nonce, expires_at=expires_at, used_at=None))
-    session.flush()
+    issued = int(now.timestamp())
+    signed = issued.to_bytes(_NONCE_TIME, "big") + secrets.token_bytes(_NONCE_RANDOM)
+    nonce = (signed + _nonce_mac(settings, signed)).hex()
+    expires_at = datetime.fromtimestamp(issued, UTC) + timedelta(seconds=settings.siwe_nonce_ttl_s)
     return IssuedNonce(nonce, expires_at)
 
 
-def _consume_nonce(session: Session, nonce: str, now: datetime) -> None:
-    """Marks the nonce used, atomically: only one sign-in can ever use it."""
-    result = session.execute(
-        update(SiweNonce)
-        .where(SiweNonce.nonce == nonce, SiweNonce.used_at.is_(None), SiweNonce.expires_at > now)
-        .values(used_at=now)
+def nonce_expiry(settings: Settings, nonce: str, now: datetime) -> datetime:
+    """When a nonce this API issued expires; refused if forged, tampered with or expired."""
+    raw = bytes.fromhex(nonce) if _ISSUED_NONCE.fullmatch(nonce) else b""
+    signed, mac = raw[:_NONCE_SIGNED], raw[_NONCE_SIGNED:]
+    if not raw or not hmac.compare_digest(mac, _nonce_mac(settings, signed)):
+        raise SiweRejectedError("unknown nonce: ask GET /v1/auth/nonce for one")
+    issued = datetime.fromtimestamp(int.from_bytes(signed[:_NONCE_TIME], "big"), UTC)
+    if issued > now + CLOCK_SKEW:
+        raise SiweRejectedError("unknown nonce: it was issued in the future")
+    expires_at = issued + timedelta(seconds=settings.siwe_nonce_ttl_s)
+    if expires_at <= now:
+        raise SiweRejectedError("the nonce has expired: ask for a new one")
+    return expires_at
+
+
+def _consume_nonce(session: Session, settings: Settings, nonce: str, now: datetime) -> None:
+    """Records the nonce as used, atomically: only one sign-in can ever use it."""
+    expires_at = nonce_expiry(settings, nonce, now)
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    recorded = session.scalar(
+        insert(ConsumedNonce)
+        .values(nonce=nonce, expires_at=expires_at, consumed_at=now)
+        .on_conflict_do_nothing(index_elements=["nonce"])
+        .returning(ConsumedNonce.nonce)  # (psycopg's rowcount is -1 for this statement)
+    )
+    if recorded is None:
+        raise SiweRejectedError("this nonce was already used: sign a new message")
+
+
+def sweep_expired(session: Session, now: datetime | None = None) -> tuple[int, int]:
+    """Deletes consumed nonces long expired (refused by their own time anyway) and expired
+    wallet sessions; returns how many of each."""
+    now = now or datetime.now(UTC)
+    nonces = session.execute(
+        delete(ConsumedNonce)
+        .where(ConsumedNonce.expires_at < now - SWEEP_MARGIN)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount == 1:  # type: ignore[attr-defined]
-        return
-    stored = session.get(SiweNonce, nonce)
-    if stored is None:
-        raise SiweRejectedError("unknown nonce: ask GET /v1/auth/nonce for one")
-    if stored.used_at is not None:
-        raise SiweRejectedError("this nonce was already used: sign a new message")
-    raise SiweRejectedError("the nonce has expired: ask for a new one")
+    sessions = session.execute(
+        delete(WalletSession)
+        .where(WalletSession.expires_at <= now)
+        .execution_options(synchronize_session=False)
+    )
+    return nonces.rowcount, sessions.rowcount  # type: ignore[attr-defined]
 
 
 def sign_in(
@@ -305,7 +351,7 @@ def sign_in(
     signer = recover_signer(text, signature)
     if signer != message.address:
         raise SiweRejectedError(f"the message was signed by {signer}, not by {message.address}")
-    _consume_nonce(session, message.nonce, now)
+    _consume_nonce(session, settings, message.nonce, now)
 
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires_at = now + timedelta(seconds=settings.session_ttl_s)

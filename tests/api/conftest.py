@@ -33,6 +33,11 @@ from tests.api.harness import (
 from tests.api.orderflow import POOLS
 
 DATABASES = os.environ.get("LUMBUNG_TEST_DATABASES", "sqlite,postgresql").split(",")
+# Rate limits no test reaches by accident; tests/api/test_rate_limits.py sets low ones.
+UNLIMITED = {
+    f"rate_limit_{route_class}": "1000000/1"
+    for route_class in ("nonce", "signin", "upload", "orders")
+}
 
 
 @pytest.fixture(autouse=True)
@@ -104,6 +109,7 @@ def settings(anvil: AnvilChain, database_url: str, tmp_path: Path) -> Settings:
         registrar_key=DEV_REGISTRAR_KEY,
         indexer_poll_s=0.05,
         worker_poll_s=0.05,
+        **UNLIMITED,
     )
 
 

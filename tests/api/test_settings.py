@@ -20,6 +20,7 @@ OWN_KEYS = {
     "kek": SecretStr("22" * 32),
     "admin_token": SecretStr("an operator's own token"),
     "webhook_secret": SecretStr("a provider's own secret"),
+    "nonce_secret": SecretStr("an operator's own nonce key"),
 }
 
 
@@ -42,6 +43,7 @@ def test_every_development_default_is_named(settings: Settings) -> None:
         "LUMBUNG_KEK",
         "LUMBUNG_ADMIN_TOKEN",
         "LUMBUNG_WEBHOOK_SECRET",
+        "LUMBUNG_NONCE_SECRET",
     ):
         assert variable in str(refused.value)
 

@@ -11,7 +11,7 @@ from sqlalchemy import update
 from api.context import Context
 from api.db import transaction
 from api.errors import SiweMessageError
-from api.models import SiweNonce, WalletSession
+from api.models import WalletSession
 from api.services import auth
 from tests.api.harness import ADDRESSES, PRODUCER, STEWARD
 from tests.api.identity_helpers import login, message_for, sign
@@ -69,9 +69,9 @@ def test_expired_message_is_refused(client: TestClient) -> None:
 
 
 def test_expired_nonce_is_refused(client: TestClient, context: Context) -> None:
-    text = message_for(client, PRODUCER)
-    with transaction(context.sessions) as session:
-        session.execute(update(SiweNonce).values(expires_at=datetime.now(UTC) - timedelta(1)))
+    ttl = timedelta(seconds=context.settings.siwe_nonce_ttl_s)
+    stale = auth.issue_nonce(context.settings, now=datetime.now(UTC) - ttl - timedelta(1))
+    text = message_for(client, PRODUCER, nonce=stale.nonce)
     refused = attempt(client, text)
     assert refused["_status"] == 401 and "nonce has expired" in refused["detail"]
 

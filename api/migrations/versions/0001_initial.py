@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-01 14:34:54.449634
+Create Date: 2026-12-01 14:48:28.209456
 """
 
 from __future__ import annotations
@@ -269,12 +269,17 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_revenue_deposits_pool_id"), ["pool_id"], unique=False)
 
     op.create_table(
-        "siwe_nonces",
+        "siwe_consumed_nonces",
         sa.Column("nonce", sa.String(length=64), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint("nonce", name=op.f("pk_siwe_nonces")),
+        sa.Column("consumed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("nonce", name=op.f("pk_siwe_consumed_nonces")),
     )
+    with op.batch_alter_table("siwe_consumed_nonces", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_siwe_consumed_nonces_expires_at"), ["expires_at"], unique=False
+        )
+
     op.create_table(
         "strikes",
         sa.Column("target", sa.String(length=80), nullable=False),
@@ -328,6 +333,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("wallet_sessions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_wallet_sessions_address"), ["address"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_wallet_sessions_expires_at"), ["expires_at"], unique=False
+        )
 
     op.create_table(
         "webhook_events",
@@ -404,6 +412,7 @@ def downgrade() -> None:
     op.drop_table("orders")
     op.drop_table("webhook_events")
     with op.batch_alter_table("wallet_sessions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_wallet_sessions_expires_at"))
         batch_op.drop_index(batch_op.f("ix_wallet_sessions_address"))
 
     op.drop_table("wallet_sessions")
@@ -416,7 +425,10 @@ def downgrade() -> None:
 
     op.drop_table("vault_items")
     op.drop_table("strikes")
-    op.drop_table("siwe_nonces")
+    with op.batch_alter_table("siwe_consumed_nonces", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_siwe_consumed_nonces_expires_at"))
+
+    op.drop_table("siwe_consumed_nonces")
     with op.batch_alter_table("revenue_deposits", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_revenue_deposits_pool_id"))
 
