@@ -14,6 +14,7 @@ from api.deps import ContextDep
 from api.errors import LumbungError
 from api.metrics import Metrics
 from api.models import IndexerCursor, Order
+from api.redaction import redact_text
 from api.schemas import ComponentHealth, Health, Liveness
 
 logger = logging.getLogger(__name__)
@@ -25,8 +26,9 @@ def _check(name: str, probe: Any) -> dict[str, Any]:
     try:
         return {"ok": True, **probe()}
     except (LumbungError, Exception) as exc:  # health reports every failure, it never raises
-        logger.warning("health: %s is down: %s", name, exc)
-        return {"ok": False, "error": str(exc) or type(exc).__name__}
+        error = redact_text(str(exc)) or type(exc).__name__
+        logger.warning("health: %s is down: %s", name, error)
+        return {"ok": False, "error": error}
 
 
 @router.get("/livez", response_model=Liveness)
@@ -85,5 +87,5 @@ def metrics(context: ContextDep, request: Request) -> Response:
             if cursor is not None:
                 registry.indexed_block.set(cursor.block_number)
     except Exception as exc:  # metrics still answer when the database is down
-        logger.warning("metrics: database unavailable: %s", exc)
+        logger.warning("metrics: database unavailable: %s", redact_text(str(exc)))
     return Response(generate_latest(registry.registry), media_type=CONTENT_TYPE_LATEST)
