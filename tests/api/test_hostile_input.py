@@ -60,6 +60,17 @@ def test_webhook_timestamp_that_is_not_ascii_digits_is_401(
     assert_problem(response, 401, "webhook-signature-invalid")
 
 
+@pytest.mark.parametrize("candidate", ["²" * 64, "zz" * 32, "00" * 31, ""])
+def test_webhook_signature_that_is_not_a_hex_digest_is_401(
+    client: TestClient, candidate: str
+) -> None:
+    header = f"t={int(time.time())},v1={candidate}".encode("latin-1")
+    response = client.post(
+        "/v1/webhooks/payments", content=b"{}", headers={"Lumbung-Signature": header}
+    )
+    assert_problem(response, 401, "webhook-signature-invalid")
+
+
 @pytest.mark.parametrize("proposal_id", ["²", "١", HUGE, str(2**256), "1e3", "-1", " 1"])
 def test_proposal_id_that_is_not_a_uint256_is_422(client: TestClient, proposal_id: str) -> None:
     response = client.get(f"/v1/governance/proposals/{proposal_id}")
