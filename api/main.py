@@ -19,7 +19,12 @@ from api.context import Context
 from api.errors import PROBLEM_BASE, ChainUnavailableError, LumbungError, StorageUnavailableError
 from api.metrics import Metrics
 from api.problems import PROBLEM_JSON, problem_json
-from api.request_guard import WEBHOOK_BODY_LIMIT, RequestGuard
+from api.request_guard import (
+    TOO_LARGE_TITLE,
+    WEBHOOK_BODY_LIMIT,
+    BodyTooLargeError,
+    RequestGuard,
+)
 from api.routers import health
 from api.routers.contributions import MULTIPART_OVERHEAD
 from api.schemas import Problem
@@ -69,9 +74,11 @@ def install_error_handlers(app: FastAPI, retry_after_s: int) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         slug = HTTP_SLUGS.get(exc.status_code, "http-error")
-        response = problem_response(
-            exc.status_code, PROBLEM_BASE + slug, str(exc.detail), None, request
-        )
+        if isinstance(exc, BodyTooLargeError):
+            title, detail = TOO_LARGE_TITLE, str(exc.detail)
+        else:
+            title, detail = str(exc.detail), None
+        response = problem_response(exc.status_code, PROBLEM_BASE + slug, title, detail, request)
         for key, value in (exc.headers or {}).items():
             response.headers[key] = value
         return response

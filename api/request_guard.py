@@ -26,9 +26,15 @@ WEBHOOK_BODY_LIMIT = 8 * 1024
 _CONTENT_LENGTH = re.compile(rb"[0-9]{1,19}")
 
 
-def too_large(limit: int) -> HTTPException:
-    # FastAPI's HTTPException: FastAPI passes it on from a body read (Starlette's it turns to 400).
-    return HTTPException(413, f"The request body is larger than {limit} bytes")
+TOO_LARGE_TITLE = "Request body too large"
+
+
+class BodyTooLargeError(HTTPException):
+    """A body that streamed past its limit. FastAPI's HTTPException, which FastAPI passes on from
+    a body read (it turns any other exception there into a 400)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"the request body is larger than the limit of {limit} bytes")
 
 
 class RequestGuard:
@@ -59,7 +65,7 @@ class RequestGuard:
                     await self._refuse(scope, send, 400, "bad-request", "invalid Content-Length")
                     return
                 if int(value) > limit:
-                    detail = f"Content-Length {int(value)} is above this route's limit of {limit}"
+                    detail = f"the request declares {int(value)} bytes; the limit is {limit}"
                     await self._refuse(scope, send, 413, "payload-too-large", detail)
                     return
         received = 0
@@ -70,14 +76,14 @@ class RequestGuard:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise too_large(limit)
+                    raise BodyTooLargeError(limit)
             return message
 
         await self.app(scope, bounded_receive, send)
 
     @staticmethod
     async def _refuse(scope: Scope, send: Send, status: int, slug: str, detail: str) -> None:
-        title = {400: "Bad request", 413: "Request body too large"}[status]
+        title = {400: "Bad request", 413: TOO_LARGE_TITLE}[status]
         response = problem_json(status, PROBLEM_BASE + slug, title, detail, scope["path"])
         await response(scope, _no_body, send)
 
