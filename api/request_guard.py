@@ -24,8 +24,6 @@ JSON_BODY_LIMIT = 64 * 1024
 # A payment event is a few hundred bytes; its signature can only be checked once it is read.
 WEBHOOK_BODY_LIMIT = 8 * 1024
 _CONTENT_LENGTH = re.compile(rb"[0-9]{1,19}")
-
-
 TOO_LARGE_TITLE = "Request body too large"
 
 
