@@ -23,6 +23,7 @@ from web3.contract import Contract
 from web3.exceptions import ContractCustomError, ContractLogicError, ContractPanicError
 
 from api.errors import ChainUnavailableError, ContractRevertError
+from api.redaction import redact_url
 
 logger = logging.getLogger(__name__)
 
@@ -156,7 +157,9 @@ class Chain:
         except (ContractCustomError, ContractLogicError, ContractPanicError) as exc:
             raise self.errors.decode(_revert_data(exc)) from exc
         except (requests.ConnectionError, requests.Timeout, ConnectionError, TimeoutError) as exc:
-            raise ChainUnavailableError(f"chain RPC {self.rpc_url} does not answer") from exc
+            raise ChainUnavailableError(
+                f"chain RPC {redact_url(self.rpc_url)} does not answer"
+            ) from exc
 
     def ping(self) -> int:
         """The latest block number; raises ChainUnavailableError when the RPC is down."""

@@ -134,6 +134,10 @@ class WebhookSignatureError(UnauthorizedError):
     slug, title = "webhook-signature-invalid", "The webhook signature is invalid"
 
 
+class WebhookEventReusedError(ConflictError):
+    slug, title = "webhook-event-reused", "The event id was already used for another order"
+
+
 class SiweMessageError(ValidationError):
     """A Sign-In with Ethereum message that does not follow EIP-4361."""
 

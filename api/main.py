@@ -24,22 +24,32 @@ from api.errors import (
     StorageUnavailableError,
 )
 from api.metrics import Metrics
+from api.problems import PROBLEM_JSON, problem_json
+from api.request_guard import (
+    TOO_LARGE_TITLE,
+    WEBHOOK_BODY_LIMIT,
+    BodyTooLargeError,
+    RequestGuard,
+)
 from api.routers import health
+from api.routers.contributions import MULTIPART_OVERHEAD
 from api.schemas import Problem
 from api.settings import ROOT, Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
-PROBLEM_JSON = "application/problem+json"
+HTTP_SLUGS = {
+    400: "bad-request",
+    404: "not-found",
+    405: "method-not-allowed",
+    413: "payload-too-large",
+}
 
 
 def problem_response(
     status: int, type_: str, title: str, detail: str | None, request: Request, **extra: Any
 ) -> JSONResponse:
-    body = {"type": type_, "title": title, "status": status, "detail": detail}
-    body["instance"] = request.url.path
-    body.update(extra)
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+    return problem_json(status, type_, title, detail, request.url.path, **extra)
 
 
 def install_error_handlers(app: FastAPI, retry_after_s: int) -> None:
@@ -71,13 +81,26 @@ def install_error_handlers(app: FastAPI, retry_after_s: int) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
-        response = problem_response(
-            exc.status_code, PROBLEM_BASE + slug, str(exc.detail), None, request
-        )
+        slug = HTTP_SLUGS.get(exc.status_code, "http-error")
+        if isinstance(exc, BodyTooLargeError):
+            title, detail = TOO_LARGE_TITLE, str(exc.detail)
+        else:
+            title, detail = str(exc.detail), None
+        response = problem_response(exc.status_code, PROBLEM_BASE + slug, title, detail, request)
         for key, value in (exc.headers or {}).items():
             response.headers[key] = value
         return response
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> JSONResponse:
+        # No detail: an unexpected error's text can hold paths, SQL or URLs with credentials.
+        logger.error(
+            "unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path,
+            exc_info=exc,
+        )
+        return problem_response(
+            500, PROBLEM_BASE + "internal-error", "Internal server error", None, request
+        )
 
 
 def problem_openapi(app: FastAPI) -> dict[str, Any]:
@@ -160,13 +183,22 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
             403: {"model": Problem},
             404: {"model": Problem},
             409: {"model": Problem},
+            413: {"model": Problem},
             422: {"model": Problem},
+            500: {"model": Problem},
             503: {"model": Problem},
         },
     )
     app.openapi = lambda: problem_openapi(app)  # type: ignore[method-assign]
     app.state.context = context
     app.state.metrics = Metrics()
+    body_limits = {
+        "/v1/webhooks/payments": WEBHOOK_BODY_LIMIT,
+        "/v1/contributions": context.settings.max_upload_bytes + MULTIPART_OVERHEAD,
+    }
+    # Inside the metrics middleware, whose task group would wrap a body-limit error raised in
+    # its receive into an ExceptionGroup (a 500).
+    app.add_middleware(RequestGuard, limits=body_limits)
     app.middleware("http")(app.state.metrics.middleware)
     install_error_handlers(app, context.settings.retry_after_s)
     app.include_router(health.router)

@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from api.schemas import RequestBody
+
 StakeholderClassName = Literal["producer", "funder", "worker", "steward"]
 
 
@@ -19,7 +21,10 @@ class DappConfig(BaseModel):
     """What the wallet dApp needs to talk to the chain and the API."""
 
     chain_id: int
-    rpc_url: str = Field(description="the chain's RPC, offered to wallets that lack the chain")
+    public_rpc_url: str | None = Field(
+        description="LUMBUNG_PUBLIC_RPC_URL (on a development chain, by default, the local node's "
+        "RPC); null when none is public: the dApp then reads the chain through the wallet"
+    )
     start_block: int
     contracts: dict[str, str] = Field(description="deployment name -> address (EIP-55)")
     abis: dict[str, list[dict[str, Any]]] = Field(description="deployment name -> ABI")
@@ -33,7 +38,7 @@ class DappConfig(BaseModel):
     dev: bool = Field(description="a local development chain (demo vouchers, demo accounts)")
 
 
-class VoucherRequest(BaseModel):
+class VoucherRequest(RequestBody):
     address: str = Field(pattern=r"^0x[0-9a-fA-F]{40}$")
     stakeholder_class: StakeholderClassName
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from api.schemas import AmountStr
+from api.schemas import AmountStr, RequestBody
 from api.schemas_catalogue import ContributionPublic
 from api.schemas_orders import PurposeName
 
@@ -25,7 +25,7 @@ class NoncePublic(BaseModel):
     chain_id: int
 
 
-class SiweLogin(BaseModel):
+class SiweLogin(RequestBody):
     message: str = Field(min_length=1, max_length=8192, description="the EIP-4361 message")
     signature: str = Field(
         pattern=r"^0x[0-9a-fA-F]{130}$", description="its EIP-191 personal_sign signature"
@@ -81,7 +81,7 @@ class PurchasePublic(BaseModel):
     id: int
     pool_id: int
     purpose: PurposeName
-    price: str = AmountStr
+    price: AmountStr
     buyer: str = Field(pattern=ADDRESS_PATTERN)
     order_id: str | None = Field(
         description="the off-chain order's bytes32 id; null if bought with a wallet"

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from api.schemas import AmountStr
+from api.schemas import AmountStr, RequestBody
 
 # DataMarket purpose bits, indexed by bit number.
 PURPOSES: tuple[str, ...] = ("research", "public_interest", "commercial", "ai_training")
@@ -15,7 +15,7 @@ PurposeName = Literal["research", "public_interest", "commercial", "ai_training"
 OrderStatus = Literal["quoted", "paid", "settling", "settled", "expired", "refused", "failed"]
 
 
-class OrderCreate(BaseModel):
+class OrderCreate(RequestBody):
     pool_id: int = Field(ge=0, lt=2**63, description="the pool to buy")
     purpose: PurposeName
 
@@ -27,7 +27,7 @@ class OrderPublic(BaseModel):
     status: OrderStatus
     pool_id: int
     purpose: PurposeName
-    price: str = AmountStr
+    price: AmountStr
     currency: str = Field(description="the payment token's symbol the price is quoted in")
     expires_at: datetime
     chain_order_id: str = Field(description="the bytes32 orderId DataMarket settles, 0x hex")
@@ -36,19 +36,19 @@ class OrderPublic(BaseModel):
     reason: str | None = Field(default=None, description="why the order was refused or failed")
 
 
-class PaymentConfirm(BaseModel):
+class PaymentConfirm(RequestBody):
     payment_ref: str = Field(
         min_length=1, max_length=255, description="the payment's reference at the provider"
     )
 
 
-class PaymentWebhook(BaseModel):
+class PaymentWebhook(RequestBody):
     """A payment provider's event, signed in the ``Lumbung-Signature`` header."""
 
     event_id: str = Field(min_length=1, max_length=255)
     type: Literal["payment.succeeded"]
     order_id: str = Field(min_length=1, max_length=36)
-    amount: str = AmountStr
+    amount: AmountStr
     currency: str = Field(min_length=1, max_length=16)
 
 

@@ -15,6 +15,8 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from api.redaction import redact_url
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / ".lumbung"
 
@@ -35,9 +37,15 @@ DEV_NONCE_SECRET = "lumbung-dev-siwe-nonce"  # noqa: S105 (same)
 # that holds at most <requests> tokens and earns them back evenly over <seconds>.
 RATE_LIMIT_PATTERN = r"^[1-9][0-9]{0,8}/[1-9][0-9]{0,8}$"
 
+# The sign-in audience of the local API: on a public chain, a message signed for another
+# deployment's local default would be accepted here.
+DEV_SIWE_DOMAIN = "127.0.0.1:8000"
+DEV_SIWE_URI = "http://127.0.0.1:8000"
+
 
 class DevelopmentKeyError(RuntimeError):
-    """A development key was configured for a chain that is not a local development chain."""
+    """A development key (or the local sign-in audience) was configured for a chain that is not a
+    local development chain."""
 
 
 class Settings(BaseSettings):
@@ -46,7 +54,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LUMBUNG_", extra="ignore")
 
     # Chain
+    # Private: provider URLs carry their API key; it never leaves the server (see api.redaction).
     rpc_url: str = "http://127.0.0.1:8545"
+    # The RPC the dApp's users may see. Unset: the dApp gets rpc_url on a development chain
+    # when it has no userinfo, path or query, and no RPC otherwise (it reads through the wallet).
+    public_rpc_url: str | None = None
     rpc_timeout_s: float = 10.0
     deployment_file: Path = ROOT / "deployments" / "development.json"
     artifacts_dir: Path = ROOT / "build" / "contracts"
@@ -68,8 +80,8 @@ class Settings(BaseSettings):
     nonce_secret: SecretStr = SecretStr(DEV_NONCE_SECRET)
 
     # Sign-In with Ethereum
-    siwe_domain: str = "127.0.0.1:8000"
-    siwe_uri: str = "http://127.0.0.1:8000"
+    siwe_domain: str = DEV_SIWE_DOMAIN
+    siwe_uri: str = DEV_SIWE_URI
     siwe_nonce_ttl_s: int = 600
     session_ttl_s: int = 24 * 3600
 
@@ -105,21 +117,24 @@ class Settings(BaseSettings):
     dapp_dir: Path = ROOT / "dapp" / "dist"
 
     def check_chain(self, chain_id: int) -> None:
-        """Refuse development keys on any chain that is not a local development chain."""
+        """Refuse development keys, and the local sign-in audience, on any chain that is not a
+        local development chain."""
         if chain_id in DEV_CHAIN_IDS:
             return
         defaults = {
-            "LUMBUNG_RELAYER_KEY": (self.relayer_key, DEV_RELAYER_KEY),
-            "LUMBUNG_REGISTRAR_KEY": (self.registrar_key, DEV_REGISTRAR_KEY),
-            "LUMBUNG_KEK": (self.kek, DEV_KEK),
-            "LUMBUNG_ADMIN_TOKEN": (self.admin_token, DEV_ADMIN_TOKEN),
-            "LUMBUNG_WEBHOOK_SECRET": (self.webhook_secret, DEV_WEBHOOK_SECRET),
-            "LUMBUNG_NONCE_SECRET": (self.nonce_secret, DEV_NONCE_SECRET),
+            "LUMBUNG_RELAYER_KEY": (_plain(self.relayer_key), DEV_RELAYER_KEY),
+            "LUMBUNG_REGISTRAR_KEY": (_plain(self.registrar_key), DEV_REGISTRAR_KEY),
+            "LUMBUNG_KEK": (_plain(self.kek), DEV_KEK),
+            "LUMBUNG_ADMIN_TOKEN": (_plain(self.admin_token), DEV_ADMIN_TOKEN),
+            "LUMBUNG_WEBHOOK_SECRET": (_plain(self.webhook_secret), DEV_WEBHOOK_SECRET),
+            "LUMBUNG_NONCE_SECRET": (_plain(self.nonce_secret), DEV_NONCE_SECRET),
+            "LUMBUNG_SIWE_DOMAIN": (self.siwe_domain, DEV_SIWE_DOMAIN),
+            "LUMBUNG_SIWE_URI": (self.siwe_uri.rstrip("/"), DEV_SIWE_URI),
         }
         offending = [
             name
             for name, (value, dev) in defaults.items()
-            if value is not None and value.get_secret_value().lower() == dev.lower()
+            if value is not None and value.lower() == dev.lower()
         ]
         if offending:
             raise DevelopmentKeyError(
@@ -136,10 +151,22 @@ class Settings(BaseSettings):
     def rate_limit_exempt_addresses(self) -> frozenset[str]:
         return frozenset(a.strip() for a in self.rate_limit_exempt.split(",") if a.strip())
 
+    def dapp_rpc_url(self, chain_id: int) -> str | None:
+        """The RPC URL the dApp may show its users: ``public_rpc_url``, else ``rpc_url`` only on
+        a development chain and only when it has nothing to hide (no userinfo, path or query)."""
+        if self.public_rpc_url is not None:
+            return self.public_rpc_url
+        plain = redact_url(self.rpc_url) == self.rpc_url.rstrip("/")
+        return self.rpc_url if chain_id in DEV_CHAIN_IDS and plain else None
+
     @property
     def dev_registrar_key(self) -> str | None:
         """The registrar key the development voucher endpoint signs with, if any."""
         return self.registrar_key.get_secret_value() if self.registrar_key else None
+
+
+def _plain(value: SecretStr | None) -> str | None:
+    return None if value is None else value.get_secret_value()
 
 
 @lru_cache

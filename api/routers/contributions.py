@@ -81,7 +81,7 @@ async def upload(
     settings = context.settings
     limit = settings.max_upload_bytes + MULTIPART_OVERHEAD
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLargeError(
             f"the upload declares {declared} bytes; the limit is {settings.max_upload_bytes}"
         )

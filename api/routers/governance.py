@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 
 from api.deps import ChainDep, SessionDep
+from api.schemas import UINT256_PATTERN
 from api.schemas_catalogue import ProposalPublic
 from api.services import governance
 
 router = APIRouter(prefix="/governance", tags=["governance"])
+
+ProposalId = Annotated[
+    str, Path(pattern=UINT256_PATTERN, description="a uint256 in decimal (ASCII digits)")
+]
 
 
 @router.get("/proposals", response_model=list[ProposalPublic])
@@ -18,6 +25,6 @@ def list_proposals(session: SessionDep, chain: ChainDep) -> list[ProposalPublic]
 
 
 @router.get("/proposals/{proposal_id}", response_model=ProposalPublic)
-def get_proposal(session: SessionDep, chain: ChainDep, proposal_id: str) -> ProposalPublic:
+def get_proposal(session: SessionDep, chain: ChainDep, proposal_id: ProposalId) -> ProposalPublic:
     """One proposal by its decimal id; 422 if malformed, 404 if unknown."""
     return governance.get_proposal(session, proposal_id, chain["Membership"].address)

@@ -15,6 +15,7 @@ from api.deps import ContextDep
 from api.errors import LumbungError
 from api.metrics import Metrics
 from api.models import IndexerCursor, Order, QuarantinedLog
+from api.redaction import redact_text
 from api.schemas import ComponentHealth, Health, Liveness
 
 logger = logging.getLogger(__name__)
@@ -26,8 +27,9 @@ def _check(name: str, probe: Any) -> dict[str, Any]:
     try:
         return {"ok": True, **probe()}
     except (LumbungError, Exception) as exc:  # health reports every failure, it never raises
-        logger.warning("health: %s is down: %s", name, exc)
-        return {"ok": False, "error": str(exc) or type(exc).__name__}
+        error = redact_text(str(exc)) or type(exc).__name__
+        logger.warning("health: %s is down: %s", name, error)
+        return {"ok": False, "error": error}
 
 
 def _quarantined(session: Session) -> int:
@@ -96,5 +98,5 @@ def metrics(context: ContextDep, request: Request) -> Response:
                 registry.indexed_block.set(cursor.block_number)
             registry.quarantined_logs.set(_quarantined(session))
     except Exception as exc:  # metrics still answer when the database is down
-        logger.warning("metrics: database unavailable: %s", exc)
+        logger.warning("metrics: database unavailable: %s", redact_text(str(exc)))
     return Response(generate_latest(registry.registry), media_type=CONTENT_TYPE_LATEST)

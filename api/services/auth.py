@@ -60,8 +60,26 @@ _CHAIN_ID = re.compile(r"[1-9][0-9]{0,19}")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
 # RFC 3339 date-time, as EIP-4361 requires (a time zone is mandatory).
 _DATETIME = re.compile(
-    r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})"
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?"
+    r"([Zz]|[+-][0-9]{2}:[0-9]{2})"
 )
+# EIP-4361's ABNF over RFC 3986's character classes. The message is printable ASCII and LF.
+_PRINTABLE = re.compile(r"[\x20-\x7e\n]*")
+_UNRESERVED = r"A-Za-z0-9\-._~"
+_SUB_DELIMS = r"!$&'()*+,;="
+_PCT = r"%[0-9A-Fa-f]{2}"
+# statement = 1*( reserved / unreserved / " " )
+_STATEMENT = re.compile(rf"[{_UNRESERVED}:/?#\[\]@{_SUB_DELIMS} ]+")
+# request-id = *pchar
+_REQUEST_ID = re.compile(rf"(?:[{_UNRESERVED}{_SUB_DELIMS}:@]|{_PCT})*")
+# domain = authority = [ userinfo "@" ] host [ ":" port ]
+_AUTHORITY = re.compile(
+    rf"(?:(?:[{_UNRESERVED}{_SUB_DELIMS}:]|{_PCT})*@)?"
+    rf"(?:\[[0-9A-Fa-f:.vV{_UNRESERVED}{_SUB_DELIMS}]+\]|(?:[{_UNRESERVED}{_SUB_DELIMS}]|{_PCT})+)"
+    r"(?::[0-9]*)?"
+)
+# URI = scheme ":" hier-part [ "?" query ] [ "#" fragment ], by its characters.
+_URI = re.compile(rf"[A-Za-z][A-Za-z0-9+.\-]*:(?:[{_UNRESERVED}:/?#\[\]@{_SUB_DELIMS}]|{_PCT})*")
 _SIGNATURE = re.compile(r"0x[0-9a-fA-F]{130}")
 _OPTIONAL_FIELDS = (
     ("Expiration Time: ", "expiration_time"),
@@ -121,8 +139,7 @@ def _timestamp(value: str, name: str) -> datetime:
 
 
 def _uri(value: str, name: str) -> str:
-    parts = urlsplit(value)
-    if not parts.scheme or not _SCHEME.fullmatch(parts.scheme) or any(c.isspace() for c in value):
+    if not _URI.fullmatch(value):
         raise SiweMessageError(f"{name} is not an RFC 3986 URI: {value!r}")
     return value
 
@@ -139,6 +156,10 @@ def parse_message(text: str) -> SiweMessage:
         raise SiweMessageError(f"the message is longer than {MAX_MESSAGE_CHARS} characters")
     if "\r" in text:
         raise SiweMessageError("lines must end with LF only")
+    if not _PRINTABLE.fullmatch(text):
+        raise SiweMessageError(
+            "the message must be printable ASCII and LF only (no NUL, tab or non-ASCII)"
+        )
     lines = text.split("\n")
     if len(lines) < 9:
         raise SiweMessageError("the message is too short to be an EIP-4361 message")
@@ -152,7 +173,7 @@ def parse_message(text: str) -> SiweMessage:
         scheme, authority = authority.split("://", 1)
         if not _SCHEME.fullmatch(scheme):
             raise SiweMessageError(f"invalid scheme {scheme!r}")
-    if not authority or any(c.isspace() or c in "/?#" for c in authority):
+    if not _AUTHORITY.fullmatch(authority):
         raise SiweMessageError(f"invalid domain {authority!r}")
 
     address = lines[1]
@@ -172,6 +193,11 @@ def parse_message(text: str) -> SiweMessage:
         statement = lines[3]
         if index + 1 >= len(lines) or lines[4] != "":
             raise SiweMessageError("the statement must be one line followed by an empty line")
+        if not _STATEMENT.fullmatch(statement):
+            raise SiweMessageError(
+                "the statement may hold letters, digits, spaces and RFC 3986 reserved or "
+                "unreserved characters only"
+            )
         index = 5
 
     uri = _uri(_take(lines, index, "URI: "), "URI")
@@ -198,14 +224,12 @@ def parse_message(text: str) -> SiweMessage:
         while index < len(lines) and lines[index].startswith("- "):
             resources.append(_uri(lines[index][2:], "resource"))
             index += 1
-        if not resources:
-            raise SiweMessageError("'Resources:' must list at least one resource")
     if index != len(lines):
         raise SiweMessageError(f"unexpected content at line {index + 1}: {lines[index]!r}")
 
     request_id = optional.get("request_id")
-    if request_id is not None and any(c.isspace() for c in request_id):
-        raise SiweMessageError("the request id must not contain whitespace")
+    if request_id is not None and not _REQUEST_ID.fullmatch(request_id):
+        raise SiweMessageError("the request id must be RFC 3986 pchar characters only")
     return SiweMessage(
         domain=authority,
         address=address,
@@ -367,7 +391,7 @@ def sign_in(
         )
     )
     session.flush()
-    logger.info("wallet %s signed in", message.address)
+    logger.debug("wallet %s signed in", message.address)
     return OpenedSession(token, message.address, expires_at)
 
 

@@ -34,6 +34,7 @@ from api.errors import (
     VaultIntegrityError,
 )
 from api.models import Contribution, Member, Pool, VaultItem
+from api.redaction import redact_text
 from api.services import vault
 from api.settings import Settings
 from ipfs.cid import parse_cid
@@ -64,7 +65,9 @@ def storage_errors() -> Iterator[None]:
     except (CorruptBlockError, CarFormatError, DagFormatError) as exc:
         raise VaultIntegrityError(f"stored data is corrupt: {exc}") from exc
     except IpfsError as exc:
-        raise StorageUnavailableError(f"the IPFS store is unavailable: {exc}") from exc
+        raise StorageUnavailableError(
+            f"the IPFS store is unavailable: {redact_text(str(exc))}"
+        ) from exc
 
 
 def kek_of(settings: Settings) -> bytes:
@@ -166,7 +169,8 @@ def store_upload(
     session.flush()
     registry = chain["ContributionRegistry"]
     calldata = registry.encode_abi("submit", args=[pool_id, bytes(cid)])
-    logger.info("stored contribution %s (%d bytes) for %s", item.cid, item.size, uploader)
+    logger.info("stored contribution %s (%d bytes)", item.cid, item.size)
+    logger.debug("contribution %s uploaded by %s", item.cid, uploader)
     return Uploaded(item, registry.address, calldata)
 
 
@@ -225,6 +229,8 @@ def erase(session: Session, ipfs: IpfsBackend, contribution_id: str, wallet: str
     try:  # the key is gone already; unpinning only lets the store reclaim the space
         ipfs.unpin(parse_cid(item.cid))
     except IpfsError as exc:
-        logger.warning("erased %s but could not unpin its ciphertext: %s", item.cid, exc)
+        logger.warning(
+            "erased %s but could not unpin its ciphertext: %s", item.cid, redact_text(str(exc))
+        )
     logger.info("erased contribution %s (key destroyed)", contribution.id)
     return item

@@ -74,7 +74,7 @@ def dapp_config(chain: Chain, settings: Settings) -> DappConfig:
     payment_token, work_pot = _chain_constants(chain)
     return DappConfig(
         chain_id=chain.chain_id,
-        rpc_url=settings.rpc_url,
+        public_rpc_url=settings.dapp_rpc_url(chain.chain_id),
         start_block=chain.deployment.start_block,
         contracts={name: str(c.address) for name, c in chain.contracts.items()},
         abis={name: _abi(c) for name, c in chain.contracts.items()},
@@ -107,7 +107,7 @@ def issue_dev_voucher(chain: Chain, settings: Settings, address: str, cls: str) 
         nonce=nonce,
         expiry=expiry,
     )
-    logger.info("dev registrar vouched for %s as %s (nonce %s)", member, cls, nonce)
+    logger.debug("dev registrar vouched for %s as %s (nonce %s)", member, cls, nonce)
     return VoucherPublic(
         member=member,
         stakeholder_class=cls,  # type: ignore[arg-type]

@@ -17,6 +17,7 @@ from web3 import Web3
 from api.errors import NotFoundError, ValidationError
 from api.models import ChainEvent, IndexedBlock, MemberHistory, Proposal, Vote
 from api.proposals import plain_description
+from api.schemas import parse_uint256
 from api.schemas_catalogue import CLASSES, ClassTally, ProposalAction, ProposalPublic
 
 BPS = 10_000
@@ -210,9 +211,10 @@ def list_proposals(session: Session, membership: str) -> list[ProposalPublic]:
 
 
 def get_proposal(session: Session, proposal_id: str, membership: str) -> ProposalPublic:
-    if not proposal_id.isdigit() or int(proposal_id) >= 2**256:
-        raise ValidationError(f"{proposal_id!r} is not a proposal id (a uint256 in decimal)")
-    proposal = session.get(Proposal, str(int(proposal_id)))
+    number = parse_uint256(proposal_id)
+    if number is None:
+        raise ValidationError(f"{proposal_id[:80]!r} is not a proposal id (a uint256 in decimal)")
+    proposal = session.get(Proposal, str(number))
     if proposal is None:
         raise NotFoundError(f"no proposal {proposal_id}")
     return _public(session, proposal, indexed_time(session), membership)

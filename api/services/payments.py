@@ -7,7 +7,7 @@ primary key is the order id.
 Webhooks carry ``Lumbung-Signature: t=<unix>,v1=<hex>``, the HMAC-SHA256 under the shared
 secret of ``"<t>.<raw body>"``. The timestamp must lie within the tolerance (replays of old
 deliveries are refused), and each ``event_id`` takes effect once: a replay is acknowledged and
-does nothing.
+does nothing, and the same id sent for another order is refused as a conflict.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import re
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -31,6 +33,7 @@ from api.errors import (
     OrderStateError,
     PaymentMismatchError,
     QuoteExpiredError,
+    WebhookEventReusedError,
     WebhookSignatureError,
 )
 from api.models import Order, OutboxEntry, WebhookEvent
@@ -42,6 +45,10 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 SIGNATURE_HEADER = "Lumbung-Signature"
+# Unix seconds in ASCII digits (str.isdigit() takes "²", and int() refuses 4,301 digits).
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+# A hex SHA-256 (hmac.compare_digest raises TypeError on a non-ASCII str).
+_HEX_DIGEST = re.compile(r"[0-9A-Fa-f]{64}")
 # A lost race on a unique key (two deliveries of one payment at once) is retried this often.
 _ATTEMPTS = 3
 
@@ -117,19 +124,28 @@ def confirm_payment(
     return order
 
 
-def verify_signature(
-    secret: str, header: str | None, raw_body: bytes, tolerance_s: int, now: float | None = None
-) -> None:
-    """Checks ``Lumbung-Signature`` in constant time; raises WebhookSignatureError."""
+@dataclass(frozen=True)
+class SignatureHeader:
+    """A parsed ``Lumbung-Signature``: its timestamp and its candidate v1 signatures."""
+
+    timestamp: int
+    signatures: tuple[str, ...]
+
+
+def parse_signature(
+    header: str | None, tolerance_s: int, now: float | None = None
+) -> SignatureHeader:
+    """Checks the header's form and timestamp, which need no body; raises
+    WebhookSignatureError."""
     if not header:
         raise WebhookSignatureError(f"the {SIGNATURE_HEADER} header is missing")
     timestamp: int | None = None
     signatures: list[str] = []
     for part in header.split(","):
         key, _, value = part.strip().partition("=")
-        if key == "t" and value.isdigit():
+        if key == "t" and _TIMESTAMP.fullmatch(value):
             timestamp = int(value)
-        elif key == "v1" and value:
+        elif key == "v1" and _HEX_DIGEST.fullmatch(value):
             signatures.append(value.lower())
     if timestamp is None or not signatures:
         raise WebhookSignatureError(f"the {SIGNATURE_HEADER} header needs t=<unix>,v1=<hex>")
@@ -138,10 +154,17 @@ def verify_signature(
         raise WebhookSignatureError(
             f"the signature's timestamp is {int(skew)}s away from now (tolerance {tolerance_s}s)"
         )
-    expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + raw_body, hashlib.sha256)
+    return SignatureHeader(timestamp, tuple(signatures))
+
+
+def check_signature(secret: str, header: SignatureHeader, raw_body: bytes) -> None:
+    """Checks the HMAC of ``raw_body`` in constant time; raises WebhookSignatureError."""
+    expected = hmac.new(
+        secret.encode(), f"{header.timestamp}.".encode() + raw_body, hashlib.sha256
+    )
     digest = expected.hexdigest()
     # Every candidate is compared, so the time taken does not depend on which one matches.
-    if not sum(hmac.compare_digest(digest, candidate) for candidate in signatures):
+    if not sum(hmac.compare_digest(digest, candidate) for candidate in header.signatures):
         raise WebhookSignatureError("the signature does not match the body")
 
 
@@ -164,6 +187,12 @@ def handle_payment_event(
     def pay(session: Session) -> tuple[Order, LumbungError | bool]:
         seen = session.get(WebhookEvent, event.event_id)
         if seen is not None:
+            if seen.order_id != event.order_id:
+                raise WebhookEventReusedError(
+                    f"event {event.event_id} already paid order {seen.order_id}; a payment of "
+                    f"order {event.order_id} needs an event id of its own",
+                    order_id=seen.order_id,
+                )
             return _locked_order(session, seen.order_id), True
         order = _locked_order(session, event.order_id)
         if int(event.amount) != order.price or event.currency != order.currency:

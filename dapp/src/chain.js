@@ -10,23 +10,33 @@ import { h, fill } from "./ui.js";
 let httpClient = null;
 let walletClient = null;
 
+// The API's public RPC (LUMBUNG_PUBLIC_RPC_URL), or null: its private RPC never reaches the page.
+function publicRpc() {
+  return state.config.public_rpc_url;
+}
+
 function chainDefinition() {
-  const { chain_id: id, rpc_url: rpc } = state.config;
+  const id = state.config.chain_id;
+  const rpc = publicRpc();
   return defineChain({
     id,
     name: id === 31337 ? "Lumbung local (Anvil)" : `Lumbung chain ${id}`,
     nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-    rpcUrls: { default: { http: [rpc] } },
+    rpcUrls: { default: { http: rpc ? [rpc] : [] } },
   });
 }
 
-/** A viem public client: through the wallet when it is on the right chain, else the RPC. */
+/** A viem public client: through the wallet when it is on the right chain (or when there is no
+ * public RPC), else the public RPC. */
 export function reader() {
-  if (rightChain() && window.ethereum) {
+  if (window.ethereum && (rightChain() || !publicRpc())) {
     walletClient ||= createPublicClient({ chain: chainDefinition(), transport: custom(window.ethereum), pollingInterval: 500 });
     return walletClient;
   }
-  httpClient ||= createPublicClient({ chain: chainDefinition(), transport: http(state.config.rpc_url), pollingInterval: 500 });
+  if (!publicRpc()) {
+    throw new Error("This cooperative publishes no RPC: connect a wallet on its chain to read it.");
+  }
+  httpClient ||= createPublicClient({ chain: chainDefinition(), transport: http(publicRpc()), pollingInterval: 500 });
   return httpClient;
 }
 
@@ -76,11 +86,11 @@ export async function switchChain() {
   try {
     await window.ethereum.request({ method: "wallet_switchEthereumChain", params: [{ chainId }] });
   } catch (err) {
-    if (err?.code !== 4902) throw err;
+    if (err?.code !== 4902 || !publicRpc()) throw err;
     const chain = chainDefinition();
     await window.ethereum.request({
       method: "wallet_addEthereumChain",
-      params: [{ chainId, chainName: chain.name, nativeCurrency: chain.nativeCurrency, rpcUrls: [state.config.rpc_url] }],
+      params: [{ chainId, chainName: chain.name, nativeCurrency: chain.nativeCurrency, rpcUrls: [publicRpc()] }],
     });
   }
   state.walletChainId = Number(await window.ethereum.request({ method: "eth_chainId" }));

@@ -86,6 +86,18 @@ def paid_order(
     return order
 
 
+def event_for(order: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """A ``payment.succeeded`` event that pays ``order`` in full, with ``changes``."""
+    return {
+        "event_id": f"evt_{uuid.uuid4().hex}",
+        "type": "payment.succeeded",
+        "order_id": order["id"],
+        "amount": order["price"],
+        "currency": order["currency"],
+        **changes,
+    }
+
+
 def webhook(
     client: TestClient,
     settings: Settings,

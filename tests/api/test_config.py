@@ -65,3 +65,72 @@ def test_config_reports_a_chain_outage(settings, tmp_path):
         assert "Retry-After" in response.headers
     finally:
         context.close()
+
+
+SECRET = "pr1vate-api-key"
+
+
+def _serve(settings, **changes):
+    from fastapi.testclient import TestClient
+
+    from api.context import Context
+    from api.main import create_app
+
+    context = Context(settings.model_copy(update=changes))
+    return context, TestClient(create_app(context=context))
+
+
+def _keyed(url: str) -> str:
+    """``url`` as a provider hands it out: a key in the userinfo, the path and the query."""
+    scheme, rest = url.split("://")
+    return f"{scheme}://lumbung:{SECRET}@{rest.rstrip('/')}/v2/{SECRET}?apikey={SECRET}"
+
+
+def test_the_dapp_gets_the_public_rpc_never_the_private_one(settings, anvil, tmp_path):
+    from tests.api.test_settings import OWN_KEYS, on_sepolia
+
+    public = "https://rpc.lumbung.example"
+    cases = [
+        ({"public_rpc_url": public}, public),  # set: always this one
+        ({}, anvil.rpc_url),  # a plain local node on a development chain
+        ({"rpc_url": _keyed(anvil.rpc_url)}, None),  # a keyed URL is never the default
+        ({**OWN_KEYS, "registrar_key": None, "deployment_file": on_sepolia(anvil, tmp_path)},
+         None),  # off a development chain: none unless one is set
+    ]
+    for changes, expected in cases:
+        context, client = _serve(settings, **changes)
+        try:
+            with client:
+                response = client.get("/v1/config")
+            assert response.status_code == 200, response.text
+            assert response.json()["public_rpc_url"] == expected, changes
+            assert SECRET not in response.text and "rpc_url" not in response.json()
+        finally:
+            context.close()
+
+
+def test_an_rpc_outage_names_no_credentials(settings, caplog, tmp_path):
+    from tests.api.harness import free_port
+
+    caplog.set_level("DEBUG")
+    # A deployment never read before: nothing cached, so the token must be read from the chain.
+    deployment = json.loads(settings.deployment_file.read_text())
+    deployment["contracts"]["PaymentToken"] = "0x" + "22" * 20
+    moved = tmp_path / "moved.json"
+    moved.write_text(json.dumps(deployment))
+    down = _keyed(f"http://127.0.0.1:{free_port()}")
+    context, client = _serve(settings, rpc_url=down, rpc_timeout_s=1.0, deployment_file=moved)
+    try:
+        with client:
+            health = client.get("/health")
+            config = client.get("/v1/config")
+    finally:
+        context.close()
+    assert health.status_code == 503 and health.json()["chain"]["ok"] is False
+    assert config.status_code == 503 and config.json()["type"].endswith("/chain-unavailable")
+    assert "127.0.0.1:" in config.json()["detail"]  # the host still helps the operator
+    for response in (health, config):
+        assert SECRET not in response.text and "lumbung:" not in response.text, response.text
+    # Ours at any level; web3's and urllib3's own DEBUG lines name the URL they request.
+    logged = [r for r in caplog.records if r.name.startswith("api") or r.levelno >= 20]
+    assert logged and not [r.getMessage() for r in logged if SECRET in r.getMessage()]

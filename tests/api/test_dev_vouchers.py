@@ -95,7 +95,8 @@ def test_absent_on_a_chain_that_is_not_for_development(settings, tmp_path, anvil
     own_key = SecretStr("0x" + "42" * 32)
     update = {"deployment_file": elsewhere, "registrar_key": own_key, "relayer_key": own_key,
               "kek": SecretStr("ab" * 32), "admin_token": SecretStr("not-dev"),
-              "webhook_secret": SecretStr("not-dev"), "nonce_secret": SecretStr("not-dev")}
+              "webhook_secret": SecretStr("not-dev"), "nonce_secret": SecretStr("not-dev"),
+              "siwe_domain": "lumbung.example", "siwe_uri": "https://lumbung.example"}
     context = Context(settings.model_copy(update=update))
     try:
         with TestClient(create_app(context=context)) as client:

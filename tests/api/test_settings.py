@@ -21,6 +21,8 @@ OWN_KEYS = {
     "admin_token": SecretStr("an operator's own token"),
     "webhook_secret": SecretStr("a provider's own secret"),
     "nonce_secret": SecretStr("an operator's own nonce key"),
+    "siwe_domain": "lumbung.example",
+    "siwe_uri": "https://lumbung.example",
 }
 
 
@@ -44,6 +46,8 @@ def test_every_development_default_is_named(settings: Settings) -> None:
         "LUMBUNG_ADMIN_TOKEN",
         "LUMBUNG_WEBHOOK_SECRET",
         "LUMBUNG_NONCE_SECRET",
+        "LUMBUNG_SIWE_DOMAIN",
+        "LUMBUNG_SIWE_URI",
     ):
         assert variable in str(refused.value)
 
@@ -68,3 +72,21 @@ def test_the_api_does_not_start_with_development_keys_off_a_development_chain(
     )
     with TestClient(create_app(own)) as client:
         assert client.get("/livez").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "local",
+    [
+        {"siwe_domain": "127.0.0.1:8000"},
+        {"siwe_uri": "http://127.0.0.1:8000"},
+        {"siwe_uri": "http://127.0.0.1:8000/"},
+    ],
+)
+def test_the_local_sign_in_audience_is_refused_off_a_development_chain(
+    settings: Settings, local: dict[str, str]
+) -> None:
+    """A wallet's message for someone's local Lumbung would otherwise sign in here."""
+    own = settings.model_copy(update={**OWN_KEYS, "registrar_key": None})
+    own.check_chain(SEPOLIA)
+    with pytest.raises(DevelopmentKeyError, match="LUMBUNG_SIWE_"):
+        own.model_copy(update=local).check_chain(SEPOLIA)

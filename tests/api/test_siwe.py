@@ -184,6 +184,87 @@ def test_parser_reads_every_optional_field() -> None:
     assert parsed.expiration_time == now + timedelta(hours=1) and parsed.not_before == now
     with_scheme = auth.parse_message("https://" + text)
     assert with_scheme.scheme == "https" and with_scheme.domain == "127.0.0.1:8000"
-    with pytest.raises(SiweMessageError):
-        auth.parse_message(text.replace("Resources:\n- ipfs://bafy\n- https://lumbung.coop/terms",
-                                        "Resources:"))
+    # EIP-4361's ABNF allows an empty resource list (resources = *( LF resource )).
+    empty = text.replace("Resources:\n- ipfs://bafy\n- https://lumbung.coop/terms", "Resources:")
+    assert auth.parse_message(empty).resources == ()
+
+
+# EIP-4361's ABNF: statement = 1*( reserved / unreserved / " " ), request-id = *pchar,
+# resources = *( LF resource ), domain = authority, uri = URI (RFC 3986).
+def _abnf_case(**overrides):
+    now = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
+    fields = dict(domain="127.0.0.1:8000", address=ADDRESSES[PRODUCER],
+                  uri="http://127.0.0.1:8000", chain_id=31337, nonce="abcdef123456",
+                  issued_at=now)
+    return auth.build_message(**{**fields, **overrides})
+
+
+ABNF_CASES = [
+    ("a plain message", _abnf_case(), True),
+    ("NUL in the statement", _abnf_case(statement="Sign in\x00 now"), False),
+    ("a tab in the statement", _abnf_case(statement="Sign\tin"), False),
+    ("U+202E in the statement", _abnf_case(statement="Sign \u202e in"), False),
+    ("non-ASCII in the statement", _abnf_case(statement="Masuk ké koperasi"), False),
+    ('a " in the statement', _abnf_case(statement='Sign "in"'), False),
+    ("a % in the statement", _abnf_case(statement="100% sure"), False),
+    ("reserved characters in the statement", _abnf_case(statement="Terms: a/b?c#d [e] @f!"),
+     True),
+    ("a space in the request id", _abnf_case(request_id="a b"), False),
+    ("a percent-encoded request id", _abnf_case(request_id="a%20b"), True),
+    ("a bad percent escape in the request id", _abnf_case(request_id="a%zz"), False),
+    ("an empty request id", _abnf_case(request_id=""), True),
+    ('a " in the request id', _abnf_case(request_id='a"b'), False),
+    ("a / in the request id", _abnf_case(request_id="a/b"), False),
+    ("an empty resource list", _abnf_case() + "\nResources:", True),
+    ("two resources", _abnf_case(resources=("ipfs://bafy", "https://x.example/a?b=1#c")), True),
+    ("a space in a resource", _abnf_case(resources=("https://x.example/a b",)), False),
+    ("non-ASCII in a resource", _abnf_case(resources=("https://x.example/é",)), False),
+    ("a ^ in a resource", _abnf_case(resources=("https://x.example/^",)), False),
+    ("userinfo in the domain", _abnf_case(domain="user@127.0.0.1:8000"), True),
+    ("an IPv6 domain", _abnf_case(domain="[::1]:8000"), True),
+    ("a < in the domain", _abnf_case(domain="exa<mple.com"), False),
+    ("a space in the domain", _abnf_case(domain="127.0.0.1 :8000"), False),
+    ("a URI without a scheme", _abnf_case(uri="//127.0.0.1"), False),
+    ('a " in the URI', _abnf_case(uri='http://127.0.0.1/"'), False),
+    ("NUL in the nonce", _abnf_case(nonce="abcdef12\x003456"), False),
+    ("no statement", _abnf_case(statement=None), True),
+]
+
+
+@pytest.mark.parametrize(("text", "valid"), [c[1:] for c in ABNF_CASES],
+                         ids=[c[0] for c in ABNF_CASES])
+def test_parser_follows_the_eip4361_abnf(text: str, valid: bool) -> None:
+    if valid:
+        auth.parse_message(text)
+    else:
+        with pytest.raises(SiweMessageError):
+            auth.parse_message(text)
+
+
+@pytest.mark.parametrize(("text", "valid"), [c[1:] for c in ABNF_CASES],
+                         ids=[c[0] for c in ABNF_CASES])
+def test_the_siwe_package_agrees(text: str, valid: bool) -> None:
+    """The same verdicts from the independent ``siwe`` package's ABNF parser (when present)."""
+    parsed = pytest.importorskip("siwe.parsed")
+    if valid:
+        parsed.ABNFParsedMessage(text)
+    else:
+        with pytest.raises(ValueError):
+            parsed.ABNFParsedMessage(text)
+
+
+def test_hostile_statement_is_refused_by_the_api(client: TestClient) -> None:
+    text = message_for(client, PRODUCER, statement="Sign in \u202e\tto Lumbung")
+    refused = attempt(client, text)
+    assert refused["_status"] == 422 and refused["type"] == MALFORMED
+
+
+def test_wallet_addresses_are_not_logged_at_info(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO")
+    login(client, PRODUCER)
+    address = ADDRESSES[PRODUCER]
+    leaked = [r.getMessage() for r in caplog.records
+              if r.levelno >= 20 and address.lower() in r.getMessage().lower()]
+    assert not leaked

@@ -6,7 +6,6 @@ import json
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,23 +16,12 @@ from api.models import Order, OutboxEntry, WebhookEvent
 from api.services.payments import sign
 from api.services.settlement import settle_pending
 from api.settings import Settings
-from tests.api.orderflow import POOLS, make_buyer, quoted_order, webhook
+from tests.api.orderflow import POOLS, event_for, make_buyer, quoted_order, webhook
 
 PROBLEM = "https://lumbung.coop/problems/"
 
 # A pool sells only while it holds accepted contributions: every starter pool gets one.
 pytestmark = pytest.mark.usefixtures("stocked")
-
-
-def event_for(order: dict[str, Any], **changes: Any) -> dict[str, Any]:
-    return {
-        "event_id": f"evt_{uuid.uuid4().hex}",
-        "type": "payment.succeeded",
-        "order_id": order["id"],
-        "amount": order["price"],
-        "currency": order["currency"],
-        **changes,
-    }
 
 
 def outbox_count(context: Context) -> int:
@@ -156,3 +144,20 @@ def test_webhook_for_an_expired_quote_is_refused(
     response = webhook(client, settings, event_for(order))
     assert response.status_code == 409 and response.json()["type"] == PROBLEM + "quote-expired"
     assert order_status(context, order["id"]) == "expired" and outbox_count(context) == 0
+
+
+def test_event_id_reused_for_another_order_is_a_conflict(
+    client: TestClient, context: Context, settings: Settings
+) -> None:
+    buyer = make_buyer(context)
+    first, second = quoted_order(client, buyer), quoted_order(client, buyer)
+    event = event_for(first)
+    assert webhook(client, settings, event).status_code == 200
+    reused = webhook(client, settings, event_for(second, event_id=event["event_id"]))
+    assert reused.status_code == 409, reused.text
+    assert reused.json()["type"] == PROBLEM + "webhook-event-reused"
+    assert reused.json()["order_id"] == first["id"]
+    # The second order is not reported paid; its own event still pays it.
+    assert order_status(context, second["id"]) == "quoted"
+    assert webhook(client, settings, event_for(second)).status_code == 200
+    assert order_status(context, second["id"]) == "paid" and outbox_count(context) == 2
