@@ -60,7 +60,6 @@ contract GovernanceInvariants is GovernanceFixture {
         for (uint256 index = 0; index < count; ++index) {
             GovernanceModel.Core memory p = model.core(index);
             if (!p.outOfBounds) continue;
-            vm.assertFalse(p.executed, "the model never executed an out-of-bounds setter");
             vm.assertTrue(
                 coop.governor.state(p.id) != IGovernor.ProposalState.Executed, "an out-of-bounds setter executed"
             );
@@ -86,7 +85,6 @@ contract GovernanceInvariants is GovernanceFixture {
     ///   vote is not kept: forge discards what an invariant changes.)
     function invariant_proposalsFollowTheRules() public {
         uint256 count = model.proposalCount();
-        uint256 probes;
         for (uint256 index = 0; index < count; ++index) {
             GovernanceModel.Look memory l = model.look(index);
             IGovernor.ProposalState s = coop.governor.state(l.core.id);
@@ -102,12 +100,9 @@ contract GovernanceInvariants is GovernanceFixture {
             }
             if (l.core.canceled) vm.assertEq(l.core.canceller, l.core.proposer, "canceled by its proposer");
             if (l.core.probe) {
-                ++probes;
                 vm.assertEq(uint256(s), uint256(IGovernor.ProposalState.Executed), "the honest expulsion executed");
             }
         }
-        vm.assertEq(probes, handler.probesPassed(), "every expulsion the honest led is recorded");
-        vm.assertLe(handler.probesPassed(), handler.probesRun(), "of those tried");
         _checkOneVoteIsCastable(); // last: the vote it casts would change the tallies
     }
 

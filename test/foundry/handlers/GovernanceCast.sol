@@ -25,11 +25,18 @@ library GovernanceCast {
 
     Vm private constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
 
+    /// @notice Vote support, Governor Bravo's.
+    uint8 internal constant AGAINST = 0;
+    uint8 internal constant FOR = 1;
+    uint8 internal constant ABSTAIN = 2;
+
     uint256 internal constant COUNT = 19;
     uint256 internal constant HONEST_COUNT = 11;
     uint256 internal constant FIRST_COALITION = 11;
     uint256 internal constant FIRST_LOST = 13;
     uint256 internal constant FIRST_NEWCOMER = 15;
+    uint256 internal constant SPEAKER_COUNT = 15;
+    uint256 internal constant SILENT_COUNT = 4;
     uint256 internal constant HOLDER_COUNT = 4;
     uint256 internal constant CURATOR_COUNT = 2;
     uint256 internal constant REGISTRAR_KEY = 0x60B0FF;
@@ -69,6 +76,19 @@ library GovernanceCast {
     function silent(uint256 i) internal pure returns (bool) {
         Role r = role(i);
         return r == Role.LOST || r == Role.SILENT;
+    }
+
+    /// @notice Speaker `k` (mod SPEAKER_COUNT), of the cast members who are not silent: who
+    /// proposes, votes and leaves.
+    function speaker(uint256 k) internal pure returns (uint256 index) {
+        uint8[SPEAKER_COUNT] memory speakers = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15, 17];
+        return speakers[k % SPEAKER_COUNT];
+    }
+
+    /// @notice Silent member `k` (mod SILENT_COUNT): the lost keys and the silent joiners.
+    function silentMember(uint256 k) internal pure returns (uint256 index) {
+        uint8[SILENT_COUNT] memory silents = [13, 14, 16, 18];
+        return silents[k % SILENT_COUNT];
     }
 
     /// @notice Token holder `k` (mod HOLDER_COUNT): the coalition and two honest members.

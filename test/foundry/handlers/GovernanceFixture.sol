@@ -16,9 +16,9 @@ import {GovernanceModel} from "./GovernanceModel.sol";
 /// candidate holding CURATOR_ROLE; the model records the same founding, in the same second.
 /// Plus the steps of a proposal's life for tests that walk one through.
 abstract contract GovernanceFixture is Test {
-    uint8 internal constant AGAINST = 0;
-    uint8 internal constant FOR = 1;
-    uint8 internal constant ABSTAIN = 2;
+    uint8 internal constant AGAINST = GovernanceCast.AGAINST;
+    uint8 internal constant FOR = GovernanceCast.FOR;
+    uint8 internal constant ABSTAIN = GovernanceCast.ABSTAIN;
 
     Cooperative internal coop;
     GovernanceModel internal model;

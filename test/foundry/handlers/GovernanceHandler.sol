@@ -36,16 +36,13 @@ contract GovernanceHandler {
 
     /// @dev Enough for every lifecycle in a run of 128 calls, few enough for cheap invariants.
     uint256 internal constant MAX_PROPOSALS = 32;
-    uint8 internal constant AGAINST = 0;
-    uint8 internal constant FOR = 1;
-    uint8 internal constant ABSTAIN = 2;
+    uint8 internal constant AGAINST = GovernanceCast.AGAINST;
+    uint8 internal constant FOR = GovernanceCast.FOR;
+    uint8 internal constant ABSTAIN = GovernanceCast.ABSTAIN;
     uint256 private constant _STEWARD_STATUS = uint256(IMembership.StakeholderClass.STEWARD) + 1;
     uint256 private constant _WORKER_STATUS = uint256(IMembership.StakeholderClass.WORKER) + 1;
     bytes32 private constant _VOUCHER_TYPEHASH =
         keccak256("Voucher(address member,uint8 stakeholderClass,uint256 nonce,uint256 expiry)");
-    /// @dev The non-silent cast: who proposes, votes and leaves.
-    uint8[15] private _speakers = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15, 17];
-    uint8[4] private _silentCast = [13, 14, 16, 18];
 
     Cooperative internal coop;
     GovernanceModel internal immutable model;
@@ -56,10 +53,6 @@ contract GovernanceHandler {
     mapping(address holder => uint256[] ids) private _held;
     mapping(uint256 contributionId => uint256) private _heldWeight;
 
-    /// @notice How often the honest majority tried to expel the lost, and how often it led every
-    /// class (then the expulsion must pass and execute).
-    uint256 public probesRun;
-    uint256 public probesPassed;
     /// @dev One expulsion by the honest majority per run: it costs as much as a dozen calls.
     bool private _probed;
 
@@ -105,7 +98,7 @@ contract GovernanceHandler {
     /// or forges a description that lacks the suffix or names someone else.
     function propose(uint256 proposerSeed, uint256 kindSeed, uint256 valueSeed) external {
         if (model.proposalCount() >= MAX_PROPOSALS) return;
-        address proposer = GovernanceCast.account(_speaker(proposerSeed));
+        address proposer = GovernanceCast.account(GovernanceCast.speaker(proposerSeed));
         uint256 pick = kindSeed % 16;
         if (pick >= 13) {
             _proposeCopy(proposer, pick, valueSeed);
@@ -127,7 +120,7 @@ contract GovernanceHandler {
             suffixOwner = model.core(index).proposer;
         } else {
             (c.targets, c.values, c.calldatas) = _decoyCalls();
-            suffixOwner = seed % 2 == 0 ? address(0) : GovernanceCast.account(_speaker(seed >> 1));
+            suffixOwner = seed % 2 == 0 ? address(0) : GovernanceCast.account(GovernanceCast.speaker(seed >> 1));
             string memory text = string.concat("forged ", vm.toString(++_nonce));
             c.description = suffixOwner == address(0) ? text : GovernanceCast.describe(text, suffixOwner);
         }
@@ -410,10 +403,23 @@ contract GovernanceHandler {
         uint256 count = mode == 3 ? model.totalNow() / 3 + 1 : (mode == 0 ? 1 : mode);
         named = new address[](count);
         for (uint256 k = 0; k < count; ++k) {
-            uint256 i = mode == 0 ? _silentCast[(seed >> 2) % 4] : (mode == 3 ? (seed >> 2) + k : seed >> (8 * k + 2));
+            uint256 i = mode == 0
+                ? GovernanceCast.silentMember(seed >> 2)
+                : (mode == 3 ? (seed >> 2) + k : seed >> (8 * k + 2));
             named[k] = GovernanceCast.account(i);
         }
         expelOnly = (seed >> 40) % 4 != 0;
+        (targets, values, calldatas) = _expelCalls(named, expelOnly);
+    }
+
+    /// @dev One `expel` call per named member, in order, and a decoy after them unless
+    /// `expelOnly`.
+    function _expelCalls(address[] memory named, bool expelOnly)
+        private
+        view
+        returns (address[] memory targets, uint256[] memory values, bytes[] memory calldatas)
+    {
+        uint256 count = named.length;
         uint256 n = expelOnly ? count : count + 1;
         targets = new address[](n);
         values = new uint256[](n);
@@ -442,7 +448,7 @@ contract GovernanceHandler {
     function castVote(uint256 voterSeed, uint256 proposalSeed, uint256 supportSeed, uint256 votesSeed) external {
         if (model.proposalCount() == 0) return;
         uint256 index = _pickVotable(proposalSeed);
-        uint256 who = _speaker(voterSeed);
+        uint256 who = GovernanceCast.speaker(voterSeed);
         uint8 support = supportSeed % 16 == 15 ? 3 : uint8(supportSeed % 3);
         uint256 style = votesSeed % 8;
         uint256 votes = 1;
@@ -469,10 +475,12 @@ contract GovernanceHandler {
         uint256 bloc = blocSeed % 4 < 2 ? 0 : (blocSeed % 4 == 2 ? 1 : 2 + (blocSeed >> 2) % 4);
         uint256 pick = supportSeed % (bloc == 0 ? 8 : 4);
         uint8 support = pick == 0 ? AGAINST : (pick == 1 ? ABSTAIN : FOR);
-        for (uint256 k = 0; k < _speakers.length; ++k) {
-            address voter = GovernanceCast.account(_speakers[k]);
-            if (!_inBloc(index, _speakers[k], voter, bloc)) continue;
-            _vote(index, _speakers[k], support, (votesSeed >> k) % 2 == 0 ? 1 : _affordable(index, voter), 2);
+        for (uint256 k = 0; k < GovernanceCast.SPEAKER_COUNT; ++k) {
+            address voter = GovernanceCast.account(GovernanceCast.speaker(k));
+            if (!_inBloc(index, GovernanceCast.speaker(k), voter, bloc)) continue;
+            _vote(
+                index, GovernanceCast.speaker(k), support, (votesSeed >> k) % 2 == 0 ? 1 : _affordable(index, voter), 2
+            );
         }
     }
 
@@ -702,7 +710,8 @@ contract GovernanceHandler {
         if (model.proposalCount() == 0) return;
         uint256 index = _pickProposal(proposalSeed, IGovernor.ProposalState.Pending);
         GovernanceModel.Core memory p = model.core(index);
-        address caller = callerSeed % 4 == 0 ? p.proposer : GovernanceCast.account(_speaker(callerSeed >> 2));
+        address caller =
+            callerSeed % 4 == 0 ? p.proposer : GovernanceCast.account(GovernanceCast.speaker(callerSeed >> 2));
         bytes memory expected = model.state(index) == IGovernor.ProposalState.Pending && caller == p.proposer
             ? bytes("")
             : abi.encodeWithSelector(IGovernor.GovernorUnableToCancel.selector, p.id, caller);
@@ -715,7 +724,9 @@ contract GovernanceHandler {
     /// @notice A newcomer (or a founder who left) joins by voucher in any class, relayed by
     /// anyone, within the day's voucher limit of the class.
     function join(uint256 whoSeed, uint256 classSeed) external {
-        uint256 i = whoSeed % 4 != 0 ? GovernanceCast.FIRST_NEWCOMER + (whoSeed >> 2) % 4 : _speaker(whoSeed >> 2);
+        uint256 i = whoSeed % 4 != 0
+            ? GovernanceCast.FIRST_NEWCOMER + (whoSeed >> 2) % 4
+            : GovernanceCast.speaker(whoSeed >> 2);
         address who = GovernanceCast.account(i);
         uint256 classIndex = classSeed % 4;
         IMembership.Voucher memory voucher = IMembership.Voucher({
@@ -748,7 +759,7 @@ contract GovernanceHandler {
 
     /// @notice A member leaves (a non-member's attempt is refused); lost keys never do.
     function leave(uint256 whoSeed) external {
-        address who = GovernanceCast.account(_speaker(whoSeed));
+        address who = GovernanceCast.account(GovernanceCast.speaker(whoSeed));
         bytes memory expected = model.statusNow(who) == 0
             ? abi.encodeWithSelector(IMembership.MembershipNotMember.selector, who)
             : bytes("");
@@ -897,17 +908,10 @@ contract GovernanceHandler {
         p.kind = GovernanceModel.Kind.EXPEL;
         e.named = lost;
         p.expelOnly = true;
-        c.targets = new address[](lost.length);
-        c.values = new uint256[](lost.length);
-        c.calldatas = new bytes[](lost.length);
-        for (uint256 k = 0; k < lost.length; ++k) {
-            c.targets[k] = address(coop.membership);
-            c.calldatas[k] = abi.encodeCall(IMembership.expel, (lost[k]));
-        }
+        (c.targets, c.values, c.calldatas) = _expelCalls(lost, true);
         c.description = GovernanceCast.describe(string.concat("expel the lost ", vm.toString(++_nonce)), proposer);
         (bool made, uint256 index) = _propose(proposer, p, e, c, proposer);
         vm.assertTrue(made, "honest majority: the proposal is made");
-        ++probesRun;
         _probed = true;
 
         _warp(model.core(index).snapshot + 1);
@@ -919,7 +923,6 @@ contract GovernanceHandler {
         }
         if (!_honestLeadEveryClass(index)) return; // an ordinary proposal of the run from here
 
-        ++probesPassed;
         model.recordProbe(index);
         _warp(model.deadline(index) + 1);
         vm.assertEq(
@@ -937,14 +940,13 @@ contract GovernanceHandler {
 
     function _silentMembers() private view returns (address[] memory lost) {
         uint256 n;
-        address[4] memory found;
-        for (uint256 k = 0; k < 4; ++k) {
-            address who = GovernanceCast.account(_silentCast[k]);
-            if (model.statusNow(who) != 0) found[n++] = who;
+        for (uint256 k = 0; k < GovernanceCast.SILENT_COUNT; ++k) {
+            if (model.statusNow(GovernanceCast.account(GovernanceCast.silentMember(k))) != 0) ++n;
         }
         lost = new address[](n);
-        for (uint256 k = 0; k < n; ++k) {
-            lost[k] = found[k];
+        for (uint256 k = 0; k < GovernanceCast.SILENT_COUNT; ++k) {
+            address who = GovernanceCast.account(GovernanceCast.silentMember(k));
+            if (model.statusNow(who) != 0) lost[--n] = who;
         }
     }
 
@@ -975,10 +977,6 @@ contract GovernanceHandler {
     }
 
     // -- helpers -----------------------------------------------------------------------------
-
-    function _speaker(uint256 seed) private view returns (uint256) {
-        return _speakers[seed % _speakers.length];
-    }
 
     /// @dev Mostly an active proposal; when none is active, a pending one, and the voter waits
     /// for it to open (three times in four).

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
+import {GovernanceBounds} from "./GovernanceBounds.sol";
 
 /// @title GovernanceModel
 /// @notice The ghost of the governance suite: membership, token balances, epoch rules and
@@ -144,7 +145,6 @@ contract GovernanceModel {
     error GovernanceModelNotWriter(address caller);
 
     uint256 internal constant CLASS_COUNT = 4;
-    uint256 internal constant MAX_TIMELOCK_DELAY = 30 days;
     uint256 private constant _BPS = 10_000;
     uint256 private constant _SPENT_MAX = type(uint128).max;
 
@@ -159,7 +159,6 @@ contract GovernanceModel {
 
     EpochRules[] private _epochRules;
     Params private _params;
-    uint256 private _highestTokenCap;
 
     Core[] private _cores;
     mapping(uint256 index => Rules) private _rules;
@@ -178,7 +177,6 @@ contract GovernanceModel {
     constructor(Params memory founding, uint256 epochLength, uint256 baseCredits) {
         _owner = msg.sender;
         _params = founding;
-        _highestTokenCap = founding.tokenCreditCap;
         _epochRules.push(EpochRules(block.timestamp, 0, epochLength, baseCredits));
     }
 
@@ -265,15 +263,10 @@ contract GovernanceModel {
         return _params;
     }
 
-    /// @notice The largest token credit cap there ever was.
-    function highestTokenCap() external view returns (uint256) {
-        return _highestTokenCap;
-    }
-
     /// @notice The delay the timelock applies: what was stored, at most 30 days.
     function timelockDelay() public view returns (uint256) {
         uint256 stored = _params.timelockDelay;
-        return stored > MAX_TIMELOCK_DELAY ? MAX_TIMELOCK_DELAY : stored;
+        return stored > GovernanceBounds.MAX_TIMELOCK_DELAY ? GovernanceBounds.MAX_TIMELOCK_DELAY : stored;
     }
 
     /// @notice Applies an executed SETTER proposal (already known to be within bounds).
@@ -289,7 +282,6 @@ contract GovernanceModel {
         else if (setter == Setter.QUORUMS) p.quorums = values;
         else if (setter == Setter.BASE_CREDITS) _scheduleEpochRules(latestEpochRules().length, value);
         else _scheduleEpochRules(value, latestEpochRules().base);
-        if (p.tokenCreditCap > _highestTokenCap) _highestTokenCap = p.tokenCreditCap;
     }
 
     function latestEpochRules() public view returns (EpochRules memory) {
@@ -336,11 +328,6 @@ contract GovernanceModel {
 
     function spent(address voter, uint256 epoch) external view returns (uint256) {
         return _spent[voter][epoch];
-    }
-
-    /// @notice The largest budget the voter voted with in the epoch.
-    function maxBudget(address voter, uint256 epoch) external view returns (uint256) {
-        return _maxBudget[voter][epoch];
     }
 
     /// @notice What is left of `budgetNow` after the epoch's spending, never below zero.
@@ -397,10 +384,6 @@ contract GovernanceModel {
 
     function core(uint256 index) external view returns (Core memory) {
         return _cores[index];
-    }
-
-    function rules(uint256 index) external view returns (Rules memory) {
-        return _rules[index];
     }
 
     function effect(uint256 index) external view returns (Effect memory) {
@@ -542,13 +525,6 @@ contract GovernanceModel {
         return _quorumReached(index, quorumSizes(index));
     }
 
-    /// @notice Σ w_c · F_c / D_c > ½ · Σ w_c over the classes that count, as
-    /// 2 · Σ w_c · F_c · (Π D / D_c) > W · Π D (D_c = For + Against; classes with D_c = 0 keep
-    /// their weight in W and add nothing).
-    function voteSucceeded(uint256 index) public view returns (bool) {
-        return _voteSucceeded(index, quorumSizes(index));
-    }
-
     function deadline(uint256 index) public view returns (uint256) {
         Core storage p = _cores[index];
         return p.extendedDeadline > p.voteEnd ? p.extendedDeadline : p.voteEnd;
@@ -579,6 +555,9 @@ contract GovernanceModel {
         return true;
     }
 
+    /// @dev Σ w_c · F_c / D_c > ½ · Σ w_c over the classes that count, as
+    /// 2 · Σ w_c · F_c · (Π D / D_c) > W · Π D (D_c = For + Against; classes with D_c = 0 keep
+    /// their weight in W and add nothing).
     function _voteSucceeded(uint256 index, uint256[4] memory sizes) private view returns (bool) {
         uint16[4] storage weights = _rules[index].weights;
         Tally storage t = _tallies[index];
