@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+pragma solidity ^0.8.24;
+
+import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
+import {ICoopGovernor} from "../../../contracts/interfaces/ICoopGovernor.sol";
+import {GovernanceCast} from "../handlers/GovernanceCast.sol";
+import {GovernanceFixture} from "../handlers/GovernanceFixture.sol";
+
+/// @title GovernorFindings
+/// @notice Two behaviours of the governor that contradict its documentation, found while
+/// writing the governance suite. Both tests fail on the current contracts, on purpose: they
+/// state what the documentation promises, and pass once the contracts keep it.
+contract GovernorFindings is GovernanceFixture {
+    function setUp() public {
+        _deployGovernedCast();
+    }
+
+    /// @notice docs/governance.md ("Who may propose") and threat model 8c: the required
+    /// `#proposer=` suffix makes a proposal its proposer's own, so that nobody can copy it,
+    /// submit it first and cancel it. GovernorVotesCoop checks that the description ends with
+    /// "#proposer=0x" and 40 characters, then defers to OpenZeppelin, which treats a suffix whose
+    /// 40 characters are not hex digits as no suffix at all and lets anyone submit it. Such a
+    /// description must be refused like a missing suffix; today another member submits the
+    /// copy first and burns the proposal by cancelling it.
+    function test_aSuffixThatNamesNobodyIsRefused() public {
+        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) = _decoy();
+        string memory description = "anyone's#proposer=0xzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz";
+        address copier = GovernanceCast.account(3);
+        vm.expectRevert(abi.encodeWithSelector(IGovernor.GovernorRestrictedProposer.selector, copier));
+        vm.prank(copier);
+        coop.governor.propose(targets, values, calldatas, description);
+    }
+
+    /// @notice ICoopGovernor.CoopGovernorBeforeFirstEpoch reports `firstEpochStart`, "the start
+    /// of epoch 0 (the deployment)". Once epoch rules have changed, GovernorVotesCoop's lookup
+    /// reports the latest rules' start instead: its binary search always ends with high == low,
+    /// so `high == 0 ? rules : _pastEpochRules[0]` picks the latest rules whenever low == 0 (the
+    /// `_pastEpochRules[0]` arm is dead code; `_pastEpochRules.length == 0` was meant).
+    function test_beforeTheFirstEpochNamesTheDeploymentAfterARuleChange() public {
+        uint256 origin = block.timestamp - 1;
+        _govern(address(coop.governor), abi.encodeCall(ICoopGovernor.setBaseCredits, (250)), "base 250");
+        vm.warp(origin + 1 days);
+        vm.expectRevert(abi.encodeWithSelector(ICoopGovernor.CoopGovernorBeforeFirstEpoch.selector, origin - 1, origin));
+        coop.governor.epochAt(origin - 1);
+    }
+
+    function _decoy() internal view returns (address[] memory, uint256[] memory, bytes[] memory) {
+        return GovernanceCast.oneCall(address(coop.governor), abi.encodeCall(ICoopGovernor.tokenCreditCap, ()));
+    }
+}
