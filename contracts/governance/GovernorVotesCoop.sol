@@ -177,13 +177,26 @@ abstract contract GovernorVotesCoop is Governor, ICoopGovernor {
         returns (bool)
     {
         bytes memory text = bytes(description);
-        // "#proposer=0x" (12 bytes) followed by 40 hex digits.
-        if (text.length < 52) return false;
+        uint256 length = text.length;
+        // "#proposer=0x" (12 bytes) followed by 40 hex digits that spell the proposer. OpenZeppelin
+        // reads 40 characters that are not hex as "no suffix" and lets anyone propose; here they
+        // bind nobody, so the proposal is refused.
+        if (length < 52) return false;
         bytes12 marker;
         assembly ("memory-safe") {
-            marker := mload(add(add(text, 0x20), sub(mload(text), 52)))
+            marker := mload(add(add(text, 0x20), sub(length, 52)))
         }
-        return marker == bytes12("#proposer=0x") && super._isValidDescriptionForProposer(proposer, description);
+        if (marker != bytes12("#proposer=0x")) return false;
+        uint256 named;
+        for (uint256 i = length - 40; i < length; ++i) {
+            uint8 c = uint8(text[i]);
+            if (c >= 0x30 && c <= 0x39) c -= 0x30; // 0-9
+            else if (c >= 0x61 && c <= 0x66) c -= 0x57; // a-f
+            else if (c >= 0x41 && c <= 0x46) c -= 0x37; // A-F
+            else return false;
+            named = (named << 4) | c;
+        }
+        return address(uint160(named)) == proposer;
     }
 
     /// @dev Voice credits of `account` for the proposal whose snapshot is `timepoint`: zero unless
@@ -276,7 +289,7 @@ abstract contract GovernorVotesCoop is Governor, ICoopGovernor {
             else high = mid;
         }
         if (low == 0) {
-            uint256 first = high == 0 ? rules : _pastEpochRules[0];
+            uint256 first = _pastEpochRules.length == 0 ? rules : _pastEpochRules[0];
             revert CoopGovernorBeforeFirstEpoch(timepoint, uint48(first));
         }
         return _pastEpochRules[low - 1];

@@ -7,9 +7,9 @@ import {GovernanceCast} from "../handlers/GovernanceCast.sol";
 import {GovernanceFixture} from "../handlers/GovernanceFixture.sol";
 
 /// @title GovernorFindings
-/// @notice Two behaviours of the governor that contradict its documentation, found while
-/// writing the governance suite. Both tests fail on the current contracts, on purpose: they
-/// state what the documentation promises, and pass once the contracts keep it.
+/// @notice Two behaviours of the governor that contradicted its documentation, found while
+/// writing the governance suite; both failed before GovernorVotesCoop was fixed and are kept as
+/// regressions.
 contract GovernorFindings is GovernanceFixture {
     function setUp() public {
         _deployGovernedCast();
@@ -20,8 +20,8 @@ contract GovernorFindings is GovernanceFixture {
     /// submit it first and cancel it. GovernorVotesCoop checks that the description ends with
     /// "#proposer=0x" and 40 characters, then defers to OpenZeppelin, which treats a suffix whose
     /// 40 characters are not hex digits as no suffix at all and lets anyone submit it. Such a
-    /// description must be refused like a missing suffix; today another member submits the
-    /// copy first and burns the proposal by cancelling it.
+    /// description must be refused like a missing suffix; before the fix another member could
+    /// submit the copy first and burn the proposal by cancelling it.
     function test_aSuffixThatNamesNobodyIsRefused() public {
         (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) = _decoy();
         string memory description = "anyone's#proposer=0xzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz";
@@ -32,10 +32,11 @@ contract GovernorFindings is GovernanceFixture {
     }
 
     /// @notice ICoopGovernor.CoopGovernorBeforeFirstEpoch reports `firstEpochStart`, "the start
-    /// of epoch 0 (the deployment)". Once epoch rules have changed, GovernorVotesCoop's lookup
-    /// reports the latest rules' start instead: its binary search always ends with high == low,
-    /// so `high == 0 ? rules : _pastEpochRules[0]` picks the latest rules whenever low == 0 (the
-    /// `_pastEpochRules[0]` arm is dead code; `_pastEpochRules.length == 0` was meant).
+    /// of epoch 0 (the deployment)". Once epoch rules had changed, GovernorVotesCoop's lookup
+    /// reported the latest rules' start instead: its binary search always ends with high == low,
+    /// so `high == 0 ? rules : _pastEpochRules[0]` picked the latest rules whenever low == 0 (the
+    /// `_pastEpochRules[0]` arm was dead code; `_pastEpochRules.length == 0` was meant, and is
+    /// what the lookup now reads).
     function test_beforeTheFirstEpochNamesTheDeploymentAfterARuleChange() public {
         uint256 origin = block.timestamp - 1;
         _govern(address(coop.governor), abi.encodeCall(ICoopGovernor.setBaseCredits, (250)), "base 250");
