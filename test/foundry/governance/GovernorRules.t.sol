@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
 import {IMembership} from "../../../contracts/interfaces/IMembership.sol";
 import {ICoopGovernor} from "../../../contracts/interfaces/ICoopGovernor.sol";
+import {GovernanceCast} from "../handlers/GovernanceCast.sol";
 import {Actors} from "../utils/Actors.sol";
 import {Cids} from "../utils/Cids.sol";
 import {Cooperative, CooperativeDeployer} from "../utils/CooperativeDeployer.sol";
@@ -105,7 +106,9 @@ contract GovernorRules is Test {
     /// defeated the honest majority's expel. Now the base is read when the proposal is made.
     function test_lateSilentJoinerCannotDefeatAnExpel() public {
         vm.assertEq(
-            uint256(_expelTheLostFunders(true)), uint256(IGovernor.ProposalState.Succeeded), "the joiner changes nothing"
+            uint256(_expelTheLostFunders(true)),
+            uint256(IGovernor.ProposalState.Succeeded),
+            "the joiner changes nothing"
         );
     }
 
@@ -247,20 +250,72 @@ contract GovernorRules is Test {
     /// proposal: the execution reverts with the setting, the value and the bounds.
     function test_settersAreBounded() public {
         address g = address(coop.governor);
-        _refusedByGovernance(g, abi.encodeCall(coop.governor.setVotingDelay, (30 days + 1)), _outOfBounds("votingDelay", 30 days + 1, 0, 30 days));
-        _refusedByGovernance(g, abi.encodeCall(coop.governor.setVotingPeriod, (599)), _outOfBounds("votingPeriod", 599, 600, 30 days));
-        _refusedByGovernance(g, abi.encodeCall(coop.governor.setVotingPeriod, (30 days + 1)), _outOfBounds("votingPeriod", 30 days + 1, 600, 30 days));
-        _refusedByGovernance(g, abi.encodeCall(coop.governor.setProposalThreshold, (1_001)), _outOfBounds("proposalThreshold", 1_001, 0, 1_000));
-        _refusedByGovernance(g, abi.encodeCall(coop.governor.setLateQuorumVoteExtension, (7 days + 1)), _outOfBounds("voteExtension", 7 days + 1, 0, 7 days));
-        _refusedByGovernance(g, abi.encodeCall(coop.governor.setBaseCredits, (0)), _outOfBounds("baseCredits", 0, 1, 1e6));
-        _refusedByGovernance(g, abi.encodeCall(coop.governor.setBaseCredits, (1e6 + 1)), _outOfBounds("baseCredits", 1e6 + 1, 1, 1e6));
-        _refusedByGovernance(g, abi.encodeCall(coop.governor.setTokenCreditCap, (1e6 + 1)), _outOfBounds("tokenCreditCap", 1e6 + 1, 0, 1e6));
-        _refusedByGovernance(g, abi.encodeCall(coop.governor.setEpochLength, (86_399)), abi.encodeWithSelector(ICoopGovernor.CoopGovernorInvalidEpochLength.selector, 86_399));
-        _refusedByGovernance(g, abi.encodeCall(coop.governor.setEpochLength, (365 days + 1)), abi.encodeWithSelector(ICoopGovernor.CoopGovernorInvalidEpochLength.selector, 365 days + 1));
-        _refusedByGovernance(g, abi.encodeCall(coop.governor.setClassWeights, ([uint16(499), 3_167, 3_167, 3_167])), _outOfBounds("classWeight", 499, 500, 7_000));
-        _refusedByGovernance(g, abi.encodeCall(coop.governor.setClassWeights, ([uint16(7_001), 1_000, 1_000, 999])), _outOfBounds("classWeight", 7_001, 500, 7_000));
-        _refusedByGovernance(g, abi.encodeCall(coop.governor.setClassWeights, ([uint16(2_500), 2_500, 2_500, 2_499])), abi.encodeWithSelector(ICoopGovernor.CoopGovernorInvalidClassWeights.selector, 9_999));
-        _refusedByGovernance(g, abi.encodeCall(coop.governor.setClassQuorums, ([uint16(0), 0, 0, 5_001])), abi.encodeWithSelector(ICoopGovernor.CoopGovernorInvalidClassQuorum.selector, IMembership.StakeholderClass.STEWARD, 5_001));
+        _refusedByGovernance(
+            g,
+            abi.encodeCall(coop.governor.setVotingDelay, (30 days + 1)),
+            _outOfBounds("votingDelay", 30 days + 1, 0, 30 days)
+        );
+        _refusedByGovernance(
+            g, abi.encodeCall(coop.governor.setVotingPeriod, (599)), _outOfBounds("votingPeriod", 599, 600, 30 days)
+        );
+        _refusedByGovernance(
+            g,
+            abi.encodeCall(coop.governor.setVotingPeriod, (30 days + 1)),
+            _outOfBounds("votingPeriod", 30 days + 1, 600, 30 days)
+        );
+        _refusedByGovernance(
+            g,
+            abi.encodeCall(coop.governor.setProposalThreshold, (1_001)),
+            _outOfBounds("proposalThreshold", 1_001, 0, 1_000)
+        );
+        _refusedByGovernance(
+            g,
+            abi.encodeCall(coop.governor.setLateQuorumVoteExtension, (7 days + 1)),
+            _outOfBounds("voteExtension", 7 days + 1, 0, 7 days)
+        );
+        _refusedByGovernance(
+            g, abi.encodeCall(coop.governor.setBaseCredits, (0)), _outOfBounds("baseCredits", 0, 1, 1e6)
+        );
+        _refusedByGovernance(
+            g, abi.encodeCall(coop.governor.setBaseCredits, (1e6 + 1)), _outOfBounds("baseCredits", 1e6 + 1, 1, 1e6)
+        );
+        _refusedByGovernance(
+            g,
+            abi.encodeCall(coop.governor.setTokenCreditCap, (1e6 + 1)),
+            _outOfBounds("tokenCreditCap", 1e6 + 1, 0, 1e6)
+        );
+        _refusedByGovernance(
+            g,
+            abi.encodeCall(coop.governor.setEpochLength, (86_399)),
+            abi.encodeWithSelector(ICoopGovernor.CoopGovernorInvalidEpochLength.selector, 86_399)
+        );
+        _refusedByGovernance(
+            g,
+            abi.encodeCall(coop.governor.setEpochLength, (365 days + 1)),
+            abi.encodeWithSelector(ICoopGovernor.CoopGovernorInvalidEpochLength.selector, 365 days + 1)
+        );
+        _refusedByGovernance(
+            g,
+            abi.encodeCall(coop.governor.setClassWeights, ([uint16(499), 3_167, 3_167, 3_167])),
+            _outOfBounds("classWeight", 499, 500, 7_000)
+        );
+        _refusedByGovernance(
+            g,
+            abi.encodeCall(coop.governor.setClassWeights, ([uint16(7_001), 1_000, 1_000, 999])),
+            _outOfBounds("classWeight", 7_001, 500, 7_000)
+        );
+        _refusedByGovernance(
+            g,
+            abi.encodeCall(coop.governor.setClassWeights, ([uint16(2_500), 2_500, 2_500, 2_499])),
+            abi.encodeWithSelector(ICoopGovernor.CoopGovernorInvalidClassWeights.selector, 9_999)
+        );
+        _refusedByGovernance(
+            g,
+            abi.encodeCall(coop.governor.setClassQuorums, ([uint16(0), 0, 0, 5_001])),
+            abi.encodeWithSelector(
+                ICoopGovernor.CoopGovernorInvalidClassQuorum.selector, IMembership.StakeholderClass.STEWARD, 5_001
+            )
+        );
     }
 
     /// @notice Values at the bounds pass, in one proposal.
@@ -292,7 +347,8 @@ contract GovernorRules is Test {
 
     /// @dev Passes a proposal of the one call, then expects its execution to revert with `error`.
     function _refusedByGovernance(address target, bytes memory data, bytes memory error) internal {
-        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) = _oneCall(target, data);
+        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) =
+            GovernanceCast.oneCall(target, data);
         string memory description = _passed(targets, values, calldatas, vm.toString(uint256(keccak256(data))));
         bytes32 descriptionHash = keccak256(bytes(description));
         coop.governor.queue(targets, values, calldatas, descriptionHash);
@@ -436,22 +492,10 @@ contract GovernorRules is Test {
         return coop.governor.propose(targets, values, calldatas, _described(text, honest[1]));
     }
 
-    /// @dev A proposal's arrays for the one call `data` on `target`.
-    function _oneCall(address target, bytes memory data)
-        internal
-        pure
-        returns (address[] memory targets, uint256[] memory values, bytes[] memory calldatas)
-    {
-        targets = new address[](1);
-        values = new uint256[](1);
-        calldatas = new bytes[](1);
-        targets[0] = target;
-        calldatas[0] = data;
-    }
-
     /// @dev Passes `data` on `target` with every honest member's full voice and executes it.
     function _govern(address target, bytes memory data, string memory text) internal {
-        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) = _oneCall(target, data);
+        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) =
+            GovernanceCast.oneCall(target, data);
         _queueAndExecute(targets, values, calldatas, _passed(targets, values, calldatas, text));
     }
 
@@ -475,7 +519,8 @@ contract GovernorRules is Test {
     /// @dev Submits a fresh contribution for `who` and has the curator accept it at `weight`.
     function _weigh(address who, uint48 weight) internal returns (uint256 id) {
         vm.prank(who);
-        id = coop.registry.submit(1, Cids.inForm(Cids.Form.V0, keccak256(abi.encode("weigh", who, weight, block.timestamp))));
+        id = coop.registry
+            .submit(1, Cids.inForm(Cids.Form.V0, keccak256(abi.encode("weigh", who, weight, block.timestamp))));
         vm.prank(honest[5]);
         coop.registry.accept(id, weight);
     }
