@@ -31,6 +31,29 @@ contract GovernorFindings is GovernanceFixture {
         coop.governor.propose(targets, values, calldatas, description);
     }
 
+    /// @notice The suffix must be there, at the very end, and name the proposer: a long
+    /// description without it, and one naming another address, are refused; the proposer's
+    /// address in lower case is its own as much as in its checksummed form.
+    function test_theSuffixMustNameTheProposer() public {
+        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) = _decoy();
+        address proposer = GovernanceCast.account(3);
+        address other = GovernanceCast.account(4);
+        string memory unsuffixed = "a description long enough to hold a suffix, yet holding none at all";
+        vm.expectRevert(abi.encodeWithSelector(IGovernor.GovernorRestrictedProposer.selector, proposer));
+        vm.prank(proposer);
+        coop.governor.propose(targets, values, calldatas, unsuffixed);
+
+        string memory othersName = GovernanceCast.describe("someone else's", other);
+        vm.expectRevert(abi.encodeWithSelector(IGovernor.GovernorRestrictedProposer.selector, proposer));
+        vm.prank(proposer);
+        coop.governor.propose(targets, values, calldatas, othersName);
+
+        string memory lower = string.concat("mine#proposer=", _lowerHex(proposer));
+        vm.prank(proposer);
+        uint256 id = coop.governor.propose(targets, values, calldatas, lower);
+        vm.assertEq(coop.governor.proposalProposer(id), proposer, "the lower-case suffix is the proposer's");
+    }
+
     /// @notice ICoopGovernor.CoopGovernorBeforeFirstEpoch reports `firstEpochStart`, "the start
     /// of epoch 0 (the deployment)". Once epoch rules had changed, GovernorVotesCoop's lookup
     /// reported the latest rules' start instead: its binary search always ends with high == low,
@@ -43,6 +66,19 @@ contract GovernorFindings is GovernanceFixture {
         vm.warp(origin + 1 days);
         vm.expectRevert(abi.encodeWithSelector(ICoopGovernor.CoopGovernorBeforeFirstEpoch.selector, origin - 1, origin));
         coop.governor.epochAt(origin - 1);
+    }
+
+    function _lowerHex(address account) private pure returns (string memory) {
+        bytes memory digits = "0123456789abcdef";
+        bytes memory text = new bytes(42);
+        text[0] = "0";
+        text[1] = "x";
+        uint160 value = uint160(account);
+        for (uint256 i = 41; i > 1; --i) {
+            text[i] = digits[value & 0xf];
+            value >>= 4;
+        }
+        return string(text);
     }
 
     function _decoy() internal view returns (address[] memory, uint256[] memory, bytes[] memory) {
