@@ -13,6 +13,7 @@ from api.context import Context
 from api.db import migrate
 from api.errors import ChainUnavailableError
 from api.indexer import rebuild_all, run_forever, run_once
+from api.redaction import install_log_redaction
 from api.settings import get_settings
 
 app = typer.Typer(
@@ -24,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 def _context() -> Context:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    install_log_redaction()
     settings = get_settings()
     migrate(settings.database_url)
     return Context(settings)

@@ -13,6 +13,7 @@ from api import worker
 from api.context import Context
 from api.db import migrate
 from api.errors import ChainUnavailableError
+from api.redaction import install_log_redaction
 from api.settings import get_settings
 
 app = typer.Typer(help="The settlement worker.", no_args_is_help=True)
@@ -28,6 +29,7 @@ def run(
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    install_log_redaction()
     settings = get_settings()
     migrate(settings.database_url)
     context = Context(settings)

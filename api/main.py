@@ -25,6 +25,7 @@ from api.errors import (
 )
 from api.metrics import Metrics
 from api.problems import PROBLEM_JSON, problem_json
+from api.redaction import install_log_redaction
 from api.request_guard import (
     TOO_LARGE_TITLE,
     WEBHOOK_BODY_LIMIT,
@@ -158,6 +159,7 @@ def install_docs(app: FastAPI) -> None:
 
 def create_app(settings: Settings | None = None, context: Context | None = None) -> FastAPI:
     """The app for ``settings`` (default: from the environment)."""
+    install_log_redaction()
     if context is None:
         context = Context(settings or get_settings())
 

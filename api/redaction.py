@@ -6,7 +6,9 @@ Provider URLs carry credentials in the userinfo (``https://user:key@host``), the
 
 from __future__ import annotations
 
+import logging
 import re
+from typing import Any
 from urllib.parse import urlsplit
 
 HIDDEN = "…"
@@ -38,3 +40,28 @@ def redact_text(text: str) -> str:
     """``text`` with every URL in it redacted, and any request path that follows ``url:``."""
     text = _URL_IN_TEXT.sub(lambda match: redact_url(match.group(0)), text)
     return _PATH_IN_TEXT.sub(lambda match: match.group(1) + HIDDEN, text)
+
+
+_default_factory = logging.getLogRecordFactory()
+
+
+def _redacting_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+    record = _default_factory(*args, **kwargs)
+    try:
+        message = record.getMessage()
+    except Exception:  # a malformed log call: leave it to the handler to report
+        return record
+    redacted = redact_text(message)
+    if redacted != message:
+        record.msg, record.args = redacted, None
+    return record
+
+
+def install_log_redaction() -> None:
+    """Redacts URLs in every log record of the process, third-party ones included.
+
+    web3 and urllib3 name the full RPC URL in their DEBUG lines; a record factory reaches them
+    whatever handlers uvicorn or ``basicConfig`` set up. Idempotent.
+    """
+    if logging.getLogRecordFactory() is not _redacting_factory:
+        logging.setLogRecordFactory(_redacting_factory)
