@@ -17,6 +17,7 @@ from web3.contract import Contract
 
 from api.context import Context
 from api.db import transaction
+from api.models import Order, OutboxEntry
 from api.services import buyers, payments
 from api.settings import Settings
 from tests.api.harness import ADDRESSES, SETTLER, run_cli
@@ -164,3 +165,35 @@ def worker_env(settings: Settings, crash_at: str | None = None, **extra: str) ->
 def run_worker(env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """``python -m api.cli worker run --once`` as a separate process."""
     return run_cli(env, "worker", "run", "--once", timeout=timeout)
+
+
+def stored(context: Context, order_id: str) -> tuple[Order, OutboxEntry]:
+    """The order and its settlement outbox entry, as the database holds them."""
+    with context.sessions() as session:
+        order, entry = session.get(Order, order_id), session.get(OutboxEntry, order_id)
+        assert order is not None and entry is not None
+        return order, entry
+
+
+def balances(contracts: dict[str, Contract]) -> tuple[int, int]:
+    """(the relayer's float, the distributor's balance): a settlement moves the price between."""
+    return balance(contracts, RELAYER), balance(contracts, contracts["RevenueDistributor"].address)
+
+
+def assert_settled_once(
+    context: Context,
+    contracts: dict[str, Contract],
+    order: dict[str, Any],
+    balances_before: tuple[int, int],
+) -> Any:
+    """The order is settled by exactly one Purchased event, which moved its price; returns it."""
+    price = int(order["price"])
+    stored_order, entry = stored(context, order["id"])
+    assert stored_order.status == "settled" and entry.state == "done"
+    events = purchases_of(contracts, order["chain_order_id"])
+    assert len(events) == 1
+    assert events[0]["args"]["purchaseId"] == stored_order.purchase_id
+    assert "0x" + bytes(events[0]["transactionHash"]).hex() == stored_order.tx_hash
+    before_relayer, before_distributor = balances_before
+    assert balances(contracts) == (before_relayer - price, before_distributor + price)
+    return events[0]

@@ -22,54 +22,29 @@ from web3.contract import Contract
 from api.context import Context
 from api.db import migrate
 from api.main import create_app
-from api.models import Order, OutboxEntry
 from api.services.settlement import settle_pending
 from api.settings import DEV_REGISTRAR_KEY, Settings
 from tests.api.cooperative import Coop
 from tests.api.harness import ANVIL, PRODUCER, AnvilChain, start_anvil, terminate, wait_for
 from tests.api.orderflow import (
     RELAYER,
-    balance,
+    assert_settled_once,
+    balances,
     make_buyer,
     paid_order,
     purchases_of,
     run_worker,
+    stored,
     worker_env,
 )
 
 pytestmark = pytest.mark.usefixtures("stocked")
 
 
-def stored(context: Context, order_id: str) -> tuple[Order, OutboxEntry]:
-    with context.sessions() as session:
-        order, entry = session.get(Order, order_id), session.get(OutboxEntry, order_id)
-        assert order is not None and entry is not None
-        return order, entry
-
-
 def rpc(w3: Web3, method: str, *params: Any) -> Any:
     answer = w3.provider.make_request(method, list(params))  # type: ignore[arg-type]
     assert "error" not in answer, answer
     return answer.get("result")
-
-
-def money(contracts: dict[str, Contract]) -> tuple[int, int]:
-    """(the relayer's float, the distributor's balance): a settlement moves the price between."""
-    return balance(contracts, RELAYER), balance(contracts, contracts["RevenueDistributor"].address)
-
-
-def assert_paid_once(
-    context: Context, contracts: dict[str, Contract], order: dict[str, Any], before: Any
-) -> Any:
-    price = int(order["price"])
-    stored_order, entry = stored(context, order["id"])
-    assert stored_order.status == "settled" and entry.state == "done"
-    events = purchases_of(contracts, order["chain_order_id"])
-    assert len(events) == 1
-    assert events[0]["args"]["purchaseId"] == stored_order.purchase_id
-    assert "0x" + bytes(events[0]["transactionHash"]).hex() == stored_order.tx_hash
-    assert money(contracts) == (before[0] - price, before[1] + price)
-    return events[0]
 
 
 @pytest.fixture
@@ -84,7 +59,7 @@ def test_settlement_waits_for_its_confirmations(
     client: TestClient, deep: Context, settings: Settings, w3: Web3, contracts: dict[str, Contract]
 ) -> None:
     order = paid_order(client, settings, make_buyer(deep))
-    before = money(contracts)
+    before = balances(contracts)
     assert settle_pending(deep) == 0
     waiting, entry = stored(deep, order["id"])
     assert entry.state == "mined" and waiting.status == "settling"
@@ -96,7 +71,7 @@ def test_settlement_waits_for_its_confirmations(
     assert "(1 so far)" in (stored(deep, order["id"])[0].reason or "")
     rpc(w3, "anvil_mine", 1)
     assert settle_pending(deep) == 1
-    event = assert_paid_once(deep, contracts, order, before)
+    event = assert_settled_once(deep, contracts, order, before)
     assert event["blockNumber"] == entry.block_number
     assert settle_pending(deep) == 0  # done: nothing more is sent
 
@@ -105,14 +80,14 @@ def test_reorg_before_the_confirmations_settles_again(
     client: TestClient, deep: Context, settings: Settings, w3: Web3, contracts: dict[str, Contract]
 ) -> None:
     order = paid_order(client, settings, make_buyer(deep))
-    before = money(contracts)
+    before = balances(contracts)
     fork = rpc(w3, "evm_snapshot")
     assert settle_pending(deep) == 0
     mined = stored(deep, order["id"])[1]
     assert mined.state == "mined"
     rpc(w3, "evm_revert", fork)  # the block that held the settlement is gone
     rpc(w3, "anvil_mine", 3)  # and the chain grows past its height on another branch
-    assert purchases_of(contracts, order["chain_order_id"]) == [] and money(contracts) == before
+    assert purchases_of(contracts, order["chain_order_id"]) == [] and balances(contracts) == before
     assert settle_pending(deep) == 0
     again, entry = stored(deep, order["id"])
     assert again.status == "settling" and entry.state == "pending" and entry.tx_hash is None
@@ -123,20 +98,20 @@ def test_reorg_before_the_confirmations_settles_again(
     assert resent.state == "mined" and resent.block_hash != mined.block_hash
     rpc(w3, "anvil_mine", 2)
     assert settle_pending(deep) == 1
-    assert_paid_once(deep, contracts, order, before)
+    assert_settled_once(deep, contracts, order, before)
 
 
 def test_settlement_mined_again_elsewhere_is_followed_not_resent(
     client: TestClient, deep: Context, settings: Settings, w3: Web3, contracts: dict[str, Contract]
 ) -> None:
     order = paid_order(client, settings, make_buyer(deep))
-    before = money(contracts)
+    before = balances(contracts)
     # The relayer's approval first, so that the settlement is one transaction of its own.
     approve = contracts["PaymentToken"].functions.approve(
         contracts["DataMarket"].address, 2**256 - 1
     )
     w3.eth.wait_for_transaction_receipt(approve.transact({"from": RELAYER}))
-    before = money(contracts)
+    before = balances(contracts)
     fork = rpc(w3, "evm_snapshot")
     assert settle_pending(deep) == 0
     mined = stored(deep, order["id"])[1]
@@ -149,7 +124,7 @@ def test_settlement_mined_again_elsewhere_is_followed_not_resent(
     assert settle_pending(deep) == 1
     settled = stored(deep, order["id"])[0]
     assert settled.tx_hash == mined.tx_hash  # the same transaction, in another block
-    event = assert_paid_once(deep, contracts, order, before)
+    event = assert_settled_once(deep, contracts, order, before)
     assert "0x" + bytes(event["blockHash"]).hex() != mined.block_hash
     assert w3.eth.get_transaction_count(RELAYER) == (mined.nonce or 0) + 1  # nothing else sent
 
@@ -162,18 +137,18 @@ def test_settled_order_lost_by_a_revert_is_settled_again(
     contracts: dict[str, Contract],
 ) -> None:
     order = paid_order(client, settings, make_buyer(context))
-    before = money(contracts)
+    before = balances(contracts)
     fork = rpc(w3, "evm_snapshot")
     assert settle_pending(context) == 1
     first = stored(context, order["id"])[0]
     assert first.status == "settled" and first.purchase_id
     rpc(w3, "evm_revert", fork)  # deeper than any confirmation: the chain simply lost it
-    assert purchases_of(contracts, order["chain_order_id"]) == [] and money(contracts) == before
+    assert purchases_of(contracts, order["chain_order_id"]) == [] and balances(contracts) == before
     # A worker that starts reconciles the orders it settled recently, and settles the lost one.
     restarted = run_worker(worker_env(settings))
     assert restarted.returncode == 0, restarted.stderr
     assert "lost from the chain" in restarted.stderr
-    assert_paid_once(context, contracts, order, before)
+    assert_settled_once(context, contracts, order, before)
     # Reconciling an order the chain still holds changes nothing.
     again = run_worker(worker_env(settings))
     assert again.returncode == 0 and "lost from the chain" not in again.stderr
@@ -217,7 +192,7 @@ def test_node_that_loses_its_last_blocks(tmp_path: Path, database_url: str) -> N
             coop.accept(contribution_id, 1)
             with TestClient(create_app(context=context)) as client:
                 order = paid_order(client, settings, make_buyer(context))
-            before = money(contracts)
+            before = balances(contracts)
             # The node's last save: everything up to the payment, nothing of the settlement.
             state = tmp_path / "state.json"
             dumped = rpc(chain.w3, "anvil_dumpState")
@@ -231,10 +206,10 @@ def test_node_that_loses_its_last_blocks(tmp_path: Path, database_url: str) -> N
             chain = restart_anvil(chain, state, tmp_path)
             assert chain.w3.eth.block_number == saved_height
             assert purchases_of(contracts, order["chain_order_id"]) == []
-            assert money(contracts) == before
+            assert balances(contracts) == before
             restarted = run_worker(worker_env(settings))
             assert restarted.returncode == 0, restarted.stderr
-            assert_paid_once(context, contracts, order, before)
+            assert_settled_once(context, contracts, order, before)
         finally:
             context.close()
     finally:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -20,7 +19,7 @@ from api import worker
 from api.context import Context
 from api.errors import ChainUnavailableError
 from api.indexer import index_until_head
-from api.models import Order, OutboxEntry, Purchase
+from api.models import Purchase
 from api.services.settlement import CRASH_POINTS, crash_point_from_env, settle_pending
 from api.settings import Settings
 from tests.api.harness import free_port
@@ -28,45 +27,19 @@ from tests.api.orderflow import (
     POOLS,
     RELAYER,
     as_timelock,
+    assert_settled_once,
     balance,
+    balances,
     make_buyer,
     paid_order,
     purchases_of,
     run_worker,
+    stored,
     worker_env,
 )
 
 # A pool sells only while it holds accepted contributions: every starter pool gets one.
 pytestmark = pytest.mark.usefixtures("stocked")
-
-
-def stored(context: Context, order_id: str) -> tuple[Order, OutboxEntry]:
-    with context.sessions() as session:
-        order, entry = session.get(Order, order_id), session.get(OutboxEntry, order_id)
-        assert order is not None and entry is not None
-        return order, entry
-
-
-def assert_settled_once(
-    context: Context,
-    contracts: dict[str, Contract],
-    order: dict[str, Any],
-    balances_before: tuple[int, int],
-) -> None:
-    price = int(order["price"])
-    stored_order, entry = stored(context, order["id"])
-    assert stored_order.status == "settled" and entry.state == "done"
-    events = purchases_of(contracts, order["chain_order_id"])
-    assert len(events) == 1
-    assert events[0]["args"]["purchaseId"] == stored_order.purchase_id
-    assert "0x" + bytes(events[0]["transactionHash"]).hex() == stored_order.tx_hash
-    distributor = contracts["RevenueDistributor"].address
-    assert balance(contracts, RELAYER) == balances_before[0] - price
-    assert balance(contracts, distributor) == balances_before[1] + price
-
-
-def balances(contracts: dict[str, Contract]) -> tuple[int, int]:
-    return balance(contracts, RELAYER), balance(contracts, contracts["RevenueDistributor"].address)
 
 
 @pytest.mark.parametrize("crash_at", sorted(CRASH_POINTS))
