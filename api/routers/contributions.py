@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
@@ -12,7 +11,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 
 from api.deps import RATE_LIMITED, ContextDep, SessionDep, rate_limit
 from api.deps_auth import CurrentWallet, OptionalWallet
-from api.errors import PayloadTooLargeError, ValidationError
+from api.errors import ValidationError
 from api.schemas_identity import (
     CONTRIBUTION_ID_PATTERN,
     ContributionDetail,
@@ -49,16 +48,6 @@ _UPLOAD_BODY = {
 }
 
 
-async def _limited(request: Request, limit: int) -> AsyncGenerator[bytes, None]:
-    """The request body, refused with 413 as soon as it passes ``limit`` bytes."""
-    received = 0
-    async for piece in request.stream():
-        received += len(piece)
-        if received > limit:
-            raise PayloadTooLargeError(f"the upload is larger than the limit of {limit} bytes")
-        yield piece
-
-
 @router.post(
     "",
     status_code=201,
@@ -75,20 +64,15 @@ async def upload(
 ) -> ContributionUploaded:
     """Encrypts the file, stores the ciphertext on IPFS and returns the calldata to register it.
 
-    The body streams to a temporary file and is refused with 413 as soon as it passes the
-    limit; the member's wallet then sends ``calldata`` to ``registry``.
+    The body streams to a temporary file; the request guard (``api.request_guard``) refuses it
+    with 413 as soon as it passes LUMBUNG_MAX_UPLOAD_BYTES plus the multipart overhead. The
+    member's wallet then sends ``calldata`` to ``registry``.
     """
     settings = context.settings
-    limit = settings.max_upload_bytes + MULTIPART_OVERHEAD
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLargeError(
-            f"the upload declares {declared} bytes; the limit is {settings.max_upload_bytes}"
-        )
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise ValidationError("send the file as multipart/form-data with fields file and pool_id")
     parser = MultiPartParser(
-        request.headers, _limited(request, limit), max_files=1, max_fields=4, max_part_size=1024
+        request.headers, request.stream(), max_files=1, max_fields=4, max_part_size=1024
     )
     try:
         form = await parser.parse()

@@ -20,12 +20,13 @@ from web3.contract import Contract
 from api.context import Context
 from api.db import migrate
 from api.main import create_app
-from api.settings import DEV_REGISTRAR_KEY, Settings
+from api.settings import Settings
 from tests.api.cooperative import Coop
 from tests.api.harness import (
     PRODUCER,
     AnvilChain,
     PostgresCluster,
+    api_settings,
     postgres_bindir,
     start_anvil,
     start_postgres,
@@ -33,13 +34,6 @@ from tests.api.harness import (
 from tests.api.orderflow import POOLS
 
 DATABASES = os.environ.get("LUMBUNG_TEST_DATABASES", "sqlite,postgresql").split(",")
-# Rate limits no test reaches by accident; tests/api/test_rate_limits.py sets low ones.
-UNLIMITED = {
-    f"rate_limit_{route_class}": "1000000/1"
-    for route_class in ("nonce", "signin", "upload", "orders")
-}
-
-
 @pytest.fixture(autouse=True)
 def isolation():
     """Overrides tests/conftest.py's brownie isolation; see ``chain_state`` instead."""
@@ -100,17 +94,7 @@ def database_url(
 
 @pytest.fixture
 def settings(anvil: AnvilChain, database_url: str, tmp_path: Path) -> Settings:
-    return Settings(
-        rpc_url=anvil.rpc_url,
-        deployment_file=anvil.deployment_file,
-        database_url=database_url,
-        ipfs_root=tmp_path / "ipfs",
-        dapp_dir=tmp_path / "no-dapp",
-        registrar_key=DEV_REGISTRAR_KEY,
-        indexer_poll_s=0.05,
-        worker_poll_s=0.05,
-        **UNLIMITED,
-    )
+    return api_settings(anvil, database_url, tmp_path)
 
 
 @pytest.fixture

@@ -24,6 +24,8 @@ from typing import Any
 from eth_account import Account
 from web3 import Web3
 
+from api.settings import DEV_REGISTRAR_KEY, Settings
+
 ROOT = Path(__file__).resolve().parents[2]
 ANVIL = ROOT / "toolchain" / "bin" / "anvil"  # npm's Anvil with a private, reaped home
 MNEMONIC = "test test test test test test test test test test test junk"
@@ -85,11 +87,12 @@ class AnvilChain:
 
 
 def launch_anvil(
-    workdir: Path, extra_args: Sequence[str] = (), chain_id: int = 31337
+    workdir: Path, extra_args: Sequence[str] = (), chain_id: int = 31337, port: int | None = None
 ) -> AnvilChain:
-    """A bare Anvil on a free port (with ``extra_args``), answering; nothing deployed."""
-    port = free_port()
-    log = (workdir / "anvil.log").open("wb")
+    """A bare Anvil on ``port`` (default: a free one) with ``extra_args``, answering; nothing
+    deployed."""
+    port = port or free_port()
+    log = (workdir / "anvil.log").open("ab")
     process = subprocess.Popen(
         [str(ANVIL), "--port", str(port), "--host", "127.0.0.1", "--chain-id", str(chain_id),
          *extra_args],
@@ -284,3 +287,26 @@ def serve_api(settings: Any, log: Path, workers: int = 1) -> ApiServer:
 
     wait_for(up, 30, "the API")
     return server
+
+
+# Rate limits no test reaches by accident; tests/api/test_rate_limits.py sets low ones.
+UNLIMITED = {
+    f"rate_limit_{route_class}": "1000000/1"
+    for route_class in ("nonce", "signin", "upload", "orders")
+}
+
+
+def api_settings(chain: AnvilChain, database_url: str, workdir: Path) -> Settings:
+    """The settings of an API, indexer and worker on ``chain`` and ``database_url``, with their
+    files under ``workdir``, fast polling and no rate limit."""
+    return Settings(
+        rpc_url=chain.rpc_url,
+        deployment_file=chain.deployment_file,
+        database_url=database_url,
+        ipfs_root=workdir / "ipfs",
+        dapp_dir=workdir / "no-dapp",
+        registrar_key=DEV_REGISTRAR_KEY,
+        indexer_poll_s=0.05,
+        worker_poll_s=0.05,
+        **UNLIMITED,
+    )

@@ -9,7 +9,6 @@ with a pool that was not paid. Each test counts the purchases on chain and the w
 from __future__ import annotations
 
 import gzip
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,9 +22,16 @@ from api.context import Context
 from api.db import migrate
 from api.main import create_app
 from api.services.settlement import settle_pending
-from api.settings import DEV_REGISTRAR_KEY, Settings
+from api.settings import Settings
 from tests.api.cooperative import Coop
-from tests.api.harness import ANVIL, PRODUCER, AnvilChain, start_anvil, terminate, wait_for
+from tests.api.harness import (
+    PRODUCER,
+    AnvilChain,
+    api_settings,
+    launch_anvil,
+    start_anvil,
+    terminate,
+)
 from tests.api.orderflow import (
     RELAYER,
     assert_settled_once,
@@ -105,7 +111,6 @@ def test_settlement_mined_again_elsewhere_is_followed_not_resent(
     client: TestClient, deep: Context, settings: Settings, w3: Web3, contracts: dict[str, Contract]
 ) -> None:
     order = paid_order(client, settings, make_buyer(deep))
-    before = balances(contracts)
     # The relayer's approval first, so that the settlement is one transaction of its own.
     approve = contracts["PaymentToken"].functions.approve(
         contracts["DataMarket"].address, 2**256 - 1
@@ -157,32 +162,15 @@ def test_settled_order_lost_by_a_revert_is_settled_again(
 
 def restart_anvil(chain: AnvilChain, state: Path, workdir: Path) -> AnvilChain:
     """The same node again, on the same port, from the state it last saved."""
-    port = chain.rpc_url.rsplit(":", 1)[1]
-    log = (workdir / "anvil-restarted.log").open("wb")
-    process = subprocess.Popen(
-        [str(ANVIL), "--port", port, "--host", "127.0.0.1", "--chain-id", "31337",
-         "--load-state", str(state)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    restarted = AnvilChain(chain.rpc_url, process, chain.deployment_file)
-    wait_for(lambda: restarted.w3.eth.block_number >= 0, 30, "the restarted anvil")
-    return restarted
+    port = int(chain.rpc_url.rsplit(":", 1)[1])
+    return launch_anvil(workdir, ["--load-state", str(state)], port=port)
 
 
 def test_node_that_loses_its_last_blocks(tmp_path: Path, database_url: str) -> None:
     """An Anvil killed before its next state dump comes back without the settlement's blocks."""
     chain = start_anvil(tmp_path)
     try:
-        settings = Settings(
-            rpc_url=chain.rpc_url,
-            deployment_file=chain.deployment_file,
-            database_url=database_url,
-            ipfs_root=tmp_path / "ipfs",
-            dapp_dir=tmp_path / "no-dapp",
-            registrar_key=DEV_REGISTRAR_KEY,
-            worker_poll_s=0.05,
-        )
+        settings = api_settings(chain, database_url, tmp_path)
         migrate(settings.database_url)
         context = Context(settings)
         try:
