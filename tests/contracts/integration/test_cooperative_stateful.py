@@ -243,6 +243,13 @@ class Cooperative(RuleBasedStateMachine):
         if cid is None:
             return
         weight = 0 if st_pick % 3 == 0 else min(st_weight, MAX_WEIGHT)
+        contributor, _, _, old_weight = self.contributions[cid]
+        if weight > old_weight and not self.coop.membership.isMember(contributor):
+            # Nothing new is minted to a contributor who has left; lowering is still allowed.
+            with brownie.reverts(revert_pattern=r"ContributionRegistryContributorNotMember:.*"):
+                self.coop.registry.overturn(cid, weight, {"from": self.deployer})
+            STEPS_RUN["overturn upward refused: contributor left"] += 1
+            return
         self.coop.registry.overturn(cid, weight, {"from": self.deployer})
         self.contributions[cid][2:] = ["accepted" if weight else "rejected", weight]
 
