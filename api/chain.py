@@ -16,14 +16,14 @@ from typing import Any, TypeVar
 
 import requests
 from eth_abi import decode as abi_decode
-from eth_typing import ChecksumAddress
-from eth_utils import function_signature_to_4byte_selector, to_checksum_address
+from eth_utils import function_signature_to_4byte_selector
 from web3 import Web3
 from web3.contract import Contract
 from web3.exceptions import ContractCustomError, ContractLogicError, ContractPanicError
 
 from api.errors import ChainUnavailableError, ContractRevertError
 from api.redaction import redact_url
+from lumbung.deployment import DeploymentRecord
 
 logger = logging.getLogger(__name__)
 
@@ -43,24 +43,6 @@ ARTIFACTS = {
 
 PANIC_SELECTOR = bytes.fromhex("4e487b71")
 ERROR_STRING_SELECTOR = bytes.fromhex("08c379a0")
-
-
-@dataclass(frozen=True)
-class DeploymentInfo:
-    network: str
-    chain_id: int
-    start_block: int
-    addresses: dict[str, ChecksumAddress]
-
-    @classmethod
-    def load(cls, path: Path) -> DeploymentInfo:
-        data = json.loads(path.read_text())
-        return cls(
-            network=data["network"],
-            chain_id=int(data["chainId"]),
-            start_block=int(data["startBlock"]),
-            addresses={k: to_checksum_address(v) for k, v in data["contracts"].items()},
-        )
 
 
 @dataclass(frozen=True)
@@ -131,7 +113,7 @@ class Chain:
     ) -> None:
         self.rpc_url = rpc_url
         self.w3 = Web3(Web3.HTTPProvider(rpc_url, request_kwargs={"timeout": timeout_s}))
-        self.deployment = DeploymentInfo.load(deployment_file)
+        self.deployment = DeploymentRecord.load(deployment_file)
         abis: list[list[dict[str, Any]]] = []
         self.contracts: dict[str, Contract] = {}
         for name, address in self.deployment.addresses.items():

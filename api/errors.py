@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from lumbung.protocol import jsonable
+
 PROBLEM_BASE = "https://lumbung.coop/problems/"
 
 
@@ -90,21 +92,11 @@ class ContractRevertError(LumbungError):
         super().__init__(detail or f"{name}({', '.join(f'{k}={v}' for k, v in args.items())})")
         self.name = name
         self.args_ = args
-        self.extra = {"error": name, "args": {k: _jsonable(v) for k, v in args.items()}}
+        self.extra = {"error": name, "args": {k: jsonable(v) for k, v in args.items()}}
 
     @property
     def type(self) -> str:
         return PROBLEM_BASE + "contract/" + self.name
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, bytes):
-        return "0x" + value.hex()
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**53:
-        return str(value)
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value
 
 
 # Orders, payments and settlement (orders helper)

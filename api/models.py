@@ -12,6 +12,7 @@ PostgreSQL alike.
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -357,8 +358,32 @@ class WalletSession(Base):
     expires_at: Mapped[datetime] = mapped_column(index=True)  # the worker's sweep
 
 
+class OrderState(StrEnum):
+    """An off-chain order's life: quoted, paid, settling, settled; or expired, refused, failed.
+    The values are what ``orders.status`` holds."""
+
+    QUOTED = "quoted"
+    PAID = "paid"
+    SETTLING = "settling"
+    SETTLED = "settled"
+    EXPIRED = "expired"
+    REFUSED = "refused"
+    FAILED = "failed"
+
+
+class OutboxState(StrEnum):
+    """A settlement's progress in the outbox: pending, signed, sent, mined (waiting for
+    confirmations), done. The values are what ``settlement_outbox.state`` holds."""
+
+    PENDING = "pending"
+    SIGNED = "signed"
+    SENT = "sent"
+    MINED = "mined"
+    DONE = "done"
+
+
 class Order(Base):
-    """An off-chain order: quoted, paid, settling, settled; or expired, refused, failed."""
+    """An off-chain order; ``status`` is an :class:`OrderState`."""
 
     __tablename__ = "orders"
     __table_args__ = (UniqueConstraint("buyer_id", "idempotency_key"),)
@@ -373,7 +398,7 @@ class Order(Base):
     price: Mapped[int] = mapped_column(Uint)
     # The payment token's symbol at quote time; a payment in another currency is refused.
     currency: Mapped[str] = mapped_column(String(16), default="")
-    status: Mapped[str] = mapped_column(String(16), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # an OrderState
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     paid_at: Mapped[datetime | None] = mapped_column(nullable=True)
@@ -389,8 +414,7 @@ class OutboxEntry(Base):
 
     __tablename__ = "settlement_outbox"
     order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), primary_key=True)
-    # pending, signed, sent, mined (waiting for confirmations), done
-    state: Mapped[str] = mapped_column(String(16), index=True)
+    state: Mapped[str] = mapped_column(String(16), index=True)  # an OutboxState
     nonce: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     tx_hash: Mapped[str | None] = mapped_column(String(66), nullable=True)
     raw_tx: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)

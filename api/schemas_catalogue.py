@@ -7,11 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-PURPOSES = ("research", "public_interest", "commercial", "ai_training")
-CLASSES = ("producer", "funder", "worker", "steward")
+from lumbung.protocol import PurposeName, StakeholderClassName
 
-Purpose = Literal["research", "public_interest", "commercial", "ai_training"]
-StakeholderClass = Literal["producer", "funder", "worker", "steward"]
 ContributionStatus = Literal["pending", "accepted", "rejected", "revoked"]
 ProposalState = Literal[
     "pending", "active", "defeated", "succeeded", "queued", "executed", "canceled", "expired"
@@ -27,7 +24,7 @@ class PoolPublic(BaseModel):
     open: bool = Field(description="whether the pool takes submissions")
     listed: bool = Field(description="whether the pool is for sale")
     price: str = Amount
-    purposes: list[Purpose]
+    purposes: list[PurposeName]
     purposes_mask: int
     license_cid: str | None
     accepted_contributions: int
@@ -51,7 +48,7 @@ class ContributionPublic(BaseModel):
 
 
 class MembershipPublic(BaseModel):
-    stakeholder_class: StakeholderClass
+    stakeholder_class: StakeholderClassName
     active: bool
     joined_block: int
 
@@ -121,7 +118,7 @@ class LedgerPublic(BaseModel):
 class ClassTally(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
-    stakeholder_class: StakeholderClass
+    stakeholder_class: StakeholderClassName
     for_: int = Field(alias="for")
     against: int
     abstain: int

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field
 
 from api.schemas import RequestBody
-
-StakeholderClassName = Literal["producer", "funder", "worker", "steward"]
+from lumbung.protocol import ADDRESS_PATTERN, StakeholderClassName
 
 
 class PaymentTokenInfo(BaseModel):
@@ -35,11 +34,12 @@ class DappConfig(BaseModel):
     purposes: list[str] = Field(description="purpose names, indexed by bit")
     classes: list[str] = Field(description="stakeholder class names, indexed by enum value")
     work_pot: str = Field(description="RevenueDistributor.WORK_POT, the curators' pot id")
+    dev_chain_ids: list[int] = Field(description="the chain ids of local development chains")
     dev: bool = Field(description="a local development chain (demo vouchers, demo accounts)")
 
 
 class VoucherRequest(RequestBody):
-    address: str = Field(pattern=r"^0x[0-9a-fA-F]{40}$")
+    address: str = Field(pattern=ADDRESS_PATTERN)
     stakeholder_class: StakeholderClassName
 
 

@@ -8,11 +8,7 @@ from pydantic import BaseModel, Field
 
 from api.schemas import AmountStr, RequestBody
 from api.schemas_catalogue import ContributionPublic
-from api.schemas_orders import PurposeName
-
-ADDRESS_PATTERN = r"^0x[0-9a-fA-F]{40}$"
-CONTRIBUTION_ID_PATTERN = r"^0x[0-9a-f]{64}$"
-
+from lumbung.protocol import ADDRESS_PATTERN, CONTRIBUTION_ID_PATTERN, PurposeName
 
 # Sign-In with Ethereum ---------------------------------------------------------------------
 

@@ -7,12 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from api.models import OrderState
 from api.schemas import AmountStr, RequestBody
-
-# DataMarket purpose bits, indexed by bit number.
-PURPOSES: tuple[str, ...] = ("research", "public_interest", "commercial", "ai_training")
-PurposeName = Literal["research", "public_interest", "commercial", "ai_training"]
-OrderStatus = Literal["quoted", "paid", "settling", "settled", "expired", "refused", "failed"]
+from lumbung.protocol import PurposeName
 
 
 class OrderCreate(RequestBody):
@@ -24,7 +21,7 @@ class OrderPublic(BaseModel):
     """An order and its quote; ``price`` holds until ``expires_at`` unless paid before."""
 
     id: str
-    status: OrderStatus
+    status: OrderState
     pool_id: int
     purpose: PurposeName
     price: AmountStr

@@ -16,21 +16,16 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.redaction import redact_url
+from lumbung.protocol import DEV_ADMIN_TOKEN, DEV_CHAIN_IDS, DEV_REGISTRAR_KEY, DEV_RELAYER_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / ".lumbung"
 
-# Chain ids of local development chains (Anvil, Ganache, Hardhat); development keys work only here.
-DEV_CHAIN_IDS = frozenset({31337, 1337})
-
-# Anvil's well-known development accounts 5 (the settler) and 1 (the registrar). Public
-# knowledge, therefore refused on any other chain.
-DEV_RELAYER_KEY = "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba"
-DEV_REGISTRAR_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
+# Development keys and the admin token (lumbung.protocol's DEV_*: Anvil's public accounts 5 and
+# 1) and the defaults below work only on lumbung.protocol.DEV_CHAIN_IDS.
 # 32 bytes, hex: the key-encryption key of the local cooperative.
 DEV_KEK = "4c756d62756e67206465762d6f6e6c79206b65792d656e6372797074696f6e21"
-DEV_ADMIN_TOKEN = "lumbung-dev-admin"  # noqa: S105 (a development default, refused off dev chains)
-DEV_WEBHOOK_SECRET = "lumbung-dev-webhook"  # noqa: S105 (same)
+DEV_WEBHOOK_SECRET = "lumbung-dev-webhook"  # noqa: S105 (a development default)
 DEV_NONCE_SECRET = "lumbung-dev-siwe-nonce"  # noqa: S105 (same)
 
 # A rate limit is "<requests>/<seconds>": a token bucket per client address and route class

@@ -51,14 +51,15 @@ from api.services import buyers
 from api.services.settlement import settle_pending
 from api.settings import Settings
 from bench.chain import BENCH_DIR, merge_json
-from tests.api.cooperative import Coop
-from tests.api.harness import PRODUCER, AnvilChain, serve_api, start_anvil, start_postgres
+from lumbung.devchain import PRODUCER, AnvilChain, Coop, start_anvil
+from lumbung.devservices import serve_api, start_postgres
+from lumbung.protocol import DEV_ADMIN_TOKEN
 
 logger = logging.getLogger("bench.api")
 
 POOLS = 20
 CONCURRENCY = 16
-ADMIN = {"Authorization": "Bearer lumbung-dev-admin"}
+ADMIN = {"Authorization": f"Bearer {DEV_ADMIN_TOKEN}"}
 
 LOAD_REQUESTS, LOAD_CONCURRENCY, LOAD_MAX_S, LOAD_TIMEOUT_S = 2_000, 50, 120.0, 60.0
 BUYER_ORDERS, BUYER_CONCURRENCY = 100, 4

@@ -5,7 +5,7 @@ transaction on a fresh Anvil, in the steady state a live cooperative is in: dist
 timestamps between calls (so vote checkpoints are pushed, as on a live chain), a member who
 already has an accepted contribution, a curator with prior work, a pool that already sold.
 
-Batches (:func:`measure_batch_gas`): 1,024-leaf trees built by scripts/merkle.py, submitted by
+Batches (:func:`measure_batch_gas`): 1,024-leaf trees built by lumbung/merkle.py, submitted by
 an aggregator and accepted by a curator. ``batch_amortized_per_contribution*`` is (submitBatch +
 acceptBatch + every claim) / 1,024 with every leaf claimed: one member per leaf, each claimed
 with its own proof (the headline, as the issue defines it), and k leaves per member, each
@@ -24,14 +24,14 @@ from eth_account import Account
 from eth_utils import to_checksum_address
 
 from bench.chain import BENCH_DIR, connect, merge_json
-from scripts.merkle import BatchLeaf, batch_claims, batch_tree
-from scripts.signing import sign_voucher
+from lumbung.eip712 import sign_voucher
+from lumbung.merkle import BatchLeaf, batch_claims, batch_tree
+from lumbung.protocol import Purpose, StakeholderClass
 
 logger = logging.getLogger(__name__)
 
-WORKER, PRODUCER = 2, 0
 SEED_BATCH = 250  # synthetic members per seeding transaction (about 29k gas each)
-RESEARCH = 0
+RESEARCH = Purpose.RESEARCH.bit
 PRICE = 10 * 10**6
 
 # Targets from the issues; the peers' figures are for the report's reference lines.
@@ -80,7 +80,7 @@ def measure_core_gas(flat_sizes: tuple[int, ...] = FLAT_SIZES) -> dict[str, int]
         coop.payment_token,
     )
     membership.grantRole(membership.REGISTRAR_ROLE(), registrar.address, tx)
-    membership.admit(curator, WORKER, tx)
+    membership.admit(curator, StakeholderClass.WORKER, tx)
     registry.grantRole(registry.CURATOR_ROLE(), curator, tx)
     for pool in range(1, 2 + len(flat_sizes)):
         registry.createPool(f"pool {pool}", "", tx)
@@ -96,12 +96,12 @@ def measure_core_gas(flat_sizes: tuple[int, ...] = FLAT_SIZES) -> dict[str, int]
         chain_id=chain.id,
         membership=membership.address,
         member=member.address,
-        cls=PRODUCER,
+        cls=StakeholderClass.PRODUCER,
         nonce=1,
         expiry=expiry,
     )
     gas["join_by_voucher"] = membership.join(
-        (member.address, PRODUCER, 1, expiry), signature, {"from": member}
+        (member.address, StakeholderClass.PRODUCER, 1, expiry), signature, {"from": member}
     ).gas_used
 
     def submit_accept(seed: int, weight: int = 10) -> tuple[int, int, int]:
@@ -189,12 +189,13 @@ def measure_batch_gas(full: bool = True, size: int = BATCH_SIZE) -> dict[str, in
     deployer, curator, aggregator = accounts[0], accounts[2], accounts[6]
     coop = deploy_all(deployer, aggregator=aggregator)
     membership, registry = coop.membership, coop.registry
-    _send(deployer, membership, membership.admit.encode_input(curator, WORKER))
+    _send(deployer, membership, membership.admit.encode_input(curator, StakeholderClass.WORKER))
     _send(deployer, registry, registry.grantRole.encode_input(registry.CURATOR_ROLE(), curator))
     _send(deployer, registry, registry.createPool.encode_input("batched", ""))
     members = [_synthetic_member(i) for i in range(size if full else 1)]
     for member in members:
-        _send(deployer, membership, membership.admit.encode_input(member, PRODUCER))
+        admission = membership.admit.encode_input(member, StakeholderClass.PRODUCER)
+        _send(deployer, membership, admission)
     seeds = iter(range(10**6, 10**9))
     gas: dict[str, int] = {}
 

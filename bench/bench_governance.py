@@ -20,9 +20,13 @@ import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))  # run as a script, before the import below
+
+from lumbung.protocol import StakeholderClass  # noqa: E402 - needs the repo on sys.path
+
 OUTPUT = REPO_ROOT / "bench" / "governance.json"
 
-CLASSES = 4
+CLASSES = len(StakeholderClass)
 TOKENS = [70, 6, 19, 34, 12, 3, 40, 5]
 TIMELOCK_DELAY = 60
 
@@ -48,7 +52,7 @@ def _measure_coop(deployer, voters, containers):
     from eth_abi import encode
 
     sys.path.insert(0, str(REPO_ROOT))
-    from api.proposals import signed_description
+    from lumbung.protocol import signed_description
     from scripts.governance import GovernorParams, deploy_governance, sign_ballot
 
     tx = {"from": deployer}

@@ -30,7 +30,7 @@ from typing import Any
 import requests
 from web3.contract import Contract
 
-from tests.api.harness import AnvilChain, start_anvil
+from lumbung.devchain import AnvilChain, start_anvil
 
 logger = logging.getLogger(__name__)
 

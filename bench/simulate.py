@@ -50,12 +50,21 @@ from web3 import Web3
 
 from api.context import Context
 from api.db import migrate, transaction
-from api.proposals import signed_description
 from api.settings import Settings
 from bench.sim_chain import Call, Rpc, Sender, start_chain
 from ipfs.cid import sha256_cid
-from scripts.signing import sign_voucher
-from tests.api.harness import ADDRESSES, KEYS
+from lumbung.devchain import ADDRESSES, CURATOR, KEYS, REGISTRAR, STEWARD
+from lumbung.devchain import PRODUCER as PRODUCER_ACCOUNT
+from lumbung.eip712 import sign_voucher
+from lumbung.protocol import (
+    DEV_ADMIN_TOKEN,
+    WORK_POT,
+    ProposalState,
+    Purpose,
+    StakeholderClass,
+    VoteType,
+    signed_description,
+)
 
 logger = logging.getLogger("bench.simulate")
 
@@ -64,19 +73,18 @@ BENCH_DIR = ROOT / "bench"
 RESULTS = BENCH_DIR / "results.json"
 
 USD = 10**6
-WORK_POT = 2**256 - 1
-REGISTRAR, CURATOR, STEWARD, PRODUCER_ACCOUNT, SETTLER = 1, 2, 3, 4, 5
-CLASSES = ("producer", "funder", "worker", "steward")
 CLASS_SHARES = (0.60, 0.15, 0.20, 0.05)
 # How much data a member of each class tends to bring, relative to a producer.
 CLASS_ACTIVITY = (1.0, 0.2, 0.5, 0.3)
-BOOTSTRAP_MEMBERS = {CURATOR: 2, STEWARD: 3, PRODUCER_ACCOUNT: 0}  # account -> class
-AGAINST, FOR, ABSTAIN = 0, 1, 2
-RESEARCH = 0
+BOOTSTRAP_MEMBERS = {  # account -> class, as scripts/local_chain.py admits them
+    CURATOR: StakeholderClass.WORKER,
+    STEWARD: StakeholderClass.STEWARD,
+    PRODUCER_ACCOUNT: StakeholderClass.PRODUCER,
+}
+RESEARCH = Purpose.RESEARCH.bit
 FLAT_SIZES = (10, 100, 1_000, 10_000)
 SEED_BATCH = 250
-EXECUTED = 7
-ADMIN = {"Authorization": "Bearer lumbung-dev-admin"}
+ADMIN = {"Authorization": f"Bearer {DEV_ADMIN_TOKEN}"}
 PER_BLOCK = 100
 # Transactions that push a checkpoint keep a block to themselves among those pushing the same
 # one (bench/sim_chain.py): ContributionToken's total-supply checkpoint (every mint) and
@@ -325,7 +333,9 @@ class Simulation:
                 k = max(1, math.ceil(turnout * len(addresses)))
                 chosen = self.random.sample(addresses, k=k)
                 for voter in chosen:
-                    support = self.random.choices((FOR, AGAINST, ABSTAIN), (0.75, 0.18, 0.07))[0]
+                    support = self.random.choices(
+                        (VoteType.FOR, VoteType.AGAINST, VoteType.ABSTAIN), (0.75, 0.18, 0.07)
+                    )[0]
                     n = self.random.choice((1, 1, 2, 2, 3))
                     self.tx.send(
                         "castVoteWithParams", voter, governor, "castVoteWithReasonAndParams",
@@ -341,7 +351,7 @@ class Simulation:
             self.tx.send("execute", ADDRESSES[STEWARD], governor, "execute",
                          targets, values, calldatas, description_hash)
             state = governor.functions.state(proposal_id).call()
-            if state != EXECUTED:
+            if state != ProposalState.EXECUTED:
                 raise RuntimeError(f"proposal {description!r} ended in state {state}")
             self.figures["proposals"].append(
                 {"description": description, "calls": len(calls), "voters": voters}
@@ -397,7 +407,7 @@ class Simulation:
             self.contribute_batched(batched)
 
     def contribute_batched(self, batched: list[tuple[Member, int, bytes, int]]) -> None:
-        from scripts.merkle import BatchLeaf, batch_claims, batch_tree
+        from lumbung.merkle import BatchLeaf, batch_claims, batch_tree
 
         by_pool: dict[int, list[tuple[Member, int, bytes, int]]] = defaultdict(list)
         for entry in batched:

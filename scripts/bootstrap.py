@@ -36,14 +36,14 @@ from pydantic import (
 
 from ipfs.cid import DAG_PB, RAW, SHA2_256, SHA2_256_LENGTH, cid_to_bytes, parse_cid, split_cid
 from ipfs.errors import InvalidCidError
+from lumbung.protocol import CLASS_NAMES as STAKEHOLDER_CLASSES
+from lumbung.protocol import PURPOSE_NAMES as PURPOSES
+from lumbung.protocol import StakeholderClass
 
 logger = logging.getLogger(__name__)
 
 # IMembership.StakeholderClass, in enum order (0..3), named as the API and the dApp name them.
-STAKEHOLDER_CLASSES: tuple[str, ...] = ("producer", "funder", "worker", "steward")
-WORKER = STAKEHOLDER_CLASSES.index("worker")
-# DataMarket purpose bits, indexed by bit number (api.schemas_orders.PURPOSES).
-PURPOSES: tuple[str, ...] = ("research", "public_interest", "commercial", "ai_training")
+WORKER = StakeholderClass.WORKER
 ZERO_ADDRESS = "0x" + "00" * 20
 BPS = 10_000
 MAX_PRICE = 2**128 - 1  # DataMarket.Listing.price is a uint128

@@ -11,8 +11,10 @@ and an open proposal. Runs once: a chain that already holds the demo is left alo
 from __future__ import annotations
 
 import argparse
-import json
 import logging
+import os
+import subprocess
+import sys
 import time
 import uuid
 from datetime import UTC, datetime
@@ -23,30 +25,26 @@ from brownie import network, project
 from eth_account import Account
 from eth_account.messages import encode_defunct
 
-from api.proposals import signed_description
-from scripts.local_chain import DEPLOYMENT_FILE, ROLES, USD
+from lumbung.deployment import DeploymentRecord
+from lumbung.devchain import KEYS, Role
+from lumbung.eip712 import sign_voucher
+from lumbung.protocol import DEV_ADMIN_TOKEN, StakeholderClass, signed_description
+from scripts.local_chain import DEPLOYMENT_FILE, USD
 
 ROOT = Path(__file__).resolve().parent.parent
 logger = logging.getLogger(__name__)
 
-# Anvil's development mnemonic: its keys are public, and sign here only on the local chain.
-MNEMONIC = "test test test test test test test test test test test junk"
-PRODUCER, FUNDER = 0, 1
+# Anvil's development keys (lumbung.devchain.KEYS) are public, and sign here only on the local
+# chain. Two more accounts join during the demo:
 FUNDER_ACCOUNT, SECOND_PRODUCER_ACCOUNT = 6, 7
 # (member account, pool id, file name, contents, curator's weight)
 CONTRIBUTIONS = (
-    (ROLES["producer"], 1, "sawah-cianjur.csv", "plot,variety,yield_kg\nC1,IR64,5120\n", 10),
-    (ROLES["producer"], 2, "ojek-diary-week1.csv", "day,trips,km\nmon,14,63\ntue,12,58\n", 6),
+    (Role.PRODUCER, 1, "sawah-cianjur.csv", "plot,variety,yield_kg\nC1,IR64,5120\n", 10),
+    (Role.PRODUCER, 2, "ojek-diary-week1.csv", "day,trips,km\nmon,14,63\ntue,12,58\n", 6),
     (SECOND_PRODUCER_ACCOUNT, 1, "sawah-garut.csv", "plot,variety,yield_kg\nG4,IR42,4870\n", 8),
     (SECOND_PRODUCER_ACCOUNT, 3, "pasar-bandung.csv", "item,price_idr\nberas,13500\n", 5),
 )
 PURCHASES = ((1, "research"), (2, "public_interest"), (3, "commercial"))
-
-
-def dev_key(index: int) -> str:
-    """The private key of Anvil's development account ``index``."""
-    Account.enable_unaudited_hdwallet_features()
-    return Account.from_mnemonic(MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}").key.hex()
 
 
 def connect() -> None:
@@ -83,22 +81,22 @@ def seed(api: httpx.Client, admin_token: str, database_url: str | None) -> None:
         web3,
     )
 
-    from scripts.signing import sign_voucher
 
     accounts = network.accounts
-    contracts = json.loads(DEPLOYMENT_FILE.read_text())["contracts"]
+    contracts = DeploymentRecord.load(DEPLOYMENT_FILE).addresses
     membership = Membership.at(contracts["Membership"], persist=False)
     registry = ContributionRegistry.at(contracts["ContributionRegistry"], persist=False)
     market = DataMarket.at(contracts["DataMarket"], persist=False)
     governor = CoopGovernor.at(contracts["CoopGovernor"], persist=False)
     # Each part is skipped when the chain already holds it, so a rerun completes a partial seed.
     logger.info("Members: a funder and a second producer join with registrar vouchers")
-    for index, cls in ((FUNDER_ACCOUNT, FUNDER), (SECOND_PRODUCER_ACCOUNT, PRODUCER)):
+    for index, cls in ((FUNDER_ACCOUNT, StakeholderClass.FUNDER),
+                       (SECOND_PRODUCER_ACCOUNT, StakeholderClass.PRODUCER)):
         if membership.isMember(accounts[index]):
             continue
         nonce = int(time.time() * 1000)
         expiry = web3.eth.get_block("latest")["timestamp"] + 3600
-        signature = sign_voucher(dev_key(ROLES["registrar"]), chain_id=web3.eth.chain_id,
+        signature = sign_voucher(KEYS[Role.REGISTRAR], chain_id=web3.eth.chain_id,
                                  membership=membership.address,
                                  member=accounts[index].address, cls=cls, nonce=nonce,
                                  expiry=expiry)
@@ -107,7 +105,7 @@ def seed(api: httpx.Client, admin_token: str, database_url: str | None) -> None:
 
     logger.info("Contributions: uploaded through the API, registered, accepted by the curator")
     tokens: dict[int, str] = {}
-    curator = accounts[ROLES["curator"]]
+    curator = accounts[Role.CURATOR]
     token = ContributionToken.at(contracts["ContributionToken"], persist=False)
     seeded = {index for index, *_ in CONTRIBUTIONS if token.balanceOf(accounts[index]) > 0}
     for index, pool_id, name, text, weight in CONTRIBUTIONS:
@@ -115,7 +113,7 @@ def seed(api: httpx.Client, admin_token: str, database_url: str | None) -> None:
         if index in seeded:
             continue
         if index not in tokens:
-            tokens[index] = sign_in(api, member, dev_key(index))
+            tokens[index] = sign_in(api, member, KEYS[index])
         upload = api.post(
             "/v1/contributions",
             headers={"Authorization": f"Bearer {tokens[index]}"},
@@ -135,29 +133,35 @@ def seed(api: httpx.Client, admin_token: str, database_url: str | None) -> None:
     propose(market, governor)
 
 
+def create_buyer(name: str, database_url: str | None) -> str:
+    """Registers an off-chain buyer with the API's own command (``lumbung buyer create``) and
+    returns its API key."""
+    env = dict(os.environ)
+    if database_url:
+        env["LUMBUNG_DATABASE_URL"] = database_url
+    created = subprocess.run(  # noqa: S603 (fixed arguments; the name is the demo's own)
+        [sys.executable, "-m", "api.cli", "buyer", "create", name],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+    )
+    keys = [line.split()[-1] for line in created.stdout.splitlines() if line.startswith("api key")]
+    if not keys:
+        raise RuntimeError(f"lumbung buyer create printed no key:\n{created.stdout}")
+    return keys[0]
+
+
 def settle_demo_orders(api: httpx.Client, admin_token: str, database_url: str | None, market,
                        contracts: dict[str, str]) -> None:
     from brownie import TestStablecoin
 
-    from api.db import make_engine, make_sessionmaker, transaction
-    from api.services.buyers import create_buyer
-    from api.settings import get_settings
-
     accounts = network.accounts
-    engine = make_engine(database_url or get_settings().database_url)
-    try:
-        with transaction(make_sessionmaker(engine)) as session:
-            name = f"Demo research institute {uuid.uuid4().hex[:6]}"
-            api_key = create_buyer(session, name).api_key
-    finally:
-        engine.dispose()
+    api_key = create_buyer(f"Demo research institute {uuid.uuid4().hex[:6]}", database_url)
     buyer = {"X-API-Key": api_key}
     # The settler pays for off-chain orders from its float; top it up on this test chain.
     stablecoin = TestStablecoin.at(contracts["PaymentToken"], persist=False)
-    settler = accounts[ROLES["settler"]]
+    settler = accounts[Role.SETTLER]
     needed = sum(market.listing(pool_id)[0][0] for pool_id, _ in PURCHASES)
     if stablecoin.balanceOf(settler) < needed:
-        stablecoin.mint(settler, needed, {"from": accounts[ROLES["deployer"]]})
+        stablecoin.mint(settler, needed, {"from": accounts[Role.DEPLOYER]})
     order_ids = []
     for pool_id, purpose in PURCHASES:
         order = api.post("/v1/orders", json={"pool_id": pool_id, "purpose": purpose},
@@ -184,7 +188,7 @@ def propose(market, governor) -> None:
 
     accounts = network.accounts
     logger.info("Governance: the steward proposes a new price for pool 3; voting opens")
-    steward = accounts[ROLES["steward"]]
+    steward = accounts[Role.STEWARD]
     calldata = market.setPrice.encode_input(3, 12 * USD)
     description = signed_description(
         f"Raise the market-prices pool to 12 USD ({datetime.now(UTC):%Y-%m-%d})", steward.address
@@ -205,9 +209,8 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    from api.settings import get_settings
-
-    admin_token = get_settings().admin_token.get_secret_value()
+    # The API's admin token: the local default unless the environment sets one (as for the API).
+    admin_token = os.environ.get("LUMBUNG_ADMIN_TOKEN", DEV_ADMIN_TOKEN)
     connect()
     try:
         with httpx.Client(base_url=args.api, timeout=60) as api:

@@ -31,6 +31,8 @@ from brownie import (
 )
 from brownie._config import CONFIG
 
+from lumbung.deployment import DeploymentRecord
+from lumbung.protocol import DEV_CHAIN_IDS
 from scripts.bootstrap import (
     BootstrapError,
     TokenUnits,
@@ -77,13 +79,14 @@ class Deployment:
             named["TimelockController"] = self.timelock
         return named
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "network": self.network,
-            "chainId": self.chain_id,
-            "startBlock": self.start_block,
-            "contracts": {name: c.address for name, c in self.contracts().items()},
-        }
+    def record(self) -> DeploymentRecord:
+        """What the deployments file records of it."""
+        return DeploymentRecord(
+            network=self.network,
+            chain_id=self.chain_id,
+            start_block=self.start_block,
+            addresses={name: c.address for name, c in self.contracts().items()},
+        )
 
 
 # Initial revenue split in basis points: contributors, digital workers, reserve.
@@ -150,7 +153,7 @@ def deploy_all(
         bootstrap(deployment)
     if governance is not None:
         handover(deployment, deployment.timelock, deployer)
-    logger.info("deployed %s", deployment.to_json())
+    logger.info("deployed %s", deployment.record().to_json())
     return deployment
 
 
@@ -195,20 +198,14 @@ def roles_held(deployment: Deployment, account: Any) -> list[str]:
 
 
 def write_deployment(deployment: Deployment, directory: Path = DEPLOYMENTS_DIR) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{deployment.network}.json"
-    path.write_text(json.dumps(deployment.to_json(), indent=2) + "\n")
-    return path
-
-
-LOCAL_CHAIN_IDS = (1337, 31337)
+    return deployment.record().dump(directory / f"{deployment.network}.json")
 
 
 def is_local_chain() -> bool:
     """A brownie development network on Anvil or Ganache: unlocked accounts, a test stablecoin,
     no confirmation prompt. Any network in brownie's live list is live, whatever its chain id
     (``anvil-live`` rehearses a testnet deployment on the local Anvil)."""
-    return chain.id in LOCAL_CHAIN_IDS and CONFIG.network_type == "development"
+    return chain.id in DEV_CHAIN_IDS and CONFIG.network_type == "development"
 
 
 def _deployer_account() -> Any:
@@ -313,7 +310,7 @@ def main() -> None:
     if plan is not None:
         problems += verify_bootstrap(deployment, plan)
     if problems:
-        addresses = json.dumps(deployment.to_json()["contracts"], indent=2)
+        addresses = json.dumps(deployment.record().addresses, indent=2)
         listed = "".join(f"\n  - {p}" for p in problems)
         raise SystemExit(
             f"Deployed {addresses}\nbut the chain does not show what was planned:{listed}\n"

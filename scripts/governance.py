@@ -19,7 +19,7 @@ from dataclasses import astuple, dataclass
 
 from brownie import ContributionToken, CoopGovernor, CoopTimelock, Membership, accounts, chain
 
-from scripts.signing import BALLOT, sign_typed
+from lumbung.eip712 import BALLOT, sign_typed
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,6 @@ contracts, so nothing is redeployed.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 from pathlib import Path
 
@@ -16,22 +15,23 @@ from brownie import network, project, web3
 from brownie._config import CONFIG
 from brownie.network.contract import ProjectContract
 
+from lumbung.deployment import DeploymentRecord
+from lumbung.devchain import Role
+from lumbung.protocol import Purpose, StakeholderClass
+
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOYMENT_FILE = ROOT / "deployments" / "development.json"
 
 logger = logging.getLogger(__name__)
 
-# Anvil's well-known development accounts and the part each plays in the local cooperative.
-ROLES = {"deployer": 0, "registrar": 1, "curator": 2, "steward": 3, "producer": 4, "settler": 5}
-STEWARD, WORKER, PRODUCER = 3, 2, 0
 USD = 10**6
 SETTLER_FLOAT = 1_000_000 * USD
-# The three pools a fresh local cooperative starts with: name, price, allowed purposes bitmask
-# (bit 0 research, bit 1 public interest, bit 2 commercial, bit 3 AI training).
+# The three pools a fresh local cooperative starts with: name, price, allowed purposes.
+_OPEN_DATA = Purpose.RESEARCH | Purpose.PUBLIC_INTEREST
 STARTER_POOLS = (
-    ("Rice-field photos", 25 * USD, 0b0011),
-    ("Mobility diaries", 40 * USD, 0b0111),
-    ("Market prices", 10 * USD, 0b1111),
+    ("Rice-field photos", 25 * USD, _OPEN_DATA),
+    ("Mobility diaries", 40 * USD, _OPEN_DATA | Purpose.COMMERCIAL),
+    ("Market prices", 10 * USD, _OPEN_DATA | Purpose.COMMERCIAL | Purpose.AI_TRAINING),
 )
 
 
@@ -40,26 +40,26 @@ def bootstrap(deployment) -> None:
     accounts = network.accounts
     tx = {"from": accounts[0]}
     membership, registry, market = deployment.membership, deployment.registry, deployment.market
-    membership.admit(accounts[ROLES["steward"]], STEWARD, tx)
-    membership.admit(accounts[ROLES["curator"]], WORKER, tx)
-    membership.admit(accounts[ROLES["producer"]], PRODUCER, tx)
-    registry.grantRole(registry.CURATOR_ROLE(), accounts[ROLES["curator"]], tx)
+    membership.admit(accounts[Role.STEWARD], StakeholderClass.STEWARD, tx)
+    membership.admit(accounts[Role.CURATOR], StakeholderClass.WORKER, tx)
+    membership.admit(accounts[Role.PRODUCER], StakeholderClass.PRODUCER, tx)
+    registry.grantRole(registry.CURATOR_ROLE(), accounts[Role.CURATOR], tx)
     # The settler pays for off-chain orders from its own balance (bridged from the payment
     # provider); on the local chain it starts with test dollars instead.
-    deployment.payment_token.mint(accounts[ROLES["settler"]], SETTLER_FLOAT, tx)
+    deployment.payment_token.mint(accounts[Role.SETTLER], SETTLER_FLOAT, tx)
     for pool_id, (name, price, purposes) in enumerate(STARTER_POOLS, start=1):
         registry.createPool(name, "", tx)
-        market.setListing(pool_id, price, purposes, True, b"", tx)
+        market.setListing(pool_id, price, int(purposes), True, b"", tx)
 
 
 def deployment_is_live(path: Path) -> bool:
     """True when every address in the deployment file holds code on the connected chain."""
     if not path.exists():
         return False
-    recorded = json.loads(path.read_text())
-    if recorded.get("chainId") != web3.eth.chain_id:
+    recorded = DeploymentRecord.load(path)
+    if recorded.chain_id != web3.eth.chain_id:
         return False
-    return all(len(web3.eth.get_code(a)) > 0 for a in recorded["contracts"].values())
+    return all(len(web3.eth.get_code(a)) > 0 for a in recorded.addresses.values())
 
 
 def main() -> None:
@@ -94,18 +94,17 @@ def main() -> None:
         accounts = network.accounts
         deployment = deploy.deploy_all(
             accounts[0],
-            registrar=accounts[ROLES["registrar"]],
-            settler=accounts[ROLES["settler"]],
+            registrar=accounts[Role.REGISTRAR],
+            settler=accounts[Role.SETTLER],
             governance=GovernorParams(),
             bootstrap=bootstrap,
         )
         deployment.network = "development"  # the API and the dApp look for this name
-        deployment_file.parent.mkdir(parents=True, exist_ok=True)
-        deployment_file.write_text(json.dumps(deployment.to_json(), indent=2) + "\n")
+        deployment.record().dump(deployment_file)
         logger.info("Deployed; wrote %s", deployment_file)
-    for role, index in ROLES.items():
-        logger.info("  %-10s %s", role, network.accounts[index].address)
-    for name, address in json.loads(deployment_file.read_text())["contracts"].items():
+    for role in Role:
+        logger.info("  %-10s %s", role.name.lower(), network.accounts[role].address)
+    for name, address in DeploymentRecord.load(deployment_file).addresses.items():
         logger.info("  %-20s %s", name, address)
     network.disconnect()
 

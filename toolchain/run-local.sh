@@ -31,8 +31,10 @@ if [ ! -f "$root/dapp/dist/index.html" ]; then
 fi
 
 # Development keys: Anvil's well-known account 1 signs demo vouchers. Settings refuse them on
-# any chain that is not a local development chain.
-export LUMBUNG_REGISTRAR_KEY="${LUMBUNG_REGISTRAR_KEY:-0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d}"
+# any chain that is not a local development chain. Both facts are lumbung.protocol's.
+protocol() { PYTHONPATH="$root" "$py" -c "from lumbung import protocol; print(protocol.$1)"; }
+chain_id=$(protocol ANVIL_CHAIN_ID)
+export LUMBUNG_REGISTRAR_KEY="${LUMBUNG_REGISTRAR_KEY:-$(protocol DEV_REGISTRAR_KEY)}"
 export LUMBUNG_RPC_URL="$rpc"
 
 pids=()
@@ -62,7 +64,7 @@ trap 'stop; exit 130' INT
 trap 'stop; exit 143' TERM
 trap stop EXIT
 
-start anvil "$state_dir/anvil.log" anvil --port "$port" --chain-id 31337 --accounts 10 \
+start anvil "$state_dir/anvil.log" anvil --port "$port" --chain-id "$chain_id" --accounts 10 \
   --block-base-fee-per-gas 0 --state "$state_dir/anvil-state.json" --state-interval 5
 for _ in $(seq 1 50); do
   curl -s -o /dev/null -X POST -H 'content-type: application/json' \
@@ -92,19 +94,13 @@ fi
 
 cat <<EOF_INFO
 
-  Lumbung runs at  $api/   (chain $rpc, chain id 31337)
+  Lumbung runs at  $api/   (chain $rpc, chain id $chain_id)
   Logs: $state_dir/{anvil,api,indexer,worker}.log      Ctrl-C stops everything.
 
   Demo accounts (Anvil's well-known development keys; never use them anywhere else):
-    0 deployer    0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266  0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80
-    1 registrar   0x70997970C51812dc3A010C7d01b50e0d17dc79C8  0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d
-    2 curator     0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC  0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a
-    3 steward     0x90F79bf6EB2c4f870365E785982E1f101E93b906  0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6
-    4 producer    0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65  0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a
-    5 settler     0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc  0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba
-    8 newcomer    0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f  0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97
+$(PYTHONPATH="$root" "$py" -m lumbung.devchain)
 
-  Try first: open $api/ , add the network (RPC $rpc, chain id 31337) to your wallet,
+  Try first: open $api/ , add the network (RPC $rpc, chain id $chain_id) to your wallet,
   import the newcomer key (account 8), connect, and join with a demo voucher. Then contribute a
   file; as the curator (account 2) you can accept it. The producer (account 4) and the steward
   (account 3) show a member's earnings and governance${DEMO:+ on the seeded demo cooperative}.

@@ -19,6 +19,7 @@ from web3._utils.events import get_event_data
 from web3.types import LogReceipt
 
 from api.chain import Chain
+from lumbung.protocol import jsonable
 
 # The contracts whose events the projections are built from. The payment token's transfers, the
 # contribution token's checkpoints and the timelock's operations are not needed.
@@ -29,10 +30,6 @@ INDEXED_CONTRACTS = (
     "RevenueDistributor",
     "CoopGovernor",
 )
-
-# Integers beyond this travel as decimal strings: JSON readers may hold numbers as doubles.
-_SAFE_INT = 2**53
-
 
 # C0 controls other than tab and newline; NUL among them, which PostgreSQL text cannot hold.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f]")
@@ -58,21 +55,6 @@ def _lenient(event_abi: ABIEvent) -> tuple[ABIEvent, tuple[str, ...]]:
             entry["type"] = string_as_bytes(entry["type"])
             names.append(entry["name"])
     return lenient, tuple(names)
-
-
-def jsonable(value: Any) -> Any:
-    """An event argument as JSON: bytes as 0x hex, big integers as decimal strings."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        return value if abs(value) < _SAFE_INT else str(value)
-    if isinstance(value, bytes | bytearray):
-        return "0x" + bytes(value).hex()
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {k: jsonable(v) for k, v in value.items()}
-    return value
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+# Re-exported: the projections and the member service name the work pot as the arithmetic does.
+from lumbung.protocol import WORK_POT as WORK_POT
+
 PRECISION = 10**18
 BPS = 10_000
-WORK_POT = 2**256 - 1
 
 
 class PotLike(Protocol):

@@ -12,8 +12,8 @@ from api.deps_auth import CurrentCaller
 from api.errors import ForbiddenError
 from api.models import Purchase
 from api.schemas_identity import ADDRESS_PATTERN, PurchasePublic
-from api.schemas_orders import PURPOSES
 from api.services import contributions, delivery
+from lumbung.protocol import PURPOSE_NAMES
 
 router = APIRouter(prefix="/purchases", tags=["purchases"])
 
@@ -24,7 +24,7 @@ def _public(purchase: Purchase) -> PurchasePublic:
     return PurchasePublic(
         id=purchase.id,
         pool_id=purchase.pool_id,
-        purpose=PURPOSES[purchase.purpose],  # type: ignore[arg-type]
+        purpose=PURPOSE_NAMES[purchase.purpose],  # type: ignore[arg-type]
         price=str(purchase.price),
         buyer=purchase.buyer,
         order_id=None if delivery.is_wallet_purchase(purchase) else purchase.order_id,

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from api.errors import SiweMessageError, SiweRejectedError, UnauthorizedError
 from api.models import ConsumedNonce, WalletSession
 from api.settings import Settings
+from lumbung.protocol import ADDRESS_PATTERN, utc
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ _ISSUED_NONCE = re.compile(rf"[0-9a-f]{{{2 * (_NONCE_SIGNED + _NONCE_MAC)}}}")
 SWEEP_MARGIN = timedelta(minutes=5)
 
 _PREAMBLE = " wants you to sign in with your Ethereum account:"
-_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
+_ADDRESS = re.compile(ADDRESS_PATTERN)
 _NONCE = re.compile(r"[A-Za-z0-9]{8,}")
 _CHAIN_ID = re.compile(r"[1-9][0-9]{0,19}")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
@@ -118,11 +119,6 @@ class OpenedSession:
     token: str
     address: str
     expires_at: datetime
-
-
-def utc(value: datetime) -> datetime:
-    """A stored time as an aware UTC datetime (SQLite hands back naive ones)."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def hash_token(token: str) -> str:

@@ -7,14 +7,10 @@ from sqlalchemy.orm import Session
 
 from api.errors import NotFoundError
 from api.models import Contribution, Pool, Strike, VaultItem
-from api.schemas_catalogue import PURPOSES, PoolPublic
+from api.schemas_catalogue import PoolPublic
+from lumbung.protocol import purpose_names
 
 GENERAL_STRIKE = "general"
-
-
-def purpose_names(mask: int) -> list[str]:
-    """The names of the purposes whose bits are set in ``mask`` (unknown bits are left out)."""
-    return [name for bit, name in enumerate(PURPOSES) if mask >> bit & 1]
 
 
 def general_strike(session: Session) -> bool:

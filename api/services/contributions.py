@@ -22,7 +22,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.chain import Chain
-from api.contribution_ids import contribution_id_hex
 from api.errors import (
     ConflictError,
     ContractRevertError,
@@ -40,11 +39,11 @@ from api.settings import Settings
 from ipfs.cid import parse_cid
 from ipfs.errors import CarFormatError, CorruptBlockError, DagFormatError, IpfsError
 from ipfs.interface import IpfsBackend
+from lumbung.protocol import CONTRIBUTION_ID_INPUT, contribution_id_hex
 
 logger = logging.getLogger(__name__)
 
 CID_VERSION = 1  # CIDv1 with raw leaves, which CidLib accepts (raw or dag-pb, sha2-256)
-CONTRIBUTION_ID = re.compile(r"0x[0-9a-fA-F]{64}")
 POOL_ID = re.compile(r"[0-9]{1,19}")
 MAX_FILENAME = 200
 _UNSAFE_FILENAME = re.compile(r"[^\w.\- ()+,=@]")
@@ -83,7 +82,7 @@ def parse_pool_id(text: str) -> int:
 
 def normalise_contribution_id(text: str) -> str:
     """A contribution id as the tables key it: 0x and 64 lowercase hex digits."""
-    if not CONTRIBUTION_ID.fullmatch(text):
+    if not CONTRIBUTION_ID_INPUT.fullmatch(text):
         raise ValidationError("a contribution id is 0x followed by 64 hex digits")
     return text.lower()
 

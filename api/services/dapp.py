@@ -2,7 +2,8 @@
 registrar that issues admission vouchers on a local chain.
 
 The voucher is the EIP-712 typed data ``Membership.join`` verifies (domain "Lumbung Membership",
-version "1"), signed by api.eip712 as the brownie scripts sign it.
+version "1"), signed by lumbung.eip712 as the brownie scripts sign it. The vocabulary (purposes,
+classes, development chains) is lumbung.protocol's.
 """
 
 from __future__ import annotations
@@ -17,16 +18,13 @@ from eth_utils import to_checksum_address
 from web3.contract import Contract
 
 from api.chain import Chain
-from api.eip712 import sign_voucher
 from api.errors import NotFoundError
 from api.schemas_dapp import DappConfig, PaymentTokenInfo, VoucherPublic
-from api.settings import DEV_CHAIN_IDS, Settings
+from api.settings import Settings
+from lumbung.eip712 import sign_voucher
+from lumbung.protocol import CLASS_NAMES, DEV_CHAIN_IDS, PURPOSE_NAMES, StakeholderClass
 
 logger = logging.getLogger(__name__)
-
-# DataMarket purpose bits and Membership.StakeholderClass values, by index.
-PURPOSES = ("research", "public_interest", "commercial", "ai_training")
-CLASSES = ("producer", "funder", "worker", "steward")
 
 VOUCHER_TTL_S = 24 * 3600
 
@@ -80,8 +78,9 @@ def dapp_config(chain: Chain, settings: Settings) -> DappConfig:
         abis={name: _abi(c) for name, c in chain.contracts.items()},
         errors=_all_errors(chain, settings),
         payment_token=payment_token,
-        purposes=list(PURPOSES),
-        classes=list(CLASSES),
+        purposes=list(PURPOSE_NAMES),
+        classes=list(CLASS_NAMES),
+        dev_chain_ids=sorted(DEV_CHAIN_IDS),
         work_pot=str(work_pot),
         dev=chain.chain_id in DEV_CHAIN_IDS,
     )
@@ -97,7 +96,7 @@ def issue_dev_voucher(chain: Chain, settings: Settings, address: str, cls: str) 
     now = chain.guard(lambda: chain.w3.eth.get_block("latest")["timestamp"])
     nonce = secrets.randbits(64)
     expiry = int(now) + VOUCHER_TTL_S
-    class_id = CLASSES.index(cls)
+    class_id = StakeholderClass[cls.upper()]
     signature = sign_voucher(
         key,
         chain_id=chain.chain_id,
@@ -111,7 +110,7 @@ def issue_dev_voucher(chain: Chain, settings: Settings, address: str, cls: str) 
     return VoucherPublic(
         member=member,
         stakeholder_class=cls,  # type: ignore[arg-type]
-        stakeholder_class_id=class_id,
+        stakeholder_class_id=int(class_id),
         nonce=str(nonce),
         expiry=expiry,
         membership=str(membership.address),

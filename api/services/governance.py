@@ -16,13 +16,12 @@ from web3 import Web3
 
 from api.errors import NotFoundError, ValidationError
 from api.models import ChainEvent, IndexedBlock, MemberHistory, Proposal, Vote
-from api.proposals import plain_description
 from api.schemas import parse_uint256
-from api.schemas_catalogue import CLASSES, ClassTally, ProposalAction, ProposalPublic
+from api.schemas_catalogue import ClassTally, ProposalAction, ProposalPublic
+from lumbung.protocol import CLASS_NAMES, StakeholderClass, VoteType, plain_description
 
 BPS = 10_000
-AGAINST, FOR, ABSTAIN = 0, 1, 2
-CLASS_COUNT = len(CLASSES)
+CLASS_COUNT = len(StakeholderClass)
 # Membership.expel(address): a proposal made only of such calls leaves the members it names out
 # of their class's quorum (CoopGovernor's liveness rule).
 EXPEL_SELECTOR = "0x" + Web3.keccak(text="expel(address)")[:4].hex()
@@ -126,9 +125,9 @@ def tallies(
     for vote in session.scalars(select(Vote).where(Vote.proposal_id == proposal.id)):
         tally = result[vote.stakeholder_class]
         tally.voters += 1
-        if vote.support == FOR:
+        if vote.support == VoteType.FOR:
             tally.for_votes += vote.votes
-        elif vote.support == AGAINST:
+        elif vote.support == VoteType.AGAINST:
             tally.against += vote.votes
         else:
             tally.abstain += vote.votes
@@ -186,7 +185,7 @@ def _public(session: Session, proposal: Proposal, now: int, membership: str) -> 
         tallies=[
             ClassTally.model_validate(
                 {
-                    "stakeholder_class": CLASSES[c],
+                    "stakeholder_class": CLASS_NAMES[c],
                     "for": t.for_votes,
                     "against": t.against,
                     "abstain": t.abstain,

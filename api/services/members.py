@@ -22,13 +22,13 @@ from api.models import (
     VaultItem,
 )
 from api.schemas_catalogue import (
-    CLASSES,
     ContributionPublic,
     EarningEvent,
     EarningPublic,
     MemberPublic,
     MembershipPublic,
 )
+from lumbung.protocol import CLASS_NAMES
 
 
 def parse_address(value: str) -> ChecksumAddress:
@@ -139,7 +139,7 @@ def member_view(session: Session, address: str) -> MemberPublic:
     member = session.get(Member, account)
     membership = (
         MembershipPublic(
-            stakeholder_class=CLASSES[member.stakeholder_class],  # type: ignore[arg-type]
+            stakeholder_class=CLASS_NAMES[member.stakeholder_class],  # type: ignore[arg-type]
             active=member.active,
             joined_block=member.joined_block,
         )

@@ -36,23 +36,23 @@ from api.errors import (
     PurposeNotAllowedError,
     StrikeActiveError,
 )
-from api.models import Buyer, Order
-from api.schemas_orders import PURPOSES, OrderCreate, OrderPublic
+from api.models import Buyer, Order, OrderState
+from api.schemas_orders import OrderCreate, OrderPublic
 from api.settings import Settings
+from lumbung.protocol import PURPOSE_NAMES, Purpose, purpose_names, utc
 
 logger = logging.getLogger(__name__)
 
 ZERO_ADDRESS = "0x" + "00" * 20
 ZERO_REF = b"\x00" * 32
 
-# Order states. Terminal: settled, expired, refused, failed.
-QUOTED, PAID, SETTLING, SETTLED = "quoted", "paid", "settling", "settled"
-EXPIRED, REFUSED, FAILED = "expired", "refused", "failed"
-
-
-def utc(moment: datetime) -> datetime:
-    """SQLite hands datetimes back naive; every stored moment is UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+# Order states (terminal: settled, expired, refused, failed) by their short names, as the
+# settlement worker and the payment service use them.
+QUOTED, PAID, SETTLING, SETTLED = (
+    OrderState.QUOTED, OrderState.PAID, OrderState.SETTLING, OrderState.SETTLED
+)
+EXPIRED, REFUSED, FAILED = OrderState.EXPIRED, OrderState.REFUSED, OrderState.FAILED
+QUOTE_EXPIRED = "the quote expired before it was paid"  # an expired order's reason
 
 
 def relayer_address(settings: Settings) -> ChecksumAddress:
@@ -115,9 +115,9 @@ def quote(chain: Chain, settings: Settings, buyer: Buyer, request: OrderCreate) 
         raise NotForSaleError(
             f"pool {request.pool_id} is not listed for sale", pool_id=request.pool_id
         )
-    bit = PURPOSES.index(request.purpose)
+    bit = Purpose.from_label(request.purpose).bit
     if not (purposes >> bit) & 1:
-        allowed = [name for n, name in enumerate(PURPOSES) if (purposes >> n) & 1]
+        allowed = purpose_names(purposes)
         raise PurposeNotAllowedError(
             f"pool {request.pool_id}'s license does not allow {request.purpose!r}; it allows "
             f"{', '.join(allowed)}",
@@ -184,7 +184,7 @@ def create_order(
         idempotency_key=idempotency_key,
         request_hash=digest,
         pool_id=request.pool_id,
-        purpose=PURPOSES.index(request.purpose),
+        purpose=Purpose.from_label(request.purpose).bit,
         price=offer.price,
         currency=offer.currency,
         status=QUOTED,
@@ -235,12 +235,12 @@ def to_public(order: Order, now: datetime | None = None) -> OrderPublic:
     status, reason = order.status, order.reason
     expires_at = utc(order.expires_at)
     if status == QUOTED and expires_at <= (now or datetime.now(UTC)):
-        status, reason = EXPIRED, "the quote expired before it was paid"
+        status, reason = EXPIRED, QUOTE_EXPIRED
     return OrderPublic(
         id=order.id,
         status=status,  # type: ignore[arg-type]
         pool_id=order.pool_id,
-        purpose=PURPOSES[order.purpose],  # type: ignore[arg-type]
+        purpose=PURPOSE_NAMES[order.purpose],  # type: ignore[arg-type]
         price=str(order.price),
         currency=order.currency,
         expires_at=expires_at,

@@ -20,7 +20,7 @@ function chainDefinition() {
   const rpc = publicRpc();
   return defineChain({
     id,
-    name: id === 31337 ? "Lumbung local (Anvil)" : `Lumbung chain ${id}`,
+    name: state.config.dev_chain_ids.includes(id) ? `Lumbung local (chain ${id})` : `Lumbung chain ${id}`,
     nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
     rpcUrls: { default: { http: rpc ? [rpc] : [] } },
   });

@@ -12,7 +12,6 @@ from web3 import Web3
 from web3.contract import Contract
 
 from api.context import Context
-from api.contribution_ids import contribution_id_hex
 from api.errors import VaultKeyErasedError
 from api.main import create_app
 from api.models import VaultItem
@@ -20,6 +19,7 @@ from api.services import delivery
 from api.services.contributions import kek_of
 from api.settings import Settings
 from ipfs.cid import parse_cid
+from lumbung.protocol import contribution_id_hex
 from tests.api.harness import ADDRESSES, PRODUCER, STEWARD, free_port, send
 from tests.api.identity_helpers import contribute, index, login, sha256, submit, upload
 

@@ -14,7 +14,6 @@ from web3 import Web3
 from web3.contract import Contract
 
 from api.context import Context
-from api.contribution_ids import contribution_id
 from api.db import transaction
 from api.errors import VaultIntegrityError
 from api.main import create_app
@@ -23,6 +22,7 @@ from api.services import buyers, delivery, vault
 from api.services.contributions import kek_of
 from api.settings import Settings
 from ipfs.cid import parse_cid
+from lumbung.protocol import contribution_id
 from tests.api.harness import ADDRESSES, CURATOR, PRODUCER, SETTLER, STEWARD, free_port, send
 from tests.api.identity_helpers import (
     buy,

@@ -9,12 +9,15 @@ from web3.contract import Contract
 
 from api.context import Context
 from api.indexer import index_until_head
-from api.proposals import signed_description
-from tests.api.cooperative import ABSTAIN, AGAINST, FOR, FUNDER_CLASS, Coop
+from lumbung.protocol import (
+    CLASS_NAMES,
+    ProposalState,
+    StakeholderClass,
+    VoteType,
+    signed_description,
+)
+from tests.api.cooperative import Coop
 from tests.api.harness import ADDRESSES, CURATOR, PRODUCER, STEWARD, send
-
-STATES = ("pending", "active", "canceled", "defeated", "succeeded", "queued", "expired", "executed")
-CLASSES = ("producer", "funder", "worker", "steward")
 
 
 @pytest.fixture
@@ -31,14 +34,14 @@ def served(client: TestClient, context: Context, proposal_id: int) -> dict:
 
 def assert_matches_chain(coop: Coop, body: dict, proposal_id: int) -> None:
     governor = coop.c["CoopGovernor"].functions
-    assert body["state"] == STATES[governor.state(proposal_id).call()]
+    assert body["state"] == ProposalState(governor.state(proposal_id).call()).label
     assert body["vote_start"] == governor.proposalSnapshot(proposal_id).call()
     assert body["vote_end"] == governor.proposalDeadline(proposal_id).call()
     weights, quorums = governor.proposalClassRules(proposal_id).call()
     assert body["class_weights"] == list(weights)
     assert body["class_quorums"] == list(quorums)
     for c, tally in enumerate(body["tallies"]):
-        assert tally["stakeholder_class"] == CLASSES[c]
+        assert tally["stakeholder_class"] == CLASS_NAMES[c]
         for_votes, against, abstain, voters, members, reached = governor.proposalClassTally(
             proposal_id, c
         ).call()
@@ -49,7 +52,7 @@ def assert_matches_chain(coop: Coop, body: dict, proposal_id: int) -> None:
             tally["voters"],
             tally["members"],
             tally["quorum_reached"],
-        ) == (for_votes, against, abstain, voters, members, reached), CLASSES[c]
+        ) == (for_votes, against, abstain, voters, members, reached), CLASS_NAMES[c]
 
 
 def test_a_proposal_from_creation_to_execution(
@@ -70,14 +73,15 @@ def test_a_proposal_from_creation_to_execution(
     assert_matches_chain(coop, body, proposal_id)
 
     coop.advance(61)
-    coop.admit(6, FUNDER_CLASS)  # after the snapshot: neither counted nor allowed to vote
+    # After the snapshot: neither counted nor allowed to vote.
+    coop.admit(6, StakeholderClass.FUNDER)
     body = served(client, context, proposal_id)
     assert body["state"] == "active"
     assert_matches_chain(coop, body, proposal_id)
 
-    coop.vote(STEWARD, proposal_id, FOR, n=3)
-    coop.vote(CURATOR, proposal_id, AGAINST, n=2)
-    coop.vote(PRODUCER, proposal_id, FOR, n=1)
+    coop.vote(STEWARD, proposal_id, VoteType.FOR, n=3)
+    coop.vote(CURATOR, proposal_id, VoteType.AGAINST, n=2)
+    coop.vote(PRODUCER, proposal_id, VoteType.FOR, n=1)
     body = served(client, context, proposal_id)
     assert [t["for"] for t in body["tallies"]] == [1, 0, 0, 3]
     assert [t["against"] for t in body["tallies"]] == [0, 0, 2, 0]
@@ -109,15 +113,15 @@ def test_a_proposal_from_creation_to_execution(
 def test_quorum_per_class_and_the_late_quorum_extension(
     client: TestClient, context: Context, coop: Coop
 ) -> None:
-    coop.admit(6, FUNDER_CLASS)
+    coop.admit(6, StakeholderClass.FUNDER)
     coop.advance(2)
     market = coop.c["DataMarket"]
     call = (market.address, market.functions.setPrice(1, 1_000_000)._encode_transaction_data())
     proposal_id = coop.propose(STEWARD, [call], "Cheaper rice-field photos")
     coop.advance(61)
-    coop.vote(STEWARD, proposal_id, FOR, n=5)
-    coop.vote(CURATOR, proposal_id, FOR, n=1)
-    coop.vote(PRODUCER, proposal_id, ABSTAIN, n=1)
+    coop.vote(STEWARD, proposal_id, VoteType.FOR, n=5)
+    coop.vote(CURATOR, proposal_id, VoteType.FOR, n=1)
+    coop.vote(PRODUCER, proposal_id, VoteType.ABSTAIN, n=1)
     body = served(client, context, proposal_id)
     assert [t["quorum_reached"] for t in body["tallies"]] == [True, False, True, True]
     assert_matches_chain(coop, body, proposal_id)
@@ -125,7 +129,7 @@ def test_quorum_per_class_and_the_late_quorum_extension(
     # The funder reaches the last quorum 30 s before the deadline: voting is extended.
     deadline = body["vote_end"]
     coop.advance(deadline - coop.now() - 30)
-    coop.vote(6, proposal_id, AGAINST, n=2)
+    coop.vote(6, proposal_id, VoteType.AGAINST, n=2)
     body = served(client, context, proposal_id)
     assert body["vote_end"] > deadline
     assert_matches_chain(coop, body, proposal_id)
@@ -156,16 +160,16 @@ def test_an_expel_only_proposal_leaves_the_named_members_out_of_the_quorum(
 ) -> None:
     """The API's tally mirrors CoopGovernor's liveness rule: a lost key in the funders' class
     (its only member) would stop every proposal; the proposal that expels it passes without it."""
-    coop.admit(6, FUNDER_CLASS)  # a funder whose key is lost: it never votes
-    coop.admit(7, FUNDER_CLASS)
+    coop.admit(6, StakeholderClass.FUNDER)  # a funder whose key is lost: it never votes
+    coop.admit(7, StakeholderClass.FUNDER)
     membership = coop.c["Membership"]
     expel = membership.functions.expel(ADDRESSES[6])._encode_transaction_data()
     proposal_id = coop.propose(STEWARD, [(membership.address, expel)], "Expel a lost key")
     coop.advance(61)
     for voter in (STEWARD, CURATOR, PRODUCER, 7):
-        coop.vote(voter, proposal_id, FOR)
+        coop.vote(voter, proposal_id, VoteType.FOR)
     body = served(client, context, proposal_id)
-    assert body["tallies"][FUNDER_CLASS]["members"] == 1  # 2 funders, 1 left out
+    assert body["tallies"][StakeholderClass.FUNDER]["members"] == 1  # 2 funders, 1 left out
     assert_matches_chain(coop, body, proposal_id)
     coop.advance(601)
     body = served(client, context, proposal_id)

@@ -11,12 +11,12 @@ from web3 import Web3
 from web3.contract import Contract
 
 from api.context import Context
-from api.contribution_ids import contribution_id
 from api.indexer import index_until_head, rebuild_all
 from api.indexer.distributor import earned_scaled
 from api.indexer.projections import contribution_key, dump
 from api.models import Contribution, Pool, Position, Pot
-from scripts.merkle import BatchLeaf, batch_tree
+from lumbung.merkle import BatchLeaf, batch_tree
+from lumbung.protocol import contribution_id
 from tests.api.cooperative import Coop
 from tests.api.harness import ADDRESSES, CURATOR, PRODUCER, STEWARD, send
 

@@ -24,9 +24,9 @@ from api.indexer import Follower, index_until_head, rebuild_all
 from api.indexer import projections as projection_module
 from api.indexer.projections import contribution_key, dump
 from api.models import ChainEvent, Contribution, Pool, Proposal, QuarantinedLog
-from api.proposals import signed_description
-from scripts.merkle import BatchLeaf, batch_tree
-from tests.api.cooperative import FOR, Coop
+from lumbung.merkle import BatchLeaf, batch_tree
+from lumbung.protocol import VoteType, signed_description
+from tests.api.cooperative import Coop
 from tests.api.harness import ADDRESSES, CURATOR, PRODUCER, STEWARD, send
 from tests.api.test_indexer_batches import raw_cid
 
@@ -214,7 +214,7 @@ def test_votes_cast_with_a_poisoned_reason(
     raw, display = poison
     proposal_id = propose_raw(coop, b"an ordinary proposal")
     coop.advance(61)  # past the voting delay
-    args: list[object] = [proposal_id, FOR, raw]
+    args: list[object] = [proposal_id, VoteType.FOR, raw]
     if function == "castVoteWithReasonAndParams":
         args.append(encode(["uint256"], [2]))  # two votes, four credits
     coop.send_raw_strings("CoopGovernor", function, args, ADDRESSES[STEWARD])

@@ -15,7 +15,8 @@ from api.indexer import index_until_head, rebuild_all
 from api.indexer.distributor import PRECISION, earned_scaled
 from api.indexer.projections import dump
 from api.models import Ledger, Position, Pot
-from tests.api.cooperative import PRODUCER_CLASS, WORK_POT, Coop
+from lumbung.protocol import WORK_POT, StakeholderClass
+from tests.api.cooperative import Coop
 from tests.api.harness import ADDRESSES, CURATOR, PRODUCER, STEWARD, send
 
 CONTRIBUTORS = [PRODUCER, STEWARD, 6, 7]
@@ -35,8 +36,8 @@ def busy_cooperative(coop: Coop, context: Context, rounds: int = 14) -> None:
     registry = coop.c["ContributionRegistry"]
     for pool_id in (1, 2, 3):  # weights up to 10,000: the ceiling governance may allow
         coop.as_timelock(registry.functions.setPoolMaxWeight(pool_id, 10_000))
-    coop.admit(6, PRODUCER_CLASS)
-    coop.admit(7, PRODUCER_CLASS)
+    coop.admit(6, StakeholderClass.PRODUCER)
+    coop.admit(7, StakeholderClass.PRODUCER)
     accepted: list[tuple[int, int]] = []  # (account, contribution id)
     orders = 0
     for round_ in range(rounds):

@@ -12,7 +12,8 @@ from web3.contract import Contract
 from api.context import Context
 from api.db import transaction
 from api.indexer import index_until_head
-from tests.api.cooperative import WORK_POT, Coop
+from lumbung.protocol import WORK_POT
+from tests.api.cooperative import Coop
 from tests.api.harness import ADDRESSES, CURATOR, PRODUCER, send
 from tests.api.test_pools import vault_item
 

@@ -7,14 +7,20 @@ from dataclasses import dataclass
 from brownie import chain, web3
 from eth_abi import encode
 
-from api.proposals import signed_description  # noqa: F401 - re-exported for the tests
+from lumbung.protocol import (
+    ProposalState,
+    StakeholderClass,
+    VoteType,
+    signed_description,  # noqa: F401 - re-exported for the tests
+)
 from scripts.governance import (
     GovernorParams,
     sign_ballot,  # noqa: F401 - re-exported for the tests
 )
 
-PRODUCER, FUNDER, WORKER, STEWARD = range(4)
-AGAINST, FOR, ABSTAIN = range(3)
+# The protocol's enums, by the short names the governor tests use.
+PRODUCER, FUNDER, WORKER, STEWARD = StakeholderClass
+AGAINST, FOR, ABSTAIN = VoteType
 
 # Short, distinct periods keep the tests fast and the timeline readable.
 PARAMS = GovernorParams(
@@ -29,8 +35,7 @@ PARAMS = GovernorParams(
 )
 TIMELOCK_DELAY = 60
 
-# Pending, Active, Canceled, Defeated, Succeeded, Queued, Expired, Executed (IGovernor order).
-PENDING, ACTIVE, CANCELED, DEFEATED, SUCCEEDED, QUEUED, EXPIRED, EXECUTED = range(8)
+PENDING, ACTIVE, CANCELED, DEFEATED, SUCCEEDED, QUEUED, EXPIRED, EXECUTED = ProposalState
 
 
 def advance_to(timestamp: int) -> None:

@@ -14,12 +14,8 @@ from typing import Any
 
 import pytest
 
-from api.schemas_catalogue import CLASSES
-from api.schemas_orders import PURPOSES as API_PURPOSES
 from ipfs.cid import cid_to_bytes
 from scripts.bootstrap import (
-    PURPOSES,
-    STAKEHOLDER_CLASSES,
     Bootstrap,
     BootstrapError,
     TokenUnits,
@@ -75,27 +71,6 @@ def problems(document: Any) -> tuple[str, ...]:
 
 def errors(bootstrap: Bootstrap, rules: Any = RULES, deployer: str | None = None) -> str:
     return "\n".join(review_bootstrap(bootstrap, rules, deployer=deployer).errors)
-
-
-def test_the_vocabulary_is_the_contracts_and_the_apis() -> None:
-    artifact = json.loads((ROOT / "build" / "contracts" / "IMembership.json").read_text())
-
-    def enums(node: Any) -> dict[str, list[str]]:
-        found: dict[str, list[str]] = {}
-        if isinstance(node, dict):
-            if node.get("nodeType") == "EnumDefinition":
-                found[node["name"]] = [m["name"] for m in node["members"]]
-            for value in node.values():
-                found.update(enums(value))
-        elif isinstance(node, list):
-            for value in node:
-                found.update(enums(value))
-        return found
-
-    solidity = enums(artifact["ast"])["StakeholderClass"]
-    assert [c.upper() for c in STAKEHOLDER_CLASSES] == solidity
-    assert STAKEHOLDER_CLASSES == CLASSES
-    assert PURPOSES == API_PURPOSES
 
 
 def test_the_example_file_is_valid_and_usable() -> None:

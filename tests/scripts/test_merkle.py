@@ -1,4 +1,4 @@
-"""scripts/merkle.py against the reference: npm @openzeppelin/merkle-tree 1.0.8, run by Node.
+"""lumbung/merkle.py against the reference: npm @openzeppelin/merkle-tree 1.0.8, run by Node.
 
 Trees, dumps, proofs and multiproofs must be equal byte for byte, for batch leaves and for
 another leaf encoding, over sizes that leave every shape of last level, duplicate leaves
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.merkle import (
+from lumbung.merkle import (
     BATCH_LEAF_ENCODING,
     BatchLeaf,
     StandardMerkleTree,

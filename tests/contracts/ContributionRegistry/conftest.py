@@ -9,7 +9,7 @@ from enum import IntEnum
 import pytest
 from multiformats import CID, multihash
 
-from scripts.merkle import BatchLeaf, batch_tree
+from lumbung.merkle import BatchLeaf, batch_tree
 
 
 class Status(IntEnum):
@@ -140,7 +140,7 @@ def leaf(make_cid):
 @pytest.fixture
 def submit_batch(registry, aggregator, curator, make_cid, pool_id):
     """submit_batch(leaves, accept=True, count=None, pool=..., total_weight=None) -> (batch id,
-    tree): the batch's tree is built by scripts/merkle.py, submitted by the aggregator with the
+    tree): the batch's tree is built by lumbung/merkle.py, submitted by the aggregator with the
     leaves' count and total weight (unless told otherwise) and accepted by the curator."""
 
     def submit(leaves, accept=True, count=None, pool=pool_id, total_weight=None):

@@ -5,8 +5,8 @@ import brownie
 import pytest
 from eth_utils import keccak
 
-from api.contribution_ids import contribution_id as expected_id
-from scripts.merkle import BATCH_LEAF_ENCODING, batch_claims, batch_tree, standard_leaf_hash
+from lumbung.merkle import BATCH_LEAF_ENCODING, batch_claims, batch_tree, standard_leaf_hash
+from lumbung.protocol import contribution_id as expected_id
 
 
 def test_claim_makes_the_leaf_an_accepted_contribution(
@@ -363,14 +363,14 @@ def test_claim_leaves_counts_against_the_declared_count(registry, member, leaf, 
 
 @pytest.mark.parametrize("form", ["v0", "v1-dag-pb", "v1-raw"])
 @pytest.mark.parametrize("weight", [0, 1, 2**48 - 1])
-def test_leaf_hash_matches_scripts_merkle(registry, member, make_cid, form, weight):
+def test_leaf_hash_matches_lumbung_merkle(registry, member, make_cid, form, weight):
     cid = make_cid("hash me", form)
     expected = standard_leaf_hash(BATCH_LEAF_ENCODING, (member.address, cid, weight))
     assert registry.batchLeafHash(member, cid, weight) == "0x" + expected.hex()
     assert expected != keccak(keccak(b""))  # the encoding is hashed, not an empty string
 
 
-def test_a_large_tree_from_scripts_merkle_verifies_on_chain(
+def test_a_large_tree_from_lumbung_merkle_verifies_on_chain(
     registry, token, member, other_member, leaf, submit_batch, claim_leaf
 ):
     leaves = [leaf(member if i % 2 else other_member, f"big {i}", 1 + i % 7) for i in range(300)]

@@ -1,7 +1,7 @@
 import brownie
 import pytest
 
-from api.contribution_ids import contribution_id as expected_id
+from lumbung.protocol import contribution_id as expected_id
 
 
 @pytest.mark.parametrize("form", ["v0", "v1-dag-pb", "v1-raw"])

@@ -3,7 +3,7 @@
 import brownie
 import pytest
 
-from scripts.merkle import batch_tree
+from lumbung.merkle import batch_tree
 
 
 def curate(registry, action, batch_id, curator):

@@ -2,7 +2,7 @@ import brownie
 from brownie import accounts, web3
 from eth_account import Account
 
-from scripts.signing import PERMIT, sign_typed
+from lumbung.eip712 import PERMIT, sign_typed
 from tests.contracts.DataMarket.conftest import AI_TRAINING, COMMERCIAL, POOL, PRICE, RESEARCH
 
 

@@ -2,7 +2,7 @@ import pytest
 from brownie import chain, web3
 from eth_account import Account
 
-from scripts.signing import sign_voucher
+from lumbung.eip712 import sign_voucher
 
 PRODUCER, FUNDER, WORKER, STEWARD = range(4)
 

@@ -36,8 +36,8 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from api.contribution_ids import contribution_id as registry_contribution_id
-from scripts.merkle import BatchLeaf, batch_claims, batch_tree
+from lumbung.merkle import BatchLeaf, batch_claims, batch_tree
+from lumbung.protocol import contribution_id as registry_contribution_id
 
 PRECISION = 10**18
 PRODUCER, FUNDER, WORKER, STEWARD = range(4)

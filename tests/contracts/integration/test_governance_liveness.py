@@ -11,7 +11,7 @@ import pytest
 from brownie import accounts, chain, web3
 from eth_account import Account
 
-from scripts.signing import sign_voucher
+from lumbung.eip712 import sign_voucher
 from tests.contracts.governance_helpers import DEFEATED, FOR, FUNDER, STEWARD, WORKER
 
 

@@ -3,9 +3,9 @@
 import brownie
 import pytest
 
+from lumbung.merkle import BatchLeaf, batch_tree
 from scripts.deploy import deploy_all, roles_held
 from scripts.governance import GovernorParams
-from scripts.merkle import BatchLeaf, batch_tree
 from tests.contracts.governance_helpers import PRODUCER, WORKER
 from tests.contracts.integration.conftest import POOL
 from tests.contracts.integration.test_governed_decisions import call
