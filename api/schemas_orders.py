@@ -43,7 +43,7 @@ class PaymentConfirm(RequestBody):
 
 
 class PaymentWebhook(RequestBody):
-    """A payment provider's event, signed in the ``Lumbung-Signature`` header."""
+    """The ``hmac`` provider's event, signed in the ``Lumbung-Signature`` header."""
 
     event_id: str = Field(min_length=1, max_length=255)
     type: Literal["payment.succeeded"]
@@ -54,5 +54,9 @@ class PaymentWebhook(RequestBody):
 
 class WebhookAck(BaseModel):
     received: bool = True
+    provider: str = Field(description="the payment provider whose notice this was")
+    payment_status: Literal["paid", "pending", "failed", "refunded"] = Field(
+        description="what the notice said of the payment; only paid changes the order"
+    )
     duplicate: bool = Field(description="true when this event_id was already processed")
     order: OrderPublic
