@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from api.payments.interface import PaymentStatus
 from api.schemas import AmountStr, RequestBody
 
 # DataMarket purpose bits, indexed by bit number.
@@ -55,7 +56,7 @@ class PaymentWebhook(RequestBody):
 class WebhookAck(BaseModel):
     received: bool = True
     provider: str = Field(description="the payment provider whose notice this was")
-    payment_status: Literal["paid", "pending", "failed", "refunded"] = Field(
+    payment_status: PaymentStatus = Field(
         description="what the notice said of the payment; only paid changes the order"
     )
     duplicate: bool = Field(description="true when this event_id was already processed")

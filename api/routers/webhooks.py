@@ -76,7 +76,7 @@ async def _receive(provider: PaymentProvider, request: Request, context: Context
     order, duplicate = await run_in_threadpool(payments.handle_notice, context.sessions, notice)
     return WebhookAck(
         provider=provider.name,
-        payment_status=notice.status.value,
+        payment_status=notice.status,
         duplicate=duplicate,
         order=orders.to_public(order),
     )

@@ -31,6 +31,7 @@ from api.services.settlement import settle_pending
 from api.settings import DevelopmentKeyError, Settings
 from tests.api.harness import AnvilChain, api_settings
 from tests.api.orderflow import event_for, make_buyer, quoted_order, webhook
+from tests.api.test_settings import OWN_KEYS, SEPOLIA
 from tests.api.test_webhook import PROBLEM, order_status, outbox_count
 
 # The documentation's example inputs and the SHA-512 of their concatenation.
@@ -194,20 +195,12 @@ def test_the_factory_builds_the_enabled_providers() -> None:
 
 
 def test_the_development_server_key_is_refused_where_midtrans_is_enabled() -> None:
-    own = {
-        "relayer_key": SecretStr("0x" + "11" * 32),
-        "kek": SecretStr("22" * 32),
-        "admin_token": SecretStr("own"),
-        "webhook_secret": SecretStr("own"),
-        "nonce_secret": SecretStr("own"),
-        "siwe_domain": "lumbung.example",
-        "siwe_uri": "https://lumbung.example",
-    }
-    Settings().model_copy(update=own).check_chain(11155111)  # Midtrans off: its key is unused
+    own = {**OWN_KEYS, "registrar_key": None}
+    Settings().model_copy(update=own).check_chain(SEPOLIA)  # Midtrans off: its key is unused
     enabled = Settings().model_copy(update={**own, "payment_providers": "hmac,midtrans"})
     with pytest.raises(DevelopmentKeyError, match="LUMBUNG_MIDTRANS_SERVER_KEY"):
-        enabled.check_chain(11155111)
-    enabled.model_copy(update={"midtrans_server_key": SecretStr("own")}).check_chain(11155111)
+        enabled.check_chain(SEPOLIA)
+    enabled.model_copy(update={"midtrans_server_key": SecretStr("own")}).check_chain(SEPOLIA)
 
 
 @selling
