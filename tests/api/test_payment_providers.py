@@ -75,8 +75,10 @@ def settings(anvil: AnvilChain, database_url: str, tmp_path: Path) -> Settings:
 
 
 def signed(notification: dict[str, Any], key: str = DOC_SERVER_KEY) -> dict[str, Any]:
-    fields = (notification[f] for f in ("order_id", "status_code", "gross_amount"))
-    return {**notification, "signature_key": signature_key(*fields, key)}
+    key_of = signature_key(
+        notification["order_id"], notification["status_code"], notification["gross_amount"], key
+    )
+    return {**notification, "signature_key": key_of}
 
 
 def raw(notification: dict[str, Any]) -> bytes:
