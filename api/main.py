@@ -24,6 +24,7 @@ from api.errors import (
     StorageUnavailableError,
 )
 from api.metrics import Metrics
+from api.payments.factory import BUILDERS, open_providers
 from api.problems import PROBLEM_JSON, problem_json
 from api.redaction import install_log_redaction
 from api.request_guard import (
@@ -194,8 +195,10 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
     app.openapi = lambda: problem_openapi(app)  # type: ignore[method-assign]
     app.state.context = context
     app.state.metrics = Metrics()
+    app.state.payment_providers = open_providers(context.settings)
     body_limits = {
         "/v1/webhooks/payments": WEBHOOK_BODY_LIMIT,
+        **{f"/v1/webhooks/payments/{name}": WEBHOOK_BODY_LIMIT for name in BUILDERS},
         "/v1/contributions": context.settings.max_upload_bytes + MULTIPART_OVERHEAD,
     }
     # Inside the metrics middleware, whose task group would wrap a body-limit error raised in

@@ -428,9 +428,13 @@ class OutboxEntry(Base):
 
 
 class WebhookEvent(Base):
-    """A payment-provider event already processed: a replay is acknowledged and ignored."""
+    """A payment-provider event already processed: a replay is acknowledged and ignored.
+
+    Event ids are the provider's own, unique only within it: the key is (provider, event_id).
+    """
 
     __tablename__ = "webhook_events"
+    provider: Mapped[str] = mapped_column(String(32), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     order_id: Mapped[str] = mapped_column(String(36))
     received_at: Mapped[datetime]

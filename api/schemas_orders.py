@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from api.models import OrderState
+from api.payments.interface import PaymentStatus
 from api.schemas import AmountStr, RequestBody
 from lumbung.protocol import PurposeName
 
@@ -40,7 +41,7 @@ class PaymentConfirm(RequestBody):
 
 
 class PaymentWebhook(RequestBody):
-    """A payment provider's event, signed in the ``Lumbung-Signature`` header."""
+    """The ``hmac`` provider's event, signed in the ``Lumbung-Signature`` header."""
 
     event_id: str = Field(min_length=1, max_length=255)
     type: Literal["payment.succeeded"]
@@ -51,5 +52,9 @@ class PaymentWebhook(RequestBody):
 
 class WebhookAck(BaseModel):
     received: bool = True
+    provider: str = Field(description="the payment provider whose notice this was")
+    payment_status: PaymentStatus = Field(
+        description="what the notice said of the payment; only paid changes the order"
+    )
     duplicate: bool = Field(description="true when this event_id was already processed")
     order: OrderPublic

@@ -26,6 +26,7 @@ DATA_DIR = ROOT / ".lumbung"
 # 32 bytes, hex: the key-encryption key of the local cooperative.
 DEV_KEK = "4c756d62756e67206465762d6f6e6c79206b65792d656e6372797074696f6e21"
 DEV_WEBHOOK_SECRET = "lumbung-dev-webhook"  # noqa: S105 (a development default)
+DEV_MIDTRANS_SERVER_KEY = "lumbung-dev-midtrans"
 DEV_NONCE_SECRET = "lumbung-dev-siwe-nonce"  # noqa: S105 (same)
 
 # A rate limit is "<requests>/<seconds>": a token bucket per client address and route class
@@ -71,6 +72,7 @@ class Settings(BaseSettings):
     kek: SecretStr = SecretStr(DEV_KEK)
     admin_token: SecretStr = SecretStr(DEV_ADMIN_TOKEN)
     webhook_secret: SecretStr = SecretStr(DEV_WEBHOOK_SECRET)
+    midtrans_server_key: SecretStr = SecretStr(DEV_MIDTRANS_SERVER_KEY)
     # HMAC key of the stateless SIWE nonces; every API process behind one database shares it.
     nonce_secret: SecretStr = SecretStr(DEV_NONCE_SECRET)
 
@@ -84,6 +86,13 @@ class Settings(BaseSettings):
     quote_ttl_s: int = 900
     max_upload_bytes: int = 64 * 1024 * 1024
     webhook_tolerance_s: int = 300
+
+    # Payment webhooks: the providers served at /v1/webhooks/payments/<name>, comma-separated
+    # (hmac, midtrans). Midtrans charges rupiah: it pays for orders quoted in the IDR-pegged
+    # payment token named here, whose base units are 10^-decimals of a rupiah.
+    payment_providers: str = "hmac"
+    midtrans_symbol: str = "IDR"
+    midtrans_decimals: int = Field(default=0, ge=0, le=36)
 
     # Per-client rate limits (in memory, per API process: N processes allow N times as much)
     rate_limits_enabled: bool = True
@@ -122,6 +131,13 @@ class Settings(BaseSettings):
             "LUMBUNG_KEK": (_plain(self.kek), DEV_KEK),
             "LUMBUNG_ADMIN_TOKEN": (_plain(self.admin_token), DEV_ADMIN_TOKEN),
             "LUMBUNG_WEBHOOK_SECRET": (_plain(self.webhook_secret), DEV_WEBHOOK_SECRET),
+            # Checked only where Midtrans is enabled: elsewhere its key is never used.
+            "LUMBUNG_MIDTRANS_SERVER_KEY": (
+                _plain(self.midtrans_server_key)
+                if "midtrans" in self.enabled_payment_providers
+                else None,
+                DEV_MIDTRANS_SERVER_KEY,
+            ),
             "LUMBUNG_NONCE_SECRET": (_plain(self.nonce_secret), DEV_NONCE_SECRET),
             "LUMBUNG_SIWE_DOMAIN": (self.siwe_domain, DEV_SIWE_DOMAIN),
             "LUMBUNG_SIWE_URI": (self.siwe_uri.rstrip("/"), DEV_SIWE_URI),
@@ -141,6 +157,10 @@ class Settings(BaseSettings):
         orders."""
         requests, seconds = str(getattr(self, f"rate_limit_{route_class}")).split("/")
         return int(requests), float(seconds)
+
+    @property
+    def enabled_payment_providers(self) -> tuple[str, ...]:
+        return tuple(p.strip() for p in self.payment_providers.split(",") if p.strip())
 
     @property
     def rate_limit_exempt_addresses(self) -> frozenset[str]:

@@ -1,59 +1,82 @@
-"""The payment provider's webhook: signed ``payment.succeeded`` events mark orders paid."""
+"""Payment providers' webhooks: verified notices mark orders paid.
+
+``/v1/webhooks/payments/{provider}`` serves each provider that ``LUMBUNG_PAYMENT_PROVIDERS``
+enables (see :mod:`api.payments`); ``/v1/webhooks/payments`` is the ``hmac`` provider's
+original address, kept for the adapters that post there.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Any
 
-from fastapi import APIRouter, Header, Request
-from pydantic import ValidationError as PydanticValidationError
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import ContextDep
-from api.errors import ValidationError
-from api.schemas_orders import PaymentWebhook, WebhookAck
+from api.payments.errors import UnknownProviderError
+from api.payments.hmac import SIGNATURE_HEADER, HmacProvider
+from api.payments.interface import PaymentProvider
+from api.payments.midtrans import MidtransProvider
+from api.schemas_orders import WebhookAck
 from api.services import orders, payments
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 
+_HMAC_HEADER = {
+    "name": SIGNATURE_HEADER,
+    "in": "header",
+    "required": False,
+    "description": "hmac provider: t=<unix seconds>,v1=<hex HMAC-SHA256 of '<t>.<raw body>'>",
+    "schema": {"type": "string"},
+}
+
+
+def _body(*models: type[BaseModel]) -> dict[str, Any]:
+    """The OpenAPI request body of a route taking any of ``models``."""
+    schemas = [model.model_json_schema() for model in models]
+    schema = schemas[0] if len(schemas) == 1 else {"anyOf": schemas}
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+@router.post(
+    "/payments/{provider}",
+    openapi_extra={
+        "requestBody": _body(HmacProvider.body_model, MidtransProvider.body_model),
+        "parameters": [_HMAC_HEADER],
+    },
+)
+async def provider_webhook(provider: str, request: Request, context: ContextDep) -> WebhookAck:
+    """A payment provider's notice, verified by the provider's own scheme (404 for a provider
+    not enabled here). The body is bounded (413 past 8 KiB) and read raw, since signatures
+    cover its bytes."""
+    return await _receive(_enabled(request, provider), request, context)
+
 
 @router.post(
     "/payments",
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": PaymentWebhook.model_json_schema()}},
-        }
-    },
+    openapi_extra={"requestBody": _body(HmacProvider.body_model), "parameters": [_HMAC_HEADER]},
 )
-async def payment_webhook(
-    request: Request,
-    context: ContextDep,
-    lumbung_signature: Annotated[
-        str | None,
-        Header(
-            alias="Lumbung-Signature",
-            description="t=<unix seconds>,v1=<hex HMAC-SHA256 of '<t>.<raw body>'>",
-        ),
-    ] = None,
-) -> WebhookAck:
-    """A payment provider's event. The HMAC covers the raw body, so it is read unparsed, and
-    only once the header's form and timestamp pass; the body is bounded (413 past 8 KiB)."""
-    settings = context.settings
-    signature = payments.parse_signature(lumbung_signature, settings.webhook_tolerance_s)
-    raw = await request.body()
-    payments.check_signature(settings.webhook_secret.get_secret_value(), signature, raw)
-    try:
-        event = PaymentWebhook.model_validate_json(raw)
-    except PydanticValidationError as exc:
-        raise ValidationError(f"the event body is malformed: {_errors(exc)}") from exc
-    order, duplicate = await run_in_threadpool(
-        payments.handle_payment_event, context.sessions, event
-    )
-    return WebhookAck(duplicate=duplicate, order=orders.to_public(order))
+async def payment_webhook(request: Request, context: ContextDep) -> WebhookAck:
+    """The ``hmac`` provider's event, as at ``/v1/webhooks/payments/hmac``. The header's form
+    and timestamp are checked before the body is read; the body is bounded (413 past 8 KiB)."""
+    return await _receive(_enabled(request, HmacProvider.name), request, context)
 
 
-def _errors(exc: PydanticValidationError) -> str:
-    """The validation errors without the input values (they can be 8 KiB of anything)."""
-    return "; ".join(
-        f"{'.'.join(str(part) for part in e['loc']) or 'body'}: {e['msg']}" for e in exc.errors()
+def _enabled(request: Request, name: str) -> PaymentProvider:
+    providers: dict[str, PaymentProvider] = request.app.state.payment_providers
+    if name not in providers:
+        raise UnknownProviderError(f"no payment provider {name!r} is enabled here")
+    return providers[name]
+
+
+async def _receive(provider: PaymentProvider, request: Request, context: ContextDep) -> WebhookAck:
+    provider.check_headers(request.headers)
+    notice = provider.verify(request.headers, await request.body())
+    order, duplicate = await run_in_threadpool(payments.handle_notice, context.sessions, notice)
+    return WebhookAck(
+        provider=provider.name,
+        payment_status=notice.status,
+        duplicate=duplicate,
+        order=orders.to_public(order),
     )

@@ -1,24 +1,18 @@
-"""Payments of quoted orders: by the operator, or by the payment provider's signed webhook.
+"""Payments of quoted orders: by the operator, or by a payment provider's verified notice.
 
 Marking an order paid and enqueueing its settlement in the outbox happen in one database
 transaction, so a paid order is never left without settlement, nor settled twice: the outbox's
 primary key is the order id.
 
-Webhooks carry ``Lumbung-Signature: t=<unix>,v1=<hex>``, the HMAC-SHA256 under the shared
-secret of ``"<t>.<raw body>"``. The timestamp must lie within the tolerance (replays of old
-deliveries are refused), and each ``event_id`` takes effect once: a replay is acknowledged and
-does nothing, and the same id sent for another order is refused as a conflict.
+Notices come from :mod:`api.payments` (each provider checks its own signature). Each
+``(provider, event_id)`` takes effect once: a replay is acknowledged and does nothing, and the
+same event sent for another order is refused as a conflict.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
-import re
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -34,21 +28,15 @@ from api.errors import (
     PaymentMismatchError,
     QuoteExpiredError,
     WebhookEventReusedError,
-    WebhookSignatureError,
 )
 from api.models import Order, OutboxEntry, WebhookEvent
-from api.schemas_orders import PaymentWebhook
+from api.payments.interface import PaymentNotice, PaymentStatus
 from api.services.orders import EXPIRED, PAID, QUOTED, utc
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-SIGNATURE_HEADER = "Lumbung-Signature"
-# Unix seconds in ASCII digits (str.isdigit() takes "²", and int() refuses 4,301 digits).
-_TIMESTAMP = re.compile(r"[0-9]{1,12}")
-# A hex SHA-256 (hmac.compare_digest raises TypeError on a non-ASCII str).
-_HEX_DIGEST = re.compile(r"[0-9A-Fa-f]{64}")
 # A lost race on a unique key (two deliveries of one payment at once) is retried this often.
 _ATTEMPTS = 3
 
@@ -124,88 +112,56 @@ def confirm_payment(
     return order
 
 
-@dataclass(frozen=True)
-class SignatureHeader:
-    """A parsed ``Lumbung-Signature``: its timestamp and its candidate v1 signatures."""
-
-    timestamp: int
-    signatures: tuple[str, ...]
-
-
-def parse_signature(
-    header: str | None, tolerance_s: int, now: float | None = None
-) -> SignatureHeader:
-    """Checks the header's form and timestamp, which need no body; raises
-    WebhookSignatureError."""
-    if not header:
-        raise WebhookSignatureError(f"the {SIGNATURE_HEADER} header is missing")
-    timestamp: int | None = None
-    signatures: list[str] = []
-    for part in header.split(","):
-        key, _, value = part.strip().partition("=")
-        if key == "t" and _TIMESTAMP.fullmatch(value):
-            timestamp = int(value)
-        elif key == "v1" and _HEX_DIGEST.fullmatch(value):
-            signatures.append(value.lower())
-    if timestamp is None or not signatures:
-        raise WebhookSignatureError(f"the {SIGNATURE_HEADER} header needs t=<unix>,v1=<hex>")
-    skew = abs((time.time() if now is None else now) - timestamp)
-    if skew > tolerance_s:
-        raise WebhookSignatureError(
-            f"the signature's timestamp is {int(skew)}s away from now (tolerance {tolerance_s}s)"
-        )
-    return SignatureHeader(timestamp, tuple(signatures))
-
-
-def check_signature(secret: str, header: SignatureHeader, raw_body: bytes) -> None:
-    """Checks the HMAC of ``raw_body`` in constant time; raises WebhookSignatureError."""
-    expected = hmac.new(
-        secret.encode(), f"{header.timestamp}.".encode() + raw_body, hashlib.sha256
-    )
-    digest = expected.hexdigest()
-    # Every candidate is compared, so the time taken does not depend on which one matches.
-    if not sum(hmac.compare_digest(digest, candidate) for candidate in header.signatures):
-        raise WebhookSignatureError("the signature does not match the body")
-
-
-def sign(secret: str, timestamp: int, raw_body: bytes) -> str:
-    """The ``Lumbung-Signature`` value a provider sends (for tests and provider adapters)."""
-    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + raw_body, hashlib.sha256)
-    return f"t={timestamp},v1={digest.hexdigest()}"
-
-
-def handle_payment_event(
-    sessions: sessionmaker[Session], event: PaymentWebhook, now: datetime | None = None
+def handle_notice(
+    sessions: sessionmaker[Session], notice: PaymentNotice, now: datetime | None = None
 ) -> tuple[Order, bool]:
-    """Applies a verified ``payment.succeeded`` event: ``(order, duplicate)``.
+    """Applies a verified notice: ``(order, duplicate)``.
 
-    An amount or currency that differs from the quote leaves the order unpaid and the event
-    unrecorded, so the provider's corrected delivery can still take effect.
+    Only a paid notice changes the order; a pending, failed or refunded one is acknowledged
+    (the quote stays open until it expires; a refund of a settled order is the operator's to
+    handle). An amount or currency that differs from the quote leaves the order unpaid and the
+    event unrecorded, so the provider's corrected delivery can still take effect.
     """
     moment = now or datetime.now(UTC)
 
     def pay(session: Session) -> tuple[Order, LumbungError | bool]:
-        seen = session.get(WebhookEvent, event.event_id)
+        seen = session.get(WebhookEvent, (notice.provider, notice.event_id))
         if seen is not None:
-            if seen.order_id != event.order_id:
+            if seen.order_id != notice.order_id:
                 raise WebhookEventReusedError(
-                    f"event {event.event_id} already paid order {seen.order_id}; a payment of "
-                    f"order {event.order_id} needs an event id of its own",
+                    f"event {notice.event_id} already paid order {seen.order_id}; a payment of "
+                    f"order {notice.order_id} needs an event id of its own",
                     order_id=seen.order_id,
                 )
             return _locked_order(session, seen.order_id), True
-        order = _locked_order(session, event.order_id)
-        if int(event.amount) != order.price or event.currency != order.currency:
+        order = _locked_order(session, notice.order_id)
+        if notice.status is not PaymentStatus.PAID:
+            logger.info(
+                "order %s: %s reports payment %s %s",
+                order.id,
+                notice.provider,
+                notice.payment_ref,
+                notice.status,
+            )
+            return order, False
+        if notice.amount != order.price or notice.currency != order.currency:
             raise PaymentMismatchError(
-                f"the payment of {event.amount} {event.currency} does not match the quote of "
+                f"the payment of {notice.amount} {notice.currency} does not match the quote of "
                 f"{order.price} {order.currency} for order {order.id}; the order stays unpaid",
                 expected_amount=str(order.price),
                 expected_currency=order.currency,
             )
-        refusal = _apply_payment(session, order, f"webhook:{event.event_id}", moment)
+        refusal = _apply_payment(session, order, notice.payment_ref, moment)
         if refusal is not None:
             return order, refusal
-        session.add(WebhookEvent(event_id=event.event_id, order_id=order.id, received_at=moment))
+        session.add(
+            WebhookEvent(
+                provider=notice.provider,
+                event_id=notice.event_id,
+                order_id=order.id,
+                received_at=moment,
+            )
+        )
         return order, False
 
     order, outcome = _in_transaction(sessions, pay)

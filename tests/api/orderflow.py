@@ -18,7 +18,8 @@ from web3.contract import Contract
 from api.context import Context
 from api.db import transaction
 from api.models import Order, OutboxEntry
-from api.services import buyers, payments
+from api.payments.hmac import sign
+from api.services import buyers
 from api.settings import Settings
 from tests.api.harness import ADDRESSES, SETTLER, run_cli
 
@@ -107,7 +108,7 @@ def webhook(
     secret: str | None = None,
 ) -> Any:
     raw = json.dumps(event).encode()
-    signature = payments.sign(
+    signature = sign(
         secret or settings.webhook_secret.get_secret_value(),
         int(time.time()) if timestamp is None else timestamp,
         raw,

@@ -20,8 +20,8 @@ from sqlalchemy import func, select
 from api.context import Context
 from api.main import create_app
 from api.models import Order, WebhookEvent
+from api.payments.hmac import sign
 from api.request_guard import JSON_BODY_LIMIT, WEBHOOK_BODY_LIMIT
-from api.services import payments
 from api.settings import Settings
 from tests.api.orderflow import admin, event_for, make_buyer, quoted_order, webhook
 
@@ -184,7 +184,7 @@ def test_webhook_header_is_checked_before_the_body_and_the_body_is_bounded(
         response = client.post("/v1/webhooks/payments", content=streamed(big), headers=header)
         assert_problem(response, 401, "webhook-signature-invalid")
     # A well-formed header does not buy an unbounded read, declared or streamed.
-    header = {"Lumbung-Signature": payments.sign(secret, int(time.time()), big)}
+    header = {"Lumbung-Signature": sign(secret, int(time.time()), big)}
     assert_problem(client.post("/v1/webhooks/payments", content=big, headers=header), 413)
     assert_problem(
         client.post("/v1/webhooks/payments", content=streamed(big), headers=header), 413

@@ -1,4 +1,4 @@
-"""The payment webhook: HMAC over the raw body, timestamp tolerance, replays, amount checks."""
+"""The hmac provider's webhook: HMAC over the raw body, timestamp tolerance, replays, amounts."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from api.context import Context
 from api.models import Order, OutboxEntry, WebhookEvent
-from api.services.payments import sign
+from api.payments.hmac import sign
 from api.services.settlement import settle_pending
 from api.settings import Settings
 from tests.api.orderflow import POOLS, event_for, make_buyer, quoted_order, webhook
@@ -161,3 +161,26 @@ def test_event_id_reused_for_another_order_is_a_conflict(
     assert order_status(context, second["id"]) == "quoted"
     assert webhook(client, settings, event_for(second)).status_code == 200
     assert order_status(context, second["id"]) == "paid" and outbox_count(context) == 2
+
+
+def test_the_hmac_provider_path_is_the_same_webhook(
+    client: TestClient, context: Context, settings: Settings
+) -> None:
+    order = quoted_order(client, make_buyer(context))
+    raw = json.dumps(event_for(order)).encode()
+    header = sign(settings.webhook_secret.get_secret_value(), int(time.time()), raw)
+    response = client.post(
+        "/v1/webhooks/payments/hmac", content=raw, headers={"Lumbung-Signature": header}
+    )
+    assert response.status_code == 200, response.text
+    ack = response.json()
+    assert ack["provider"] == "hmac" and ack["payment_status"] == "paid"
+    # The original path is the same provider: the same event is a replay there.
+    replay = client.post(
+        "/v1/webhooks/payments", content=raw, headers={"Lumbung-Signature": header}
+    )
+    assert replay.status_code == 200 and replay.json()["duplicate"] is True
+    assert order_status(context, order["id"]) == "paid" and outbox_count(context) == 1
+    # Providers this deployment does not enable are not found (Midtrans is off by default).
+    off = client.post("/v1/webhooks/payments/midtrans", content=b"{}")
+    assert off.status_code == 404 and off.json()["type"] == PROBLEM + "payment-provider-unknown"

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-01 14:48:28.209456
+Create Date: 2026-12-01 17:11:41.248482
 """
 
 from __future__ import annotations
@@ -339,10 +339,11 @@ def upgrade() -> None:
 
     op.create_table(
         "webhook_events",
+        sa.Column("provider", sa.String(length=32), nullable=False),
         sa.Column("event_id", sa.String(length=255), nullable=False),
         sa.Column("order_id", sa.String(length=36), nullable=False),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("event_id", name=op.f("pk_webhook_events")),
+        sa.PrimaryKeyConstraint("provider", "event_id", name=op.f("pk_webhook_events")),
     )
     op.create_table(
         "orders",
