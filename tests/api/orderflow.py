@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import time
 import uuid
 from dataclasses import dataclass
@@ -19,8 +20,9 @@ from api.context import Context
 from api.db import transaction
 from api.models import Order, OutboxEntry
 from api.services import buyers, payments
+from api.services.settlement import CrashPoint
 from api.settings import Settings
-from tests.api.harness import ADDRESSES, SETTLER, run_cli
+from tests.api.harness import ADDRESSES, ROOT, SETTLER, run_cli
 
 USD = 10**6
 # The local cooperative's starter pools (scripts/local_chain.py): id -> (price, purposes mask).
@@ -142,7 +144,7 @@ def balance(contracts: dict[str, Contract], account: str) -> int:
     return int(contracts["PaymentToken"].functions.balanceOf(account).call())
 
 
-def worker_env(settings: Settings, crash_at: str | None = None, **extra: str) -> dict[str, str]:
+def worker_env(settings: Settings, **extra: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -156,15 +158,26 @@ def worker_env(settings: Settings, crash_at: str | None = None, **extra: str) ->
         LUMBUNG_IPFS_ROOT=str(settings.ipfs_root),
         LUMBUNG_WORKER_POLL_S="0.05",
     )
-    if crash_at is not None:
-        env["LUMBUNG_WORKER_CRASH_AT"] = crash_at
     env.update(extra)
     return env
 
 
-def run_worker(env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """``python -m api.cli worker run --once`` as a separate process."""
-    return run_cli(env, "worker", "run", "--once", timeout=timeout)
+def run_worker(
+    env: dict[str, str], crash_at: CrashPoint | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """``python -m api.cli worker run --once`` as a separate process; with ``crash_at``, a
+    worker that dies there with status 137 (:mod:`tests.api.crashing_worker`)."""
+    if crash_at is None:
+        return run_cli(env, "worker", "run", "--once", timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "tests.api.crashing_worker", crash_at],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def stored(context: Context, order_id: str) -> tuple[Order, OutboxEntry]:
