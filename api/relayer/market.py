@@ -28,26 +28,31 @@ class SettlementMarket:
 
     def __init__(self, chain: Chain) -> None:
         self.chain = chain
-        self.market: Contract = chain["DataMarket"]
+        self._market: Contract = chain["DataMarket"]
         self.payment_token: Contract = chain["PaymentToken"]
+
+    @property
+    def address(self) -> str:
+        """DataMarket's address: the spender of the relayer's payment token."""
+        return str(self._market.address)
 
     def settle_call(
         self, chain_order_id: bytes, pool_id: int, purpose: int, buyer_ref: bytes, price: int
     ) -> ContractCall:
         return ContractCall.of(
-            self.market, "settleOffchain", chain_order_id, pool_id, purpose, buyer_ref, price
+            self._market, "settleOffchain", chain_order_id, pool_id, purpose, buyer_ref, price
         )
 
     def purchase_of(self, chain_order_id: bytes) -> int:
         """The purchase id that settled ``chain_order_id``; 0 while none did."""
-        function = self.market.functions.purchaseOfOrder(chain_order_id)
+        function = self._market.functions.purchaseOfOrder(chain_order_id)
         return int(self.chain.guard(function.call))
 
     def purchase_in(self, receipt: TxReceipt, chain_order_id: bytes) -> MinedPurchase | None:
         """The purchase that a successful receipt made for ``chain_order_id``, if it made one."""
         if receipt["status"] != 1:
             return None
-        for event in self.market.events.Purchased().process_receipt(receipt, errors=DISCARD):
+        for event in self._market.events.Purchased().process_receipt(receipt, errors=DISCARD):
             if bytes(event["args"]["orderId"]) == chain_order_id:
                 return MinedPurchase(
                     int(event["args"]["purchaseId"]),
@@ -60,7 +65,7 @@ class SettlementMarket:
     def find_purchase(self, purchase_id: int) -> MinedPurchase | None:
         """The transaction and block that made ``purchase_id`` (Purchased indexes it)."""
         chain = self.chain
-        event = self.market.events.Purchased()
+        event = self._market.events.Purchased()
         logs = chain.guard(
             lambda: event.get_logs(
                 from_block=chain.deployment.start_block,

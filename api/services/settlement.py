@@ -389,9 +389,7 @@ class Settler:
     def _ensure_allowance(self, price: int) -> None:
         """DataMarket takes the price from the relayer's payment token: approve it if it must."""
         try:
-            self.relayer.ensure_allowance(
-                self.market.payment_token, self.market.market.address, price
-            )
+            self.relayer.ensure_allowance(self.market.payment_token, self.market.address, price)
         except RelayerError as exc:
             raise RetryLaterError(f"approving DataMarket failed: {exc}") from exc
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
 import uuid
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from api.models import Order, OutboxEntry
 from api.services import buyers, payments
 from api.services.settlement import CrashPoint
 from api.settings import Settings
-from tests.api.harness import ADDRESSES, ROOT, SETTLER, run_cli
+from tests.api.harness import ADDRESSES, SETTLER, run_cli
 
 USD = 10**6
 # The local cooperative's starter pools (scripts/local_chain.py): id -> (price, purposes mask).
@@ -169,15 +168,7 @@ def run_worker(
     worker that dies there with status 137 (:mod:`tests.api.crashing_worker`)."""
     if crash_at is None:
         return run_cli(env, "worker", "run", "--once", timeout=timeout)
-    return subprocess.run(
-        [sys.executable, "-m", "tests.api.crashing_worker", crash_at],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    return run_cli(env, crash_at, timeout=timeout, module="tests.api.crashing_worker")
 
 
 def stored(context: Context, order_id: str) -> tuple[Order, OutboxEntry]:
