@@ -375,11 +375,11 @@ class OutboxState(StrEnum):
     """A settlement's progress in the outbox: pending, signed, sent, mined (waiting for
     confirmations), done. The values are what ``settlement_outbox.state`` holds."""
 
-    PENDING = "pending"
-    SIGNED = "signed"
-    SENT = "sent"
-    MINED = "mined"
-    DONE = "done"
+    PENDING = "pending"  # no transaction: the next try asks the chain, then signs
+    SIGNED = "signed"  # signed and committed; maybe not sent
+    SENT = "sent"  # broadcast; waiting for its receipt
+    MINED = "mined"  # a Purchased event was found; waiting for the confirmations
+    DONE = "done"  # settled, refused or failed: nothing more to do
 
 
 class Order(Base):

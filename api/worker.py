@@ -10,18 +10,13 @@ import logging
 import threading
 import time
 
+from api import backoff
 from api.context import Context
 from api.db import transaction
-from api.errors import ChainUnavailableError
 from api.services import auth
-from api.services.settlement import Settler
+from api.services.settlement import CrashHook, Settler, no_crash
 
 logger = logging.getLogger(__name__)
-
-
-def next_delay(current: float, poll_s: float, max_backoff_s: float) -> float:
-    """Exponential backoff from ``poll_s``, doubling up to ``max_backoff_s``."""
-    return min(max_backoff_s, max(current, poll_s) * 2)
 
 
 def sweep(context: Context) -> None:
@@ -36,36 +31,39 @@ def sweep(context: Context) -> None:
         logger.info("swept %s expired nonces and %s expired sessions", nonces, sessions)
 
 
-def run(context: Context, once: bool = False, stop: threading.Event | None = None) -> int:
+def run(
+    context: Context,
+    once: bool = False,
+    stop: threading.Event | None = None,
+    crash: CrashHook = no_crash,
+) -> int:
     """Runs rounds until ``stop`` is set (or one round with ``once``); returns orders settled.
 
     While the chain does not answer, nothing changes in the database and the pause between
     rounds doubles up to ``settings.worker_max_backoff_s``. With ``once``, a chain outage is
     raised so the caller can tell a round that did nothing from one that could not run.
+    ``crash`` is the settler's crash hook (see :mod:`api.services.settlement`).
     """
     settings = context.settings
-    stop = stop or threading.Event()
-    settler = Settler(context)
-    settled, delay = 0, settings.worker_poll_s
+    settler = Settler(context, crash=crash)
+    settled = 0
     next_sweep = time.monotonic()
-    while True:
+
+    def round_() -> None:
+        nonlocal settled, next_sweep
         if time.monotonic() >= next_sweep:  # needs no chain: runs through outages too
             sweep(context)
             next_sweep = time.monotonic() + settings.worker_sweep_s
-        try:
-            settled += settler.run_once()
-            delay = settings.worker_poll_s
-        except ChainUnavailableError as exc:
-            if once:
-                raise
-            delay = next_delay(delay, settings.worker_poll_s, settings.worker_max_backoff_s)
-            logger.warning("%s; next attempt in %.1fs", exc.detail, delay)
-        except Exception:
-            # A bug or an unexpected answer must not stop settlement: the outbox keeps every
-            # entry's state, so the next round resumes where this one failed.
-            if once:
-                raise
-            delay = next_delay(delay, settings.worker_poll_s, settings.worker_max_backoff_s)
-            logger.exception("settlement round failed; next attempt in %.1fs", delay)
-        if once or stop.wait(delay):
-            return settled
+        settled += settler.run_once()
+
+    if once:
+        round_()
+        return settled
+    backoff.run_forever(
+        round_,
+        base=settings.worker_poll_s,
+        cap=settings.worker_max_backoff_s,
+        stop=stop or threading.Event(),
+        log=logger,
+    )
+    return settled

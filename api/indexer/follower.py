@@ -26,9 +26,9 @@ from sqlalchemy.orm import Session
 from web3.exceptions import BlockNotFound
 from web3.types import FilterParams, LogReceipt
 
+from api import backoff
 from api.context import Context
 from api.db import transaction
-from api.errors import ChainUnavailableError
 from api.indexer.decode import (
     DecodedLog,
     EventDecoder,
@@ -343,22 +343,19 @@ def rebuild_all(context: Context) -> int:
 def run_forever(context: Context, stop: threading.Event) -> None:
     """Follows the chain until ``stop`` is set; outages are logged and retried with backoff."""
     poll = context.settings.indexer_poll_s
-    max_backoff = max(context.settings.worker_max_backoff_s, poll)
-    backoff = poll
     follower: Follower | None = None
-    while not stop.is_set():
-        try:
-            if follower is None:
-                follower = Follower(context)
-            processed = follower.run_once()
-            if processed:
-                logger.info("indexed %s blocks, now at %s", processed, follower.indexed_block())
-            backoff = poll
-            stop.wait(poll)
-            continue
-        except ChainUnavailableError as exc:
-            logger.warning("indexer: chain unavailable (%s); retrying in %.1fs", exc, backoff)
-        except Exception:  # keep following: one bad batch must not stop the indexer for good
-            logger.exception("indexer: batch failed; retrying in %.1fs", backoff)
-        stop.wait(backoff)
-        backoff = min(backoff * 2, max_backoff)
+
+    def follow() -> None:
+        nonlocal follower
+        follower = follower or Follower(context)
+        processed = follower.run_once()
+        if processed:
+            logger.info("indexed %s blocks, now at %s", processed, follower.indexed_block())
+
+    backoff.run_forever(
+        follow,
+        base=poll,
+        cap=max(context.settings.worker_max_backoff_s, poll),
+        stop=stop,
+        log=logger,
+    )

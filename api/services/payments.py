@@ -29,9 +29,9 @@ from api.errors import (
     QuoteExpiredError,
     WebhookEventReusedError,
 )
-from api.models import Order, OutboxEntry, WebhookEvent
+from api.models import Order, OutboxEntry, OutboxState, WebhookEvent
 from api.payments.interface import PaymentNotice, PaymentStatus
-from api.services.orders import EXPIRED, PAID, QUOTED, utc
+from api.services.orders import EXPIRED, PAID, QUOTE_EXPIRED, QUOTED, utc
 
 logger = logging.getLogger(__name__)
 
@@ -71,13 +71,15 @@ def _apply_payment(
         return OrderStateError(f"order {order.id} is {order.status}, it cannot be paid")
     if now >= utc(order.expires_at):
         order.status = EXPIRED
-        order.reason = "the quote expired before it was paid"
+        order.reason = QUOTE_EXPIRED
         return QuoteExpiredError(
             f"the quote of order {order.id} expired at {utc(order.expires_at).isoformat()}, "
             "before this payment; request a new quote (and refund this payment)"
         )
     order.status, order.paid_at, order.payment_ref = PAID, now, payment_ref
-    session.add(OutboxEntry(order_id=order.id, state="pending", attempts=0, next_attempt_at=now))
+    session.add(
+        OutboxEntry(order_id=order.id, state=OutboxState.PENDING, attempts=0, next_attempt_at=now)
+    )
     logger.info("order %s paid (%s); settlement enqueued", order.id, payment_ref)
     return None
 

@@ -1,7 +1,8 @@
 """Exactly-once settlement of paid orders through ``DataMarket.settleOffchain``.
 
-The outbox (``settlement_outbox``, one row per paid order) moves ``pending → signed → sent →
-done``. The protocol never sends a transaction the database does not know about:
+The outbox (``settlement_outbox``, one row per paid order) moves through the states of
+:class:`~api.models.OutboxState`, ``pending → signed → sent → mined → done``. The protocol
+never sends a transaction the database does not know about:
 
 1. *pending*: ask the chain first (``purchaseOfOrder(orderId) != 0`` means the order is settled
    already: record it). Otherwise estimate ``settleOffchain`` (a revert there is decoded: a
@@ -31,48 +32,61 @@ goes back to *settling* and its entry to *pending*: the buyer paid, so the pool 
 
 One worker per relayer key: the relayer's nonces are a single sequence.
 
-Test hook: ``LUMBUNG_WORKER_CRASH_AT`` = ``before_send`` | ``after_send`` | ``after_receipt``
-makes the worker process exit at once with status 137 at that point, as a kill would. It works
-only on development chains (chain id 31337 or 1337), so it cannot fire on a real network.
+Transactions go through a :class:`~api.relayer.Relayer` (nonces, fees, signing, broadcast,
+receipts, the payment-token allowance) and the DataMarket calls of :mod:`api.relayer.market`;
+this module holds only the outbox's states and their transitions.
+
+Crash points: a :data:`CrashHook` passed to the :class:`Settler` is called at each
+:class:`CrashPoint`; the crash tests install one that exits the process, as a kill would. The
+default does nothing.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from enum import StrEnum
 
-from eth_account import Account
 from hexbytes import HexBytes
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
-from web3.exceptions import BlockNotFound, TimeExhausted, TransactionNotFound, Web3RPCError
-from web3.logs import DISCARD
+from web3.types import TxReceipt
 
 from api.context import Context
 from api.db import transaction
-from api.errors import ContractRevertError
-from api.models import Buyer, Order, OutboxEntry
-from api.services.orders import EXPIRED, FAILED, PAID, QUOTED, REFUSED, SETTLED, SETTLING
-from api.settings import DEV_CHAIN_IDS
+from api.models import Buyer, Order, OutboxEntry, OutboxState
+from api.relayer import (
+    InsufficientFundsError,
+    LocalKeyRelayer,
+    NonceTakenError,
+    NotMinedYetError,
+    Relayer,
+    RelayerError,
+    RevertedError,
+    hex_hash,
+)
+from api.relayer.market import MinedPurchase, SettlementMarket
+from api.services.orders import (
+    EXPIRED,
+    FAILED,
+    PAID,
+    QUOTE_EXPIRED,
+    QUOTED,
+    REFUSED,
+    SETTLED,
+    SETTLING,
+)
 
 logger = logging.getLogger(__name__)
 
-CRASH_ENV = "LUMBUNG_WORKER_CRASH_AT"
-CRASH_POINTS = frozenset({"before_send", "after_send", "after_receipt"})
-CRASH_STATUS = 137
-
-MAX_UINT256 = 2**256 - 1
 # A settleOffchain transaction that reverts on-chain although its estimate passed is retried
 # (re-estimated) this often before the order fails.
 MAX_ONCHAIN_REVERTS = 3
 # At most this many recently settled orders are checked by one reconciliation.
 RECONCILE_LIMIT = 1000
-GAS_MARGIN_PCT = 125
-FEE_REFRESH_S = 10.0
 
 # DataMarket's refusals of a sale: the order is refused with the error's name as the reason.
 REFUSALS = {
@@ -87,31 +101,26 @@ RETRYABLE = {
     "ERC20InsufficientBalance": "the relayer's payment-token balance is below the price",
     "ERC20InsufficientAllowance": "the relayer has not approved DataMarket for the price",
 }
-# Node answers to a re-broadcast that mean "the chain knows this nonce already": check again.
-KNOWN_TX_ANSWERS = (
-    "already known",
-    "already imported",
-    "known transaction",
-    "nonce too low",
-    "replacement transaction underpriced",
-)
+
+
+class CrashPoint(StrEnum):
+    """Where a settlement can be interrupted between two durable steps."""
+
+    BEFORE_SEND = "before_send"  # signed and committed, not broadcast
+    AFTER_SEND = "after_send"  # broadcast, no receipt yet
+    AFTER_RECEIPT = "after_receipt"  # mined, not yet recorded
+
+
+# Called at each crash point; the tests' hook ends the process there.
+CrashHook = Callable[[CrashPoint], None]
+
+
+def no_crash(point: CrashPoint) -> None:
+    """The default crash hook: carry on."""
 
 
 class RetryLaterError(Exception):
     """A condition that time may fix (funds, a slow receipt): the entry backs off."""
-
-
-def crash_point_from_env(chain_id: int) -> str | None:
-    """The configured crash point, honoured on development chains only."""
-    point = os.environ.get(CRASH_ENV, "").strip()
-    if not point:
-        return None
-    if point not in CRASH_POINTS:
-        raise ValueError(f"{CRASH_ENV} must be one of {sorted(CRASH_POINTS)}, not {point!r}")
-    if chain_id not in DEV_CHAIN_IDS:
-        logger.warning("%s ignored: chain %s is not a development chain", CRASH_ENV, chain_id)
-        return None
-    return point
 
 
 @dataclass(frozen=True)
@@ -125,7 +134,7 @@ class Job:
     buyer_ref: bytes
     price: int
     order_status: str
-    state: str
+    state: OutboxState
     nonce: int | None
     tx_hash: str | None
     raw_tx: bytes | None
@@ -135,27 +144,21 @@ class Job:
     block_hash: str | None = None
 
 
-@dataclass(frozen=True)
-class MinedPurchase:
-    """Where a settlement's ``Purchased`` event was found: the transaction and its block."""
-
-    purchase_id: int
-    tx_hash: str
-    block_number: int
-    block_hash: str
-
-
 class Settler:
     """Settles the outbox's due entries; see the module docstring for the protocol."""
 
-    def __init__(self, context: Context) -> None:
+    def __init__(
+        self, context: Context, relayer: Relayer | None = None, crash: CrashHook = no_crash
+    ) -> None:
         self.context = context
         self.settings = context.settings
-        self._key = self.settings.relayer_key.get_secret_value()
-        self.relayer = Account.from_key(self._key).address
-        self.crash_at = crash_point_from_env(context.chain.chain_id)
-        self._allowance_ok = False
-        self._fee_cache: tuple[float, int, int] | None = None
+        self.relayer = relayer or LocalKeyRelayer(
+            context.chain,
+            self.settings.relayer_key.get_secret_value(),
+            self.settings.worker_receipt_timeout_s,
+        )
+        self.market = SettlementMarket(context.chain)
+        self.crash = crash
         self._reconciled_at: float | None = None
 
     # -- the round ------------------------------------------------------------------------
@@ -182,7 +185,7 @@ class Settler:
             result = session.execute(
                 update(Order)
                 .where(Order.status == QUOTED, Order.expires_at <= now)
-                .values(status=EXPIRED, reason="the quote expired before it was paid")
+                .values(status=EXPIRED, reason=QUOTE_EXPIRED)
             )
         count = int(getattr(result, "rowcount", 0) or 0)
         if count:
@@ -202,12 +205,12 @@ class Settler:
             recent = list(session.execute(query))
         lost = 0
         for order_id, chain_order_id, purchase_id in recent:
-            on_chain = self._purchase_of(bytes(HexBytes(chain_order_id)))
+            on_chain = self.market.purchase_of(bytes(HexBytes(chain_order_id)))
             if on_chain == purchase_id:
                 continue
             if on_chain:
                 # Re-mined under another purchase id (a reorg reordered the sales).
-                found = self._find_purchase(on_chain)
+                found = self.market.find_purchase(on_chain)
                 self._record_settled(order_id, on_chain, found.tx_hash if found else None)
                 logger.warning(
                     "order %s: purchase %s is now purchase %s", order_id, purchase_id, on_chain
@@ -223,7 +226,7 @@ class Settler:
         with self.context.sessions() as session:
             query = (
                 select(OutboxEntry.order_id)
-                .where(OutboxEntry.state != "done", OutboxEntry.next_attempt_at <= now)
+                .where(OutboxEntry.state != OutboxState.DONE, OutboxEntry.next_attempt_at <= now)
                 .order_by(OutboxEntry.next_attempt_at, OutboxEntry.order_id)
                 .limit(limit)
             )
@@ -235,20 +238,16 @@ class Settler:
         if job is None:
             return 0
         try:
-            if job.state == "mined":
+            if job.state == OutboxState.MINED:
                 return self._confirm(job)
-            if job.state == "pending":
+            if job.state == OutboxState.PENDING:
                 signed = self._prepare(job)
                 if signed is None:
                     return self._settled_now(order_id)
-                job = signed
-                return self._deliver(job, fresh=True)
+                return self._deliver(signed, fresh=True)
             return self._deliver(job, fresh=False)
         except RetryLaterError as exc:
             self._back_off(order_id, str(exc))
-            return 0
-        except ContractRevertError as exc:  # the approval, not the sale, was refused
-            self._back_off(order_id, f"{exc.name}: {exc.detail}")
             return 0
 
     # -- steps ----------------------------------------------------------------------------
@@ -257,7 +256,7 @@ class Settler:
         with self.context.sessions() as session:
             entry = session.get(OutboxEntry, order_id)
             order = session.get(Order, order_id)
-            if entry is None or order is None or entry.state == "done":
+            if entry is None or order is None or entry.state == OutboxState.DONE:
                 return None
             buyer_ref = order_buyer_ref(session, order)
             return Job(
@@ -268,7 +267,7 @@ class Settler:
                 buyer_ref=bytes(HexBytes(buyer_ref)),
                 price=order.price,
                 order_status=order.status,
-                state=entry.state,
+                state=OutboxState(entry.state),
                 nonce=entry.nonce,
                 tx_hash=entry.tx_hash,
                 raw_tx=entry.raw_tx,
@@ -280,8 +279,6 @@ class Settler:
 
     def _prepare(self, job: Job) -> Job | None:
         """Signs the settlement and commits it; None when the order needs no transaction."""
-        chain = self.context.chain
-        market = chain["DataMarket"]
         if job.order_status not in (PAID, SETTLING):
             self._finish(job.order_id, None, None, None, None)
             return None
@@ -289,56 +286,52 @@ class Settler:
         # estimate below: settleOffchain reverts DataMarketOrderAlreadySettled for a settled
         # order, which is recorded as settled. One round trip fewer per order.
         if job.attempts or job.order_status == SETTLING:
-            purchase_id = self._purchase_of(job.chain_order_id)
+            purchase_id = self.market.purchase_of(job.chain_order_id)
             if purchase_id:
                 self._found_on_chain(job.order_id, purchase_id)
                 return None
         self._ensure_allowance(job.price)
-        call = market.functions.settleOffchain(
+        call = self.market.settle_call(
             job.chain_order_id, job.pool_id, job.purpose, job.buyer_ref, job.price
         )
         try:
-            gas = chain.guard(lambda: call.estimate_gas({"from": self.relayer}))
-        except ContractRevertError as exc:
+            signed = self.relayer.sign(call)
+        except RevertedError as exc:
             self._handle_revert(job, exc)
             return None
-        nonce = chain.guard(lambda: chain.w3.eth.get_transaction_count(self.relayer, "pending"))
-        data = market.encode_abi(
-            "settleOffchain",
-            args=[job.chain_order_id, job.pool_id, job.purpose, job.buyer_ref, job.price],
-        )
-        raw, tx_hash = self._sign({"to": market.address, "data": data}, nonce, gas)
         with transaction(self.context.sessions) as session:
             entry = session.get(OutboxEntry, job.order_id)
             order = session.get(Order, job.order_id)
             assert entry is not None and order is not None
-            entry.state, entry.nonce, entry.tx_hash, entry.raw_tx = "signed", nonce, tx_hash, raw
-            order.status, order.tx_hash = SETTLING, tx_hash
-        logger.info("order %s: signed settleOffchain %s at nonce %s", job.order_id, tx_hash, nonce)
-        self._crash("before_send")
-        return Job(
-            **{
-                **job.__dict__,
-                "state": "signed",
-                "nonce": nonce,
-                "tx_hash": tx_hash,
-                "raw_tx": raw,
-                "order_status": SETTLING,
-            }
+            entry.state, entry.nonce = OutboxState.SIGNED, signed.nonce
+            entry.tx_hash, entry.raw_tx = signed.tx_hash, signed.raw
+            order.status, order.tx_hash = SETTLING, signed.tx_hash
+        logger.info(
+            "order %s: signed settleOffchain %s at nonce %s",
+            job.order_id,
+            signed.tx_hash,
+            signed.nonce,
+        )
+        self.crash(CrashPoint.BEFORE_SEND)
+        return replace(
+            job,
+            state=OutboxState.SIGNED,
+            nonce=signed.nonce,
+            tx_hash=signed.tx_hash,
+            raw_tx=signed.raw,
+            order_status=SETTLING,
         )
 
     def _deliver(self, job: Job, fresh: bool) -> int:
         """Gets a signed entry's transaction mined; returns 1 when the order ended settled."""
-        chain = self.context.chain
         assert job.tx_hash is not None and job.raw_tx is not None and job.nonce is not None
-        receipt = None if fresh else self._receipt(job.tx_hash)
+        receipt = None if fresh else self.relayer.receipt(job.tx_hash)
         if receipt is None and not fresh:
-            purchase_id = self._purchase_of(job.chain_order_id)
+            purchase_id = self.market.purchase_of(job.chain_order_id)
             if purchase_id:
                 return self._found_on_chain(job.order_id, purchase_id)
-            used = chain.guard(lambda: chain.w3.eth.get_transaction_count(self.relayer, "latest"))
-            if used > job.nonce:
-                receipt = self._receipt(job.tx_hash)  # mined in between?
+            if self.relayer.mined_nonce() > job.nonce:
+                receipt = self.relayer.receipt(job.tx_hash)  # mined in between?
                 if receipt is None:
                     logger.warning(
                         "order %s: nonce %s was consumed by another transaction; signing anew",
@@ -349,36 +342,21 @@ class Settler:
                     return self.settle(job.order_id)
         if receipt is None:
             self._broadcast(job)
-            self._crash("after_send")
-            tx_hash = HexBytes(job.tx_hash)
+            self.crash(CrashPoint.AFTER_SEND)
             try:
-                receipt = chain.guard(
-                    lambda: chain.w3.eth.wait_for_transaction_receipt(
-                        tx_hash,
-                        timeout=self.settings.worker_receipt_timeout_s,
-                        poll_latency=0.05,
-                    )
-                )
-            except TimeExhausted as exc:
-                raise RetryLaterError(f"no receipt for {job.tx_hash} yet") from exc
-        self._crash("after_receipt")
+                receipt = self.relayer.wait_for_receipt(job.tx_hash)
+            except NotMinedYetError as exc:
+                raise RetryLaterError(str(exc)) from exc
+        self.crash(CrashPoint.AFTER_RECEIPT)
         return self._conclude(job, receipt)
 
-    def _conclude(self, job: Job, receipt: Any) -> int:
-        tx_hash = "0x" + bytes(receipt["transactionHash"]).hex()
-        if receipt["status"] == 1:
-            market = self.context.chain["DataMarket"]
-            for event in market.events.Purchased().process_receipt(receipt, errors=DISCARD):
-                if bytes(event["args"]["orderId"]) == job.chain_order_id:
-                    mined = MinedPurchase(
-                        int(event["args"]["purchaseId"]),
-                        tx_hash,
-                        int(receipt["blockNumber"]),
-                        hex_hash(receipt["blockHash"]),
-                    )
-                    return self._record_mined(job.order_id, mined)
-        # Reverted (or, impossibly, no event): maybe another transaction settled it meanwhile.
-        purchase_id = self._purchase_of(job.chain_order_id)
+    def _conclude(self, job: Job, receipt: TxReceipt) -> int:
+        mined = self.market.purchase_in(receipt, job.chain_order_id)
+        if mined is not None:
+            return self._record_mined(job.order_id, mined)
+        # RevertedError (or, impossibly, no event): maybe another transaction settled it meanwhile.
+        tx_hash = hex_hash(receipt["transactionHash"])
+        purchase_id = self.market.purchase_of(job.chain_order_id)
         if purchase_id:
             return self._found_on_chain(job.order_id, purchase_id)
         if job.attempts + 1 >= MAX_ONCHAIN_REVERTS:
@@ -393,161 +371,50 @@ class Settler:
         self._reset(job.order_id, f"settleOffchain {tx_hash} reverted on-chain")
         return 0
 
-    # -- chain helpers --------------------------------------------------------------------
-
-    def _purchase_of(self, chain_order_id: bytes) -> int:
-        market = self.context.chain["DataMarket"]
-        return int(
-            self.context.chain.guard(
-                lambda: market.functions.purchaseOfOrder(chain_order_id).call()
-            )
-        )
-
-    def _receipt(self, tx_hash: str) -> Any:
-        w3 = self.context.chain.w3
-        try:
-            return self.context.chain.guard(
-                lambda: w3.eth.get_transaction_receipt(HexBytes(tx_hash))
-            )
-        except TransactionNotFound:
-            return None
-
-    def _find_purchase(self, purchase_id: int) -> MinedPurchase | None:
-        """The transaction and block that made ``purchase_id`` (Purchased indexes it)."""
-        chain = self.context.chain
-        event = chain["DataMarket"].events.Purchased()
-        logs = chain.guard(
-            lambda: event.get_logs(
-                from_block=chain.deployment.start_block,
-                argument_filters={"purchaseId": purchase_id},
-            )
-        )
-        if not logs:
-            return None
-        log = logs[-1]
-        return MinedPurchase(
-            purchase_id,
-            hex_hash(log["transactionHash"]),
-            int(log["blockNumber"]),
-            hex_hash(log["blockHash"]),
-        )
-
-    def _canonical_hash(self, number: int) -> str | None:
-        """The hash of the chain's block at ``number`` now; None when the chain is shorter."""
-        w3 = self.context.chain.w3
-        try:
-            block = self.context.chain.guard(lambda: w3.eth.get_block(number))
-        except BlockNotFound:
-            return None
-        return hex_hash(block["hash"]) if block else None
-
-    def _fees(self) -> tuple[int, int]:
-        """(maxFeePerGas, maxPriorityFeePerGas), read at most every FEE_REFRESH_S."""
-        now = time.monotonic()
-        if self._fee_cache is None or now - self._fee_cache[0] > FEE_REFRESH_S:
-            chain = self.context.chain
-            w3 = chain.w3
-            block = chain.guard(lambda: w3.eth.get_block("latest"))
-            base_fee = int(block.get("baseFeePerGas", 0))
-            tip = int(chain.guard(lambda: w3.eth.max_priority_fee))
-            # Twice the base fee rides out six full blocks of base-fee increases.
-            self._fee_cache = (now, 2 * base_fee + tip, tip)
-        return self._fee_cache[1], self._fee_cache[2]
-
-    def _sign(self, tx: dict[str, Any], nonce: int, gas: int) -> tuple[bytes, str]:
-        chain = self.context.chain
-        max_fee, tip = self._fees()
-        signed = Account.sign_transaction(
-            {
-                **tx,
-                "value": 0,
-                "chainId": chain.chain_id,
-                "nonce": nonce,
-                "gas": gas * GAS_MARGIN_PCT // 100,
-                "maxPriorityFeePerGas": tip,
-                "maxFeePerGas": max_fee,
-                "type": 2,
-            },
-            self._key,
-        )
-        return bytes(signed.raw_transaction), "0x" + bytes(signed.hash).hex()
+    # -- relaying -------------------------------------------------------------------------
 
     def _broadcast(self, job: Job) -> None:
-        chain = self.context.chain
-        raw_tx = job.raw_tx
-        assert raw_tx is not None
+        assert job.raw_tx is not None
         try:
-            chain.guard(lambda: chain.w3.eth.send_raw_transaction(raw_tx))
-        except Web3RPCError as exc:
-            message = str(exc).lower()
-            if "insufficient funds" in message:
-                raise RetryLaterError(
-                    f"the relayer {self.relayer} lacks ether for gas: {exc}"
-                ) from exc
-            if not any(answer in message for answer in KNOWN_TX_ANSWERS):
-                raise RetryLaterError(f"broadcast of {job.tx_hash} refused: {exc}") from exc
+            self.relayer.broadcast(job.raw_tx)
+        except InsufficientFundsError as exc:
+            raise RetryLaterError(
+                f"the relayer {self.relayer.address} lacks ether for gas: {exc}"
+            ) from exc
+        except NonceTakenError as exc:  # an answer, not an error: the chain is checked next round
             logger.info(
                 "order %s: %s already known to the node (%s)", job.order_id, job.tx_hash, exc
             )
+        except RelayerError as exc:
+            raise RetryLaterError(f"broadcast of {job.tx_hash} refused: {exc}") from exc
         else:
             logger.info("order %s: sent %s", job.order_id, job.tx_hash)
         with transaction(self.context.sessions) as session:
             entry = session.get(OutboxEntry, job.order_id)
-            if entry is not None and entry.state == "signed":
-                entry.state = "sent"
+            if entry is not None and entry.state == OutboxState.SIGNED:
+                entry.state = OutboxState.SENT
 
     def _ensure_allowance(self, price: int) -> None:
-        """Approves DataMarket for the relayer's payment token once (max), when it must."""
-        if self._allowance_ok:
-            return
-        chain = self.context.chain
-        token, market = chain["PaymentToken"], chain["DataMarket"]
-        allowance = int(
-            chain.guard(lambda: token.functions.allowance(self.relayer, market.address).call())
-        )
-        if allowance >= MAX_UINT256 // 2:
-            self._allowance_ok = True
-            return
-        if allowance >= price:
-            return
-        approve = token.functions.approve(market.address, MAX_UINT256)
-        gas = chain.guard(lambda: approve.estimate_gas({"from": self.relayer}))
-        nonce = chain.guard(lambda: chain.w3.eth.get_transaction_count(self.relayer, "pending"))
-        data = token.encode_abi("approve", args=[market.address, MAX_UINT256])
-        raw, tx_hash = self._sign({"to": token.address, "data": data}, nonce, gas)
+        """DataMarket takes the price from the relayer's payment token: approve it if it must."""
         try:
-            chain.guard(lambda: chain.w3.eth.send_raw_transaction(raw))
-        except Web3RPCError as exc:
+            self.relayer.ensure_allowance(self.market.payment_token, self.market.address, price)
+        except RelayerError as exc:
             raise RetryLaterError(f"approving DataMarket failed: {exc}") from exc
-        try:
-            receipt = chain.guard(
-                lambda: chain.w3.eth.wait_for_transaction_receipt(
-                    HexBytes(tx_hash),
-                    timeout=self.settings.worker_receipt_timeout_s,
-                    poll_latency=0.05,
-                )
-            )
-        except TimeExhausted as exc:
-            raise RetryLaterError(f"approval {tx_hash} not mined yet") from exc
-        if receipt["status"] != 1:
-            raise RetryLaterError(f"approval {tx_hash} reverted")
-        logger.info("relayer %s approved DataMarket (tx %s)", self.relayer, tx_hash)
-        self._allowance_ok = True
 
-    def _handle_revert(self, job: Job, exc: ContractRevertError) -> None:
-        if exc.name == "DataMarketOrderAlreadySettled":
-            self._found_on_chain(job.order_id, self._purchase_of(job.chain_order_id))
+    def _handle_revert(self, job: Job, exc: RevertedError) -> None:
+        """settleOffchain's estimate reverted: settled already, retry later, refuse or fail."""
+        name = exc.error or "revert"
+        if name == "DataMarketOrderAlreadySettled":
+            self._found_on_chain(job.order_id, self.market.purchase_of(job.chain_order_id))
             return
-        if exc.name in RETRYABLE:
-            raise RetryLaterError(f"{exc.name}: {RETRYABLE[exc.name]} ({exc.detail})") from exc
-        if exc.name in REFUSALS:
-            reason = (
-                f"{exc.name}: {REFUSALS[exc.name]} ({exc.detail}); the payment is to be refunded"
-            )
+        if name in RETRYABLE:
+            raise RetryLaterError(f"{name}: {RETRYABLE[name]} ({exc.detail})") from exc
+        if name in REFUSALS:
+            reason = f"{name}: {REFUSALS[name]} ({exc.detail}); the payment is to be refunded"
             self._finish(job.order_id, REFUSED, reason, None, None)
             logger.warning("order %s refused: %s", job.order_id, reason)
             return
-        reason = f"{exc.name}: settleOffchain would revert ({exc.detail})"
+        reason = f"{name}: settleOffchain would revert ({exc.detail})"
         self._finish(job.order_id, FAILED, reason, None, None)
         logger.error("order %s failed: %s", job.order_id, reason)
 
@@ -555,7 +422,7 @@ class Settler:
 
     def _found_on_chain(self, order_id: str, purchase_id: int) -> int:
         """The chain says the order is settled as ``purchase_id``: follow it to its block."""
-        found = self._find_purchase(purchase_id)
+        found = self.market.find_purchase(purchase_id)
         if found is None:
             # The node serves the state but not the log (pruned history): its head is the
             # only word there is.
@@ -569,7 +436,7 @@ class Settler:
             entry = session.get(OutboxEntry, order_id)
             order = session.get(Order, order_id)
             assert entry is not None and order is not None
-            entry.state, entry.tx_hash = "mined", mined.tx_hash
+            entry.state, entry.tx_hash = OutboxState.MINED, mined.tx_hash
             entry.purchase_id = mined.purchase_id
             entry.block_number, entry.block_hash = mined.block_number, mined.block_hash
             entry.next_attempt_at = datetime.now(UTC)
@@ -588,13 +455,12 @@ class Settler:
         assert job.block_number is not None and job.block_hash is not None
         assert job.purchase_id is not None
         confirmations = self.settings.confirmations
-        chain = self.context.chain
-        head = chain.guard(lambda: chain.w3.eth.block_number) if confirmations else None
-        if self._canonical_hash(job.block_number) != job.block_hash:
+        head = self.market.head() if confirmations else None
+        if self.market.block_hash(job.block_number) != job.block_hash:
             # The block is gone: a reorg, or a node that lost its last blocks.
-            purchase_id = self._purchase_of(job.chain_order_id)
+            purchase_id = self.market.purchase_of(job.chain_order_id)
             if purchase_id:
-                found = self._find_purchase(purchase_id)
+                found = self.market.find_purchase(purchase_id)
                 if found is not None and found.block_hash != job.block_hash:
                     logger.warning(
                         "order %s: block %s was reorganised away; the purchase is now in block %s",
@@ -674,7 +540,7 @@ class Settler:
             entry = session.get(OutboxEntry, order_id)
             order = session.get(Order, order_id)
             assert entry is not None and order is not None
-            entry.state, entry.last_error = "done", reason
+            entry.state, entry.last_error = OutboxState.DONE, reason
             if status is None:
                 return
             order.status, order.reason = status, reason
@@ -708,24 +574,13 @@ class Settler:
             order.reason = f"settlement delayed, retrying in {delay:.0f}s: {why}"
         logger.warning("order %s: %s; retrying in %.1fs", order_id, why, delay)
 
-    def _crash(self, point: str) -> None:
-        if self.crash_at == point:
-            logger.critical("%s=%s: exiting with status %s", CRASH_ENV, point, CRASH_STATUS)
-            logging.shutdown()
-            os._exit(CRASH_STATUS)
-
 
 def _clear_transaction(entry: OutboxEntry, due_at: datetime | None = None) -> None:
     """Back to pending, due at once, with no transaction: the next try asks the chain, signs."""
-    entry.state, entry.raw_tx, entry.tx_hash, entry.nonce = "pending", None, None, None
+    entry.state, entry.raw_tx, entry.tx_hash, entry.nonce = OutboxState.PENDING, None, None, None
     entry.purchase_id = entry.block_number = None
     entry.block_hash = None
     entry.next_attempt_at = due_at or datetime.now(UTC)
-
-
-def hex_hash(value: Any) -> str:
-    """A transaction or block hash as 0x-prefixed lower-case hex."""
-    return "0x" + bytes(HexBytes(value)).hex()
 
 
 def order_buyer_ref(session: Session, order: Order) -> str:

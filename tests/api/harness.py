@@ -72,11 +72,15 @@ __all__ = [
 
 
 def run_cli(
-    env: dict[str, str], *args: str, check: bool = False, timeout: float = 120
+    env: dict[str, str],
+    *args: str,
+    check: bool = False,
+    timeout: float = 120,
+    module: str = "api.cli",
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m api.cli ARGS`` as a separate process with ``env``."""
+    """``python -m api.cli ARGS`` (or another ``module``) as a separate process with ``env``."""
     return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
+        [sys.executable, "-m", module, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -20,6 +20,7 @@ from api.db import transaction
 from api.models import Order, OutboxEntry
 from api.payments.hmac import sign
 from api.services import buyers
+from api.services.settlement import CrashPoint
 from api.settings import Settings
 from tests.api.harness import ADDRESSES, SETTLER, run_cli
 
@@ -143,7 +144,7 @@ def balance(contracts: dict[str, Contract], account: str) -> int:
     return int(contracts["PaymentToken"].functions.balanceOf(account).call())
 
 
-def worker_env(settings: Settings, crash_at: str | None = None, **extra: str) -> dict[str, str]:
+def worker_env(settings: Settings, **extra: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -157,15 +158,18 @@ def worker_env(settings: Settings, crash_at: str | None = None, **extra: str) ->
         LUMBUNG_IPFS_ROOT=str(settings.ipfs_root),
         LUMBUNG_WORKER_POLL_S="0.05",
     )
-    if crash_at is not None:
-        env["LUMBUNG_WORKER_CRASH_AT"] = crash_at
     env.update(extra)
     return env
 
 
-def run_worker(env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """``python -m api.cli worker run --once`` as a separate process."""
-    return run_cli(env, "worker", "run", "--once", timeout=timeout)
+def run_worker(
+    env: dict[str, str], crash_at: CrashPoint | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """``python -m api.cli worker run --once`` as a separate process; with ``crash_at``, a
+    worker that dies there with status 137 (:mod:`tests.api.crashing_worker`)."""
+    if crash_at is None:
+        return run_cli(env, "worker", "run", "--once", timeout=timeout)
+    return run_cli(env, crash_at, timeout=timeout, module="tests.api.crashing_worker")
 
 
 def stored(context: Context, order_id: str) -> tuple[Order, OutboxEntry]:

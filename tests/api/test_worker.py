@@ -1,8 +1,8 @@
 """The settlement worker: exactly once through crashes, refusals, outages and lost nonces.
 
-Crash tests run the worker as a real process (``python -m api.cli worker run --once``) with the
-``LUMBUNG_WORKER_CRASH_AT`` test hook, which exits with status 137 at that point, as a kill
-would; a second run without the hook must end with the order settled exactly once on chain.
+Crash tests run the worker as a real process (:mod:`tests.api.crashing_worker`) whose crash hook
+exits with status 137 at that point, as a kill would; a second run, the real ``python -m api.cli
+worker run --once``, must end with the order settled exactly once on chain.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from api.context import Context
 from api.errors import ChainUnavailableError
 from api.indexer import index_until_head
 from api.models import Purchase
-from api.services.settlement import CRASH_POINTS, crash_point_from_env, settle_pending
+from api.services.settlement import CrashPoint, settle_pending
 from api.settings import Settings
 from tests.api.harness import free_port
 from tests.api.orderflow import (
@@ -42,9 +42,9 @@ from tests.api.orderflow import (
 pytestmark = pytest.mark.usefixtures("stocked")
 
 
-@pytest.mark.parametrize("crash_at", sorted(CRASH_POINTS))
+@pytest.mark.parametrize("crash_at", list(CrashPoint))
 def test_crash_at_each_point_then_restart_settles_once(
-    crash_at: str,
+    crash_at: CrashPoint,
     client: TestClient,
     context: Context,
     settings: Settings,
@@ -52,12 +52,12 @@ def test_crash_at_each_point_then_restart_settles_once(
 ) -> None:
     order = paid_order(client, settings, make_buyer(context), pool_id=2)
     before = balances(contracts)
-    crashed = run_worker(worker_env(settings, crash_at=crash_at))
+    crashed = run_worker(worker_env(settings), crash_at=crash_at)
     assert crashed.returncode == 137, crashed.stderr
     _, entry = stored(context, order["id"])
     assert entry.state in {"signed", "sent"} and entry.raw_tx and entry.tx_hash
     on_chain = len(purchases_of(contracts, order["chain_order_id"]))
-    assert on_chain == (0 if crash_at == "before_send" else 1)
+    assert on_chain == (0 if crash_at == CrashPoint.BEFORE_SEND else 1)
 
     restarted = run_worker(worker_env(settings))
     assert restarted.returncode == 0, restarted.stderr
@@ -78,7 +78,7 @@ def test_nonce_consumed_by_another_transaction_signs_anew(
 ) -> None:
     order = paid_order(client, settings, make_buyer(context))
     before = balances(contracts)
-    assert run_worker(worker_env(settings, crash_at="before_send")).returncode == 137
+    assert run_worker(worker_env(settings), crash_at=CrashPoint.BEFORE_SEND).returncode == 137
     _, entry = stored(context, order["id"])
     # Something else (an operator's manual transaction) takes the relayer's nonce.
     assert w3.eth.get_transaction_count(RELAYER) == entry.nonce
@@ -109,7 +109,7 @@ def test_dropped_transaction_is_broadcast_again(
     w3.eth.wait_for_transaction_receipt(approve.transact({"from": RELAYER}))
     w3.provider.make_request("evm_setAutomine", [False])  # type: ignore[arg-type]
     try:
-        crashed = run_worker(worker_env(settings, crash_at="after_send"))
+        crashed = run_worker(worker_env(settings), crash_at=CrashPoint.AFTER_SEND)
         assert crashed.returncode == 137, crashed.stderr
         _, entry = stored(context, order["id"])
         assert entry.state == "sent"
@@ -227,7 +227,7 @@ def test_chain_down_during_settlement_loses_nothing(
     order = paid_order(client, settings, make_buyer(context))
     before = balances(contracts)
     # Signed and committed, then the worker dies before sending.
-    assert run_worker(worker_env(settings, crash_at="before_send")).returncode == 137
+    assert run_worker(worker_env(settings), crash_at=CrashPoint.BEFORE_SEND).returncode == 137
     dead_rpc = f"http://127.0.0.1:{free_port()}"
     down = settings.model_copy(
         update={"rpc_url": dead_rpc, "rpc_timeout_s": 1, "worker_max_backoff_s": 0.4}
@@ -258,22 +258,15 @@ def test_chain_down_during_settlement_loses_nothing(
     assert_settled_once(context, contracts, order, before)
 
 
-def test_backoff_doubles_up_to_the_limit() -> None:
-    delays = [0.1]
-    for _ in range(8):
-        delays.append(worker.next_delay(delays[-1], 0.1, 1.0))
-    assert delays == [0.1, 0.2, 0.4, 0.8, 1.0, 1.0, 1.0, 1.0, 1.0]
-
-
-def test_crash_hook_is_inert_unless_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("LUMBUNG_WORKER_CRASH_AT", raising=False)
-    assert crash_point_from_env(31337) is None
-    monkeypatch.setenv("LUMBUNG_WORKER_CRASH_AT", "after_send")
-    assert crash_point_from_env(31337) == "after_send"
-    assert crash_point_from_env(1) is None  # never on a real network
-    monkeypatch.setenv("LUMBUNG_WORKER_CRASH_AT", "sometime")
-    with pytest.raises(ValueError, match="must be one of"):
-        crash_point_from_env(31337)
+def test_crash_hook_is_called_at_each_point_in_order(
+    client: TestClient, context: Context, settings: Settings, contracts: dict[str, Contract]
+) -> None:
+    order = paid_order(client, settings, make_buyer(context))
+    before = balances(contracts)
+    reached: list[CrashPoint] = []
+    assert worker.run(context, once=True, crash=reached.append) == 1
+    assert reached == [CrashPoint.BEFORE_SEND, CrashPoint.AFTER_SEND, CrashPoint.AFTER_RECEIPT]
+    assert_settled_once(context, contracts, order, before)
 
 
 def test_many_orders_settle_in_one_round(
