@@ -19,7 +19,7 @@ import pytest
 
 from api.chain import BindingError, Chain, Contribution, Listing, Pool
 from api.chain import facades as chain_facades
-from api.chain.binding import snake_case
+from api.chain.binding import flat_outputs, flat_values
 from api.chain.facades import ContractFacade
 from api.errors import ChainUnavailableError, ContractRevertError
 from api.indexer.projections import STATUS_NAMES
@@ -51,15 +51,9 @@ def abi_function(artifact: str, name: str) -> dict:
     return entry
 
 
-def output_names(outputs: Sequence[Mapping[str, Any]]) -> list[str]:
-    """The outputs' names in order, a struct's components in its place, as written in the ABI."""
-    names: list[str] = []
-    for output in outputs:
-        if output["type"] == "tuple":
-            names.extend(output_names(output["components"]))
-        else:
-            names.append(output["name"])
-    return names
+def interface_names(outputs: Sequence[Mapping[str, Any]]) -> list[str | None]:
+    """The outputs' names in snake case, in order, a struct's components in its place."""
+    return [output.name for output in flat_outputs(outputs)]
 
 
 def test_every_named_result_follows_its_interface_name_for_name(chain):
@@ -73,19 +67,18 @@ def test_every_named_result_follows_its_interface_name_for_name(chain):
     for facade, binding in named:
         interface = abi_function(f"I{facade.name}", binding.function)["outputs"]
         fields = [field.name for field in dataclasses.fields(binding.result)]
-        assert fields == [snake_case(name) for name in output_names(interface)], binding.function
+        assert fields == interface_names(interface), binding.function
         # The deployed implementation's ABI: the same outputs, some of them left unnamed.
-        implementation = [snake_case(n) if n else None for n in output_names(binding.outputs)]
+        implementation = interface_names(binding.outputs)
         assert [n or f for n, f in zip(implementation, fields, strict=True)] == fields
 
 
 def by_interface_name(contract: str, function: str, returned: Any) -> dict[str, Any]:
     """What web3 returned for ``function``, keyed by the interface's output names."""
     outputs = abi_function(f"I{contract}", function)["outputs"]
-    values: list[Any] = []
-    for output, value in zip(outputs, returned if len(outputs) > 1 else [returned], strict=True):
-        values.extend(value if output["type"] == "tuple" else [value])
-    return dict(zip(map(snake_case, output_names(outputs)), values, strict=True))
+    values = flat_values(outputs, returned if len(outputs) > 1 else [returned])
+    names = interface_names(outputs)
+    return {str(name): value for name, value in zip(names, values, strict=True)}
 
 
 def test_each_facade_reads_the_deployed_cooperative(chain, coop):
