@@ -21,10 +21,10 @@ ProposalId = Annotated[
 @router.get("/proposals", response_model=list[ProposalPublic])
 def list_proposals(session: SessionDep, chain: ChainDep) -> list[ProposalPublic]:
     """Every proposal, newest first, with its state as of the newest indexed block."""
-    return governance.list_proposals(session, chain["Membership"].address)
+    return governance.list_proposals(session, chain.membership.address)
 
 
 @router.get("/proposals/{proposal_id}", response_model=ProposalPublic)
 def get_proposal(session: SessionDep, chain: ChainDep, proposal_id: ProposalId) -> ProposalPublic:
     """One proposal by its decimal id; 422 if malformed, 404 if unknown."""
-    return governance.get_proposal(session, proposal_id, chain["Membership"].address)
+    return governance.get_proposal(session, proposal_id, chain.membership.address)

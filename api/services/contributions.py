@@ -102,9 +102,8 @@ def check_can_contribute(session: Session, chain: Chain, pool_id: int, address: 
     """
     pool = session.get(Pool, pool_id)
     if pool is None or not pool.open:
-        registry = chain["ContributionRegistry"]
         try:
-            _name, _meta, is_open, *_ = chain.guard(lambda: registry.functions.pool(pool_id).call())
+            is_open = chain.registry.pool(pool_id).open
         except ContractRevertError as exc:
             if exc.name == "ContributionRegistryUnknownPool":
                 raise NotFoundError(f"pool {pool_id} does not exist") from exc
@@ -113,8 +112,7 @@ def check_can_contribute(session: Session, chain: Chain, pool_id: int, address: 
             raise ConflictError(f"pool {pool_id} is closed to new contributions")
     member = session.get(Member, address)
     if member is None or not member.active:
-        membership = chain["Membership"]
-        if not chain.guard(lambda: membership.functions.isMember(address).call()):
+        if not chain.membership.is_member(address):
             raise ForbiddenError(
                 f"{address} is not an active member of the cooperative; join before contributing"
             )
@@ -166,11 +164,10 @@ def store_upload(
     )
     session.add(item)
     session.flush()
-    registry = chain["ContributionRegistry"]
-    calldata = registry.encode_abi("submit", args=[pool_id, bytes(cid)])
+    calldata = chain.registry.submit_calldata(pool_id, bytes(cid))
     logger.info("stored contribution %s (%d bytes)", item.cid, item.size)
     logger.debug("contribution %s uploaded by %s", item.cid, uploader)
-    return Uploaded(item, registry.address, calldata)
+    return Uploaded(item, chain.registry.address, calldata)
 
 
 def vault_item(session: Session, contribution_id: str) -> VaultItem | None:

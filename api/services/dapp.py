@@ -15,7 +15,6 @@ from threading import Lock
 from typing import Any
 
 from eth_utils import to_checksum_address
-from web3.contract import Contract
 
 from api.chain import Chain
 from api.errors import NotFoundError
@@ -34,29 +33,23 @@ _constants_lock = Lock()
 
 
 def _chain_constants(chain: Chain) -> tuple[PaymentTokenInfo, int]:
-    token = chain["PaymentToken"]
+    token = chain.token
     key = (chain.chain_id, str(token.address))
     with _constants_lock:
         cached = _constants.get(key)
     if cached is not None:
         return cached
-    symbol = chain.guard(lambda: token.functions.symbol().call())
-    decimals = chain.guard(lambda: token.functions.decimals().call())
-    work_pot = chain.guard(lambda: chain["RevenueDistributor"].functions.WORK_POT().call())
-    value = (PaymentTokenInfo(address=token.address, symbol=symbol, decimals=decimals), work_pot)
+    info = PaymentTokenInfo(address=token.address, symbol=token.symbol(), decimals=token.decimals())
+    value = (info, chain.distributor.work_pot())
     with _constants_lock:
         _constants[key] = value
     return value
 
 
-def _abi(contract: Contract) -> list[dict[str, Any]]:
-    return [dict(entry) for entry in contract.abi]
-
-
 def _all_errors(chain: Chain, settings: Settings) -> list[dict[str, Any]]:
     """Every custom error ABI entry across the build's artifacts, once per signature."""
     seen: dict[str, dict[str, Any]] = {}
-    abis: list[list[dict[str, Any]]] = [_abi(c) for c in chain.contracts.values()]
+    abis: list[list[dict[str, Any]]] = list(chain.abis.values())
     for artifact in sorted(settings.artifacts_dir.glob("*.json")):
         abis.append(json.loads(artifact.read_text()).get("abi", []))
     for abi in abis:
@@ -74,8 +67,8 @@ def dapp_config(chain: Chain, settings: Settings) -> DappConfig:
         chain_id=chain.chain_id,
         public_rpc_url=settings.dapp_rpc_url(chain.chain_id),
         start_block=chain.deployment.start_block,
-        contracts={name: str(c.address) for name, c in chain.contracts.items()},
-        abis={name: _abi(c) for name, c in chain.contracts.items()},
+        contracts={name: str(address) for name, address in chain.addresses.items()},
+        abis=chain.abis,
         errors=_all_errors(chain, settings),
         payment_token=payment_token,
         purposes=list(PURPOSE_NAMES),
@@ -92,15 +85,15 @@ def issue_dev_voucher(chain: Chain, settings: Settings, address: str, cls: str) 
     if chain.chain_id not in DEV_CHAIN_IDS or key is None:
         raise NotFoundError("demo vouchers exist only on a development chain with a registrar key")
     member = to_checksum_address(address)
-    membership = chain["Membership"]
-    now = chain.guard(lambda: chain.w3.eth.get_block("latest")["timestamp"])
+    membership = chain.membership.address
+    now = chain.head_timestamp()
     nonce = secrets.randbits(64)
     expiry = int(now) + VOUCHER_TTL_S
     class_id = StakeholderClass[cls.upper()]
     signature = sign_voucher(
         key,
         chain_id=chain.chain_id,
-        membership=str(membership.address),
+        membership=str(membership),
         member=member,
         cls=class_id,
         nonce=nonce,
@@ -113,7 +106,7 @@ def issue_dev_voucher(chain: Chain, settings: Settings, address: str, cls: str) 
         stakeholder_class_id=int(class_id),
         nonce=str(nonce),
         expiry=expiry,
-        membership=str(membership.address),
+        membership=str(membership),
         chain_id=chain.chain_id,
         signature="0x" + signature.hex(),
     )

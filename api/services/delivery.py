@@ -41,9 +41,6 @@ ZERO_ORDER = "0x" + "00" * 32
 # Entries carry a fixed time so the same purchase always yields the same archive.
 ENTRY_MTIME = 0
 ACCEPTED = STATUS_NAMES.index("accepted")
-# Status reads per eth_call: each costs a few thousand gas, so a chunk stays far below the
-# eth_call gas caps of nodes and providers (geth's default is 50 M).
-STATUS_READS_PER_CALL = 500
 
 
 class DeliveryAbortedError(RuntimeError):
@@ -171,31 +168,17 @@ def list_purchases(session: Session, buyer: Buyer | None, wallet: str | None) ->
 def accepted_at_head(chain: Chain, contribution_ids: Sequence[str]) -> set[str]:
     """Those of ``contribution_ids`` (0x keys) the registry holds as accepted at the chain's head.
 
-    The reads go through the registry's own ``multicall`` (OpenZeppelin Multicall, deployed
-    with it wherever it is), one ``eth_call`` per :data:`STATUS_READS_PER_CALL` contributions,
-    every one at the same block. Raises :class:`~api.errors.ChainUnavailableError` when the RPC
-    does not answer: a delivery is refused rather than risk sending a revoked contribution.
+    Read through the registry's multicall, all at one block (see
+    ``RegistryFacade.contributions_at_head``). Raises :class:`~api.errors.ChainUnavailableError`
+    when the RPC does not answer: a delivery is refused rather than risk sending a revoked
+    contribution.
     """
-    if not contribution_ids:
-        return set()
-    registry = chain["ContributionRegistry"]
-    outputs = registry.get_function_by_name("contribution").abi["outputs"]
-    types = [output["type"] for output in outputs]
-    status = [output["name"] for output in outputs].index("status")
-
-    def read() -> set[str]:
-        head = chain.w3.eth.block_number
-        accepted: set[str] = set()
-        for start in range(0, len(contribution_ids), STATUS_READS_PER_CALL):
-            chunk = contribution_ids[start : start + STATUS_READS_PER_CALL]
-            calls = [registry.encode_abi("contribution", args=[int(key, 16)]) for key in chunk]
-            results = registry.functions.multicall(calls).call(block_identifier=head)
-            for key, result in zip(chunk, results, strict=True):
-                if chain.w3.codec.decode(types, result)[status] == ACCEPTED:
-                    accepted.add(key)
-        return accepted
-
-    return chain.guard(read)
+    at_head = chain.registry.contributions_at_head([int(key, 16) for key in contribution_ids])
+    return {
+        key
+        for key, contribution in zip(contribution_ids, at_head, strict=True)
+        if contribution.status == ACCEPTED
+    }
 
 
 def plan(session: Session, purchase: Purchase, chain: Chain) -> DeliveryPlan:

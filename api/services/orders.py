@@ -82,22 +82,21 @@ _symbols: dict[str, str] = {}
 
 def payment_currency(chain: Chain) -> str:
     """The payment token's symbol (read once per token: it never changes)."""
-    token = chain["PaymentToken"]
+    token = chain.token
     if token.address not in _symbols:
-        _symbols[token.address] = str(chain.guard(lambda: token.functions.symbol().call()))
+        _symbols[token.address] = token.symbol()
     return _symbols[token.address]
 
 
 def strike_refusal(chain: Chain, relayer: str, buyer_ref: str) -> str | None:
     """Why DataMarket would refuse to sell to this buyer now, or None when it would not."""
-    market = chain["DataMarket"]
-    if chain.guard(lambda: market.functions.isStruck(ZERO_ADDRESS, ZERO_REF).call()):
+    if chain.market.is_struck(ZERO_ADDRESS, ZERO_REF):
         return (
             "the cooperative is on a general data strike: it sells to no one until its members "
             "lift the strike"
         )
     ref = bytes.fromhex(buyer_ref.removeprefix("0x"))
-    if chain.guard(lambda: market.functions.isStruck(relayer, ref).call()):
+    if chain.market.is_struck(relayer, ref):
         return (
             f"the cooperative is on a data strike against this buyer (buyerRef {buyer_ref}): it "
             "sells you nothing until its members lift the strike"
@@ -107,26 +106,21 @@ def strike_refusal(chain: Chain, relayer: str, buyer_ref: str) -> str | None:
 
 def quote(chain: Chain, settings: Settings, buyer: Buyer, request: OrderCreate) -> Quote:
     """The price DataMarket charges now, or the domain error saying why it would not sell."""
-    market = chain["DataMarket"]
-    (price, purposes, active), _license = chain.guard(
-        lambda: market.functions.listing(request.pool_id).call()
-    )
-    if not active:
+    listing = chain.market.listing(request.pool_id)
+    if not listing.active:
         raise NotForSaleError(
             f"pool {request.pool_id} is not listed for sale", pool_id=request.pool_id
         )
     bit = Purpose.from_label(request.purpose).bit
-    if not (purposes >> bit) & 1:
-        allowed = purpose_names(purposes)
+    if not (listing.purposes >> bit) & 1:
+        allowed = purpose_names(listing.purposes)
         raise PurposeNotAllowedError(
             f"pool {request.pool_id}'s license does not allow {request.purpose!r}; it allows "
             f"{', '.join(allowed)}",
             allowed=allowed,
         )
-    units = chain.guard(
-        lambda: chain["RevenueDistributor"].functions.totalUnits(request.pool_id).call()
-    )
-    if units == 0:  # DataMarket refuses such a sale (DataMarketNoContent)
+    # DataMarket refuses to sell a pool that holds no units (DataMarketNoContent).
+    if chain.distributor.total_units(request.pool_id) == 0:
         raise NotForSaleError(
             f"pool {request.pool_id} holds no accepted contributions yet: there is nothing to "
             "deliver",
@@ -135,7 +129,7 @@ def quote(chain: Chain, settings: Settings, buyer: Buyer, request: OrderCreate) 
     refusal = strike_refusal(chain, relayer_address(settings), buyer.buyer_ref)
     if refusal is not None:
         raise StrikeActiveError(refusal)
-    return Quote(price=int(price), currency=payment_currency(chain))
+    return Quote(price=listing.price, currency=payment_currency(chain))
 
 
 def _find(session: Session, buyer_id: str, key: str) -> Order | None:

@@ -1,5 +1,8 @@
 """The chain gateway: contract handles from ``deployments/<network>.json`` and brownie's ABIs.
 
+Services read the contracts through the gateway's facades (``chain.market.listing(pool_id)``,
+see :mod:`api.chain.facades`); the raw web3 handles (``chain["DataMarket"]``, ``chain.w3``)
+serve the parts that send transactions or follow logs: the settlement worker and the indexer.
 Every failure comes out typed: :class:`~api.errors.ChainUnavailableError` when the RPC does not
 answer, :class:`~api.errors.ContractRevertError` with the decoded Solidity custom error when a
 contract refuses.
@@ -16,11 +19,20 @@ from typing import Any, TypeVar
 
 import requests
 from eth_abi import decode as abi_decode
+from eth_typing import ChecksumAddress
 from eth_utils import function_signature_to_4byte_selector
 from web3 import Web3
 from web3.contract import Contract
 from web3.exceptions import ContractCustomError, ContractLogicError, ContractPanicError
 
+from api.chain.binding import abi_type
+from api.chain.facades import (
+    DistributorFacade,
+    MarketFacade,
+    MembershipFacade,
+    RegistryFacade,
+    TokenFacade,
+)
 from api.errors import ChainUnavailableError, ContractRevertError
 from api.redaction import redact_url
 from lumbung.deployment import DeploymentRecord
@@ -52,14 +64,6 @@ class ErrorSignature:
     types: tuple[str, ...]
 
 
-def _abi_type(entry: dict[str, Any]) -> str:
-    kind = str(entry["type"])
-    if kind.startswith("tuple"):
-        inner = ",".join(_abi_type(c) for c in entry["components"])
-        return f"({inner}){kind[5:]}"
-    return kind
-
-
 class ErrorDecoder:
     """Maps revert data to the Solidity custom error it encodes, across all known ABIs."""
 
@@ -69,7 +73,7 @@ class ErrorDecoder:
             for entry in abi:
                 if entry.get("type") != "error":
                     continue
-                types = tuple(_abi_type(i) for i in entry["inputs"])
+                types = tuple(abi_type(i) for i in entry["inputs"])
                 names = tuple(i["name"] or f"arg{n}" for n, i in enumerate(entry["inputs"]))
                 selector = function_signature_to_4byte_selector(
                     f"{entry['name']}({','.join(types)})"
@@ -106,7 +110,12 @@ def _revert_data(exc: ContractLogicError) -> bytes:
 
 
 class Chain:
-    """Contract handles and typed calls for one deployment."""
+    """Contract handles and typed calls for one deployment.
+
+    Building it reads files only (no RPC), and binds every facade's reads to the ABIs: a
+    contract whose outputs no longer match a named result raises
+    :class:`~api.chain.binding.BindingError` here, before any request is served.
+    """
 
     def __init__(
         self, rpc_url: str, deployment_file: Path, artifacts_dir: Path, timeout_s: float = 10.0
@@ -124,6 +133,11 @@ class Chain:
         for extra in sorted(artifacts_dir.glob("*.json")):
             abis.append(json.loads(extra.read_text()).get("abi", []))
         self.errors = ErrorDecoder(abis)
+        self.token = TokenFacade(self[TokenFacade.name], self.guard)
+        self.membership = MembershipFacade(self[MembershipFacade.name], self.guard)
+        self.registry = RegistryFacade(self[RegistryFacade.name], self.guard)
+        self.market = MarketFacade(self[MarketFacade.name], self.guard)
+        self.distributor = DistributorFacade(self[DistributorFacade.name], self.guard)
 
     def __getitem__(self, name: str) -> Contract:
         return self.contracts[name]
@@ -131,6 +145,16 @@ class Chain:
     @property
     def chain_id(self) -> int:
         return self.deployment.chain_id
+
+    @property
+    def addresses(self) -> dict[str, ChecksumAddress]:
+        """Each deployed contract's address, by its name in the deployment."""
+        return dict(self.deployment.addresses)
+
+    @property
+    def abis(self) -> dict[str, list[dict[str, Any]]]:
+        """Each deployed contract's ABI, by its name in the deployment."""
+        return {name: [dict(e) for e in c.abi] for name, c in self.contracts.items()}
 
     def guard(self, call: Callable[[], T]) -> T:
         """Runs ``call``, turning RPC outages and contract reverts into domain errors."""
@@ -146,3 +170,7 @@ class Chain:
     def ping(self) -> int:
         """The latest block number; raises ChainUnavailableError when the RPC is down."""
         return self.guard(lambda: self.w3.eth.block_number)
+
+    def head_timestamp(self) -> int:
+        """The latest block's timestamp; raises ChainUnavailableError when the RPC is down."""
+        return self.guard(lambda: int(self.w3.eth.get_block("latest")["timestamp"]))
