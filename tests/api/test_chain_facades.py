@@ -23,7 +23,8 @@ from api.chain.binding import flat_outputs, flat_values
 from api.chain.facades import ContractFacade
 from api.errors import ChainUnavailableError, ContractRevertError
 from api.indexer.projections import STATUS_NAMES
-from tests.api.cooperative import WORK_POT, Coop
+from lumbung.protocol import WORK_POT
+from tests.api.cooperative import Coop
 from tests.api.harness import ADDRESSES, PRODUCER, AnvilChain, free_port
 from tests.api.orderflow import POOLS
 
