@@ -17,7 +17,8 @@ from api.context import Context
 from api.db import transaction
 from api.errors import ChainUnavailableError
 from api.indexer import Follower, index_until_head, rebuild_all, run_forever, run_once
-from api.indexer.projections import PROJECTIONS, contribution_key, dump
+from api.indexer.decode import INDEXED_CONTRACTS
+from api.indexer.projections import HANDLERS, PROJECTIONS, contribution_key, dump
 from api.main import create_app
 from api.models import (
     ChainEvent,
@@ -337,3 +338,13 @@ def test_expulsions_and_overturned_reviews_are_projected(context: Context, coop:
     incremental = projections(context)
     rebuild_all(context)
     assert projections(context) == incremental
+
+
+def test_every_handled_event_is_an_event_of_an_indexed_contract(context: Context) -> None:
+    emitted = {
+        entry["name"]
+        for name in INDEXED_CONTRACTS
+        for entry in context.chain[name].abi
+        if entry.get("type") == "event"
+    }
+    assert set(HANDLERS) <= emitted

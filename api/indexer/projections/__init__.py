@@ -21,6 +21,16 @@ from api.indexer.projections import governance, market, membership, registry, re
 from api.indexer.projections.base import Handler, ProjectionError, contribution_key
 from api.models import Base, ChainEvent
 
+__all__ = [
+    "HANDLERS",
+    "PROJECTIONS",
+    "ProjectionError",
+    "apply_event",
+    "contribution_key",
+    "dump",
+    "rebuild",
+]
+
 logger = logging.getLogger(__name__)
 
 DOMAINS = (membership, registry, market, revenue, governance)
@@ -40,16 +50,6 @@ def _handlers() -> dict[str, Handler]:
 
 
 HANDLERS = _handlers()
-
-__all__ = [
-    "HANDLERS",
-    "PROJECTIONS",
-    "ProjectionError",
-    "apply_event",
-    "contribution_key",
-    "dump",
-    "rebuild",
-]
 
 
 def apply_event(session: Session, event: ChainEvent) -> None:

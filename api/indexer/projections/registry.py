@@ -185,27 +185,28 @@ def _on_batch_submitted(session: Session, event: ChainEvent) -> None:
     )
 
 
-def _decide(batch: Batch, event: ChainEvent, status: str, reason: bool) -> None:
+def _decide(batch: Batch, event: ChainEvent, status: str) -> None:
+    """A curator's decision (who, and why for a rejection), or governance's overturn (why)."""
     batch.status = status
     batch.decided_block = event.block_number
     if "curator" in event.args:
         batch.curator = event.args["curator"]
-    if reason:
+    if "reason" in event.args:
         batch.reason = event.args["reason"]
         batch.reason_raw = raw_string(event, "reason")
 
 
 def _on_batch_accepted(session: Session, event: ChainEvent) -> None:
-    _decide(_batch(session, event.args), event, "accepted", reason=False)
+    _decide(_batch(session, event.args), event, "accepted")
 
 
 def _on_batch_rejected(session: Session, event: ChainEvent) -> None:
-    _decide(_batch(session, event.args), event, "rejected", reason=True)
+    _decide(_batch(session, event.args), event, "rejected")
 
 
 def _on_batch_overturned(session: Session, event: ChainEvent) -> None:
     """Governance rejected an accepted batch: its unclaimed leaves can never be claimed."""
-    _decide(_batch(session, event.args), event, "overturned", reason=True)
+    _decide(_batch(session, event.args), event, "overturned")
 
 
 def _on_batch_leaf_claimed(session: Session, event: ChainEvent) -> None:
