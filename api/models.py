@@ -32,6 +32,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from lumbung.protocol import ContributionStatus
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -126,8 +128,11 @@ class QuarantinedLog(Base):
 
 
 # ---------------------------------------------------------------------------------------------
-# Projections of chain_events
+# Projections of chain_events, grouped by the domain whose projection module writes them
+# (api/indexer/projections/<domain>.py); the read services read them and nothing else.
 # ---------------------------------------------------------------------------------------------
+
+# Membership
 
 
 class Member(Base):
@@ -151,6 +156,9 @@ class MemberHistory(Base):
     timestamp: Mapped[int] = mapped_column(BigInteger)
 
 
+# Registry (pools, contributions, batches); the market projection writes a pool's listing
+
+
 class Pool(Base):
     __tablename__ = "pools"
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
@@ -169,6 +177,11 @@ class Pool(Base):
     created_block: Mapped[int] = mapped_column(BigInteger)
 
 
+# The registry's status names (lumbung.protocol.ContributionStatus), in order;
+# ``Contribution.status`` holds one of the last four.
+CONTRIBUTION_STATUSES = tuple(status.label for status in ContributionStatus)
+
+
 class Contribution(Base):
     __tablename__ = "contributions"
     # The contribution id: the CID's sha2-256 digest, as 0x-prefixed hex.
@@ -185,6 +198,37 @@ class Contribution(Base):
     accepted_block: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     closed_block: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     tx_hash: Mapped[str] = mapped_column(String(66))
+    # The batch a claimed leaf came from; None for a contribution registered on its own.
+    batch_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
+
+
+class Batch(Base):
+    """A batch of contributions registered by one Merkle root (ContributionRegistry batches).
+
+    Its leaves become contributions one claim at a time (``Contribution.batch_id``); the claimed
+    totals are kept here so a claim is checked against the batch without reading the log.
+    """
+
+    __tablename__ = "batches"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    pool_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    root: Mapped[str] = mapped_column(String(66))
+    count: Mapped[int] = mapped_column(BigInteger)
+    total_weight: Mapped[int] = mapped_column(BigInteger)
+    manifest_cid: Mapped[str] = mapped_column(String(128))
+    aggregator: Mapped[str] = mapped_column(String(42))
+    status: Mapped[str] = mapped_column(String(16))  # pending, accepted, rejected, overturned
+    curator: Mapped[str | None] = mapped_column(String(42), nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)  # display text
+    reason_raw: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    claimed_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    claimed_weight: Mapped[int] = mapped_column(BigInteger, default=0)
+    submitted_block: Mapped[int] = mapped_column(BigInteger)
+    decided_block: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    tx_hash: Mapped[str] = mapped_column(String(66))
+
+
+# Market
 
 
 class Purchase(Base):
@@ -209,6 +253,9 @@ class Strike(Base):
     target: Mapped[str] = mapped_column(String(80), primary_key=True)
     struck: Mapped[bool] = mapped_column(Boolean)
     block_number: Mapped[int] = mapped_column(BigInteger)
+
+
+# Revenue (the RevenueDistributor replica)
 
 
 class RevenueDeposit(Base):
@@ -273,6 +320,10 @@ class PositionChange(Base):
     log_index: Mapped[int] = mapped_column(Integer)
 
 
+# The id of the one row of ``ledger`` and of ``governor_rules``.
+SINGLE_ROW_ID = 1
+
+
 class Ledger(Base):
     """The replica of the distributor's totals, split and reserve (one row, id 1)."""
 
@@ -286,6 +337,19 @@ class Ledger(Base):
     reserve_accrued: Mapped[int] = mapped_column(Uint, default=0)
     reserve_remainder: Mapped[int] = mapped_column(Uint, default=0)
     reserve_released: Mapped[int] = mapped_column(Uint, default=0)
+
+
+# Governance
+
+
+class GovernorRules(Base):
+    """The class weights and quorums new proposals copy, as the governor last set them (one row,
+    id 1, written by the events its constructor and governance emit)."""
+
+    __tablename__ = "governor_rules"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    class_weights: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
+    class_quorums: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
 
 
 class Proposal(Base):
@@ -459,22 +523,3 @@ class VaultItem(Base):
     wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     created_at: Mapped[datetime]
     erased_at: Mapped[datetime | None] = mapped_column(nullable=True)
-
-
-# Tables the indexer rebuilds from chain_events after a reorg, in deletion order.
-PROJECTIONS: tuple[type[Base], ...] = (
-    Member,
-    MemberHistory,
-    Pool,
-    Contribution,
-    Purchase,
-    Strike,
-    RevenueDeposit,
-    RevenueClaim,
-    Pot,
-    Position,
-    PositionChange,
-    Ledger,
-    Proposal,
-    Vote,
-)

@@ -29,6 +29,7 @@ from web3.types import FilterParams, LogReceipt
 from api import backoff
 from api.context import Context
 from api.db import transaction
+from api.indexer.crosscheck import check_governance
 from api.indexer.decode import (
     DecodedLog,
     EventDecoder,
@@ -239,6 +240,7 @@ class Follower:
                     IndexedBlock(number=header.number, hash=header.hash, timestamp=header.timestamp)
                 )
             session.execute(delete(IndexedBlock).where(IndexedBlock.number < last - HASH_WINDOW))
+            check_governance(session, self.chain, expected_cursor + 1, last)
         return True
 
     @staticmethod

@@ -28,8 +28,7 @@ from sqlalchemy.orm import Session
 
 from api.chain import Chain
 from api.errors import LumbungError, NotFoundError, VaultIntegrityError
-from api.indexer.projections import STATUS_NAMES
-from api.models import Buyer, Contribution, Order, Pool, Purchase, VaultItem
+from api.models import CONTRIBUTION_STATUSES, Buyer, Contribution, Order, Pool, Purchase, VaultItem
 from api.services import contributions, vault
 from ipfs.cid import parse_cid
 from ipfs.interface import IpfsBackend
@@ -40,7 +39,7 @@ BLOCK = tarfile.BLOCKSIZE
 ZERO_ORDER = "0x" + "00" * 32
 # Entries carry a fixed time so the same purchase always yields the same archive.
 ENTRY_MTIME = 0
-ACCEPTED = STATUS_NAMES.index("accepted")
+ACCEPTED = CONTRIBUTION_STATUSES.index("accepted")
 
 
 class DeliveryAbortedError(RuntimeError):

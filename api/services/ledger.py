@@ -7,9 +7,18 @@ from collections import defaultdict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.indexer import distributor
-from api.indexer.projections import DEFAULT_SPLIT, LEDGER_ID
-from api.models import IndexerCursor, Ledger, Pool, Position, Pot, Purchase, RevenueDeposit
+from api import distributor
+from api.errors import NotFoundError
+from api.models import (
+    SINGLE_ROW_ID,
+    IndexerCursor,
+    Ledger,
+    Pool,
+    Position,
+    Pot,
+    Purchase,
+    RevenueDeposit,
+)
 from api.schemas_catalogue import DepositPublic, LedgerPublic, PoolRevenue, SplitPublic
 
 
@@ -23,12 +32,9 @@ def total_claimable(session: Session) -> int:
 
 
 def ledger_view(session: Session) -> LedgerPublic:
-    ledger = session.get(Ledger, LEDGER_ID)
-    split = (
-        (ledger.contributors_bps, ledger.workers_bps, ledger.reserve_bps)
-        if ledger is not None
-        else DEFAULT_SPLIT
-    )
+    ledger = session.get(Ledger, SINGLE_ROW_ID)
+    if ledger is None:
+        raise NotFoundError("the indexer has not reached the revenue distributor's deployment")
     deposits = list(
         session.scalars(
             select(RevenueDeposit).order_by(RevenueDeposit.block_number, RevenueDeposit.log_index)
@@ -48,15 +54,19 @@ def ledger_view(session: Session) -> LedgerPublic:
     )
     cursor = session.get(IndexerCursor, "main")
     return LedgerPublic(
-        split=SplitPublic(contributors_bps=split[0], workers_bps=split[1], reserve_bps=split[2]),
-        deposited=str(ledger.deposited if ledger else 0),
+        split=SplitPublic(
+            contributors_bps=ledger.contributors_bps,
+            workers_bps=ledger.workers_bps,
+            reserve_bps=ledger.reserve_bps,
+        ),
+        deposited=str(ledger.deposited),
         to_contributors=str(sum(d.to_contributors for d in deposits)),
         to_workers=str(sum(d.to_workers for d in deposits)),
         to_reserve=str(sum(d.to_reserve for d in deposits)),
-        claimed=str(ledger.claimed if ledger else 0),
+        claimed=str(ledger.claimed),
         claimable=str(total_claimable(session)),
-        reserve_accrued=str(ledger.reserve_accrued if ledger else 0),
-        reserve_released=str(ledger.reserve_released if ledger else 0),
+        reserve_accrued=str(ledger.reserve_accrued),
+        reserve_released=str(ledger.reserve_released),
         pools=[
             PoolRevenue(
                 pool_id=pool_id,

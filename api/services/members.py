@@ -9,8 +9,8 @@ from eth_utils import is_checksum_address, is_hex_address, to_checksum_address
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api import distributor
 from api.errors import ValidationError
-from api.indexer import distributor
 from api.models import (
     Contribution,
     Member,

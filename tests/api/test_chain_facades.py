@@ -22,14 +22,14 @@ from api.chain import facades as chain_facades
 from api.chain.binding import flat_outputs, flat_values
 from api.chain.facades import ContractFacade
 from api.errors import ChainUnavailableError, ContractRevertError
-from api.indexer.projections import STATUS_NAMES
-from lumbung.protocol import WORK_POT
+from api.models import CONTRIBUTION_STATUSES
+from lumbung.protocol import WORK_POT, ContributionStatus
 from tests.api.cooperative import Coop
 from tests.api.harness import ADDRESSES, PRODUCER, AnvilChain, free_port
 from tests.api.orderflow import POOLS
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "build" / "contracts"
-ACCEPTED = STATUS_NAMES.index("accepted")
+ACCEPTED = CONTRIBUTION_STATUSES.index("accepted")
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +126,10 @@ def test_contributions_at_head_come_in_order_across_multicall_chunks(chain, coop
     unknown = 12345
     read = chain.registry.contributions_at_head([*accepted, unknown])
     assert [c.status for c in read] == [
-        ACCEPTED, STATUS_NAMES.index("revoked"), ACCEPTED, STATUS_NAMES.index("none")
+        ContributionStatus.ACCEPTED,
+        ContributionStatus.REVOKED,
+        ContributionStatus.ACCEPTED,
+        ContributionStatus.NONE,
     ]
     assert read[0] == chain.registry.contribution(accepted[0])
     assert chain.registry.contributions_at_head([]) == []

@@ -17,11 +17,13 @@ from api.context import Context
 from api.db import transaction
 from api.errors import ChainUnavailableError
 from api.indexer import Follower, index_until_head, rebuild_all, run_forever, run_once
-from api.indexer.projections import PROJECTIONS, contribution_key, dump
+from api.indexer.decode import INDEXED_CONTRACTS
+from api.indexer.projections import HANDLERS, PROJECTIONS, contribution_key, dump
 from api.main import create_app
 from api.models import (
     ChainEvent,
     Contribution,
+    GovernorRules,
     IndexedBlock,
     IndexerCursor,
     Ledger,
@@ -95,11 +97,27 @@ def test_indexes_the_deployment_from_its_start_block(context: Context, w3: Web3)
         assert ledger is not None
         split = context.chain["RevenueDistributor"].functions.split().call()
         assert [ledger.contributors_bps, ledger.workers_bps, ledger.reserve_bps] == list(split)
+        governor = context.chain["CoopGovernor"].functions
+        rules = session.get(GovernorRules, 1)
+        assert rules is not None
+        assert rules.class_weights == list(governor.classWeights().call())
+        assert rules.class_quorums == list(governor.classQuorums().call())
         cursor = session.get(IndexerCursor, "main")
         assert cursor is not None and cursor.block_number == indexed
         stored = session.get(IndexedBlock, indexed)
         assert stored is not None and stored.hash == "0x" + w3.eth.get_block(indexed)["hash"].hex()
     assert run_once(context) == 0
+
+
+def test_the_books_open_with_the_deployment_not_with_a_default(
+    client: TestClient, context: Context
+) -> None:
+    response = client.get("/v1/ledger")  # nothing indexed: the split is not known yet
+    assert response.status_code == 404, response.text
+    index_until_head(context)
+    split = context.chain["RevenueDistributor"].functions.split().call()
+    body = client.get("/v1/ledger").json()
+    assert list(body["split"].values()) == list(split)
 
 
 def test_incremental_indexing_equals_a_full_rebuild(settings: Settings, coop: Coop) -> None:
@@ -320,3 +338,13 @@ def test_expulsions_and_overturned_reviews_are_projected(context: Context, coop:
     incremental = projections(context)
     rebuild_all(context)
     assert projections(context) == incremental
+
+
+def test_every_handled_event_is_an_event_of_an_indexed_contract(context: Context) -> None:
+    emitted = {
+        entry["name"]
+        for name in INDEXED_CONTRACTS
+        for entry in context.chain[name].abi
+        if entry.get("type") == "event"
+    }
+    assert set(HANDLERS) <= emitted

@@ -11,10 +11,10 @@ from web3 import Web3
 from web3.contract import Contract
 
 from api.context import Context
+from api.distributor import earned_scaled
 from api.indexer import index_until_head, rebuild_all
-from api.indexer.distributor import earned_scaled
 from api.indexer.projections import contribution_key, dump
-from api.models import Contribution, Pool, Position, Pot
+from api.models import Batch, Contribution, Pool, Position, Pot
 from lumbung.merkle import BatchLeaf, batch_tree
 from lumbung.protocol import contribution_id
 from tests.api.cooperative import Coop
@@ -70,8 +70,17 @@ def test_claimed_leaves_are_indexed_as_accepted_and_revocable(
         assert (row.status, row.weight, row.pool_id, row.contributor, row.curator) == (
             "accepted", 7, 1, ADDRESSES[PRODUCER], ADDRESSES[CURATOR]
         )
+        assert {c.batch_id for c in rows.values() if c.batch_id is not None} == {batch_id}
+        assert len([c for c in rows.values() if c.batch_id == batch_id]) == 2
         pool = session.get(Pool, 1)
         assert pool is not None and (pool.accepted_count, pool.accepted_weight) == (2, 10)
+        batch = session.get(Batch, batch_id)
+        assert batch is not None
+        assert (batch.status, batch.curator, batch.aggregator, batch.pool_id) == (
+            "accepted", ADDRESSES[CURATOR], ADDRESSES[AGGREGATOR], 1
+        )
+        assert (batch.count, batch.total_weight, batch.root) == (2, 10, tree.root)
+        assert (batch.claimed_count, batch.claimed_weight) == (2, 10)
 
     coop.revoke(PRODUCER, producer_leaf)
     coop.buy(8, 1)
@@ -87,6 +96,39 @@ def test_claimed_leaves_are_indexed_as_accepted_and_revocable(
             assert earned_scaled(pots[position.pot_id], position) == (
                 distributor.functions.earnedScaled(position.pot_id, position.account).call()
             )
+        incremental = dump(session)
+    rebuild_all(context)
+    with context.sessions() as session:
+        assert dump(session) == incremental
+
+
+def test_a_batch_is_a_row_from_submission_to_its_decision(context: Context, coop: Coop) -> None:
+    registry = coop.c["ContributionRegistry"]
+    coop.as_timelock(
+        registry.functions.grantRole(registry.functions.AGGREGATOR_ROLE().call(),
+                                     ADDRESSES[AGGREGATOR])
+    )
+    leaf = BatchLeaf(ADDRESSES[PRODUCER], raw_cid(b"one leaf"), 4)
+    root = bytes.fromhex(batch_tree([leaf]).root.removeprefix("0x"))
+    for seed in (b"rejected", b"overturned", b"pending"):
+        submit = registry.functions.submitBatch(1, root, 1, 4, raw_cid(seed))
+        send(coop.w3, submit, ADDRESSES[AGGREGATOR])
+    send(coop.w3, registry.functions.rejectBatch(1, "blurred"), ADDRESSES[CURATOR])
+    send(coop.w3, registry.functions.acceptBatch(2), ADDRESSES[CURATOR])
+    coop.as_timelock(registry.functions.overturnBatch(2, "consent withdrawn"))
+    index_until_head(context)
+
+    with context.sessions() as session:
+        batches = {b.id: b for b in session.scalars(select(Batch))}
+        assert {i: (b.status, b.curator, b.reason) for i, b in batches.items()} == {
+            1: ("rejected", ADDRESSES[CURATOR], "blurred"),
+            2: ("overturned", ADDRESSES[CURATOR], "consent withdrawn"),
+            3: ("pending", None, None),
+        }
+        assert batches[1].reason_raw == b"blurred"
+        assert batches[3].decided_block is None and batches[1].decided_block is not None
+        assert batches[3].manifest_cid.startswith("bafkrei")
+        assert session.scalars(select(Contribution)).all() == []
         incremental = dump(session)
     rebuild_all(context)
     with context.sessions() as session:

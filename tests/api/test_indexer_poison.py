@@ -23,7 +23,7 @@ from api.context import Context
 from api.indexer import Follower, index_until_head, rebuild_all
 from api.indexer import projections as projection_module
 from api.indexer.projections import contribution_key, dump
-from api.models import ChainEvent, Contribution, Pool, Proposal, QuarantinedLog
+from api.models import Batch, ChainEvent, Contribution, Pool, Proposal, QuarantinedLog
 from lumbung.merkle import BatchLeaf, batch_tree
 from lumbung.protocol import VoteType, signed_description
 from tests.api.cooperative import Coop
@@ -140,6 +140,12 @@ def submit_batch(coop: Coop, seed: bytes) -> int:
     return int(registry.functions.batchCount().call())
 
 
+def assert_batch_reason(context: Context, batch_id: int, raw: bytes, display: str) -> None:
+    with context.sessions() as session:
+        batch = session.get(Batch, batch_id)
+        assert batch is not None and (batch.reason, batch.reason_raw) == (display, raw)
+
+
 def test_batch_rejected_with_a_poisoned_reason(
     context: Context, coop: Coop, poison: tuple[bytes, str]
 ) -> None:
@@ -150,6 +156,7 @@ def test_batch_rejected_with_a_poisoned_reason(
     )
 
     assert_passed(context, coop, "BatchRejected", {"reason": (raw, display)})
+    assert_batch_reason(context, batch_id, raw, display)
 
 
 def test_batch_overturned_with_a_poisoned_reason(
@@ -162,6 +169,7 @@ def test_batch_overturned_with_a_poisoned_reason(
     coop.send_raw_strings("ContributionRegistry", "overturnBatch", [batch_id, raw])
 
     assert_passed(context, coop, "BatchOverturned", {"reason": (raw, display)})
+    assert_batch_reason(context, batch_id, raw, display)
 
 
 def propose_raw(coop: Coop, description: bytes) -> int:

@@ -11,8 +11,8 @@ from web3 import Web3
 from web3.contract import Contract
 
 from api.context import Context
+from api.distributor import PRECISION, earned_scaled
 from api.indexer import index_until_head, rebuild_all
-from api.indexer.distributor import PRECISION, earned_scaled
 from api.indexer.projections import dump
 from api.models import Ledger, Position, Pot
 from lumbung.protocol import WORK_POT, StakeholderClass
