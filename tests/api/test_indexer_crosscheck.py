@@ -14,7 +14,8 @@ from api.context import Context
 from api.indexer import Follower, index_until_head, rebuild_all
 from api.indexer.crosscheck import check_governance, proposals_to_check
 from api.models import Proposal, Vote
-from tests.api.cooperative import AGAINST, FOR, Coop
+from lumbung.protocol import VoteType
+from tests.api.cooperative import Coop
 from tests.api.harness import CURATOR, PRODUCER, STEWARD
 
 CROSSCHECK = "api.indexer.crosscheck"
@@ -31,7 +32,7 @@ def open_vote(coop: Coop) -> int:
     call = (market.address, market.functions.setGeneralStrike(True)._encode_transaction_data())
     proposal_id = coop.propose(STEWARD, [call], "Strike until the license is signed")
     coop.advance(61)
-    coop.vote(STEWARD, proposal_id, FOR, n=3)
+    coop.vote(STEWARD, proposal_id, VoteType.FOR, n=3)
     return proposal_id
 
 
@@ -54,7 +55,7 @@ def test_the_projection_agrees_with_the_governor_through_a_vote(
     with caplog.at_level(logging.WARNING, logger=CROSSCHECK):
         proposal_id = open_vote(coop)
         index_until_head(context)
-        coop.vote(CURATOR, proposal_id, AGAINST, n=2)
+        coop.vote(CURATOR, proposal_id, VoteType.AGAINST, n=2)
         coop.advance(601)  # the vote ends without an event: the check asks the governor
         index_until_head(context)
     assert errors(caplog) == []
@@ -79,7 +80,7 @@ def test_a_corrupted_vote_row_is_detected_and_a_rebuild_restores_it(
     [difference] = check_everything(context)
     assert difference.startswith(f"proposal {proposal_id} ")
     with caplog.at_level(logging.ERROR, logger=CROSSCHECK):
-        coop.vote(PRODUCER, proposal_id, FOR, n=1)
+        coop.vote(PRODUCER, proposal_id, VoteType.FOR, n=1)
         head = index_until_head(context)
     assert head == coop.w3.eth.block_number  # the indexer went on
     logged = errors(caplog)
