@@ -124,6 +124,10 @@ class ClassTally(BaseModel):
     abstain: int
     voters: int
     members: int = Field(description="the class's members at the snapshot (0 before it)")
+    voters_needed: int = Field(
+        description="voters the class's participation quorum asks for (the governor's rule, so "
+        "clients need not repeat it)"
+    )
     quorum_reached: bool
 
 

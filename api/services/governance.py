@@ -34,6 +34,7 @@ class Tally:
     abstain: int = 0
     voters: int = 0
     members: int = 0
+    voters_needed: int = 0  # the class's participation quorum, in voters
     quorum_reached: bool = True
 
 
@@ -132,7 +133,8 @@ def tallies(
         else:
             tally.abstain += vote.votes
     for c, tally in enumerate(result):
-        tally.quorum_reached = tally.voters * BPS >= tally.members * proposal.class_quorums[c]
+        tally.voters_needed = -(-tally.members * proposal.class_quorums[c] // BPS)  # ceiling
+        tally.quorum_reached = tally.voters >= tally.voters_needed
     return result
 
 
@@ -191,6 +193,7 @@ def _public(session: Session, proposal: Proposal, now: int, membership: str) -> 
                     "abstain": t.abstain,
                     "voters": t.voters,
                     "members": t.members,
+                    "voters_needed": t.voters_needed,
                     "quorum_reached": t.quorum_reached,
                 }
             )

@@ -135,7 +135,7 @@ function renderTallies(el, p) {
     h("thead", {}, h("tr", {}, h("th", {}, "Class"), h("th", { class: "num" }, "Weight"), h("th", { class: "num" }, "For"), h("th", { class: "num" }, "Against"), h("th", { class: "num" }, "Abstain"), h("th", {}, "Quorum"))),
     h("tbody", {}, p.tallies.map((t) => {
       const c = classes.indexOf(t.stakeholder_class);
-      const needed = Math.ceil((t.members * p.class_quorums[c]) / 10000);
+      const needed = t.voters_needed;
       const progress = needed === 0 ? 100 : Math.min(100, Math.round((100 * t.voters) / needed));
       return h("tr", { "data-class": t.stakeholder_class, "data-for": t.for, "data-against": t.against, "data-voters": t.voters },
         h("td", {}, t.stakeholder_class), h("td", { class: "num" }, `${p.class_weights[c] / 100}%`),

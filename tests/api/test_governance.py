@@ -53,6 +53,9 @@ def assert_matches_chain(coop: Coop, body: dict, proposal_id: int) -> None:
             tally["members"],
             tally["quorum_reached"],
         ) == (for_votes, against, abstain, voters, members, reached), CLASS_NAMES[c]
+        # The quorum in voters: the least count that the governor's rule counts as reached.
+        needed, asked = tally["voters_needed"], members * quorums[c]
+        assert needed * 10_000 >= asked and (needed == 0 or (needed - 1) * 10_000 < asked)
 
 
 def test_a_proposal_from_creation_to_execution(
