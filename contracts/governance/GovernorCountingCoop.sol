@@ -9,7 +9,7 @@ import {Ballot, BallotLibrary} from "../types/Ballot.sol";
 import {CLASS_COUNT} from "../types/ClassLayout.sol";
 import {ClassRules} from "../types/ClassRules.sol";
 import {ClassSizes} from "../types/ClassSizes.sol";
-import {ClassTally} from "../types/ClassTally.sol";
+import {ClassTally, ClassTallyLibrary} from "../types/ClassTally.sol";
 import {GovernorVotesCoop} from "./GovernorVotesCoop.sol";
 
 /// @title GovernorCountingCoop
@@ -41,8 +41,6 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
     uint256 private constant _PAGE_BITS = 7;
     uint256 private constant _VOTED_SHIFT = 128;
     uint256 private constant _PAGE_KEY_BITS = 32;
-
-    uint8 private constant _ABSTAIN = 2;
 
     /// @dev Current class weights and quorums, laid out as a proposal's rules word.
     ClassRules private _classRules;
@@ -291,7 +289,7 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
     {
         uint256 votes = _decodeVotes(params);
         if (votes == 0) revert CoopGovernorZeroVotes(proposalId, account);
-        if (support > _ABSTAIN) revert GovernorInvalidVoteType();
+        if (support > ClassTallyLibrary.ABSTAIN) revert GovernorInvalidVoteType();
 
         uint256 snapshot = proposalSnapshot(proposalId);
         (bool active, IMembership.StakeholderClass stakeholderClass) = _memberStatusAt(account, snapshot);

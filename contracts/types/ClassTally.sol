@@ -14,13 +14,17 @@ using ClassTallyLibrary for ClassTally global;
 /// @notice Getters of the ClassTally word and the addition of one vote. Support follows
 /// Governor Bravo: 0 Against, 1 For, 2 Abstain.
 library ClassTallyLibrary {
+    /// @notice Support for a vote Against (Bravo's 0).
+    uint8 internal constant AGAINST = 0;
+    /// @notice Support for a vote For (Bravo's 1).
+    uint8 internal constant FOR = 1;
+    /// @notice Support for abstaining (Bravo's 2), the largest valid value.
+    uint8 internal constant ABSTAIN = 2;
+
     uint256 private constant _AGAINST_OFFSET = 64;
     uint256 private constant _ABSTAIN_OFFSET = 128;
     uint256 private constant _VOTERS_OFFSET = 192;
     uint256 private constant _FIELD_MASK = type(uint64).max;
-
-    uint8 private constant _AGAINST = 0;
-    uint8 private constant _FOR = 1;
 
     /// @notice Votes For.
     /// @param tally The word.
@@ -59,7 +63,7 @@ library ClassTallyLibrary {
     /// @return The new word.
     function withVote(ClassTally tally, uint8 support, uint64 votes) internal pure returns (ClassTally) {
         uint256 word = ClassTally.unwrap(tally);
-        uint256 offset = support == _FOR ? 0 : (support == _AGAINST ? _AGAINST_OFFSET : _ABSTAIN_OFFSET);
+        uint256 offset = support == FOR ? 0 : (support == AGAINST ? _AGAINST_OFFSET : _ABSTAIN_OFFSET);
         uint64 field = uint64(word >> offset) + votes;
         uint64 count = uint64(word >> _VOTERS_OFFSET) + 1;
         uint256 cleared = word & ~((_FIELD_MASK << offset) | (_FIELD_MASK << _VOTERS_OFFSET));
