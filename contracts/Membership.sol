@@ -8,6 +8,7 @@ import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol
 import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
 import {IERC6372} from "@openzeppelin/contracts/interfaces/IERC6372.sol";
 import {IMembership} from "./interfaces/IMembership.sol";
+import {CLASS_COUNT} from "./types/ClassLayout.sol";
 
 /// @title Membership
 /// @notice The cooperative's member register, checkpointed by timestamp (ERC-6372).
@@ -29,11 +30,16 @@ contract Membership is IMembership, IERC6372, AccessControl, EIP712 {
     /// @notice The voucher limit per class and epoch at deployment.
     uint32 public constant DEFAULT_VOUCHERS_PER_EPOCH = 250;
 
-    uint256 private constant _CLASS_COUNT = 4; // array lengths need a literal; a test checks it against the enum
     uint256 private constant _COUNT_BITS = 32;
 
+    /// @dev Asserted when compiling: solc computes array lengths then and refuses a negative
+    /// one, which this is if the voucher words' counts of CLASS_COUNT classes outgrow a word.
+    struct VoucherWordFits {
+        bool[256 - _COUNT_BITS * CLASS_COUNT + 1] assertion;
+    }
+
     mapping(address account => Checkpoints.Trace208) private _status;
-    Checkpoints.Trace208[_CLASS_COUNT] private _classCounts;
+    Checkpoints.Trace208[CLASS_COUNT] private _classCounts;
     mapping(address member => mapping(uint256 nonce => bool)) private _voucherUsed;
     /// @dev Per class, 32 bits at 32 × class.
     uint256 private _voucherLimits;
@@ -81,14 +87,14 @@ contract Membership is IMembership, IERC6372, AccessControl, EIP712 {
     }
 
     /// @inheritdoc IMembership
-    function setVoucherLimits(uint32[4] calldata limits) external onlyRole(DEFAULT_ADMIN_ROLE) {
+    function setVoucherLimits(uint32[CLASS_COUNT] calldata limits) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _setVoucherLimits(limits);
     }
 
     /// @inheritdoc IMembership
-    function voucherLimits() external view returns (uint32[4] memory limits) {
+    function voucherLimits() external view returns (uint32[CLASS_COUNT] memory limits) {
         uint256 word = _voucherLimits;
-        for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
+        for (uint256 c = 0; c < CLASS_COUNT; ++c) {
             limits[c] = uint32(word >> (_COUNT_BITS * c));
         }
     }
@@ -100,7 +106,7 @@ contract Membership is IMembership, IERC6372, AccessControl, EIP712 {
 
     /// @inheritdoc IMembership
     function totalMembers() public view returns (uint256 count) {
-        for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
+        for (uint256 c = 0; c < CLASS_COUNT; ++c) {
             count += _classCounts[c].latest();
         }
     }
@@ -190,9 +196,9 @@ contract Membership is IMembership, IERC6372, AccessControl, EIP712 {
         _vouchersUsed[epoch] = used + (1 << shift);
     }
 
-    function _setVoucherLimits(uint32[4] memory limits) private {
+    function _setVoucherLimits(uint32[CLASS_COUNT] memory limits) private {
         uint256 word = 0;
-        for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
+        for (uint256 c = 0; c < CLASS_COUNT; ++c) {
             if (limits[c] > MAX_VOUCHERS_PER_EPOCH) revert MembershipInvalidVoucherLimit(limits[c]);
             word |= uint256(limits[c]) << (_COUNT_BITS * c);
         }

@@ -9,6 +9,7 @@ import {TimelockController} from "@openzeppelin/contracts/governance/TimelockCon
 import {IERC5805} from "@openzeppelin/contracts/interfaces/IERC5805.sol";
 import {ICoopGovernor} from "../interfaces/ICoopGovernor.sol";
 import {IMembership} from "../interfaces/IMembership.sol";
+import {CLASS_COUNT} from "../types/ClassLayout.sol";
 import {GovernorCountingCoop} from "./GovernorCountingCoop.sol";
 import {GovernorVotesCoop} from "./GovernorVotesCoop.sol";
 
@@ -41,8 +42,8 @@ contract CoopGovernor is
         uint48 voteExtension;
         uint32 epochLength;
         uint128 baseCredits;
-        uint16[4] classWeights;
-        uint16[4] classQuorums;
+        uint16[CLASS_COUNT] classWeights;
+        uint16[CLASS_COUNT] classQuorums;
         uint256 tokenCreditCap;
     }
 

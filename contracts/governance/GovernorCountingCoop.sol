@@ -3,9 +3,13 @@ pragma solidity ^0.8.24;
 
 import {Governor} from "@openzeppelin/contracts/governance/Governor.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ICoopGovernor} from "../interfaces/ICoopGovernor.sol";
 import {IMembership} from "../interfaces/IMembership.sol";
+import {Ballot, BallotLibrary} from "../types/Ballot.sol";
+import {CLASS_COUNT} from "../types/ClassLayout.sol";
+import {ClassRules} from "../types/ClassRules.sol";
+import {ClassSizes} from "../types/ClassSizes.sol";
+import {ClassTally, ClassTallyLibrary} from "../types/ClassTally.sol";
 import {GovernorVotesCoop} from "./GovernorVotesCoop.sol";
 
 /// @title GovernorCountingCoop
@@ -14,9 +18,10 @@ import {GovernorVotesCoop} from "./GovernorVotesCoop.sol";
 /// Support follows Governor Bravo (0 Against, 1 For, 2 Abstain); `params` carries the number of
 /// votes n as one abi-encoded uint256 (empty params cast n = 1).
 /// @dev Storage, chosen so that a vote writes one voter word and one class word:
-/// - per proposal, a rules word (class weights and quorums copied at creation), four class
-///   tally words, and a ballot word written by the first vote: the epoch of the snapshot, the
-///   proposal's ballot number within that epoch and the class sizes at the snapshot;
+/// - per proposal, a ClassRules word (class weights and quorums copied at creation), a
+///   ClassTally word per class, and a Ballot word written by the first vote: the epoch of the
+///   snapshot, the proposal's ballot number within that epoch and the class sizes at the
+///   snapshot (the layouts are documented in contracts/types/);
 /// - per voter and epoch, a ledger word: credits spent (low 128 bits) and one "voted" bit for
 ///   each of the epoch's first 128 ballots (high 128 bits); ballots 128 and up keep their bits in
 ///   further pages of the same layout. So the first vote of an epoch creates one word, and the
@@ -29,19 +34,7 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
     /// @notice The largest participation quorum governance can set for a class.
     uint256 public constant MAX_CLASS_QUORUM = 5_000;
 
-    uint256 private constant _CLASS_COUNT = 4; // array lengths need a literal; a test checks it against the enum
     uint256 private constant _BPS = 10_000;
-
-    // Rules word: weights 4 × 16 bits | quorums 4 × 16 bits at 64.
-    uint256 private constant _QUORUMS_SHIFT = 64;
-
-    // Ballot word: epoch (48 bits) | ballot number (32) at 48 | class sizes 4 × 31 at 80 | bit 255
-    // set once assigned.
-    uint256 private constant _BALLOT_NUMBER_SHIFT = 48;
-    uint256 private constant _SIZES_SHIFT = 80;
-    uint256 private constant _SIZE_BITS = 31;
-    uint256 private constant _SIZE_MASK = (1 << _SIZE_BITS) - 1;
-    uint256 private constant _BALLOT_ASSIGNED = 1 << 255;
 
     // Ledger word: credits spent (128 bits) | voted bits of 128 ballots at 128. Key: epoch << 32 | page.
     uint256 private constant _SPENT_MASK = type(uint128).max;
@@ -49,30 +42,21 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
     uint256 private constant _VOTED_SHIFT = 128;
     uint256 private constant _PAGE_KEY_BITS = 32;
 
-    // Class tally word: For (64 bits) | Against (64) | Abstain (64) | voters (64).
-    uint256 private constant _AGAINST_SHIFT = 64;
-    uint256 private constant _ABSTAIN_SHIFT = 128;
-    uint256 private constant _VOTERS_SHIFT = 192;
-
-    uint8 private constant _AGAINST = 0;
-    uint8 private constant _FOR = 1;
-    uint8 private constant _ABSTAIN = 2;
-
     /// @dev Current class weights and quorums, laid out as a proposal's rules word.
-    uint256 private _classRules;
+    ClassRules private _classRules;
 
-    mapping(uint256 proposalId => uint256 rules) private _proposalRules;
-    mapping(uint256 proposalId => uint256 ballot) private _ballots;
+    mapping(uint256 proposalId => ClassRules rules) private _proposalRules;
+    mapping(uint256 proposalId => Ballot ballot) private _ballots;
     mapping(uint256 epoch => uint256 count) private _ballotCounts;
-    mapping(uint256 proposalId => uint256[_CLASS_COUNT] tallies) private _classTallies;
+    mapping(uint256 proposalId => ClassTally[CLASS_COUNT] tallies) private _classTallies;
     mapping(address voter => mapping(uint256 pageKey => uint256 ledger)) private _ledgers;
-    /// @dev Members an expel-only proposal leaves out of each class's quorum, in the ballot word's
-    /// class-size layout, with the proposal's creation time in the low 48 bits.
-    mapping(uint256 proposalId => uint256 exclusions) private _quorumExclusions;
+    /// @dev Members an expel-only proposal leaves out of each class's quorum, with the time they
+    /// were read (one second before the proposal) stamped in the low 48 bits.
+    mapping(uint256 proposalId => ClassSizes exclusions) private _quorumExclusions;
 
     /// @param initialWeights Class weights in basis points, summing to 10 000.
     /// @param initialQuorums Class participation quorums in basis points.
-    constructor(uint16[4] memory initialWeights, uint16[4] memory initialQuorums) {
+    constructor(uint16[CLASS_COUNT] memory initialWeights, uint16[CLASS_COUNT] memory initialQuorums) {
         _setClassWeights(initialWeights);
         _setClassQuorums(initialQuorums);
     }
@@ -90,8 +74,8 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
     /// @param account The account.
     /// @return True if it voted.
     function hasVoted(uint256 proposalId, address account) public view virtual override returns (bool) {
-        uint256 ballot = _ballots[proposalId];
-        if (ballot == 0) return false;
+        Ballot ballot = _ballots[proposalId];
+        if (!ballot.isAssigned()) return false;
         (uint256 pageKey, uint256 votedBit) = _ballotPosition(ballot);
         return _ledgers[account][pageKey] & votedBit != 0;
     }
@@ -102,30 +86,30 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
     }
 
     /// @inheritdoc ICoopGovernor
-    function classWeights() external view returns (uint16[4] memory weights) {
-        (weights,) = _unpackClassRules(_classRules);
+    function classWeights() external view returns (uint16[CLASS_COUNT] memory weights) {
+        return _classRules.weights();
     }
 
     /// @inheritdoc ICoopGovernor
-    function classQuorums() external view returns (uint16[4] memory quorums) {
-        (, quorums) = _unpackClassRules(_classRules);
+    function classQuorums() external view returns (uint16[CLASS_COUNT] memory quorums) {
+        return _classRules.quorums();
     }
 
     /// @inheritdoc ICoopGovernor
-    function setClassWeights(uint16[4] calldata newWeights) external onlyGovernance {
+    function setClassWeights(uint16[CLASS_COUNT] calldata newWeights) external onlyGovernance {
         _setClassWeights(newWeights);
     }
 
     /// @inheritdoc ICoopGovernor
-    function setClassQuorums(uint16[4] calldata newQuorums) external onlyGovernance {
+    function setClassQuorums(uint16[CLASS_COUNT] calldata newQuorums) external onlyGovernance {
         _setClassQuorums(newQuorums);
     }
 
     /// @inheritdoc ICoopGovernor
-    function proposalQuorumExclusions(uint256 proposalId) external view returns (uint256[4] memory excluded) {
-        uint256 exclusions = _quorumExclusions[proposalId];
-        for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
-            excluded[c] = _classSize(exclusions, c);
+    function proposalQuorumExclusions(uint256 proposalId) external view returns (uint256[CLASS_COUNT] memory excluded) {
+        ClassSizes exclusions = _quorumExclusions[proposalId];
+        for (uint256 c = 0; c < CLASS_COUNT; ++c) {
+            excluded[c] = exclusions.size(c);
         }
     }
 
@@ -133,9 +117,10 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
     function proposalClassRules(uint256 proposalId)
         external
         view
-        returns (uint16[4] memory weights, uint16[4] memory quorums)
+        returns (uint16[CLASS_COUNT] memory weights, uint16[CLASS_COUNT] memory quorums)
     {
-        return _unpackClassRules(_proposalRules[proposalId]);
+        ClassRules rules = _proposalRules[proposalId];
+        return (rules.weights(), rules.quorums());
     }
 
     /// @inheritdoc ICoopGovernor
@@ -152,13 +137,13 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
         )
     {
         uint256 c = uint256(stakeholderClass);
-        uint256 tally = _classTallies[proposalId][c];
-        forVotes = uint64(tally);
-        againstVotes = uint64(tally >> _AGAINST_SHIFT);
-        abstainVotes = uint64(tally >> _ABSTAIN_SHIFT);
-        voters = tally >> _VOTERS_SHIFT;
-        uint256 sizes = _classSizesOf(proposalId);
-        members = _classSize(sizes, c);
+        ClassTally tally = _classTallies[proposalId][c];
+        forVotes = tally.forVotes();
+        againstVotes = tally.againstVotes();
+        abstainVotes = tally.abstainVotes();
+        voters = tally.voters();
+        ClassSizes sizes = _classSizesOf(proposalId);
+        members = sizes.size(c);
         quorumReached = _classQuorumReached(_proposalRules[proposalId], sizes, c, voters);
     }
 
@@ -168,12 +153,12 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
         view
         returns (uint256 againstVotes, uint256 forVotes, uint256 abstainVotes)
     {
-        uint256[_CLASS_COUNT] storage tallies = _classTallies[proposalId];
-        for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
-            uint256 tally = tallies[c];
-            forVotes += uint64(tally);
-            againstVotes += uint64(tally >> _AGAINST_SHIFT);
-            abstainVotes += uint64(tally >> _ABSTAIN_SHIFT);
+        ClassTally[CLASS_COUNT] storage tallies = _classTallies[proposalId];
+        for (uint256 c = 0; c < CLASS_COUNT; ++c) {
+            ClassTally tally = tallies[c];
+            forVotes += tally.forVotes();
+            againstVotes += tally.againstVotes();
+            abstainVotes += tally.abstainVotes();
         }
     }
 
@@ -183,12 +168,10 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
     /// @param timepoint A past timestamp.
     /// @return The total number of voters.
     function quorum(uint256 timepoint) public view virtual override returns (uint256) {
-        (, uint16[4] memory quorums) = _unpackClassRules(_classRules);
+        ClassRules rules = _classRules;
         uint256 total;
-        for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
-            total += Math.ceilDiv(
-                _memberCountAt(IMembership.StakeholderClass(c), timepoint) * quorums[c], _BPS
-            );
+        for (uint256 c = 0; c < CLASS_COUNT; ++c) {
+            total += Math.ceilDiv(_memberCountAt(IMembership.StakeholderClass(c), timepoint) * rules.quorum(c), _BPS);
         }
         return total;
     }
@@ -204,18 +187,18 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
     ) internal virtual override returns (uint256 proposalId) {
         proposalId = super._propose(targets, values, calldatas, description, proposer);
         _proposalRules[proposalId] = _classRules;
-        uint256 exclusions = _expelExclusions(targets, values, calldatas);
-        if (exclusions != 0) _quorumExclusions[proposalId] = exclusions;
+        ClassSizes exclusions = _expelExclusions(targets, values, calldatas);
+        if (!exclusions.isEmpty()) _quorumExclusions[proposalId] = exclusions;
     }
 
     /// @dev For a proposal made only of `Membership.expel(member)` calls, the active members it
-    /// names, counted per class in the ballot word's class-size layout; zero for any other
+    /// names, counted per class and stamped with the time they were read; zero for any other
     /// proposal, and for one naming more than a third of the membership (at least one member),
     /// which then needs the ordinary quorum: a minority cannot shrink the quorum of the majority.
     function _expelExclusions(address[] memory targets, uint256[] memory values, bytes[] memory calldatas)
         private
         view
-        returns (uint256 exclusions)
+        returns (ClassSizes exclusions)
     {
         IMembership register = _memberRegister();
         // Read one second before the proposal, as its proposer's membership is: a member who
@@ -224,36 +207,37 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
         uint256 named;
         for (uint256 i = 0; i < targets.length; ++i) {
             bytes memory data = calldatas[i];
-            if (targets[i] != address(register) || values[i] != 0 || data.length != 36) return 0;
+            if (targets[i] != address(register) || values[i] != 0 || data.length != 36) return ClassSizes.wrap(0);
             bytes4 selector;
             address member;
             assembly ("memory-safe") {
                 selector := mload(add(data, 0x20))
                 member := mload(add(data, 0x24))
             }
-            if (selector != IMembership.expel.selector) return 0;
+            if (selector != IMembership.expel.selector) return ClassSizes.wrap(0);
             (bool active, IMembership.StakeholderClass stakeholderClass) = register.memberStatusAt(member, timepoint);
             if (!active) continue;
             ++named;
-            exclusions += 1 << (_SIZES_SHIFT + _SIZE_BITS * uint256(stakeholderClass));
+            uint256 c = uint256(stakeholderClass);
+            exclusions = exclusions.withSize(c, exclusions.size(c) + 1);
         }
         uint256 total;
-        for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
+        for (uint256 c = 0; c < CLASS_COUNT; ++c) {
             total += _memberCountAt(IMembership.StakeholderClass(c), timepoint);
         }
         uint256 maxNamed = total / 3;
-        if (named > (maxNamed == 0 ? 1 : maxNamed)) return 0;
+        if (named > (maxNamed == 0 ? 1 : maxNamed)) return ClassSizes.wrap(0);
         // The quorum's base is read at the same moment (see _quorumSizesAt).
-        if (exclusions != 0) exclusions |= timepoint;
+        if (!exclusions.isEmpty()) exclusions = exclusions.withTimepoint(uint48(timepoint));
     }
 
     /// @dev Every class that had members at the snapshot reached its participation quorum.
     function _quorumReached(uint256 proposalId) internal view virtual override returns (bool) {
-        uint256 rules = _proposalRules[proposalId];
-        uint256 sizes = _classSizesOf(proposalId);
-        uint256[_CLASS_COUNT] storage tallies = _classTallies[proposalId];
-        for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
-            if (!_classQuorumReached(rules, sizes, c, tallies[c] >> _VOTERS_SHIFT)) return false;
+        ClassRules rules = _proposalRules[proposalId];
+        ClassSizes sizes = _classSizesOf(proposalId);
+        ClassTally[CLASS_COUNT] storage tallies = _classTallies[proposalId];
+        for (uint256 c = 0; c < CLASS_COUNT; ++c) {
+            if (!_classQuorumReached(rules, sizes, c, tallies[c].voters())) return false;
         }
         return true;
     }
@@ -263,9 +247,9 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
     /// denominator, and the test is 2N > W · P. A class with members but no For or Against
     /// votes adds its weight to W and nothing to the sum.
     function _voteSucceeded(uint256 proposalId) internal view virtual override returns (bool) {
-        uint256 rules = _proposalRules[proposalId];
-        uint256 sizes = _classSizesOf(proposalId);
-        uint256[_CLASS_COUNT] storage tallies = _classTallies[proposalId];
+        ClassRules rules = _proposalRules[proposalId];
+        ClassSizes sizes = _classSizesOf(proposalId);
+        ClassTally[CLASS_COUNT] storage tallies = _classTallies[proposalId];
         // N = nHigh·2²⁵⁶ + nLow, P likewise; P starts at 1. Bounds: each For_c + Against_c < 2⁶⁵
         // and weights sum to at most 10 000 < 2¹⁴, so N, P and W · P stay below 2²⁸⁰.
         uint256 nHigh;
@@ -273,15 +257,15 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
         uint256 pHigh;
         uint256 pLow = 1;
         uint256 totalWeight;
-        for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
-            uint256 tally = tallies[c];
+        for (uint256 c = 0; c < CLASS_COUNT; ++c) {
+            ClassTally tally = tallies[c];
             // A class counts if it had members, or if members an expel-only proposal left out of
             // its quorum voted anyway: their votes keep their class's weight.
-            if (_classSize(sizes, c) == 0 && tally >> _VOTERS_SHIFT == 0) continue;
-            uint256 weight = uint16(rules >> (16 * c));
+            if (sizes.size(c) == 0 && tally.voters() == 0) continue;
+            uint256 weight = rules.weight(c);
             totalWeight += weight;
-            uint256 forVotes = uint64(tally);
-            uint256 decided = forVotes + uint64(tally >> _AGAINST_SHIFT);
+            uint256 forVotes = tally.forVotes();
+            uint256 decided = forVotes + tally.againstVotes();
             if (decided == 0) continue;
             // N/P + w·F/D = (N·D + P·w·F) / (P·D)
             (uint256 aHigh, uint256 aLow) = _mulWide(nHigh, nLow, decided);
@@ -305,33 +289,33 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
     {
         uint256 votes = _decodeVotes(params);
         if (votes == 0) revert CoopGovernorZeroVotes(proposalId, account);
-        if (support > _ABSTAIN) revert GovernorInvalidVoteType();
+        if (support > ClassTallyLibrary.ABSTAIN) revert GovernorInvalidVoteType();
 
         uint256 snapshot = proposalSnapshot(proposalId);
         (bool active, IMembership.StakeholderClass stakeholderClass) = _memberStatusAt(account, snapshot);
         if (!active) revert CoopGovernorVoterNotMember(account, snapshot);
 
-        uint256 ballot = _ballots[proposalId];
-        if (ballot == 0) ballot = _assignBallot(proposalId, snapshot);
+        Ballot ballot = _ballots[proposalId];
+        if (!ballot.isAssigned()) ballot = _assignBallot(proposalId, snapshot);
         _recordVote(proposalId, account, ballot, votes, totalWeight);
         _addToTally(proposalId, uint256(stakeholderClass), support, votes);
         return votes;
     }
 
     /// @dev Numbers the proposal within its snapshot's epoch and caches the class sizes.
-    function _assignBallot(uint256 proposalId, uint256 snapshot) private returns (uint256 ballot) {
+    function _assignBallot(uint256 proposalId, uint256 snapshot) private returns (Ballot ballot) {
         uint256 epoch = _epochNumberAt(snapshot);
         uint256 number = _ballotCounts[epoch]++;
-        ballot = epoch | (number << _BALLOT_NUMBER_SHIFT) | _quorumSizesAt(proposalId, snapshot) | _BALLOT_ASSIGNED;
+        ballot = BallotLibrary.assign(uint48(epoch), uint32(number), _quorumSizesAt(proposalId, snapshot));
         _ballots[proposalId] = ballot;
     }
 
     /// @dev Marks the voter's bit for the ballot and charges n² to its epoch budget.
-    function _recordVote(uint256 proposalId, address account, uint256 ballot, uint256 votes, uint256 budget)
+    function _recordVote(uint256 proposalId, address account, Ballot ballot, uint256 votes, uint256 budget)
         private
     {
         (uint256 pageKey, uint256 votedBit) = _ballotPosition(ballot);
-        uint256 epoch = uint48(ballot);
+        uint256 epoch = ballot.epoch();
         uint256 epochKey = epoch << _PAGE_KEY_BITS;
         mapping(uint256 => uint256) storage ledger = _ledgers[account];
         uint256 page = ledger[pageKey];
@@ -360,14 +344,9 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
 
     /// @dev Adds n to the class's For, Against or Abstain field and one to its voters.
     function _addToTally(uint256 proposalId, uint256 c, uint8 support, uint256 votes) private {
-        uint256 tally = _classTallies[proposalId][c];
-        uint256 shift = support == _FOR ? 0 : (support == _AGAINST ? _AGAINST_SHIFT : _ABSTAIN_SHIFT);
-        // Each field is summed within 64 bits: the checked addition reverts before a carry
-        // could spill into the next field.
-        uint64 field = uint64(tally >> shift) + uint64(votes);
-        uint64 voters = uint64(tally >> _VOTERS_SHIFT) + 1;
-        uint256 cleared = tally & ~((uint256(type(uint64).max) << shift) | (uint256(type(uint64).max) << _VOTERS_SHIFT));
-        _classTallies[proposalId][c] = cleared | (uint256(field) << shift) | (uint256(voters) << _VOTERS_SHIFT);
+        ClassTally[CLASS_COUNT] storage tallies = _classTallies[proposalId];
+        // votes < 2⁶⁴ (_recordVote refuses more).
+        tallies[c] = tallies[c].withVote(support, uint64(votes));
     }
 
     function _decodeVotes(bytes memory params) private pure returns (uint256) {
@@ -376,9 +355,9 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
         return abi.decode(params, (uint256));
     }
 
-    function _setClassWeights(uint16[4] memory newWeights) private {
+    function _setClassWeights(uint16[CLASS_COUNT] memory newWeights) private {
         uint256 total;
-        for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
+        for (uint256 c = 0; c < CLASS_COUNT; ++c) {
             uint256 weight = newWeights[c];
             if (weight < MIN_CLASS_WEIGHT || weight > MAX_CLASS_WEIGHT) {
                 revert CoopGovernorOutOfBounds("classWeight", weight, MIN_CLASS_WEIGHT, MAX_CLASS_WEIGHT);
@@ -386,30 +365,29 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
             total += weight;
         }
         if (total != _BPS) revert CoopGovernorInvalidClassWeights(total);
-        uint256 rules = _classRules;
-        (uint16[4] memory oldWeights, uint16[4] memory quorums) = _unpackClassRules(rules);
-        _classRules = _packClassRules(newWeights, quorums);
-        emit ClassWeightsSet(oldWeights, newWeights);
+        ClassRules rules = _classRules;
+        _classRules = rules.withWeights(newWeights);
+        emit ClassWeightsSet(rules.weights(), newWeights);
     }
 
-    function _setClassQuorums(uint16[4] memory newQuorums) private {
-        for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
+    function _setClassQuorums(uint16[CLASS_COUNT] memory newQuorums) private {
+        for (uint256 c = 0; c < CLASS_COUNT; ++c) {
             if (newQuorums[c] > MAX_CLASS_QUORUM) {
                 revert CoopGovernorInvalidClassQuorum(IMembership.StakeholderClass(c), newQuorums[c]);
             }
         }
-        (uint16[4] memory weights, uint16[4] memory oldQuorums) = _unpackClassRules(_classRules);
-        _classRules = _packClassRules(weights, newQuorums);
-        emit ClassQuorumsSet(oldQuorums, newQuorums);
+        ClassRules rules = _classRules;
+        _classRules = rules.withQuorums(newQuorums);
+        emit ClassQuorumsSet(rules.quorums(), newQuorums);
     }
 
     /// @dev The class sizes that count for the proposal's quorum, in ballot-word layout: cached by
     /// the first vote, read from Membership before that, and zero while the snapshot is not yet past.
-    function _classSizesOf(uint256 proposalId) private view returns (uint256) {
-        uint256 ballot = _ballots[proposalId];
-        if (ballot != 0) return ballot;
+    function _classSizesOf(uint256 proposalId) private view returns (ClassSizes) {
+        Ballot ballot = _ballots[proposalId];
+        if (ballot.isAssigned()) return ballot.sizes();
         uint256 snapshot = proposalSnapshot(proposalId);
-        return snapshot < clock() ? _quorumSizesAt(proposalId, snapshot) : 0;
+        return snapshot < clock() ? _quorumSizesAt(proposalId, snapshot) : ClassSizes.wrap(0);
     }
 
     /// @dev The class sizes at the snapshot; for an expel-only proposal, the class sizes one
@@ -417,64 +395,34 @@ abstract contract GovernorCountingCoop is GovernorVotesCoop {
     /// during the voting delay could not have been named, so it must not count in the quorum's
     /// base either (else one silent voucher per retry would defeat every expel), and a named
     /// member who leaves before the snapshot is not subtracted twice.
-    function _quorumSizesAt(uint256 proposalId, uint256 snapshot) private view returns (uint256 sizes) {
-        uint256 exclusions = _quorumExclusions[proposalId];
-        if (exclusions == 0) return _classSizesAt(snapshot);
-        sizes = _classSizesAt(uint48(exclusions));
-        uint256 reduced;
-        for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
-            uint256 size = _classSize(sizes, c);
-            uint256 excluded = _classSize(exclusions, c);
-            reduced |= (size > excluded ? size - excluded : 0) << (_SIZES_SHIFT + _SIZE_BITS * c);
-        }
-        return reduced;
+    function _quorumSizesAt(uint256 proposalId, uint256 snapshot) private view returns (ClassSizes) {
+        ClassSizes exclusions = _quorumExclusions[proposalId];
+        if (exclusions.isEmpty()) return _classSizesAt(snapshot);
+        return _classSizesAt(exclusions.timepoint()).saturatingSub(exclusions);
     }
 
-    function _classSizesAt(uint256 snapshot) private view returns (uint256 sizes) {
-        for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
-            uint256 size = _memberCountAt(IMembership.StakeholderClass(c), snapshot);
-            if (size > _SIZE_MASK) revert SafeCast.SafeCastOverflowedUintDowncast(uint8(_SIZE_BITS), size);
-            sizes |= size << (_SIZES_SHIFT + _SIZE_BITS * c);
+    /// @dev Reverts with SafeCast's downcast error for a class of 2³¹ members or more.
+    function _classSizesAt(uint256 snapshot) private view returns (ClassSizes sizes) {
+        for (uint256 c = 0; c < CLASS_COUNT; ++c) {
+            sizes = sizes.withSize(c, _memberCountAt(IMembership.StakeholderClass(c), snapshot));
         }
-    }
-
-    function _classSize(uint256 sizes, uint256 c) private pure returns (uint256) {
-        return (sizes >> (_SIZES_SHIFT + _SIZE_BITS * c)) & _SIZE_MASK;
     }
 
     /// @dev voters / members ≥ quorum, as voters · 10 000 ≥ members · quorum; classes without
     /// members have nobody to hear from and pass.
-    function _classQuorumReached(uint256 rules, uint256 sizes, uint256 c, uint256 voters)
+    function _classQuorumReached(ClassRules rules, ClassSizes sizes, uint256 c, uint256 voters)
         private
         pure
         returns (bool)
     {
-        uint256 quorumBps = uint16(rules >> (_QUORUMS_SHIFT + 16 * c));
-        return voters * _BPS >= _classSize(sizes, c) * quorumBps;
+        return voters * _BPS >= sizes.size(c) * rules.quorum(c);
     }
 
     /// @dev Where a ballot's voted bit lives in a voter's ledger: page key and bit mask.
-    function _ballotPosition(uint256 ballot) private pure returns (uint256 pageKey, uint256 votedBit) {
-        uint256 number = uint32(ballot >> _BALLOT_NUMBER_SHIFT);
-        pageKey = (uint256(uint48(ballot)) << _PAGE_KEY_BITS) | (number >> _PAGE_BITS);
+    function _ballotPosition(Ballot ballot) private pure returns (uint256 pageKey, uint256 votedBit) {
+        uint256 number = ballot.number();
+        pageKey = (uint256(ballot.epoch()) << _PAGE_KEY_BITS) | (number >> _PAGE_BITS);
         votedBit = 1 << (_VOTED_SHIFT + (number & ((1 << _PAGE_BITS) - 1)));
-    }
-
-    function _packClassRules(uint16[4] memory weights, uint16[4] memory quorums) private pure returns (uint256 rules) {
-        for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
-            rules |= (uint256(weights[c]) << (16 * c)) | (uint256(quorums[c]) << (_QUORUMS_SHIFT + 16 * c));
-        }
-    }
-
-    function _unpackClassRules(uint256 rules)
-        private
-        pure
-        returns (uint16[4] memory weights, uint16[4] memory quorums)
-    {
-        for (uint256 c = 0; c < _CLASS_COUNT; ++c) {
-            weights[c] = uint16(rules >> (16 * c));
-            quorums[c] = uint16(rules >> (_QUORUMS_SHIFT + 16 * c));
-        }
     }
 
     /// @dev (high, low) · factor for results below 2⁵¹²; callers keep `high · factor` small.

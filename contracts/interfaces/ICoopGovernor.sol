@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {IERC5805} from "@openzeppelin/contracts/interfaces/IERC5805.sol";
 import {IMembership} from "./IMembership.sol";
+import {CLASS_COUNT} from "../types/ClassLayout.sol";
 
 /// @title ICoopGovernor
 /// @notice The cooperative's governor: an OpenZeppelin Governor (IGovernor events, state machine
@@ -30,12 +31,12 @@ interface ICoopGovernor {
     /// @notice Governance replaced the class weights that new proposals copy.
     /// @param oldWeights The previous weights, in basis points, indexed by class.
     /// @param newWeights The new weights, in basis points, summing to 10 000.
-    event ClassWeightsSet(uint16[4] oldWeights, uint16[4] newWeights);
+    event ClassWeightsSet(uint16[CLASS_COUNT] oldWeights, uint16[CLASS_COUNT] newWeights);
 
     /// @notice Governance replaced the participation quorums that new proposals copy.
     /// @param oldQuorums The previous quorums, in basis points of a class's members.
     /// @param newQuorums The new quorums.
-    event ClassQuorumsSet(uint16[4] oldQuorums, uint16[4] newQuorums);
+    event ClassQuorumsSet(uint16[CLASS_COUNT] oldQuorums, uint16[CLASS_COUNT] newQuorums);
 
     /// @notice New epoch rules were scheduled; they apply from the next epoch boundary on.
     /// @param effectiveFrom The timestamp at which the first epoch under the new rules starts.
@@ -157,7 +158,10 @@ interface ICoopGovernor {
     /// @notice The members an expel-only proposal leaves out of each class's quorum.
     /// @param proposalId The proposal.
     /// @return excluded The counts, indexed by class (zeros for other proposals).
-    function proposalQuorumExclusions(uint256 proposalId) external view returns (uint256[4] memory excluded);
+    function proposalQuorumExclusions(uint256 proposalId)
+        external
+        view
+        returns (uint256[CLASS_COUNT] memory excluded);
 
     /// @notice The credits an account has spent from an epoch's budget.
     /// @param account The member.
@@ -167,19 +171,19 @@ interface ICoopGovernor {
 
     /// @notice The class weights that new proposals copy.
     /// @return weights Basis points indexed by class (PRODUCER, FUNDER, WORKER, STEWARD).
-    function classWeights() external view returns (uint16[4] memory weights);
+    function classWeights() external view returns (uint16[CLASS_COUNT] memory weights);
 
     /// @notice The participation quorums that new proposals copy.
     /// @return quorums Basis points of a class's members at the snapshot who must vote.
-    function classQuorums() external view returns (uint16[4] memory quorums);
+    function classQuorums() external view returns (uint16[CLASS_COUNT] memory quorums);
 
     /// @notice Replaces the class weights for future proposals; for governance.
     /// @param newWeights Basis points indexed by class, summing to 10 000.
-    function setClassWeights(uint16[4] calldata newWeights) external;
+    function setClassWeights(uint16[CLASS_COUNT] calldata newWeights) external;
 
     /// @notice Replaces the participation quorums for future proposals; for governance.
     /// @param newQuorums Basis points indexed by class, each at most 10 000.
-    function setClassQuorums(uint16[4] calldata newQuorums) external;
+    function setClassQuorums(uint16[CLASS_COUNT] calldata newQuorums) external;
 
     /// @notice The class weights and quorums a proposal copied when it was created.
     /// @param proposalId The proposal.
@@ -188,7 +192,7 @@ interface ICoopGovernor {
     function proposalClassRules(uint256 proposalId)
         external
         view
-        returns (uint16[4] memory weights, uint16[4] memory quorums);
+        returns (uint16[CLASS_COUNT] memory weights, uint16[CLASS_COUNT] memory quorums);
 
     /// @notice One class's tally and quorum state on a proposal.
     /// @param proposalId The proposal.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 pragma solidity ^0.8.24;
 
+import {CLASS_COUNT} from "../types/ClassLayout.sol";
+
 /// @title IMembership
 /// @notice One entry per admitted person, each in one stakeholder class. Admission comes from
 /// governance or from an EIP-712 voucher signed by a registrar that governance appoints; the
@@ -36,7 +38,7 @@ interface IMembership {
 
     /// @notice Governance set the voucher limits per class and voucher epoch.
     /// @param limits The limits, indexed by StakeholderClass.
-    event VoucherLimitsSet(uint32[4] limits);
+    event VoucherLimitsSet(uint32[CLASS_COUNT] limits);
 
     /// @notice A member was admitted, or re-admitted after leaving.
     /// @param member The account.
@@ -118,11 +120,11 @@ interface IMembership {
     /// governance (the timelock). Bounded: each limit at most MAX_VOUCHERS_PER_EPOCH (0 closes a
     /// class to vouchers; governance can still admit).
     /// @param limits The limits, indexed by StakeholderClass.
-    function setVoucherLimits(uint32[4] calldata limits) external;
+    function setVoucherLimits(uint32[CLASS_COUNT] calldata limits) external;
 
     /// @notice The voucher limits per class and voucher epoch.
     /// @return limits The limits, indexed by StakeholderClass.
-    function voucherLimits() external view returns (uint32[4] memory limits);
+    function voucherLimits() external view returns (uint32[CLASS_COUNT] memory limits);
 
     /// @notice The vouchers used for a class in a voucher epoch.
     /// @param stakeholderClass The class.

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
+import {CLASS_COUNT} from "../../../contracts/types/ClassLayout.sol";
 import {GovernanceBounds} from "./GovernanceBounds.sol";
 
 /// @title GovernanceModel
@@ -49,8 +50,8 @@ contract GovernanceModel {
         uint256 tokenCreditCap;
         /// @dev As stored by `updateDelay`; the timelock applies at most 30 days of it.
         uint256 timelockDelay;
-        uint16[4] weights;
-        uint16[4] quorums;
+        uint16[CLASS_COUNT] weights;
+        uint16[CLASS_COUNT] quorums;
     }
 
     /// @notice Epoch rules from `start` on, numbering epochs from `firstEpoch`.
@@ -105,8 +106,8 @@ contract GovernanceModel {
     /// @notice The class weights and quorums a proposal copied, and the members it leaves out
     /// of each class's quorum.
     struct Rules {
-        uint16[4] weights;
-        uint16[4] quorums;
+        uint16[CLASS_COUNT] weights;
+        uint16[CLASS_COUNT] quorums;
         uint256[4] excluded;
     }
 
@@ -116,7 +117,7 @@ contract GovernanceModel {
     struct Effect {
         Setter setter;
         uint256 value;
-        uint16[4] setterValues;
+        uint16[CLASS_COUNT] setterValues;
         address[] named;
         bool grant;
         address roleAccount;
@@ -144,7 +145,6 @@ contract GovernanceModel {
     /// @notice Only the deployer and the handler write.
     error GovernanceModelNotWriter(address caller);
 
-    uint256 internal constant CLASS_COUNT = 4;
     uint256 private constant _BPS = 10_000;
     uint256 private constant _SPENT_MAX = type(uint128).max;
 
@@ -270,7 +270,7 @@ contract GovernanceModel {
     }
 
     /// @notice Applies an executed SETTER proposal (already known to be within bounds).
-    function applySetter(Setter setter, uint256 value, uint16[4] memory values) external onlyWriter {
+    function applySetter(Setter setter, uint256 value, uint16[CLASS_COUNT] memory values) external onlyWriter {
         Params storage p = _params;
         if (setter == Setter.VOTING_DELAY) p.votingDelay = value;
         else if (setter == Setter.VOTING_PERIOD) p.votingPeriod = value;
@@ -547,7 +547,7 @@ contract GovernanceModel {
     }
 
     function _quorumReached(uint256 index, uint256[4] memory sizes) private view returns (bool) {
-        uint16[4] storage quorums = _rules[index].quorums;
+        uint16[CLASS_COUNT] storage quorums = _rules[index].quorums;
         uint256[4] storage voters = _tallies[index].voters;
         for (uint256 c = 0; c < CLASS_COUNT; ++c) {
             if (voters[c] * _BPS < sizes[c] * quorums[c]) return false;
@@ -559,7 +559,7 @@ contract GovernanceModel {
     /// 2 · Σ w_c · F_c · (Π D / D_c) > W · Π D (D_c = For + Against; classes with D_c = 0 keep
     /// their weight in W and add nothing).
     function _voteSucceeded(uint256 index, uint256[4] memory sizes) private view returns (bool) {
-        uint16[4] storage weights = _rules[index].weights;
+        uint16[CLASS_COUNT] storage weights = _rules[index].weights;
         Tally storage t = _tallies[index];
         uint256 totalWeight;
         uint256 product = 1;
