@@ -25,6 +25,7 @@ help: ## list the targets
 setup: $(STAMPS)/python $(STAMPS)/npm $(STAMPS)/dapp ## venv, Python and npm deps from their locks, offline solc, networks
 	@toolchain/register-solc.sh
 	@$(BIN)/python toolchain/networks.py
+	@$(BIN)/python toolchain/patch-brownie.py
 
 $(STAMPS)/python: requirements.lock pyproject.toml
 	@mkdir -p $(STAMPS)
