@@ -6,7 +6,7 @@ process (so brownie's network list is left alone), then feeds each line of stand
 brownie's own console, which prints results and tracebacks as it would for a user. Brownie's
 records of live deployments are on, as in a user's console (that is what
 `ContractContainer.at()` once crashed on), but kept under the folder RECORDS instead of build/,
-which other tests' deployments write at the same time.
+where other tests' deployments write at the same time.
 """
 
 from __future__ import annotations

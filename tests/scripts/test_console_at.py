@@ -4,15 +4,16 @@ On a live network brownie records every contract it loads (in its deployments da
 in deployments/<chain id> of the build folder); brownie 1.22.2 crashed there with
 ``TypeError: dict object expected; got brownie.project.sources.Sources`` until `make setup`
 patched it (toolchain/patch-brownie.py). The session runs as a user's would, in its own process
-against a fresh Anvil that brownie knows only as live, on a chain id of its own; its records
-go to a temporary folder and the database rows it made are removed after.
+against a fresh Anvil that brownie knows only as live. It keeps everything brownie writes apart
+from other tests running at the same time: a home folder of its own (brownie's data folder,
+with its network list and deployments database) and a records folder of its own.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -23,24 +24,15 @@ import pytest
 from tests.api.harness import ROOT, AnvilChain, launch_anvil
 
 CHAIN_ID = 31340  # unused by every other test and by `make run`
-DEPLOYMENTS_DB = Path.home() / ".brownie" / "deployments.db"
 
 
 @pytest.fixture
 def live_anvil(tmp_path: Path) -> Iterator[AnvilChain]:
-    forget_database_rows()
     anvil = launch_anvil(tmp_path, chain_id=CHAIN_ID)
     try:
         yield anvil
     finally:
         anvil.stop()
-        forget_database_rows()
-
-
-def forget_database_rows() -> None:
-    """Removes what brownie's deployments database holds for this chain id."""
-    with sqlite3.connect(DEPLOYMENTS_DB) as database:
-        database.execute(f"DROP TABLE IF EXISTS chain{CHAIN_ID}")
 
 
 def deploy_stablecoin(anvil: AnvilChain) -> str:
@@ -52,11 +44,20 @@ def deploy_stablecoin(anvil: AnvilChain) -> str:
     return str(w3.eth.wait_for_transaction_receipt(txid)["contractAddress"])
 
 
-def console(anvil: AnvilChain, records: Path, *lines: str) -> str:
+def console(anvil: AnvilChain, workdir: Path, *lines: str) -> str:
+    """Runs ``lines`` in a console session; brownie's home and records are under workdir."""
+    home = workdir / "home"
+    home.mkdir()
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "SOLCX_BINARY_PATH": str(Path.home() / ".solcx"),  # the compiler `make setup` registered
+    }
     session = subprocess.run(
         [sys.executable, "-m", "tests.scripts.console_session",
-         anvil.rpc_url, str(CHAIN_ID), str(records)],
+         anvil.rpc_url, str(CHAIN_ID), str(workdir / "build")],
         cwd=ROOT,
+        env=env,
         input="".join(f"{line}\n" for line in lines),
         capture_output=True,
         text=True,
@@ -72,10 +73,9 @@ def test_at_loads_a_deployed_contract_and_records_it(
     live_anvil: AnvilChain, tmp_path: Path
 ) -> None:
     address = deploy_stablecoin(live_anvil)
-    records = tmp_path / "build"
     output = console(
         live_anvil,
-        records,
+        tmp_path,
         f'token = TestStablecoin.at("{address}")',
         'print("decimals", token.decimals())',
         # Contract() finds it again through the record that .at() wrote.
@@ -84,4 +84,5 @@ def test_at_loads_a_deployed_contract_and_records_it(
     assert 'File "<console>"' not in output, output  # how the console shows an exception
     assert "decimals 6" in output
     assert "recorded tUSD" in output
-    assert (records / "deployments" / str(CHAIN_ID) / f"{address}.json").exists()
+    assert (tmp_path / "build" / "deployments" / str(CHAIN_ID) / f"{address}.json").exists()
+    assert (tmp_path / "home" / ".brownie" / "deployments.db").exists()
