@@ -6,11 +6,14 @@ that no longer reads as expected, stops the set-up instead of being edited blind
 
 1. ``ContractContainer.at()`` on a live network (the README's curator command in
    ``brownie console``) raised ``TypeError: dict object expected; got
-   brownie.project.sources.Sources``. brownie's ``network/state.py`` is compiled by mypyc,
-   which enforces its annotations at run time, and its ``_add_deployment`` declares the
-   contract's sources a ``dict``; a project contract holds the project's ``Sources`` object.
-   The fix hands ``_add_deployment`` a dict of the sources it reads, keyed by path as it
-   expects, from every caller in ``network/contract.py``. (``persist=False`` skipped the call.)
+   brownie.project.sources.Sources``, and so did ``Contract.remove_deployment()`` of a project
+   contract. brownie's ``network/state.py`` is compiled by mypyc, which enforces types at run
+   time, and it takes a contract's sources for a ``dict``; a project contract holds the
+   project's ``Sources`` object. The fix hands ``_add_deployment`` a dict of the sources it
+   reads, keyed by path as it expects, from every caller in ``network/contract.py``; and
+   ``_remove_deployment`` does not see the project contract, so it removes the record and
+   keeps the source texts, which are stored by content and may be shared with other records.
+   (``persist=False`` skipped the first call.)
 2. ``Tx dropped without known replacement`` against Anvil under load. While waiting for a
    receipt, brownie declares a transaction dropped when the sender's nonce has moved past it
    and no receipt is found. Anvil commits a block's state (the nonce) a moment before it
@@ -63,6 +66,22 @@ class _DeploymentRecord:
         self._sources = sources
 '''
 
+REMOVE_UNSEEN = '''
+
+def _remove_deployment(
+    address: HexAddress | None = None, alias: ContractName | None = None
+) -> Any:
+    # lumbung patch: the compiled state._remove_deployment reads a contract's sources as a dict.
+    contract = _find_contract(address) if address else None
+    if contract is None or isinstance(contract._sources, dict):
+        return _remove_deployment_compiled(address, alias)
+    _remove_contract(contract)
+    try:
+        return _remove_deployment_compiled(address, alias)
+    finally:
+        _add_contract(contract)
+'''
+
 NODE_KNOWS = '''
 
 def _node_knows(txid: str) -> bool:
@@ -81,7 +100,17 @@ EDITS = (
         f"    _add_deployment as _add_deployment_compiled,  {MARKER} see _add_deployment\n"
         "    _find_contract,\n",
     ),
-    Edit("network/contract.py", "\n\ndef _get_tx(", SOURCES_AS_DICT + "\n\ndef _get_tx("),
+    Edit(
+        "network/contract.py",
+        "    _remove_deployment,\n    _revert_register,\n",
+        f"    _remove_deployment as _remove_deployment_compiled,  {MARKER} see _remove_deployment\n"
+        "    _revert_register,\n",
+    ),
+    Edit(
+        "network/contract.py",
+        "\n\ndef _get_tx(",
+        SOURCES_AS_DICT + REMOVE_UNSEEN + "\n\ndef _get_tx(",
+    ),
     Edit(
         "network/transaction.py",
         "            if sender_nonce > self.nonce:\n                self.status = Status(-2)\n",
@@ -109,6 +138,11 @@ def apply(root: Path) -> list[str]:
         text = texts[edit.path]
         if edit.new in text:
             continue
+        if MARKER in (root / edit.path).read_text():
+            raise SystemExit(
+                f"patch-brownie: {root / edit.path} holds other fixes than these; reinstall it "
+                f"(pip install --force-reinstall --no-deps eth-brownie=={BROWNIE_VERSION})"
+            )
         if text.count(edit.old) != 1:
             raise SystemExit(
                 f"patch-brownie: {root / edit.path} does not read as brownie {BROWNIE_VERSION}'s "

@@ -69,7 +69,7 @@ def console(anvil: AnvilChain, workdir: Path, *lines: str) -> str:
     return output
 
 
-def test_at_loads_a_deployed_contract_and_records_it(
+def test_at_loads_a_deployed_contract_records_it_and_forgets_it(
     live_anvil: AnvilChain, tmp_path: Path
 ) -> None:
     address = deploy_stablecoin(live_anvil)
@@ -80,9 +80,11 @@ def test_at_loads_a_deployed_contract_and_records_it(
         'print("decimals", token.decimals())',
         # Contract() finds it again through the record that .at() wrote.
         f'print("recorded", Contract("{address}").symbol())',
+        f'print("removed", Contract.remove_deployment("{address}")[0]["address"])',
     )
     assert 'File "<console>"' not in output, output  # how the console shows an exception
     assert "decimals 6" in output
     assert "recorded tUSD" in output
+    assert f"removed {address}" in output
     assert (tmp_path / "build" / "deployments" / str(CHAIN_ID) / f"{address}.json").exists()
     assert (tmp_path / "home" / ".brownie" / "deployments.db").exists()
