@@ -17,14 +17,15 @@ PYTEST := $(BIN)/python -m pytest -W ignore::FutureWarning
 # Debian packages the test suite needs (oracles, browsers, databases).
 TEST_APT_PACKAGES := ipfs-cid postgresql chromium
 
-.PHONY: help setup dapp setup-test compile lint test test-api test-browser test-contracts test-ganache test-forge test-ipfs slither deploy run bench clean
+.PHONY: help setup dapp setup-test compile lint test test-api test-browser test-contracts test-ganache test-forge test-ipfs slither times deploy run bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
-setup: $(STAMPS)/python $(STAMPS)/npm $(STAMPS)/dapp ## venv, Python and npm deps from their locks, offline solc, networks
+setup: $(STAMPS)/python $(STAMPS)/npm $(STAMPS)/dapp ## venv, Python and npm deps from their locks, offline solc, networks, brownie fixes
 	@toolchain/register-solc.sh
 	@$(BIN)/python toolchain/networks.py
+	@$(BIN)/python toolchain/patch-brownie.py
 
 $(STAMPS)/python: requirements.lock pyproject.toml
 	@mkdir -p $(STAMPS)
@@ -69,7 +70,17 @@ lint: setup ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: setup-test lint compile test-ipfs test-api test-browser test-contracts test-ganache test-forge slither ## everything CI runs
+# What `make test` runs, in this order; `make times` times each of them.
+TEST_TARGETS := lint compile test-ipfs test-api test-browser test-contracts test-ganache test-forge slither
+# What a fresh clone lacks once set up: the build and the tools' caches (`make times` cold).
+CACHES := build reports .pytest_cache .hypothesis .mypy_cache .ruff_cache .forge
+
+test: setup-test $(TEST_TARGETS) ## everything CI runs
+	anvil --lumbung-reap
+
+times: setup-test ## time every test target cold, then warm, into bench/test-times.json (LABEL=name)
+	$(BIN)/python toolchain/time_tests.py --label $(or $(LABEL),current) --cold --caches "$(CACHES)" $(TEST_TARGETS)
+	$(BIN)/python toolchain/time_tests.py --label $(or $(LABEL),current) $(TEST_TARGETS)
 	anvil --lumbung-reap
 
 test-ipfs: setup-test
@@ -81,8 +92,13 @@ test-api: setup-test compile ## the API against Anvil, on SQLite and PostgreSQL
 test-browser: setup-test compile ## the dApp in headless chromium against the whole cooperative
 	$(PYTEST) tests/browser -p no:pytest-brownie -q
 
-test-contracts: compile
-	$(PYTEST) tests/contracts tests/scripts --network anvil -q
+# CONTRACT_WORKERS chains side by side (0: one chain, no worker processes). Brownie's xdist
+# support gives worker k the network's port + k (8555, and 8556, Ganache's port, free while
+# this runs) and each worker whole files, whose module fixtures it deploys once.
+# LUMBUNG_CHAIN_PORT moves the ports (tests/conftest.py).
+CONTRACT_WORKERS ?= 2
+test-contracts: compile ## the contracts and the brownie scripts on Anvil (CONTRACT_WORKERS=2 chains)
+	$(PYTEST) tests/contracts tests/scripts --network anvil -q -n $(CONTRACT_WORKERS)
 
 test-ganache: compile ## the toolchain proof on Ganache (hardfork shanghai): a contract and both deploy paths
 	$(PYTEST) tests/contracts/ContributionToken tests/scripts/test_deploy.py --network ganache-cli -q
@@ -127,4 +143,4 @@ endif
 	anvil --lumbung-reap
 
 clean: ## remove everything generated (keeps .lumbung/, the local chain's data)
-	rm -rf build reports $(STAMPS) .pytest_cache .hypothesis .mypy_cache .ruff_cache .forge
+	rm -rf $(CACHES) $(STAMPS)

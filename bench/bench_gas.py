@@ -159,9 +159,9 @@ def measure_core_gas(flat_sizes: tuple[int, ...] = FLAT_SIZES) -> dict[str, int]
 
 
 def _send(sender: Any, contract: Any, data: str) -> int:
-    """Sends one call and returns its gas. Waits on the receipt itself: under load Anvil may
-    not find a transaction for a moment after its nonce was used, which brownie's own wait
-    reports as a dropped transaction."""
+    """Sends one encoded call and returns its gas, without brownie's receipt object: the batch
+    figures take thousands of transactions, and this path costs about a third of brownie's
+    (33 against 96 ms a transaction on the 2-core machine under load)."""
     from brownie import web3
 
     txid = web3.eth.send_transaction({"from": sender.address, "to": contract.address, "data": data})

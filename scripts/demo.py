@@ -84,10 +84,10 @@ def seed(api: httpx.Client, admin_token: str, database_url: str | None) -> None:
 
     accounts = network.accounts
     contracts = DeploymentRecord.load(DEPLOYMENT_FILE).addresses
-    membership = Membership.at(contracts["Membership"], persist=False)
-    registry = ContributionRegistry.at(contracts["ContributionRegistry"], persist=False)
-    market = DataMarket.at(contracts["DataMarket"], persist=False)
-    governor = CoopGovernor.at(contracts["CoopGovernor"], persist=False)
+    membership = Membership.at(contracts["Membership"])
+    registry = ContributionRegistry.at(contracts["ContributionRegistry"])
+    market = DataMarket.at(contracts["DataMarket"])
+    governor = CoopGovernor.at(contracts["CoopGovernor"])
     # Each part is skipped when the chain already holds it, so a rerun completes a partial seed.
     logger.info("Members: a funder and a second producer join with registrar vouchers")
     for index, cls in ((FUNDER_ACCOUNT, StakeholderClass.FUNDER),
@@ -106,7 +106,7 @@ def seed(api: httpx.Client, admin_token: str, database_url: str | None) -> None:
     logger.info("Contributions: uploaded through the API, registered, accepted by the curator")
     tokens: dict[int, str] = {}
     curator = accounts[Role.CURATOR]
-    token = ContributionToken.at(contracts["ContributionToken"], persist=False)
+    token = ContributionToken.at(contracts["ContributionToken"])
     seeded = {index for index, *_ in CONTRIBUTIONS if token.balanceOf(accounts[index]) > 0}
     for index, pool_id, name, text, weight in CONTRIBUTIONS:
         member = accounts[index]
@@ -157,7 +157,7 @@ def settle_demo_orders(api: httpx.Client, admin_token: str, database_url: str | 
     api_key = create_buyer(f"Demo research institute {uuid.uuid4().hex[:6]}", database_url)
     buyer = {"X-API-Key": api_key}
     # The settler pays for off-chain orders from its float; top it up on this test chain.
-    stablecoin = TestStablecoin.at(contracts["PaymentToken"], persist=False)
+    stablecoin = TestStablecoin.at(contracts["PaymentToken"])
     settler = accounts[Role.SETTLER]
     needed = sum(market.listing(pool_id)[0][0] for pool_id, _ in PURCHASES)
     if stablecoin.balanceOf(settler) < needed:

@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """``LUMBUNG_CHAIN_PORT`` moves the test chain off its network's port, so that two
+    checkouts can run their suites at once. Under ``-n N`` brownie gives worker k the port
+    plus k (gw0 the port itself), so N consecutive ports must be free."""
+    port = os.environ.get("LUMBUNG_CHAIN_PORT")
+    network = config.getoption("network", default=None)
+    if port and network:
+        from brownie._config import CONFIG
+
+        CONFIG.networks[network[0]]["cmd_settings"]["port"] = int(port)
 
 
 @pytest.fixture(autouse=True)
