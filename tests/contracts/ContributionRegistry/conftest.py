@@ -4,34 +4,13 @@ two producers and an aggregator."""
 from __future__ import annotations
 
 import hashlib
-from enum import IntEnum
 
 import pytest
 from multiformats import CID, multihash
 
 from lumbung.merkle import BatchLeaf, batch_tree
-
-
-class Status(IntEnum):
-    NONE = 0
-    PENDING = 1
-    ACCEPTED = 2
-    REJECTED = 3
-    REVOKED = 4
-
-
-class BatchStatus(IntEnum):
-    NONE = 0
-    PENDING = 1
-    ACCEPTED = 2
-    REJECTED = 3
-
-
-class StakeholderClass(IntEnum):
-    PRODUCER = 0
-    FUNDER = 1
-    WORKER = 2
-    STEWARD = 3
+from lumbung.protocol import BatchStatus, StakeholderClass
+from lumbung.protocol import ContributionStatus as Status
 
 
 @pytest.fixture(scope="session")

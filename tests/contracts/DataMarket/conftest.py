@@ -1,13 +1,17 @@
 import pytest
 
+from lumbung.protocol import Purpose, StakeholderClass
 from tests.contracts.conftest import USD
 
 POOL = 1
-RESEARCH, COMMERCIAL, AI_TRAINING = 0, 1, 2
+# Purpose bit numbers, as a purchase names them.
+RESEARCH, COMMERCIAL, AI_TRAINING = (
+    p.bit for p in (Purpose.RESEARCH, Purpose.COMMERCIAL, Purpose.AI_TRAINING)
+)
 PRICE = 25 * USD
 
 
-WORKER = 2
+WORKER = StakeholderClass.WORKER
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,9 @@ from brownie import chain, web3
 from eth_account import Account
 
 from lumbung.eip712 import sign_voucher
+from lumbung.protocol import StakeholderClass
 
-PRODUCER, FUNDER, WORKER, STEWARD = range(4)
+PRODUCER, FUNDER, WORKER, STEWARD = StakeholderClass
 
 # Anvil's and Ganache's test mnemonics differ, so vouchers are signed by a key made here and
 # granted the registrar role, never by a node-held account.

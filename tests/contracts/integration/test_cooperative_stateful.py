@@ -37,10 +37,11 @@ from hypothesis.stateful import (
 )
 
 from lumbung.merkle import BatchLeaf, batch_claims, batch_tree
+from lumbung.protocol import StakeholderClass
 from lumbung.protocol import contribution_id as registry_contribution_id
 
 PRECISION = 10**18
-PRODUCER, FUNDER, WORKER, STEWARD = range(4)
+PRODUCER, FUNDER, WORKER, STEWARD = StakeholderClass
 POOLS = (1, 2, 3)
 PRICES = {1: 7, 2: 13_000_003, 3: 999}  # odd prices make rounding dust on every sale
 BATCH_SEEDS = 10**6  # batch leaves' fresh CIDs come from seeds above this
