@@ -66,7 +66,8 @@ def request_ipfs(context: ContextDep) -> IpfsBackend:
 IpfsDep = Annotated[IpfsBackend, Depends(request_ipfs)]
 
 
-def request_metrics(request: Request) -> Metrics:
+# The app's own state, read without a hop through the thread pool (as rate_limit does).
+async def request_metrics(request: Request) -> Metrics:
     metrics: Metrics = request.app.state.metrics
     return metrics
 
@@ -74,7 +75,7 @@ def request_metrics(request: Request) -> Metrics:
 MetricsDep = Annotated[Metrics, Depends(request_metrics)]
 
 
-def request_providers(request: Request) -> dict[str, PaymentProvider]:
+async def request_providers(request: Request) -> dict[str, PaymentProvider]:
     """The payment providers ``LUMBUNG_PAYMENT_PROVIDERS`` enables, by name."""
     providers: dict[str, PaymentProvider] = request.app.state.payment_providers
     return providers
