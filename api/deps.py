@@ -12,58 +12,76 @@ from sqlalchemy.orm import Session
 
 from api.chain import Chain
 from api.context import Context
+from api.db import transaction
 from api.errors import ForbiddenError, RateLimitedError, UnauthorizedError
+from api.metrics import Metrics
 from api.models import Buyer
+from api.payments.interface import PaymentProvider
 from api.ratelimit import retry_after_header
-from api.schemas import Problem
+from api.schemas.common import Problem
 from api.services import buyers
 from api.settings import Settings
 from ipfs.interface import IpfsBackend
 
 
-def get_context(request: Request) -> Context:
+def request_context(request: Request) -> Context:
     context: Context = request.app.state.context
     return context
 
 
-ContextDep = Annotated[Context, Depends(get_context)]
+# The process's parts; a route takes the typed dependencies below rather than the whole context.
+ContextDep = Annotated[Context, Depends(request_context)]
 
 
-def get_settings(context: ContextDep) -> Settings:
+def request_settings(context: ContextDep) -> Settings:
     return context.settings
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+SettingsDep = Annotated[Settings, Depends(request_settings)]
 
 
-def get_session(context: ContextDep) -> Iterator[Session]:
-    """A session per request, committed when the endpoint returns without error."""
-    with context.sessions() as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+def request_session(context: ContextDep) -> Iterator[Session]:
+    """The request's unit of work (see :mod:`api.db`): committed when the endpoint returns,
+    rolled back when it raises."""
+    with transaction(context.sessions) as session:
+        yield session
 
 
 # scope="function": commit before the response is sent, so a client never gets an answer
 # (a new session token, an order id) that a request right after it cannot yet read.
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+SessionDep = Annotated[Session, Depends(request_session, scope="function")]
 
 
-def get_chain(context: ContextDep) -> Chain:
+def request_chain(context: ContextDep) -> Chain:
     return context.chain
 
 
-ChainDep = Annotated[Chain, Depends(get_chain)]
+ChainDep = Annotated[Chain, Depends(request_chain)]
 
 
-def get_ipfs(context: ContextDep) -> IpfsBackend:
+def request_ipfs(context: ContextDep) -> IpfsBackend:
     return context.ipfs
 
 
-IpfsDep = Annotated[IpfsBackend, Depends(get_ipfs)]
+IpfsDep = Annotated[IpfsBackend, Depends(request_ipfs)]
+
+
+# The app's own state, read without a hop through the thread pool (as rate_limit does).
+async def request_metrics(request: Request) -> Metrics:
+    metrics: Metrics = request.app.state.metrics
+    return metrics
+
+
+MetricsDep = Annotated[Metrics, Depends(request_metrics)]
+
+
+async def request_providers(request: Request) -> dict[str, PaymentProvider]:
+    """The payment providers ``LUMBUNG_PAYMENT_PROVIDERS`` enables, by name."""
+    providers: dict[str, PaymentProvider] = request.app.state.payment_providers
+    return providers
+
+
+ProvidersDep = Annotated[dict[str, PaymentProvider], Depends(request_providers)]
 
 
 # The OpenAPI answer of a rate-limited route (``responses=`` of its decorator).

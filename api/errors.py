@@ -19,6 +19,9 @@ class LumbungError(Exception):
     slug: ClassVar[str] = "error"
     status: ClassVar[int] = 400
     title: ClassVar[str] = "Request refused"
+    # Whether the transaction the refusal ends is committed before it is raised (what the
+    # request found out stands), rather than rolled back (see api.db).
+    keeps_work: ClassVar[bool] = False
 
     def __init__(self, detail: str, **extra: Any) -> None:
         super().__init__(detail)
@@ -111,7 +114,10 @@ class PurposeNotAllowedError(LumbungError):
 
 
 class QuoteExpiredError(LumbungError):
+    """A payment for a quote past its expiry: the order is recorded as expired, and refused."""
+
     slug, status, title = "quote-expired", 409, "The quote has expired"
+    keeps_work = True
 
 
 class OrderStateError(ConflictError):

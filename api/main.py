@@ -35,7 +35,7 @@ from api.request_guard import (
 )
 from api.routers import health
 from api.routers.contributions import MULTIPART_OVERHEAD
-from api.schemas import Problem
+from api.schemas.common import Problem
 from api.settings import ROOT, Settings, get_settings
 
 logger = logging.getLogger(__name__)

@@ -435,6 +435,10 @@ class OrderState(StrEnum):
     FAILED = "failed"
 
 
+# The reason an order holds when its quote expired unpaid.
+QUOTE_EXPIRED = "the quote expired before it was paid"
+
+
 class OutboxState(StrEnum):
     """A settlement's progress in the outbox: pending, signed, sent, mined (waiting for
     confirmations), done. The values are what ``settlement_outbox.state`` holds."""

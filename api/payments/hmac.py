@@ -2,7 +2,7 @@
 
 A provider adapter sends ``Lumbung-Signature: t=<unix>,v1=<hex>``, the HMAC-SHA256 under the
 shared secret (``LUMBUNG_WEBHOOK_SECRET``) of ``"<t>.<raw body>"``, and a
-:class:`api.schemas_orders.PaymentWebhook` body. The timestamp must lie within the tolerance
+:class:`api.schemas.webhooks.PaymentWebhook` body. The timestamp must lie within the tolerance
 (replays of old deliveries are refused), and is checked before the body is read.
 """
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from api.errors import WebhookSignatureError
 from api.payments.interface import PaymentNotice, PaymentStatus, parse_body
-from api.schemas_orders import PaymentWebhook
+from api.schemas.webhooks import PaymentWebhook
 
 SIGNATURE_HEADER = "Lumbung-Signature"
 # Unix seconds in ASCII digits (str.isdigit() takes "²", and int() refuses 4,301 digits).

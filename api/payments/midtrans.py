@@ -39,7 +39,7 @@ from pydantic import Field
 
 from api.errors import ValidationError, WebhookSignatureError
 from api.payments.interface import PaymentNotice, PaymentStatus, parse_body
-from api.schemas import RequestBody
+from api.schemas.common import RequestBody
 
 MIDTRANS_CURRENCY = "IDR"
 # The status code of a successful charge; pending is 201, denied 202, expired 407.

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.deps import RATE_LIMITED, ContextDep, SessionDep, rate_limit
+from api.deps import RATE_LIMITED, ChainDep, SessionDep, SettingsDep, rate_limit
 from api.deps_auth import BearerDep, CurrentSession
 from api.errors import UnauthorizedError
-from api.schemas_identity import LoggedOut, NoncePublic, SessionPublic, SiweLogin, WalletPublic
+from api.schemas.auth import LoggedOut, NoncePublic, SessionPublic, SiweLogin, WalletPublic
 from api.services import auth
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -19,20 +19,19 @@ router = APIRouter(prefix="/auth", tags=["auth"])
     dependencies=[rate_limit("nonce")],
     responses=RATE_LIMITED,
 )
-async def nonce(context: ContextDep) -> NoncePublic:
+async def nonce(settings: SettingsDep, chain: ChainDep) -> NoncePublic:
     """A single-use nonce and the fields the EIP-4361 message must carry.
 
     The nonce is stateless (an HMAC of its issue time and random bytes): asking for one writes
     nothing; it is recorded only when a sign-in uses it.
     """
-    settings = context.settings
     issued = auth.issue_nonce(settings)
     return NoncePublic(
         nonce=issued.nonce,
         expires_at=issued.expires_at,
         domain=settings.siwe_domain,
         uri=settings.siwe_uri,
-        chain_id=context.chain.chain_id,
+        chain_id=chain.chain_id,
     )
 
 
@@ -42,19 +41,17 @@ async def nonce(context: ContextDep) -> NoncePublic:
     dependencies=[rate_limit("signin")],
     responses=RATE_LIMITED,
 )
-def siwe(body: SiweLogin, session: SessionDep, context: ContextDep) -> SessionPublic:
+def siwe(
+    body: SiweLogin, session: SessionDep, settings: SettingsDep, chain: ChainDep
+) -> SessionPublic:
     """Verifies a signed EIP-4361 message and returns a bearer token for the wallet."""
-    opened = auth.sign_in(
-        session, context.settings, context.chain.chain_id, body.message, body.signature
-    )
+    opened = auth.sign_in(session, settings, chain.chain_id, body.message, body.signature)
     return SessionPublic(token=opened.token, address=opened.address, expires_at=opened.expires_at)
 
 
 @router.get("/me", response_model=WalletPublic)
 def me(wallet_session: CurrentSession) -> WalletPublic:
-    return WalletPublic(
-        address=wallet_session.address, expires_at=auth.utc(wallet_session.expires_at)
-    )
+    return WalletPublic.from_model(wallet_session)
 
 
 @router.post("/logout", response_model=LoggedOut)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import ChainDep, SettingsDep
-from api.schemas_dapp import DappConfig
+from api.schemas.config import DappConfig
 from api.services.dapp import dapp_config
 
 router = APIRouter(tags=["dapp"])

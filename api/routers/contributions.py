@@ -9,16 +9,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from api.deps import RATE_LIMITED, ContextDep, SessionDep, rate_limit
+from api.deps import RATE_LIMITED, ChainDep, IpfsDep, SessionDep, SettingsDep, rate_limit
 from api.deps_auth import CurrentWallet, OptionalWallet
 from api.errors import ValidationError
-from api.schemas_identity import (
-    CONTRIBUTION_ID_PATTERN,
-    ContributionDetail,
-    ContributionUploaded,
-    Erased,
-)
-from api.services import contributions, members
+from api.schemas.contributions import ContributionDetail, ContributionUploaded, Erased
+from api.services import contributions
+from lumbung.protocol import CONTRIBUTION_ID_PATTERN
 
 router = APIRouter(prefix="/contributions", tags=["contributions"])
 
@@ -60,7 +56,12 @@ _UPLOAD_BODY = {
     },
 )
 async def upload(
-    request: Request, context: ContextDep, session: SessionDep, wallet: CurrentWallet
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    chain: ChainDep,
+    ipfs: IpfsDep,
+    wallet: CurrentWallet,
 ) -> ContributionUploaded:
     """Encrypts the file, stores the ciphertext on IPFS and returns the calldata to register it.
 
@@ -68,7 +69,6 @@ async def upload(
     with 413 as soon as it passes LUMBUNG_MAX_UPLOAD_BYTES plus the multipart overhead. The
     member's wallet then sends ``calldata`` to ``registry``.
     """
-    settings = context.settings
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise ValidationError("send the file as multipart/form-data with fields file and pool_id")
     parser = MultiPartParser(
@@ -88,8 +88,8 @@ async def upload(
         uploaded = await run_in_threadpool(
             contributions.store_upload,
             session,
-            context.chain,
-            context.ipfs,
+            chain,
+            ipfs,
             settings,
             uploader=wallet,
             pool_id=pool_id,
@@ -100,15 +100,7 @@ async def upload(
         )
     finally:
         await form.close()
-    item = uploaded.item
-    return ContributionUploaded(
-        cid=item.cid,
-        contribution_id=item.contribution_id,
-        size=item.size,
-        plaintext_sha256=item.plaintext_sha256,
-        registry=uploaded.registry,
-        calldata=uploaded.calldata,
-    )
+    return ContributionUploaded.from_model(uploaded.item, uploaded.registry, uploaded.calldata)
 
 
 @router.get("/{contribution_id}", response_model=ContributionDetail)
@@ -119,17 +111,15 @@ def get(
     contribution, item = contributions.get_contribution(session, contribution_id)
     erased = item is not None and item.wrapped_key is None
     mine = wallet is not None and item is not None and wallet == item.uploader
-    return ContributionDetail(
-        **members.contribution_public(contribution, erased).model_dump(),
-        contributor=contribution.contributor,
-        filename=item.filename if mine and item is not None else None,
+    return ContributionDetail.from_model(
+        contribution, erased, filename=item.filename if mine and item is not None else None
     )
 
 
 @router.post("/{contribution_id}/erase", response_model=Erased)
 def erase(
-    contribution_id: ContributionId, session: SessionDep, context: ContextDep, wallet: CurrentWallet
+    contribution_id: ContributionId, session: SessionDep, ipfs: IpfsDep, wallet: CurrentWallet
 ) -> Erased:
     """Destroys the key of a revoked contribution: no one can decrypt it from now on."""
-    contributions.erase(session, context.ipfs, contribution_id, wallet)
+    contributions.erase(session, ipfs, contribution_id, wallet)
     return Erased()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import ChainDep, SettingsDep
-from api.schemas_dapp import VoucherPublic, VoucherRequest
+from api.schemas.dev import VoucherPublic, VoucherRequest
 from api.services.dapp import issue_dev_voucher
 
 router = APIRouter(prefix="/dev", tags=["dev"])

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from api.deps import ChainDep, SessionDep
-from api.schemas import UINT256_PATTERN
-from api.schemas_catalogue import ProposalPublic
+from api.schemas.common import UINT256_PATTERN
+from api.schemas.governance import ProposalPublic
 from api.services import governance
 
 router = APIRouter(prefix="/governance", tags=["governance"])

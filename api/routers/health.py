@@ -5,18 +5,17 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from api.deps import ContextDep
+from api.deps import ContextDep, MetricsDep, SessionDep
 from api.errors import LumbungError
-from api.metrics import Metrics
 from api.models import IndexerCursor, Order, QuarantinedLog
 from api.redaction import redact_text
-from api.schemas import ComponentHealth, Health, Liveness
+from api.schemas.health import ComponentHealth, Health, Liveness
 
 logger = logging.getLogger(__name__)
 
@@ -42,14 +41,15 @@ async def livez() -> Liveness:
     return Liveness(status="alive")
 
 
+# The chain gateway and the IPFS client come from the context inside their probes, not as
+# ChainDep and IpfsDep: one that cannot even be built is reported down, not answered with a 500.
 @router.get(
     "/health",
     response_model=Health,
     responses={503: {"model": Health, "description": "A component is down"}},
 )
-def health(context: ContextDep, request: Request) -> JSONResponse:
+def health(context: ContextDep, session: SessionDep, metrics: MetricsDep) -> JSONResponse:
     """Chain, database and IPFS status, and how far the indexer has come."""
-    metrics: Metrics = request.app.state.metrics
 
     def chain() -> dict[str, Any]:
         head = context.chain.ping()
@@ -57,11 +57,10 @@ def health(context: ContextDep, request: Request) -> JSONResponse:
         return {"chain_id": context.chain.chain_id, "head": head}
 
     def database() -> dict[str, Any]:
-        with context.sessions() as session:
-            session.execute(text("SELECT 1"))
-            cursor = session.get(IndexerCursor, "main")
-            indexed = cursor.block_number if cursor else None
-            quarantined = _quarantined(session)
+        session.execute(text("SELECT 1"))
+        cursor = session.get(IndexerCursor, "main")
+        indexed = cursor.block_number if cursor else None
+        quarantined = _quarantined(session)
         if indexed is not None:
             metrics.indexed_block.set(indexed)
         metrics.quarantined_logs.set(quarantined)
@@ -85,18 +84,16 @@ def health(context: ContextDep, request: Request) -> JSONResponse:
 
 
 @router.get("/metrics", response_class=Response, responses={200: {"content": {"text/plain": {}}}})
-def metrics(context: ContextDep, request: Request) -> Response:
+def metrics(session: SessionDep, registry: MetricsDep) -> Response:
     """Request counts and latencies, indexer progress and orders by status (Prometheus)."""
-    registry: Metrics = request.app.state.metrics
     try:
-        with context.sessions() as session:
-            counts = session.execute(select(Order.status, func.count()).group_by(Order.status))
-            for status, count in counts:
-                registry.orders.labels(status).set(count)
-            cursor = session.get(IndexerCursor, "main")
-            if cursor is not None:
-                registry.indexed_block.set(cursor.block_number)
-            registry.quarantined_logs.set(_quarantined(session))
+        counts = session.execute(select(Order.status, func.count()).group_by(Order.status))
+        for status, count in counts:
+            registry.orders.labels(status).set(count)
+        cursor = session.get(IndexerCursor, "main")
+        if cursor is not None:
+            registry.indexed_block.set(cursor.block_number)
+        registry.quarantined_logs.set(_quarantined(session))
     except Exception as exc:  # metrics still answer when the database is down
         logger.warning("metrics: database unavailable: %s", redact_text(str(exc)))
     return Response(generate_latest(registry.registry), media_type=CONTENT_TYPE_LATEST)

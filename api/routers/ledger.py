@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import SessionDep
-from api.schemas_catalogue import LedgerPublic
+from api.schemas.ledger import LedgerPublic
 from api.services import ledger
 
 router = APIRouter(prefix="/ledger", tags=["ledger"])

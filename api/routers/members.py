@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import SessionDep
-from api.schemas_catalogue import MemberPublic
+from api.schemas.members import MemberPublic
 from api.services import members
 
 router = APIRouter(prefix="/members", tags=["members"])

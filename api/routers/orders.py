@@ -10,13 +10,12 @@ from api.deps import (
     RATE_LIMITED,
     AdminDep,
     ChainDep,
-    ContextDep,
     CurrentBuyer,
     SessionDep,
     SettingsDep,
     rate_limit,
 )
-from api.schemas_orders import OrderCreate, OrderPublic, PaymentConfirm
+from api.schemas.orders import OrderCreate, OrderPublic, PaymentConfirm
 from api.services import orders, payments
 
 router = APIRouter(prefix="/orders", tags=["orders"])
@@ -53,7 +52,7 @@ def create_order(
     order, created = orders.create_order(session, chain, settings, buyer, idempotency_key, body)
     if not created:
         response.status_code = status.HTTP_200_OK
-    return orders.to_public(order)
+    return OrderPublic.from_model(order)
 
 
 @router.get("")
@@ -64,22 +63,21 @@ def list_orders(
     offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
 ) -> list[OrderPublic]:
     """The calling buyer's orders, newest first."""
-    return [orders.to_public(o) for o in orders.list_orders(session, buyer, limit, offset)]
+    return [OrderPublic.from_model(o) for o in orders.list_orders(session, buyer, limit, offset)]
 
 
 @router.get("/{order_id}")
 def get_order(order_id: str, session: SessionDep, buyer: CurrentBuyer) -> OrderPublic:
     """One of the calling buyer's orders."""
-    return orders.to_public(orders.get_order(session, buyer, order_id))
+    return OrderPublic.from_model(orders.get_order(session, buyer, order_id))
 
 
 @router.post("/{order_id}/payment")
 def confirm_payment(
-    order_id: str, body: PaymentConfirm, _admin: AdminDep, context: ContextDep
+    order_id: str, body: PaymentConfirm, _admin: AdminDep, session: SessionDep
 ) -> OrderPublic:
     """The operator confirms a payment; the settlement worker then settles the order on-chain.
 
     Idempotent for the same ``payment_ref``; another reference for a paid order is a conflict.
     """
-    order = payments.confirm_payment(context.sessions, order_id, body.payment_ref)
-    return orders.to_public(order)
+    return OrderPublic.from_model(payments.confirm_payment(session, order_id, body.payment_ref))

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from api.deps import SessionDep
-from api.schemas_catalogue import PoolPublic
+from api.schemas.pools import PoolPublic
 from api.services import catalogue
 
 router = APIRouter(prefix="/pools", tags=["catalogue"])

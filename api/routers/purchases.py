@@ -7,13 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import StreamingResponse
 
-from api.deps import ContextDep, SessionDep
+from api.deps import ChainDep, IpfsDep, SessionDep, SettingsDep
 from api.deps_auth import CurrentCaller
 from api.errors import ForbiddenError
 from api.models import Purchase
-from api.schemas_identity import ADDRESS_PATTERN, PurchasePublic
+from api.schemas.purchases import PurchasePublic
 from api.services import contributions, delivery
-from lumbung.protocol import PURPOSE_NAMES
+from lumbung.protocol import ADDRESS_PATTERN
 
 router = APIRouter(prefix="/purchases", tags=["purchases"])
 
@@ -21,17 +21,7 @@ PurchaseId = Annotated[int, Path(ge=1, lt=2**63)]
 
 
 def _public(purchase: Purchase) -> PurchasePublic:
-    return PurchasePublic(
-        id=purchase.id,
-        pool_id=purchase.pool_id,
-        purpose=PURPOSE_NAMES[purchase.purpose],  # type: ignore[arg-type]
-        price=str(purchase.price),
-        buyer=purchase.buyer,
-        order_id=None if delivery.is_wallet_purchase(purchase) else purchase.order_id,
-        content_block=purchase.content_block,
-        block_number=purchase.block_number,
-        timestamp=purchase.timestamp,
-    )
+    return PurchasePublic.from_model(purchase, by_wallet=delivery.is_wallet_purchase(purchase))
 
 
 @router.get("", response_model=list[PurchasePublic])
@@ -57,14 +47,19 @@ def get(purchase_id: PurchaseId, session: SessionDep, caller: CurrentCaller) -> 
     responses={200: {"content": {"application/x-tar": {}}, "description": "a tar archive"}},
 )
 def download(
-    purchase_id: PurchaseId, session: SessionDep, context: ContextDep, caller: CurrentCaller
+    purchase_id: PurchaseId,
+    session: SessionDep,
+    settings: SettingsDep,
+    chain: ChainDep,
+    ipfs: IpfsDep,
+    caller: CurrentCaller,
 ) -> StreamingResponse:
     """The purchase's contributions, decrypted, with ``manifest.json``, as one tar stream."""
     purchase = delivery.get_purchase(session, purchase_id, caller.buyer, caller.wallet)
-    plan = delivery.plan(session, purchase, context.chain)
-    kek = contributions.kek_of(context.settings)
+    plan = delivery.plan(session, purchase, chain)
+    kek = contributions.kek_of(settings)
     return StreamingResponse(
-        delivery.stream_tar(context.ipfs, kek, plan),
+        delivery.stream_tar(ipfs, kek, plan),
         media_type="application/x-tar",
         headers={
             "Content-Length": str(plan.content_length()),

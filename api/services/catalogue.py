@@ -7,8 +7,7 @@ from sqlalchemy.orm import Session
 
 from api.errors import NotFoundError
 from api.models import Contribution, Pool, Strike, VaultItem
-from api.schemas_catalogue import PoolPublic
-from lumbung.protocol import purpose_names
+from api.schemas.pools import PoolPublic
 
 GENERAL_STRIKE = "general"
 
@@ -31,33 +30,18 @@ def _sizes(session: Session, pool_id: int | None = None) -> dict[int, int]:
     return {int(pool): int(size) for pool, size in session.execute(query)}
 
 
-def _public(pool: Pool, size: int, strike: bool) -> PoolPublic:
-    return PoolPublic(
-        id=pool.id,
-        name=pool.name,
-        metadata=pool.metadata_,
-        open=pool.open,
-        listed=pool.listed,
-        price=str(pool.price),
-        purposes=purpose_names(pool.purposes),  # type: ignore[arg-type]
-        purposes_mask=pool.purposes,
-        license_cid=pool.license_cid,
-        accepted_contributions=pool.accepted_count,
-        total_size_bytes=size,
-        strike_active=strike,
-    )
-
-
 def list_pools(session: Session) -> list[PoolPublic]:
     """Every pool the registry created or the market listed, by id."""
     sizes = _sizes(session)
     strike = general_strike(session)
     pools = session.scalars(select(Pool).order_by(Pool.id))
-    return [_public(pool, sizes.get(pool.id, 0), strike) for pool in pools]
+    return [PoolPublic.from_model(pool, sizes.get(pool.id, 0), strike) for pool in pools]
 
 
 def get_pool(session: Session, pool_id: int) -> PoolPublic:
     pool = session.get(Pool, pool_id)
     if pool is None:
         raise NotFoundError(f"no pool {pool_id}", pool_id=pool_id)
-    return _public(pool, _sizes(session, pool_id).get(pool_id, 0), general_strike(session))
+    return PoolPublic.from_model(
+        pool, _sizes(session, pool_id).get(pool_id, 0), general_strike(session)
+    )

@@ -18,7 +18,8 @@ from eth_utils import to_checksum_address
 
 from api.chain import Chain
 from api.errors import NotFoundError
-from api.schemas_dapp import DappConfig, PaymentTokenInfo, VoucherPublic
+from api.schemas.config import DappConfig, PaymentTokenInfo
+from api.schemas.dev import VoucherPublic
 from api.settings import Settings
 from lumbung.eip712 import sign_voucher
 from lumbung.protocol import CLASS_NAMES, DEV_CHAIN_IDS, PURPOSE_NAMES, StakeholderClass

@@ -16,8 +16,8 @@ from web3 import Web3
 
 from api.errors import NotFoundError, ValidationError
 from api.models import ChainEvent, IndexedBlock, MemberHistory, Proposal, Vote
-from api.schemas import parse_uint256
-from api.schemas_catalogue import ClassTally, ProposalAction, ProposalPublic
+from api.schemas.common import parse_uint256
+from api.schemas.governance import ClassTally, ProposalPublic
 from lumbung.protocol import CLASS_NAMES, StakeholderClass, VoteType, plain_description
 
 BPS = 10_000
@@ -173,17 +173,10 @@ def _public(session: Session, proposal: Proposal, now: int, membership: str) -> 
     class_tallies = tallies(
         session, proposal, now, quorum_exclusions(session, proposal, membership)
     )
-    return ProposalPublic(
-        id=proposal.id,
-        proposer=proposal.proposer,
-        description=proposal.description,
-        description_hash="0x" + Web3.keccak(proposal.description_raw).hex(),
+    return ProposalPublic.from_model(
+        proposal,
         text=plain_description(proposal.description),
-        state=proposal_state(proposal, class_tallies, now),  # type: ignore[arg-type]
-        vote_start=proposal.vote_start,
-        vote_end=proposal.vote_end,
-        class_weights=list(proposal.class_weights),
-        class_quorums=list(proposal.class_quorums),
+        state=proposal_state(proposal, class_tallies, now),
         tallies=[
             ClassTally.model_validate(
                 {
@@ -199,7 +192,6 @@ def _public(session: Session, proposal: Proposal, now: int, membership: str) -> 
             )
             for c, t in enumerate(class_tallies)
         ],
-        actions=[ProposalAction(**action) for action in proposal.actions],
     )
 
 

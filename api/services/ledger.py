@@ -19,7 +19,7 @@ from api.models import (
     Purchase,
     RevenueDeposit,
 )
-from api.schemas_catalogue import DepositPublic, LedgerPublic, PoolRevenue, SplitPublic
+from api.schemas.ledger import DepositPublic, LedgerPublic, PoolRevenue, SplitPublic
 
 
 def total_claimable(session: Session) -> int:
@@ -78,17 +78,6 @@ def ledger_view(session: Session) -> LedgerPublic:
             )
             for pool_id, sums in sorted(per_pool.items())
         ],
-        history=[
-            DepositPublic(
-                timestamp=d.timestamp,
-                block=d.block_number,
-                pool_id=d.pool_id,
-                amount=str(d.amount),
-                to_contributors=str(d.to_contributors),
-                to_workers=str(d.to_workers),
-                to_reserve=str(d.to_reserve),
-            )
-            for d in deposits
-        ],
+        history=[DepositPublic.from_model(d) for d in deposits],
         indexed_block=cursor.block_number if cursor else None,
     )

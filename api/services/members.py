@@ -21,14 +21,8 @@ from api.models import (
     RevenueDeposit,
     VaultItem,
 )
-from api.schemas_catalogue import (
-    ContributionPublic,
-    EarningEvent,
-    EarningPublic,
-    MemberPublic,
-    MembershipPublic,
-)
-from lumbung.protocol import CLASS_NAMES
+from api.schemas.contributions import ContributionPublic
+from api.schemas.members import EarningEvent, EarningPublic, MemberPublic, MembershipPublic
 
 
 def parse_address(value: str) -> ChecksumAddress:
@@ -46,19 +40,6 @@ def pool_of_pot(pot_id: int) -> int | None:
     return None if pot_id == distributor.WORK_POT else pot_id
 
 
-def contribution_public(contribution: Contribution, erased: bool) -> ContributionPublic:
-    return ContributionPublic(
-        id=contribution.id,
-        cid=contribution.cid,
-        pool_id=contribution.pool_id,
-        status=contribution.status,  # type: ignore[arg-type]
-        weight=contribution.weight,
-        submitted_block=contribution.submitted_block,
-        accepted_block=contribution.accepted_block,
-        erased=erased,
-    )
-
-
 def contributions_of(session: Session, address: str) -> list[ContributionPublic]:
     rows = session.execute(
         select(Contribution, VaultItem.erased_at)
@@ -66,7 +47,7 @@ def contributions_of(session: Session, address: str) -> list[ContributionPublic]
         .where(Contribution.contributor == address)
         .order_by(Contribution.submitted_block, Contribution.id)
     )
-    return [contribution_public(c, erased_at is not None) for c, erased_at in rows]
+    return [ContributionPublic.from_model(c, erased_at is not None) for c, erased_at in rows]
 
 
 @dataclass(frozen=True)
@@ -137,15 +118,7 @@ def accrual_history(session: Session, pot_id: int, account: str) -> list[Earning
 def member_view(session: Session, address: str) -> MemberPublic:
     account = parse_address(address)
     member = session.get(Member, account)
-    membership = (
-        MembershipPublic(
-            stakeholder_class=CLASS_NAMES[member.stakeholder_class],  # type: ignore[arg-type]
-            active=member.active,
-            joined_block=member.joined_block,
-        )
-        if member is not None
-        else None
-    )
+    membership = MembershipPublic.from_model(member) if member is not None else None
     earnings: list[EarningPublic] = []
     history: list[EarningEvent] = []
     positions = session.scalars(
@@ -155,23 +128,15 @@ def member_view(session: Session, address: str) -> MemberPublic:
         pot = session.get(Pot, position.pot_id)
         assert pot is not None
         earnings.append(
-            EarningPublic(
-                pot_id=str(position.pot_id),
-                pool_id=pool_of_pot(position.pot_id),
-                claimable=str(distributor.claimable(pot, position)),
-                claimed=str(position.claimed),
+            EarningPublic.from_model(
+                position, pool_of_pot(position.pot_id), distributor.claimable(pot, position)
             )
         )
         history += accrual_history(session, position.pot_id, account)
     claims = session.scalars(
         select(RevenueClaim).where(RevenueClaim.account == account).order_by(RevenueClaim.id)
     )
-    history += [
-        EarningEvent(
-            timestamp=c.timestamp, pot_id=str(c.pot_id), kind="claimed", amount=str(c.amount)
-        )
-        for c in claims
-    ]
+    history += [EarningEvent.from_model(claim) for claim in claims]
     history.sort(key=lambda e: e.timestamp)
     return MemberPublic(
         address=account,

@@ -8,8 +8,9 @@ stored when the chain cannot be read.
 
 Idempotency: ``(buyer_id, idempotency_key)`` is unique and the order keeps a hash of the request.
 A replay of the same request returns the stored order; the same key with another request is a
-conflict. Concurrent duplicates race on the unique constraint: the loser re-reads the winner's
-order, so exactly one order exists per key on SQLite and PostgreSQL alike.
+conflict. Concurrent duplicates race on the unique constraint: the loser's insert rolls back to
+its savepoint and it re-reads the winner's order (:func:`api.db.retry_on_conflict`), so exactly
+one order exists per key on SQLite and PostgreSQL alike.
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ from eth_account import Account
 from eth_typing import ChecksumAddress
 from eth_utils import keccak
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.chain import Chain
+from api.db import retry_on_conflict
 from api.errors import (
     IdempotencyConflictError,
     NotForSaleError,
@@ -37,9 +38,9 @@ from api.errors import (
     StrikeActiveError,
 )
 from api.models import Buyer, Order, OrderState
-from api.schemas_orders import OrderCreate, OrderPublic
+from api.schemas.orders import OrderCreate
 from api.settings import Settings
-from lumbung.protocol import PURPOSE_NAMES, Purpose, purpose_names, utc
+from lumbung.protocol import Purpose, purpose_names
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +53,6 @@ QUOTED, PAID, SETTLING, SETTLED = (
     OrderState.QUOTED, OrderState.PAID, OrderState.SETTLING, OrderState.SETTLED
 )
 EXPIRED, REFUSED, FAILED = OrderState.EXPIRED, OrderState.REFUSED, OrderState.FAILED
-QUOTE_EXPIRED = "the quote expired before it was paid"  # an expired order's reason
 
 
 def relayer_address(settings: Settings) -> ChecksumAddress:
@@ -159,9 +159,10 @@ def create_order(
 ) -> tuple[Order, bool]:
     """The order for this key: ``(order, True)`` when created now, ``(order, False)`` on replay.
 
-    The order is committed before this returns, so a created order is durable before anyone
-    hears of it. A concurrent duplicate either sees the committed order or loses the race on
-    the unique constraint, rolls back and re-reads the winner's order.
+    The order is flushed in the request's transaction, which the edge commits before the
+    response is sent, so a created order is durable before anyone hears of it. A concurrent
+    duplicate either sees the committed order or loses the race on the unique constraint, rolls
+    back to its savepoint and re-reads the winner's order.
     """
     digest = request_hash(request)
     buyer_id = buyer.id
@@ -185,15 +186,19 @@ def create_order(
         created_at=now,
         expires_at=now + timedelta(seconds=settings.quote_ttl_s),
     )
-    session.add(order)
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        existing = _find(session, buyer_id, idempotency_key)
-        if existing is None:
-            raise
-        return _replay(existing, digest), False
+
+    def insert() -> Order | None:
+        """The winner's order if another request took the key meanwhile; else None, ours
+        inserted."""
+        winner = _find(session, buyer_id, idempotency_key)
+        if winner is None:
+            session.add(order)
+            session.flush()
+        return winner
+
+    winner = retry_on_conflict(session, insert)
+    if winner is not None:
+        return _replay(winner, digest), False
     logger.info(
         "order %s quoted: pool %s, %s, price %s %s",
         order.id,
@@ -222,24 +227,3 @@ def list_orders(session: Session, buyer: Buyer, limit: int = 100, offset: int = 
         .offset(offset)
     )
     return list(session.scalars(query))
-
-
-def to_public(order: Order, now: datetime | None = None) -> OrderPublic:
-    """The buyer's view; a quote past its expiry reads as expired before the worker sweeps it."""
-    status, reason = order.status, order.reason
-    expires_at = utc(order.expires_at)
-    if status == QUOTED and expires_at <= (now or datetime.now(UTC)):
-        status, reason = EXPIRED, QUOTE_EXPIRED
-    return OrderPublic(
-        id=order.id,
-        status=status,  # type: ignore[arg-type]
-        pool_id=order.pool_id,
-        purpose=PURPOSE_NAMES[order.purpose],  # type: ignore[arg-type]
-        price=str(order.price),
-        currency=order.currency,
-        expires_at=expires_at,
-        chain_order_id=order.chain_order_id,
-        purchase_id=order.purchase_id,
-        tx_hash=order.tx_hash,
-        reason=reason,
-    )

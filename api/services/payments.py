@@ -1,8 +1,10 @@
 """Payments of quoted orders: by the operator, or by a payment provider's verified notice.
 
-Marking an order paid and enqueueing its settlement in the outbox happen in one database
+Marking an order paid and enqueueing its settlement in the outbox happen in the request's one
 transaction, so a paid order is never left without settlement, nor settled twice: the outbox's
-primary key is the order id.
+primary key is the order id. Two deliveries of one payment at once race on those unique keys;
+the loser runs again in a fresh savepoint (:func:`api.db.retry_on_conflict`) and sees the
+winner's payment.
 
 Notices come from :mod:`api.payments` (each provider checks its own signature). Each
 ``(provider, event_id)`` takes effect once: a replay is acknowledged and does nothing, and the
@@ -12,15 +14,12 @@ same event sent for another order is refused as a conflict.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from api.db import transaction
+from api.db import retry_on_conflict
 from api.errors import (
     LumbungError,
     NotFoundError,
@@ -29,16 +28,12 @@ from api.errors import (
     QuoteExpiredError,
     WebhookEventReusedError,
 )
-from api.models import Order, OutboxEntry, OutboxState, WebhookEvent
+from api.models import QUOTE_EXPIRED, Order, OutboxEntry, OutboxState, WebhookEvent
 from api.payments.interface import PaymentNotice, PaymentStatus
-from api.services.orders import EXPIRED, PAID, QUOTE_EXPIRED, QUOTED, utc
+from api.services.orders import EXPIRED, PAID, QUOTED
+from lumbung.protocol import utc
 
 logger = logging.getLogger(__name__)
-
-T = TypeVar("T")
-
-# A lost race on a unique key (two deliveries of one payment at once) is retried this often.
-_ATTEMPTS = 3
 
 
 def _locked_order(session: Session, order_id: str) -> Order:
@@ -53,8 +48,9 @@ def _apply_payment(
 ) -> LumbungError | None:
     """Moves a quoted order to paid and enqueues its settlement.
 
-    Returns the refusal instead of raising it, so the caller can commit what the refusal itself
-    changed (a quote found expired is recorded as expired) before raising.
+    Returns the refusal instead of raising it, so that the caller raises it after the savepoint
+    is released: what the refusal itself changed (a quote found expired is recorded as expired)
+    stays in the transaction, which the edge commits for a refusal that ``keeps_work``.
     """
     if order.payment_ref is not None:
         if order.payment_ref == payment_ref:
@@ -84,38 +80,24 @@ def _apply_payment(
     return None
 
 
-def _in_transaction(
-    sessions: sessionmaker[Session], work: Callable[[Session], tuple[Order, T]]
-) -> tuple[Order, T]:
-    """Runs ``work`` in one transaction, again when it loses a race on a unique key."""
-    for attempt in range(_ATTEMPTS):
-        try:
-            with transaction(sessions) as session:
-                return work(session)
-        except IntegrityError:
-            if attempt == _ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
-
-
 def confirm_payment(
-    sessions: sessionmaker[Session], order_id: str, payment_ref: str, now: datetime | None = None
+    session: Session, order_id: str, payment_ref: str, now: datetime | None = None
 ) -> Order:
     """The operator's confirmation; idempotent for the same ``payment_ref``."""
     moment = now or datetime.now(UTC)
 
-    def pay(session: Session) -> tuple[Order, LumbungError | None]:
+    def pay() -> tuple[Order, LumbungError | None]:
         order = _locked_order(session, order_id)
         return order, _apply_payment(session, order, payment_ref, moment)
 
-    order, refusal = _in_transaction(sessions, pay)
+    order, refusal = retry_on_conflict(session, pay)
     if refusal is not None:
         raise refusal
     return order
 
 
 def handle_notice(
-    sessions: sessionmaker[Session], notice: PaymentNotice, now: datetime | None = None
+    session: Session, notice: PaymentNotice, now: datetime | None = None
 ) -> tuple[Order, bool]:
     """Applies a verified notice: ``(order, duplicate)``.
 
@@ -126,7 +108,7 @@ def handle_notice(
     """
     moment = now or datetime.now(UTC)
 
-    def pay(session: Session) -> tuple[Order, LumbungError | bool]:
+    def pay() -> tuple[Order, LumbungError | bool]:
         seen = session.get(WebhookEvent, (notice.provider, notice.event_id))
         if seen is not None:
             if seen.order_id != notice.order_id:
@@ -166,7 +148,7 @@ def handle_notice(
         )
         return order, False
 
-    order, outcome = _in_transaction(sessions, pay)
+    order, outcome = retry_on_conflict(session, pay)
     if isinstance(outcome, LumbungError):
         raise outcome
     return order, outcome

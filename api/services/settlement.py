@@ -57,7 +57,7 @@ from web3.types import TxReceipt
 
 from api.context import Context
 from api.db import transaction
-from api.models import Buyer, Order, OutboxEntry, OutboxState
+from api.models import QUOTE_EXPIRED, Buyer, Order, OutboxEntry, OutboxState
 from api.relayer import (
     InsufficientFundsError,
     LocalKeyRelayer,
@@ -73,7 +73,6 @@ from api.services.orders import (
     EXPIRED,
     FAILED,
     PAID,
-    QUOTE_EXPIRED,
     QUOTED,
     REFUSED,
     SETTLED,

@@ -17,7 +17,7 @@ from typing import Any, get_args
 import pytest
 from web3 import Web3
 
-from api import schemas_catalogue
+from api.schemas import contributions, governance
 from lumbung import protocol
 from lumbung.deployment import DeploymentRecord
 from lumbung.devchain import KEYS, REGISTRAR, SETTLER, AnvilChain
@@ -112,10 +112,10 @@ def test_development_keys_are_the_mnemonics_accounts():
 def test_the_schemas_names_are_the_protocols():
     assert get_args(protocol.PurposeName) == protocol.PURPOSE_NAMES
     assert get_args(protocol.StakeholderClassName) == protocol.CLASS_NAMES
-    assert set(get_args(schemas_catalogue.ContributionStatus)) == {
+    assert set(get_args(contributions.ContributionStatus)) == {
         s.label for s in ContributionStatus if s is not ContributionStatus.NONE
     }
-    assert set(get_args(schemas_catalogue.ProposalState)) == {s.label for s in ProposalState}
+    assert set(get_args(governance.ProposalState)) == {s.label for s in ProposalState}
 
 
 @pytest.mark.parametrize(

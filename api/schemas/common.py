@@ -1,4 +1,4 @@
-"""Request and response bodies (the XBase / XCreate / XPublic pattern)."""
+"""What every area's bodies share: problem documents, strict request bodies and amounts."""
 
 from __future__ import annotations
 
@@ -17,27 +17,6 @@ class Problem(BaseModel):
     status: int
     detail: str | None = None
     instance: str | None = None
-
-
-class ComponentHealth(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    ok: bool
-    error: str | None = None
-
-
-class Health(BaseModel):
-    status: str = Field(
-        description="ok; or degraded when a component is down (503), or when the indexer has "
-        "quarantined logs it could not project (200: everything answers, the index lacks them; "
-        "see database.quarantined_logs)"
-    )
-    chain: ComponentHealth
-    database: ComponentHealth
-    ipfs: ComponentHealth
-
-
-class Liveness(BaseModel):
-    status: str = Field(examples=["alive"])
 
 
 UINT256_MAX = 2**256 - 1
@@ -62,6 +41,9 @@ def _amount(text: str) -> str:
 
 
 # Token amounts travel as decimal strings: JSON numbers lose precision above 2^53.
+# ``Amount`` is the field of a response amount, ``AmountStr`` the type of a checked one.
+Amount = Field(pattern=r"^[0-9]+$", description="an amount in the payment token's smallest unit")
+
 AmountStr = Annotated[
     str,
     Field(pattern=UINT256_PATTERN, description="an amount in the token's smallest unit"),
@@ -92,4 +74,3 @@ class RequestBody(BaseModel):
     def _no_nul(cls, data: Any) -> Any:
         _refuse_nul(data)
         return data
-

@@ -1,13 +1,10 @@
-"""Bodies of the dApp support endpoints: ``GET /v1/config`` and ``POST /v1/dev/vouchers``."""
+"""Bodies of the dApp's start-up configuration: ``/v1/config``."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from pydantic import BaseModel, Field
-
-from api.schemas import RequestBody
-from lumbung.protocol import ADDRESS_PATTERN, StakeholderClassName
 
 
 class PaymentTokenInfo(BaseModel):
@@ -36,21 +33,3 @@ class DappConfig(BaseModel):
     work_pot: str = Field(description="RevenueDistributor.WORK_POT, the curators' pot id")
     dev_chain_ids: list[int] = Field(description="the chain ids of local development chains")
     dev: bool = Field(description="a local development chain (demo vouchers, demo accounts)")
-
-
-class VoucherRequest(RequestBody):
-    address: str = Field(pattern=ADDRESS_PATTERN)
-    stakeholder_class: StakeholderClassName
-
-
-class VoucherPublic(BaseModel):
-    """A registrar's signed admission voucher, ready for ``Membership.join``."""
-
-    member: str
-    stakeholder_class: StakeholderClassName
-    stakeholder_class_id: int
-    nonce: str
-    expiry: int
-    membership: str
-    chain_id: int
-    signature: str

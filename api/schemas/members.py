@@ -1,0 +1,66 @@
+"""Bodies of a member's public record: ``/v1/members``."""
+
+from __future__ import annotations
+
+from typing import Literal, Self
+
+from pydantic import BaseModel, Field
+
+from api.models import Member, Position, RevenueClaim
+from api.schemas.common import Amount
+from api.schemas.contributions import ContributionPublic
+from lumbung.protocol import CLASS_NAMES, StakeholderClassName
+
+
+class MembershipPublic(BaseModel):
+    stakeholder_class: StakeholderClassName
+    active: bool
+    joined_block: int
+
+    @classmethod
+    def from_model(cls, row: Member) -> Self:
+        return cls(
+            stakeholder_class=CLASS_NAMES[row.stakeholder_class],  # type: ignore[arg-type]
+            active=row.active,
+            joined_block=row.joined_block,
+        )
+
+
+class EarningPublic(BaseModel):
+    pot_id: str = Field(description="the pool id, or the work pot (2^256 - 1), as a decimal")
+    pool_id: int | None = Field(description="null for the work pot")
+    claimable: str = Amount
+    claimed: str = Amount
+
+    @classmethod
+    def from_model(cls, row: Position, pool_id: int | None, claimable: int) -> Self:
+        """The position ``row`` in the pot of ``pool_id`` (None: the work pot), ``claimable``
+        now."""
+        return cls(
+            pot_id=str(row.pot_id),
+            pool_id=pool_id,
+            claimable=str(claimable),
+            claimed=str(row.claimed),
+        )
+
+
+class EarningEvent(BaseModel):
+    timestamp: int
+    pot_id: str
+    kind: Literal["accrued", "claimed"]
+    amount: str = Amount
+
+    @classmethod
+    def from_model(cls, row: RevenueClaim) -> Self:
+        """A claim; accruals are computed, deposit by deposit (see ``services.members``)."""
+        return cls(
+            timestamp=row.timestamp, pot_id=str(row.pot_id), kind="claimed", amount=str(row.amount)
+        )
+
+
+class MemberPublic(BaseModel):
+    address: str
+    member: MembershipPublic | None
+    contributions: list[ContributionPublic]
+    earnings: list[EarningPublic]
+    earnings_history: list[EarningEvent]
