@@ -84,7 +84,11 @@ def test_each_enum_mirrors_its_solidity_enum(enum: type[IntEnum], contract: str,
 
 def test_vote_types_are_the_governors():
     for vote in VoteType:
-        assert constant("GovernorCountingCoop", f"_{vote.name}") == vote.value
+        assert constant("ClassTallyLibrary", vote.name) == vote.value
+
+
+def test_the_governors_class_count_is_the_enums():
+    assert constant("ClassLayout", "CLASS_COUNT") == len(StakeholderClass)
 
 
 def test_purposes_fit_the_markets_purpose_bits():
