@@ -46,7 +46,7 @@ from sqlalchemy import func, select
 from api.context import Context
 from api.db import migrate, transaction
 from api.indexer.follower import index_until_head
-from api.models import Order
+from api.models import Order, OrderState
 from api.services import buyers
 from api.services.settlement import settle_pending
 from api.settings import Settings
@@ -151,7 +151,7 @@ def measure_idempotency(base: str, context: Context, api_key: str) -> dict[str, 
 def measure_settlement(base: str, context: Context) -> dict[str, Any]:
     """Pays every quoted order, then times the worker settling them all on-chain."""
     with context.sessions() as session:
-        order_ids = list(session.scalars(select(Order.id).where(Order.status == "quoted")))
+        order_ids = list(session.scalars(select(Order.id).where(Order.status == OrderState.QUOTED)))
     with httpx.Client(timeout=30) as client:
         for order_id in order_ids:
             response = client.post(

@@ -28,11 +28,16 @@ from eth_account import Account
 from web3 import Web3
 from web3.contract import Contract
 
-from lumbung.protocol import ANVIL_CHAIN_ID, ANVIL_MNEMONIC, contribution_id, signed_description
+from lumbung.protocol import (
+    ANVIL_CHAIN_ID,
+    ANVIL_MNEMONIC,
+    UINT256_MAX,
+    contribution_id,
+    signed_description,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 ANVIL = ROOT / "toolchain" / "bin" / "anvil"  # npm's Anvil with a private, reaped home
-MAX_UINT = 2**256 - 1
 
 Account.enable_unaudited_hdwallet_features()
 # Anvil's default accounts, with their keys (for SIWE and EIP-712 signatures).
@@ -266,7 +271,7 @@ class Coop:
     def _approve(self, address: str) -> None:
         token, market = self.c["PaymentToken"], self.c["DataMarket"].address
         if token.functions.allowance(address, market).call() < 2**255:
-            send(self.w3, token.functions.approve(market, MAX_UINT), address)
+            send(self.w3, token.functions.approve(market, UINT256_MAX), address)
 
     def buy(self, account: int, pool_id: int, purpose: int = 0) -> Any:
         """A wallet purchase, minting the buyer the test dollars it needs."""

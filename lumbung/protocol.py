@@ -108,7 +108,8 @@ def purpose_names(mask: int) -> list[str]:
 
 # -- RevenueDistributor -------------------------------------------------------------------------
 
-WORK_POT = 2**256 - 1  # RevenueDistributor.WORK_POT: the digital workers' (curators') pot
+UINT256_MAX = 2**256 - 1
+WORK_POT = UINT256_MAX  # RevenueDistributor.WORK_POT: the digital workers' (curators') pot
 
 # -- CoopGovernor -------------------------------------------------------------------------------
 

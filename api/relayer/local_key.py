@@ -16,10 +16,10 @@ from api.chain import Chain
 from api.errors import ContractRevertError
 from api.relayer.errors import NotMinedYetError, RevertedError, classify_rejection
 from api.relayer.interface import ContractCall, SignedTransaction, hex_hash
+from lumbung.protocol import UINT256_MAX
 
 logger = logging.getLogger(__name__)
 
-MAX_UINT256 = 2**256 - 1
 GAS_MARGIN_PCT = 125
 FEE_REFRESH_S = 10.0
 RECEIPT_POLL_S = 0.05
@@ -109,12 +109,12 @@ class LocalKeyRelayer:
         allowance = int(
             self.chain.guard(lambda: token.functions.allowance(self.address, spender).call())
         )
-        if allowance >= MAX_UINT256 // 2:
+        if allowance >= UINT256_MAX // 2:
             self._approved.add(pair)
             return
         if allowance >= amount:
             return
-        receipt = self.transact(ContractCall.of(token, "approve", spender, MAX_UINT256))
+        receipt = self.transact(ContractCall.of(token, "approve", spender, UINT256_MAX))
         logger.info(
             "relayer %s approved %s on %s (tx %s)",
             self.address,

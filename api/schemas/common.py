@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from lumbung.protocol import UINT256_MAX
+
 
 class Problem(BaseModel):
     """An RFC 9457 problem document (``application/problem+json``)."""
@@ -19,7 +21,6 @@ class Problem(BaseModel):
     instance: str | None = None
 
 
-UINT256_MAX = 2**256 - 1
 # ASCII digits only (str.isdigit() takes "²", which int() refuses; "\d" takes "٣"), and at
 # most the 78 digits of 2^256 - 1 (int() refuses more than 4,300 digits).
 UINT256_PATTERN = r"^[0-9]{1,78}$"

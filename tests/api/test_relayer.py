@@ -25,7 +25,7 @@ from api.relayer import (
     UnderpricedError,
 )
 from api.relayer.errors import classify_rejection
-from api.relayer.local_key import MAX_UINT256
+from lumbung.protocol import UINT256_MAX
 from tests.api.harness import ADDRESSES, KEYS, ROOT, SETTLER, AnvilChain
 
 SPENDER = ADDRESSES[9]
@@ -137,7 +137,7 @@ def test_ensure_allowance_approves_the_maximum_once(
     relayer.ensure_allowance(token, SPENDER, 50)  # enough already: nothing sent
     assert relayer.mined_nonce() == nonce
     relayer.ensure_allowance(token, SPENDER, 200)
-    assert allowance(token, relayer.address, SPENDER) == MAX_UINT256
+    assert allowance(token, relayer.address, SPENDER) == UINT256_MAX
     assert relayer.mined_nonce() == nonce + 1
     relayer.ensure_allowance(token, SPENDER, 200)
     assert relayer.mined_nonce() == nonce + 1

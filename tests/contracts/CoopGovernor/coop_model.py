@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from lumbung.protocol import StakeholderClass
+
 BPS = 10_000
 AGAINST, FOR, ABSTAIN = range(3)
 
@@ -14,12 +16,12 @@ def coop_succeeds(members, votes, weights, quorums) -> bool:
     members: members per class at the snapshot; votes: (class, support, n) per voter;
     weights, quorums: basis points per class, as copied into the proposal.
     """
-    voters = [0] * 4
-    tally = [[0, 0, 0] for _ in range(4)]  # Against, For, Abstain (Bravo order)
+    voters = [0] * len(StakeholderClass)
+    tally = [[0, 0, 0] for _ in StakeholderClass]  # Against, For, Abstain (Bravo order)
     for cls, support, n in votes:
         voters[cls] += 1
         tally[cls][support] += n
-    classes = [c for c in range(4) if members[c] > 0]
+    classes = [c for c in StakeholderClass if members[c] > 0]
     if any(Fraction(voters[c], members[c]) < Fraction(quorums[c], BPS) for c in classes):
         return False
     total_weight = sum(weights[c] for c in classes)
