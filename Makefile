@@ -17,7 +17,7 @@ PYTEST := $(BIN)/python -m pytest -W ignore::FutureWarning
 # Debian packages the test suite needs (oracles, browsers, databases).
 TEST_APT_PACKAGES := ipfs-cid postgresql chromium
 
-.PHONY: help setup dapp setup-test compile lint test serial-suites test-api test-browser test-contracts test-ganache test-forge test-ipfs slither times deploy run bench clean
+.PHONY: help setup dapp setup-test compile lint test test-api test-browser test-contracts test-ganache test-forge test-ipfs slither times deploy run bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -70,28 +70,13 @@ lint: setup ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-# What `make test` runs; `make times` times each of them, in this order.
-SERIAL_SUITES := test-ipfs test-browser test-contracts test-ganache test-forge slither
-TEST_TARGETS := lint compile test-api $(SERIAL_SUITES)
+# What `make test` runs, in this order; `make times` times each of them.
+TEST_TARGETS := lint compile test-ipfs test-api test-browser test-contracts test-ganache test-forge slither
 # What a fresh clone lacks once set up: the build and the tools' caches (`make times` cold).
 CACHES := build reports .pytest_cache .hypothesis .mypy_cache .ruff_cache .forge
 
-# The API suite runs beside the others, which run one after another: on a 2-core machine each
-# suite alone leaves a core idle part of the time (chains, browsers, processes starting). Each
-# suite's output is printed whole when it ends. The ports cannot meet: brownie's chains use
-# 8555-8556, the API suite's chains and databases take free ports from the kernel's ephemeral
-# range. `make test SUITES_SIDE_BY_SIDE=` runs everything in one line, as `make times` does.
-SUITES_SIDE_BY_SIDE ?= 1
-test: setup-test lint compile ## everything CI runs
-ifdef SUITES_SIDE_BY_SIDE
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-api serial-suites
-else
-	$(MAKE) --no-print-directory test-api $(SERIAL_SUITES)
-endif
+test: setup-test $(TEST_TARGETS) ## everything CI runs
 	anvil --lumbung-reap
-
-serial-suites:
-	$(MAKE) --no-print-directory -j1 $(SERIAL_SUITES)
 
 times: setup-test ## time every test target cold, then warm, into bench/test-times.json (LABEL=name)
 	$(BIN)/python toolchain/time_tests.py --label $(or $(LABEL),current) --cold --caches "$(CACHES)" $(TEST_TARGETS)
