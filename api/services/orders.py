@@ -47,14 +47,6 @@ logger = logging.getLogger(__name__)
 ZERO_ADDRESS = "0x" + "00" * 20
 ZERO_REF = b"\x00" * 32
 
-# Order states (terminal: settled, expired, refused, failed) by their short names, as the
-# settlement worker and the payment service use them.
-QUOTED, PAID, SETTLING, SETTLED = (
-    OrderState.QUOTED, OrderState.PAID, OrderState.SETTLING, OrderState.SETTLED
-)
-EXPIRED, REFUSED, FAILED = OrderState.EXPIRED, OrderState.REFUSED, OrderState.FAILED
-
-
 def relayer_address(settings: Settings) -> ChecksumAddress:
     """The settler account the worker signs with; DataMarket sees it as the buyer."""
     address: ChecksumAddress = Account.from_key(settings.relayer_key.get_secret_value()).address
@@ -182,7 +174,7 @@ def create_order(
         purpose=Purpose.from_label(request.purpose).bit,
         price=offer.price,
         currency=offer.currency,
-        status=QUOTED,
+        status=OrderState.QUOTED,
         created_at=now,
         expires_at=now + timedelta(seconds=settings.quote_ttl_s),
     )

@@ -28,9 +28,8 @@ from api.errors import (
     QuoteExpiredError,
     WebhookEventReusedError,
 )
-from api.models import QUOTE_EXPIRED, Order, OutboxEntry, OutboxState, WebhookEvent
+from api.models import QUOTE_EXPIRED, Order, OrderState, OutboxEntry, OutboxState, WebhookEvent
 from api.payments.interface import PaymentNotice, PaymentStatus
-from api.services.orders import EXPIRED, PAID, QUOTED
 from lumbung.protocol import utc
 
 logger = logging.getLogger(__name__)
@@ -58,21 +57,21 @@ def _apply_payment(
         return OrderStateError(
             f"order {order.id} is already paid by another payment", order_status=order.status
         )
-    if order.status == EXPIRED:
+    if order.status == OrderState.EXPIRED:
         return QuoteExpiredError(
             f"the quote of order {order.id} expired at {utc(order.expires_at).isoformat()}; "
             "request a new quote"
         )
-    if order.status != QUOTED:
+    if order.status != OrderState.QUOTED:
         return OrderStateError(f"order {order.id} is {order.status}, it cannot be paid")
     if now >= utc(order.expires_at):
-        order.status = EXPIRED
+        order.status = OrderState.EXPIRED
         order.reason = QUOTE_EXPIRED
         return QuoteExpiredError(
             f"the quote of order {order.id} expired at {utc(order.expires_at).isoformat()}, "
             "before this payment; request a new quote (and refund this payment)"
         )
-    order.status, order.paid_at, order.payment_ref = PAID, now, payment_ref
+    order.status, order.paid_at, order.payment_ref = OrderState.PAID, now, payment_ref
     session.add(
         OutboxEntry(order_id=order.id, state=OutboxState.PENDING, attempts=0, next_attempt_at=now)
     )

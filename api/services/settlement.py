@@ -57,7 +57,7 @@ from web3.types import TxReceipt
 
 from api.context import Context
 from api.db import transaction
-from api.models import QUOTE_EXPIRED, Buyer, Order, OutboxEntry, OutboxState
+from api.models import QUOTE_EXPIRED, Buyer, Order, OrderState, OutboxEntry, OutboxState
 from api.relayer import (
     InsufficientFundsError,
     LocalKeyRelayer,
@@ -69,15 +69,6 @@ from api.relayer import (
     hex_hash,
 )
 from api.relayer.market import MinedPurchase, SettlementMarket
-from api.services.orders import (
-    EXPIRED,
-    FAILED,
-    PAID,
-    QUOTED,
-    REFUSED,
-    SETTLED,
-    SETTLING,
-)
 
 logger = logging.getLogger(__name__)
 
@@ -183,8 +174,8 @@ class Settler:
         with transaction(self.context.sessions) as session:
             result = session.execute(
                 update(Order)
-                .where(Order.status == QUOTED, Order.expires_at <= now)
-                .values(status=EXPIRED, reason=QUOTE_EXPIRED)
+                .where(Order.status == OrderState.QUOTED, Order.expires_at <= now)
+                .values(status=OrderState.EXPIRED, reason=QUOTE_EXPIRED)
             )
         count = int(getattr(result, "rowcount", 0) or 0)
         if count:
@@ -197,7 +188,7 @@ class Settler:
         with self.context.sessions() as session:
             query = (
                 select(Order.id, Order.chain_order_id, Order.purchase_id)
-                .where(Order.status == SETTLED, Order.settled_at >= since)
+                .where(Order.status == OrderState.SETTLED, Order.settled_at >= since)
                 .order_by(Order.settled_at.desc())
                 .limit(RECONCILE_LIMIT)
             )
@@ -278,13 +269,13 @@ class Settler:
 
     def _prepare(self, job: Job) -> Job | None:
         """Signs the settlement and commits it; None when the order needs no transaction."""
-        if job.order_status not in (PAID, SETTLING):
+        if job.order_status not in (OrderState.PAID, OrderState.SETTLING):
             self._finish(job.order_id, None, None, None, None)
             return None
         # The chain first. An entry that never had a transaction is asked too, through the
         # estimate below: settleOffchain reverts DataMarketOrderAlreadySettled for a settled
         # order, which is recorded as settled. One round trip fewer per order.
-        if job.attempts or job.order_status == SETTLING:
+        if job.attempts or job.order_status == OrderState.SETTLING:
             purchase_id = self.market.purchase_of(job.chain_order_id)
             if purchase_id:
                 self._found_on_chain(job.order_id, purchase_id)
@@ -304,7 +295,7 @@ class Settler:
             assert entry is not None and order is not None
             entry.state, entry.nonce = OutboxState.SIGNED, signed.nonce
             entry.tx_hash, entry.raw_tx = signed.tx_hash, signed.raw
-            order.status, order.tx_hash = SETTLING, signed.tx_hash
+            order.status, order.tx_hash = OrderState.SETTLING, signed.tx_hash
         logger.info(
             "order %s: signed settleOffchain %s at nonce %s",
             job.order_id,
@@ -318,7 +309,7 @@ class Settler:
             nonce=signed.nonce,
             tx_hash=signed.tx_hash,
             raw_tx=signed.raw,
-            order_status=SETTLING,
+            order_status=OrderState.SETTLING,
         )
 
     def _deliver(self, job: Job, fresh: bool) -> int:
@@ -361,7 +352,7 @@ class Settler:
         if job.attempts + 1 >= MAX_ONCHAIN_REVERTS:
             self._finish(
                 job.order_id,
-                FAILED,
+                OrderState.FAILED,
                 f"settleOffchain {tx_hash} reverted on-chain {MAX_ONCHAIN_REVERTS} times",
                 None,
                 None,
@@ -410,11 +401,11 @@ class Settler:
             raise RetryLaterError(f"{name}: {RETRYABLE[name]} ({exc.detail})") from exc
         if name in REFUSALS:
             reason = f"{name}: {REFUSALS[name]} ({exc.detail}); the payment is to be refunded"
-            self._finish(job.order_id, REFUSED, reason, None, None)
+            self._finish(job.order_id, OrderState.REFUSED, reason, None, None)
             logger.warning("order %s refused: %s", job.order_id, reason)
             return
         reason = f"{name}: settleOffchain would revert ({exc.detail})"
-        self._finish(job.order_id, FAILED, reason, None, None)
+        self._finish(job.order_id, OrderState.FAILED, reason, None, None)
         logger.error("order %s failed: %s", job.order_id, reason)
 
     # -- confirmation ---------------------------------------------------------------------
@@ -439,7 +430,7 @@ class Settler:
             entry.purchase_id = mined.purchase_id
             entry.block_number, entry.block_hash = mined.block_number, mined.block_hash
             entry.next_attempt_at = datetime.now(UTC)
-            order.status, order.tx_hash = SETTLING, mined.tx_hash
+            order.status, order.tx_hash = OrderState.SETTLING, mined.tx_hash
         logger.info(
             "order %s: purchase %s mined in block %s",
             order_id,
@@ -495,7 +486,7 @@ class Settler:
             assert entry is not None and order is not None
             _clear_transaction(entry)
             entry.last_error = why
-            order.status, order.tx_hash, order.reason = SETTLING, None, why
+            order.status, order.tx_hash, order.reason = OrderState.SETTLING, None, why
         logger.warning("order %s: %s", job.order_id, why)
 
     def _unsettle(self, order_id: str, purchase_id: int | None, due_at: datetime) -> None:
@@ -510,20 +501,20 @@ class Settler:
             assert entry is not None and order is not None
             _clear_transaction(entry, due_at)
             entry.last_error = why
-            order.status, order.reason = SETTLING, why
+            order.status, order.reason = OrderState.SETTLING, why
             order.purchase_id = order.settled_at = order.tx_hash = None
         logger.error("order %s: %s", order_id, why)
 
     # -- database transitions -------------------------------------------------------------
 
     def _record_settled(self, order_id: str, purchase_id: int, tx_hash: str | None) -> None:
-        self._finish(order_id, SETTLED, None, purchase_id, tx_hash)
+        self._finish(order_id, OrderState.SETTLED, None, purchase_id, tx_hash)
         logger.info("order %s settled: purchase %s in %s", order_id, purchase_id, tx_hash)
 
     def _settled_now(self, order_id: str) -> int:
         with self.context.sessions() as session:
             order = session.get(Order, order_id)
-            return int(order is not None and order.status == SETTLED)
+            return int(order is not None and order.status == OrderState.SETTLED)
 
     def _finish(
         self,
@@ -543,7 +534,7 @@ class Settler:
             if status is None:
                 return
             order.status, order.reason = status, reason
-            if status == SETTLED:
+            if status == OrderState.SETTLED:
                 order.purchase_id, order.settled_at = purchase_id, now
                 order.tx_hash = tx_hash or order.tx_hash
             else:

@@ -23,6 +23,7 @@ from api.chain import Chain
 from api.db import make_engine, make_sessionmaker, transaction
 from api.services.buyers import create_buyer
 from api.settings import Settings
+from lumbung.protocol import ANVIL_CHAIN_ID
 from tests.api.harness import ADDRESSES, CURATOR, STEWARD, send
 from tests.browser.conftest import ARTIFACTS, Cooperative
 
@@ -43,7 +44,9 @@ class Wallet:
         self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-def open_wallet(browser: Browser, coop: Cooperative, account: str, chain_id: int = 31337) -> Wallet:
+def open_wallet(
+    browser: Browser, coop: Cooperative, account: str, chain_id: int = ANVIL_CHAIN_ID
+) -> Wallet:
     context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True,
                                   has_touch=True)
     wallet = {"rpcUrl": coop.anvil.rpc_url, "account": account, "startChainId": hex(chain_id)}
