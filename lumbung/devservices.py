@@ -29,12 +29,15 @@ class PostgresCluster:
     def admin_url(self) -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
-    def create_database(self) -> str:
+    def create_database(self, template: str | None = None) -> str:
+        """A fresh, empty database, or a copy of the database at the URL ``template`` (which
+        nobody may be connected to)."""
         import psycopg
 
         name = "t_" + uuid.uuid4().hex[:12]
+        copy = f' TEMPLATE "{template.rsplit("/", 1)[1]}"' if template else ""
         with psycopg.connect(self.admin_url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"{copy}')
         return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
 
     def drop_database(self, url: str) -> None:

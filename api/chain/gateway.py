@@ -10,6 +10,7 @@ contract refuses.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Callable
@@ -98,6 +99,24 @@ class ErrorDecoder:
         return ContractRevertError(signature.name, dict(zip(signature.names, values, strict=True)))
 
 
+def read_abi(artifact: Path) -> list[dict[str, Any]]:
+    """The ABI of a brownie build artifact, parsed once per version of the file.
+
+    Artifacts carry the AST and source maps besides the ABI: parsing the eighty of a build
+    takes about 0.4 s, which every Chain (each API start, each CLI command) would pay again.
+    The cache is keyed on the file's size and modification time, so a rebuild is read afresh.
+    Callers must not modify the list.
+    """
+    stat = artifact.stat()
+    return _parsed_abi(str(artifact), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=512)
+def _parsed_abi(path: str, _mtime_ns: int, _size: int) -> list[dict[str, Any]]:
+    abi: list[dict[str, Any]] = json.loads(Path(path).read_text()).get("abi", [])
+    return abi
+
+
 def _revert_data(exc: ContractLogicError) -> bytes:
     data = exc.data
     if isinstance(data, dict):
@@ -127,11 +146,11 @@ class Chain:
         self.contracts: dict[str, Contract] = {}
         for name, address in self.deployment.addresses.items():
             artifact = artifacts_dir / f"{ARTIFACTS.get(name, name)}.json"
-            abi = json.loads(artifact.read_text())["abi"]
+            abi = read_abi(artifact)
             abis.append(abi)
             self.contracts[name] = self.w3.eth.contract(address=address, abi=abi)
         for extra in sorted(artifacts_dir.glob("*.json")):
-            abis.append(json.loads(extra.read_text()).get("abi", []))
+            abis.append(read_abi(extra))
         self.errors = ErrorDecoder(abis)
         self.token = TokenFacade(self[TokenFacade.name], self.guard)
         self.membership = MembershipFacade(self[MembershipFacade.name], self.guard)

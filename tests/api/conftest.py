@@ -9,6 +9,7 @@ chain is reverted to the freshly deployed cooperative after each test.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -76,18 +77,39 @@ def postgres() -> Iterator[PostgresCluster | None]:
     cluster.stop()
 
 
+@pytest.fixture(scope="session")
+def migrated(
+    tmp_path_factory: pytest.TempPathFactory, postgres: PostgresCluster | None
+) -> dict[str, str]:
+    """One database per backend brought to the newest schema once; each test gets a copy.
+
+    Migrating takes about 0.1 s on SQLite and 0.2 s on PostgreSQL, a copy under 0.01 s and
+    0.15 s. The migrations themselves are run from an empty database by ``migrate`` here, and
+    by the tests of the CLIs, the worker and the indexer that migrate their own databases."""
+    templates = {}
+    if "sqlite" in DATABASES:
+        templates["sqlite"] = f"sqlite:///{tmp_path_factory.mktemp('template') / 'lumbung.db'}"
+        migrate(templates["sqlite"])
+    if postgres is not None:
+        templates["postgresql"] = postgres.create_database()
+        migrate(templates["postgresql"])
+    return templates
+
+
 @pytest.fixture(params=DATABASES)
 def database_url(
-    request: pytest.FixtureRequest, tmp_path: Path, postgres: PostgresCluster | None
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    postgres: PostgresCluster | None,
+    migrated: dict[str, str],
 ) -> Iterator[str]:
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'lumbung.db'}"
-        migrate(url)
-        yield url
+        path = tmp_path / "lumbung.db"
+        shutil.copyfile(migrated["sqlite"].removeprefix("sqlite:///"), path)
+        yield f"sqlite:///{path}"
         return
     assert postgres is not None
-    url = postgres.create_database()
-    migrate(url)
+    url = postgres.create_database(template=migrated["postgresql"])
     yield url
     postgres.drop_database(url)
 
