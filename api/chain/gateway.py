@@ -46,6 +46,7 @@ T = TypeVar("T")
 
 # Deployment names and the artifact holding each one's ABI.
 ARTIFACTS = {
+    "Forwarder": "LumbungForwarder",
     "PaymentToken": "TestStablecoin",
     "Membership": "Membership",
     "ContributionToken": "ContributionToken",
