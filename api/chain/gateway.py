@@ -55,7 +55,6 @@ ARTIFACTS = {
     "ContributionRegistry": "ContributionRegistry",
     "CoopGovernor": "CoopGovernor",
     "TimelockController": "CoopTimelock",
-    "Forwarder": "LumbungForwarder",
 }
 
 PANIC_SELECTOR = bytes.fromhex("4e487b71")
