@@ -91,7 +91,11 @@ def vote_body(
     if reason:
         message |= {"reason": reason, "params": b""}
         primary = "ExtendedBallot"
-        fields = [*BALLOT, {"name": "reason", "type": "string"}, {"name": "params", "type": "bytes"}]
+        fields = [
+            *BALLOT,
+            {"name": "reason", "type": "string"},
+            {"name": "params", "type": "bytes"},
+        ]
     signed = sign_typed(
         KEYS[account],
         domain=(name, version),

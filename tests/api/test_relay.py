@@ -63,7 +63,10 @@ def test_the_terms_name_the_domain_the_limits_and_what_is_relayed(client, contra
     assert body["limits"] == {"quota": 100, "period_s": 7 * 24 * 3600, "max_gas": 1_000_000}
     account = body["account"]
     assert (account["address"], account["used"], account["left"], account["nonce"]) == (
-        producer, 0, 100, 0
+        producer,
+        0,
+        100,
+        0,
     )
     assert account["period_ends_at"] % (7 * 24 * 3600) == 0
     assert body["relayer"]["address"] == GAS_RELAYER
@@ -110,11 +113,15 @@ def test_a_relayed_submit_credits_the_signer_and_is_on_the_books(
     (row,) = client.get("/v1/relay/transactions", params={"account": ADDRESSES[PRODUCER]}).json()
     assert row["account"] == ADDRESSES[PRODUCER]
     assert (row["kind"], row["action"], row["target"]) == (
-        "forward", "ContributionRegistry.submit", registry.address
+        "forward",
+        "ContributionRegistry.submit",
+        registry.address,
     )
     assert row["selector"] == body["request"]["data"][:10]
     assert (row["tx_hash"], row["block"], row["gas_used"]) == (
-        result["tx_hash"], receipt["blockNumber"], receipt["gasUsed"]
+        result["tx_hash"],
+        receipt["blockNumber"],
+        receipt["gasUsed"],
     )
     assert row["effective_gas_price_wei"] == str(receipt["effectiveGasPrice"])
     assert (row["cost_wei"], row["status"]) == (str(cost), "success")
@@ -179,7 +186,8 @@ def test_a_relayed_vote_counts_for_the_voter(client, contracts, coop: Coop, w3):
     coop.advance(61)
     result = relayed(client, vote_body(w3, contracts, PRODUCER, proposal_id, VoteType.FOR))
     assert (result["action"], result["account"]) == (
-        "CoopGovernor.castVoteBySig", ADDRESSES[PRODUCER]
+        "CoopGovernor.castVoteBySig",
+        ADDRESSES[PRODUCER],
     )
     assert governor.functions.hasVoted(proposal_id, ADDRESSES[PRODUCER]).call()
     assert not governor.functions.hasVoted(proposal_id, GAS_RELAYER).call()
