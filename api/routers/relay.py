@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from eth_utils import to_checksum_address
 from fastapi import APIRouter, Body, Query
 
 from api.deps import RATE_LIMITED, ChainDep, GasRelayDep, SessionDep, rate_limit
+from api.schemas.common import Problem
 from api.schemas.relay import (
     Address,
     RelayBody,
@@ -18,6 +19,11 @@ from api.schemas.relay import (
 from api.services import relay
 
 router = APIRouter(prefix="/relay", tags=["relay"])
+
+# Besides the answers every route documents (400 to 503): a transaction sent, not yet mined.
+PENDING: dict[int | str, dict[str, Any]] = {
+    504: {"model": Problem, "description": "sent and recorded, not mined yet: see tx_hash"}
+}
 
 AccountQuery = Annotated[Address | None, Query(description="an account, 0x-hex")]
 
@@ -36,7 +42,7 @@ def get_relay(
     return relay.relay_info(session, chain, gas_relay.address, _checksummed(account))
 
 
-@router.post("", dependencies=[rate_limit("relay")], responses=RATE_LIMITED)
+@router.post("", dependencies=[rate_limit("relay")], responses={**PENDING, **RATE_LIMITED})
 def post_relay(
     body: Annotated[RelayBody, Body()],
     session: SessionDep,

@@ -338,3 +338,46 @@ def test_the_chain_down_is_503(chain_down: TestClient):
     response = chain_down.post("/v1/relay", json=body)
     assert response.status_code == 503, response.text
     assert response.json()["type"].endswith("/chain-unavailable")
+
+
+def test_posting_is_rate_limited_per_client_before_the_body_is_read(settings: Settings, w3):
+    context = Context(settings.model_copy(update={"rate_limit_relay": "2/60"}))
+    with TestClient(create_app(context=context)) as client:
+        answers = [client.post("/v1/relay", json={}).status_code for _ in range(3)]
+        assert answers == [422, 422, 429]
+        limited = client.post("/v1/relay", json={})
+        assert limited.json()["type"].endswith("/rate-limited")
+        assert int(limited.headers["Retry-After"]) >= 1
+        assert client.get("/v1/relay").status_code == 200  # reading is not limited
+    context.close()
+
+
+def test_a_transaction_not_mined_in_time_is_recorded_pending_then_settled(
+    settings: Settings, contracts, coop: Coop, w3
+):
+    context = Context(settings.model_copy(update={"relay_receipt_timeout_s": 0.3}))
+    with TestClient(create_app(context=context)) as client:
+        body = forward_body(w3, contracts, PRODUCER, submit(contracts, b"slow block"))
+        coop.rpc("evm_setAutomine", False)
+        try:
+            response = client.post("/v1/relay", json=body)
+            assert response.status_code == 504, response.text
+            problem = response.json()
+            assert problem["type"].endswith("/relay-pending")
+            (row,) = client.get("/v1/relay/transactions").json()
+            assert (row["tx_hash"], row["status"], row["block"]) == (
+                problem["tx_hash"],
+                "pending",
+                None,
+            )
+            again = client.post("/v1/relay", json=body)  # it may still be mined: a replay
+            assert again.status_code == 409, again.text
+        finally:
+            coop.rpc("evm_setAutomine", True)
+        coop.mine()
+        other = forward_body(w3, contracts, CURATOR, submit(contracts, b"next one"))
+        assert client.post("/v1/relay", json=other).status_code == 200
+        rows = client.get("/v1/relay/transactions").json()
+        assert [r["status"] for r in rows] == ["success", "success"]
+        assert rows[1]["tx_hash"] == problem["tx_hash"] and rows[1]["block"] is not None
+    context.close()

@@ -66,6 +66,7 @@ class GasRelay:
     ) -> RelayTransaction:
         """Checks, simulates, sends and records ``body``'s action; returns its row, mined."""
         with self._lock:
+            self._settle_pending(session)
             head_time = chain.head_timestamp()
             if isinstance(body, ForwardBody):
                 prepared = prepare_forward(chain, body.request, head_time, self.max_deadline_s)
@@ -78,6 +79,17 @@ class GasRelay:
             verify_forward(chain, prepared)
             self._simulate(chain, prepared)
             return self._send(session, prepared, head_time)
+
+    def _settle_pending(self, session: Session) -> None:
+        """Records the receipts of the transactions that were not mined when their request was
+        answered, now that they are."""
+        pending = session.scalars(
+            select(RelayTransaction).where(RelayTransaction.status == RelayStatus.PENDING)
+        )
+        for row in pending:
+            receipt = self.relayer.receipt(row.tx_hash)
+            if receipt is not None:
+                record_receipt(row, receipt)
 
     def _simulate(self, chain: Chain, prepared: Prepared) -> None:
         """Raises ContractRevertError (409) with the decoded error when the action would
