@@ -12,9 +12,9 @@ from web3.contract import Contract
 
 from api.context import Context
 from api.indexer import index_until_head
-from api.settings import DEV_GAS_RELAYER_KEY, DevelopmentKeyError, Settings
+from api.settings import DEV_GAS_RELAYER_KEY
 from lumbung.devchain import KEYS, Role
-from lumbung.protocol import ANVIL_CHAIN_ID, ContributionStatus, VoteType, contribution_id
+from lumbung.protocol import ContributionStatus, VoteType, contribution_id
 from tests.api.cooperative import Coop
 from tests.api.harness import ADDRESSES, CURATOR, PRODUCER, STEWARD
 from tests.api.relay_helpers import GAS_RELAYER, RelayerState, forward_body, vote_body
@@ -45,16 +45,6 @@ def relayed(client: TestClient, body: dict) -> dict:
 def test_the_dev_gas_relayer_is_anvils_account_9():
     assert DEV_GAS_RELAYER_KEY.removeprefix("0x") == KEYS[Role.GAS_RELAYER].removeprefix("0x")
     assert GAS_RELAYER == "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720"
-
-
-def test_the_dev_gas_relayer_key_is_refused_off_a_development_chain():
-    with pytest.raises(DevelopmentKeyError, match="LUMBUNG_GAS_RELAYER_KEY"):
-        Settings().check_chain(1)
-    own = Settings(gas_relayer_key="0x" + "42" * 32)
-    with pytest.raises(DevelopmentKeyError) as refused:
-        own.check_chain(1)
-    assert "LUMBUNG_GAS_RELAYER_KEY" not in str(refused.value)
-    own.check_chain(ANVIL_CHAIN_ID)
 
 
 def test_the_terms_name_the_domain_the_limits_and_what_is_relayed(client, contracts, w3):
