@@ -20,7 +20,7 @@ from lumbung.devchain import KEYS
 from lumbung.protocol import VoteType
 from tests.api.cooperative import Coop
 from tests.api.harness import ADDRESSES, CURATOR, PRODUCER, STEWARD, free_port
-from tests.api.relay_helpers import RelayerState, forward_body, vote_body
+from tests.api.relay_helpers import GAS_RELAYER, RelayerState, forward_body, vote_body
 
 WEEK = 7 * 24 * 3600
 
@@ -381,3 +381,12 @@ def test_a_transaction_not_mined_in_time_is_recorded_pending_then_settled(
         assert [r["status"] for r in rows] == ["success", "success"]
         assert rows[1]["tx_hash"] == problem["tx_hash"] and rows[1]["block"] is not None
     context.close()
+
+
+def test_a_dry_gas_relayer_answers_503_and_records_nothing(client, contracts, coop: Coop, w3):
+    coop.rpc("anvil_setBalance", GAS_RELAYER, "0x0")
+    body = forward_body(w3, contracts, PRODUCER, submit(contracts, b"no float"))
+    problem = refused(client, w3, body, 503, "relay-unfunded")
+    assert GAS_RELAYER in problem["detail"]
+    relayer = client.get("/v1/relay").json()["relayer"]
+    assert (relayer["balance_wei"], relayer["days_left"]) == ("0", None)
