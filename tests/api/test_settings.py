@@ -17,6 +17,7 @@ SEPOLIA = 11155111
 # model_copy does not validate, so the secrets are given as SecretStr, as Settings holds them.
 OWN_KEYS = {
     "relayer_key": SecretStr("0x" + "11" * 32),
+    "gas_relayer_key": SecretStr("0x" + "33" * 32),
     "kek": SecretStr("22" * 32),
     "admin_token": SecretStr("an operator's own token"),
     "webhook_secret": SecretStr("a provider's own secret"),
@@ -41,6 +42,7 @@ def test_every_development_default_is_named(settings: Settings) -> None:
         settings.check_chain(SEPOLIA)
     for variable in (
         "LUMBUNG_RELAYER_KEY",
+        "LUMBUNG_GAS_RELAYER_KEY",
         "LUMBUNG_REGISTRAR_KEY",
         "LUMBUNG_KEK",
         "LUMBUNG_ADMIN_TOKEN",
