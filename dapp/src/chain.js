@@ -145,6 +145,12 @@ function words(name) {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
 }
 
+/** A contract error by name, with its arguments, in plain words. */
+export function plainError(name, args = {}) {
+  const explain = PLAIN[name];
+  return explain ? explain(args) : `The contract refused: ${words(name)}.`;
+}
+
 function revertData(err) {
   let data = null;
   const visit = (e, depth = 0) => {
@@ -169,9 +175,7 @@ export function decodeRevert(err) {
     (abiItem?.inputs || []).forEach((input, i) => { named[input.name || `arg${i}`] = args?.[i]; });
     if (errorName === "Error") return { name: "Error", args: named, plain: String(args?.[0]) };
     if (errorName === "Panic") return { name: "Panic", args: named, plain: `The contract panicked (code ${args?.[0]}).` };
-    const explain = PLAIN[errorName];
-    const plain = explain ? explain(named) : `The contract refused: ${words(errorName)}.`;
-    return { name: errorName, args: named, plain };
+    return { name: errorName, args: named, plain: plainError(errorName, named) };
   } catch {
     return { name: "UnknownRevert", args: {}, plain: `The contract refused the transaction (${data.slice(0, 10)}).` };
   }

@@ -55,8 +55,8 @@ const NONCES_ABI = [{
   inputs: [{ name: "owner", type: "address" }], outputs: [{ name: "", type: "uint256" }],
 }];
 
-// The contracts that trust the forwarder (the API allowlists their member and curator calls).
-const FORWARDED = ["ContributionRegistry", "RevenueDistributor", "Membership"];
+// The governor's votes and the signed form the relay sends for each.
+const VOTES = { castVote: "castVoteBySig", castVoteWithReasonAndParams: "castVoteWithReasonAndParamsBySig" };
 // A signed request stays valid this long (the API accepts at most an hour ahead).
 const DEADLINE_S = 30n * 60n;
 
@@ -121,6 +121,10 @@ async function chainNow() {
 
 async function forwardBody(info, to, data, gas) {
   const forwarder = getAddress(info.forwarder);
+  // Sign only for the deployment's own forwarder, whatever the API says.
+  if (forwarder !== getAddress(state.config.contracts.Forwarder) || getAddress(info.domain.verifyingContract) !== forwarder) {
+    throw Object.assign(new Error("the relay names another forwarder"), { name: "RelayForwarderMismatch", plain: TEXT.unavailable });
+  }
   const [nonce, now] = await Promise.all([
     reader().readContract({ address: forwarder, abi: NONCES_ABI, functionName: "nonces", args: [state.account] }),
     chainNow(),
@@ -162,24 +166,28 @@ async function voteBody(functionName, args) {
   };
 }
 
+/** The relay's action (from GET /v1/relay's `actions`) of `kind` for a call to `to` of `functionName`. */
+function action(info, kind, to, functionName) {
+  return info.actions.find((a) => a.kind === kind && a.address.toLowerCase() === to.toLowerCase() && a.function === functionName);
+}
+
 /**
- * The signed body to POST /v1/relay for a call, or null when the relay does not carry it (only
- * the forwarder's trusting contracts, the governor's votes and voucher joins are relayed).
- * `voucher` is the registrar's voucher for a join; `gas` the simulated gas with its margin.
+ * The signed body to POST /v1/relay for a call, or null when the relay does not carry it: the
+ * API lists what it sends (member and curator calls on the contracts that trust the forwarder,
+ * the governor's votes by signature, voucher joins). `voucher` is the registrar's voucher for a
+ * join; `gas` the simulated gas with its margin.
  */
 export async function relayBody({ to, data, voucher, gas }) {
   const name = Object.keys(state.config.contracts).find((n) => state.config.contracts[n].toLowerCase() === to.toLowerCase());
   if (!name) return null;
   const { functionName, args } = decodeFunctionData({ abi: abiOf(name), data });
-  if (name === "Membership" && functionName === "join") {
-    return voucher ? { kind: "join", voucher, signature: voucher.signature } : null;
-  }
-  if (name === "CoopGovernor" && ["castVote", "castVoteWithReasonAndParams"].includes(functionName)) {
-    return voteBody(functionName, args);
-  }
-  if (!FORWARDED.includes(name)) return null;
   const info = await relayInfo();
-  return forwardBody(info, to, data, gas);
+  if (functionName === "join" && voucher && action(info, "join", to, "join")) {
+    return { kind: "join", voucher, signature: voucher.signature };
+  }
+  if (VOTES[functionName] && action(info, "vote", to, VOTES[functionName])) return voteBody(functionName, args);
+  if (action(info, "forward", to, functionName)) return forwardBody(info, to, data, gas);
+  return null;
 }
 
 /** POSTs a signed body; resolves to {tx_hash, status, gas_used, cost_wei, action, account}. */

@@ -2,7 +2,7 @@
 // the member holds no ether or chooses it, signed in the wallet and sent by the cooperative's
 // relay, which pays the gas; the card then says what it paid.
 import { ApiError } from "./api.js";
-import { address, describe, encode, reader } from "./chain.js";
+import { address, describe, encode, plainError, reader } from "./chain.js";
 import { TEXT, ether, relay, relayBody, relaying } from "./relay.js";
 import { state, changed, rightChain } from "./state.js";
 import { h, fill } from "./ui.js";
@@ -37,11 +37,14 @@ async function unexplainedRevert(hash, receipt) {
   return Object.assign(new Error(message), { name: "StateChanged" });
 }
 
-/** {name, plain} for a refusal by the relay: the problem's Solidity error when it names one. */
+/** An error with `.plain` for a refusal by the relay: a contract's error (409, its name in
+ * `error`) in the dApp's plain words, else the problem's detail. */
 function relayRefusal(err) {
-  const problem = err.problem || {};
-  const name = problem.error?.name || problem.error_name || (typeof problem.error === "string" ? problem.error : null);
-  return Object.assign(new Error(err.message), { name: name || `Relay${err.status}`, plain: err.message });
+  const { error, args } = err.problem || {};
+  if (typeof error === "string" && error !== "UnknownRevert") {
+    return Object.assign(new Error(err.message), { name: error, plain: plainError(error, args) });
+  }
+  return Object.assign(new Error(err.message), { name: `Relay${err.status}`, plain: err.message });
 }
 
 function explain(err) {
@@ -121,7 +124,9 @@ async function sendRelayed(body, { card, set, fail }) {
   try {
     result = await relay(body);
   } catch (err) {
-    throw fail(explain(err), false);
+    // 504: sent and recorded, not mined yet; its hash is in the problem, follow it on-chain.
+    if (!(err instanceof ApiError && err.status === 504 && err.problem?.tx_hash)) throw fail(explain(err), false);
+    result = { tx_hash: err.problem.tx_hash, cost_wei: null };
   }
   card.dataset.txHash = result.tx_hash;
   // The chain's own receipt, not only the API's word for it.
@@ -129,10 +134,12 @@ async function sendRelayed(body, { card, set, fail }) {
   if (receipt.status !== "success") {
     throw fail(Object.assign(new Error(`reverted in block ${receipt.blockNumber}`), { name: "RelayedRevert" }), true);
   }
-  card.dataset.costWei = String(result.cost_wei);
+  // What the cooperative paid, from the receipt itself: gas used times its effective price.
+  const cost = receipt.gasUsed * receipt.effectiveGasPrice;
+  card.dataset.costWei = cost.toString();
   set("mined", h("span", { class: "ok" }, TEXT.minedIn(receipt.blockNumber)), " ",
-    h("span", { class: "paid" }, TEXT.paid(ether(result.cost_wei))));
+    h("span", { class: "paid" }, TEXT.paid(ether(cost))));
   setTimeout(() => card.remove(), 15_000);
   changed();
-  return Object.assign(receipt, { paidWei: BigInt(result.cost_wei) });
+  return Object.assign(receipt, { paidWei: cost });
 }
