@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.chain import Chain
 from api.db import make_engine, make_sessionmaker
 from api.ratelimit import RateLimiter
+from api.relayer import LocalKeyRelayer
+from api.services.relay import GasRelay
 from api.settings import Settings
 from ipfs.factory import open_ipfs
 from ipfs.interface import IpfsBackend
@@ -47,6 +49,17 @@ class Context:
         )
         self.settings.check_chain(chain.chain_id)
         return chain
+
+    @cached_property
+    def gas_relay(self) -> GasRelay:
+        """The gas relayer of the members' relayed actions; one per process (its nonces are
+        one sequence)."""
+        relayer = LocalKeyRelayer(
+            self.chain,
+            self.settings.gas_relayer_key.get_secret_value(),
+            receipt_timeout_s=self.settings.relay_receipt_timeout_s,
+        )
+        return GasRelay(relayer, self.settings.relay_max_deadline_s)
 
     @cached_property
     def ipfs(self) -> IpfsBackend:

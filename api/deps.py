@@ -20,6 +20,7 @@ from api.payments.interface import PaymentProvider
 from api.ratelimit import retry_after_header
 from api.schemas.common import Problem
 from api.services import buyers
+from api.services.relay import GasRelay
 from api.settings import Settings
 from ipfs.interface import IpfsBackend
 
@@ -59,6 +60,13 @@ def request_chain(context: ContextDep) -> Chain:
 ChainDep = Annotated[Chain, Depends(request_chain)]
 
 
+def request_gas_relay(context: ContextDep) -> GasRelay:
+    return context.gas_relay
+
+
+GasRelayDep = Annotated[GasRelay, Depends(request_gas_relay)]
+
+
 def request_ipfs(context: ContextDep) -> IpfsBackend:
     return context.ipfs
 
@@ -92,7 +100,8 @@ RATE_LIMITED: dict[int | str, dict[str, Any]] = {
 
 def rate_limit(route_class: str) -> Any:
     """A route dependency that spends one of the client's tokens for ``route_class`` (nonce,
-    signin, upload, orders; see ``Settings.rate_limit``) or answers 429 with ``Retry-After``.
+    signin, upload, orders, relay; see ``Settings.rate_limit``) or answers 429 with
+    ``Retry-After``.
 
     The client is the connection's peer address: behind a reverse proxy, run uvicorn with
     ``--proxy-headers --forwarded-allow-ips`` so that it is the client's, not the proxy's.

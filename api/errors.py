@@ -158,3 +158,52 @@ class VaultIntegrityError(LumbungError):
     """Stored ciphertext failed authentication (tampered, truncated or reordered)."""
 
     slug, status, title = "vault-integrity", 502, "Stored data failed its integrity check"
+
+
+# The gas relay (POST /v1/relay)
+
+
+class RelayAbsentError(NotFoundError):
+    """The deployment has no forwarder: nothing can be relayed."""
+
+    slug, title = "relay-absent", "This deployment has no gas relay"
+
+
+class RelayRequestError(ValidationError):
+    """A relay request the API never sends: a target or function outside the allowlist, a
+    value, a deadline or a gas limit out of bounds, a voucher for another deployment."""
+
+    slug, title = "relay-request-refused", "The relay does not send this request"
+
+
+class RelaySignatureError(ValidationError):
+    """The signature is not the claimed signer's over this very request at their nonce: the
+    request was altered after signing, or signed by someone else."""
+
+    slug, title = "relay-signature-invalid", "The signature does not match the request"
+
+
+class RelayReplayError(ConflictError):
+    """A signed request the relay has already sent."""
+
+    slug, title = "relay-replayed", "This signed request was already relayed"
+
+
+class RelayQuotaError(RateLimitedError):
+    """The signer has used up the relays of the current period."""
+
+    slug, title = "relay-quota-exceeded", "The account has used up its relays for this period"
+
+
+class RelayFundsError(LumbungError):
+    """The gas relayer's account has too little ether to pay for the transaction."""
+
+    slug, status, title = "relay-unfunded", 503, "The cooperative's gas relayer is out of ether"
+
+
+class RelayPendingError(LumbungError):
+    """The relayed transaction was sent and recorded but not mined in time; ``tx_hash`` says
+    which transaction to watch."""
+
+    slug, status, title = "relay-pending", 504, "The relayed transaction is not mined yet"
+    keeps_work = True

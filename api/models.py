@@ -527,3 +527,47 @@ class VaultItem(Base):
     wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     created_at: Mapped[datetime]
     erased_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class RelayKind(StrEnum):
+    """What the gas relay sent for a member: an ERC-2771 request through the forwarder, a
+    signed governor ballot, or a membership voucher. The values are what
+    ``relay_transactions.kind`` holds."""
+
+    FORWARD = "forward"
+    VOTE = "vote"
+    JOIN = "join"
+
+
+class RelayStatus(StrEnum):
+    """A relayed transaction's outcome: mined and succeeded, mined and reverted, or not yet
+    mined when the request was answered. The values are what ``relay_transactions.status``
+    holds."""
+
+    SUCCESS = "success"
+    REVERTED = "reverted"
+    PENDING = "pending"
+
+
+class RelayTransaction(Base):
+    """A transaction the gas relayer sent and paid for on a member's behalf."""
+
+    __tablename__ = "relay_transactions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # The member the transaction acts for: the request's signer, the voter, the joining member.
+    account: Mapped[str] = mapped_column(String(42), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # a RelayKind
+    action: Mapped[str] = mapped_column(String(96))  # "ContributionRegistry.submit"
+    target: Mapped[str] = mapped_column(String(42))  # the contract the member's call is for
+    selector: Mapped[str] = mapped_column(String(10))
+    # keccak256 of the member's signature: a second request with it is a replay.
+    signature_hash: Mapped[str] = mapped_column(String(66), index=True)
+    tx_hash: Mapped[str] = mapped_column(String(66), unique=True)
+    block_number: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    gas_used: Mapped[int] = mapped_column(BigInteger, default=0)
+    effective_gas_price: Mapped[int] = mapped_column(Uint, default=0)
+    cost_wei: Mapped[int] = mapped_column(Uint, default=0)
+    status: Mapped[str] = mapped_column(String(16))  # a RelayStatus
+    # The chain's time at the head when it was sent: the quota's periods are in chain time.
+    chain_time: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(index=True)

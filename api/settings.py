@@ -28,6 +28,9 @@ DEV_KEK = "4c756d62756e67206465762d6f6e6c79206b65792d656e6372797074696f6e21"
 DEV_WEBHOOK_SECRET = "lumbung-dev-webhook"  # noqa: S105 (a development default)
 DEV_MIDTRANS_SERVER_KEY = "lumbung-dev-midtrans"
 DEV_NONCE_SECRET = "lumbung-dev-siwe-nonce"  # noqa: S105 (same)
+# The gas relayer of the local cooperative: Anvil's public account 9, apart from the settlement
+# relayer (account 5) so that their nonces never meet.
+DEV_GAS_RELAYER_KEY = "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6"
 
 # A rate limit is "<requests>/<seconds>": a token bucket per client address and route class
 # that holds at most <requests> tokens and earns them back evenly over <seconds>.
@@ -68,6 +71,8 @@ class Settings(BaseSettings):
 
     # Secrets
     relayer_key: SecretStr = SecretStr(DEV_RELAYER_KEY)
+    # The account that pays the gas of the members' relayed actions (POST /v1/relay).
+    gas_relayer_key: SecretStr = SecretStr(DEV_GAS_RELAYER_KEY)
     registrar_key: SecretStr | None = None
     kek: SecretStr = SecretStr(DEV_KEK)
     admin_token: SecretStr = SecretStr(DEV_ADMIN_TOKEN)
@@ -100,6 +105,7 @@ class Settings(BaseSettings):
     rate_limit_signin: str = Field(default="20/60", pattern=RATE_LIMIT_PATTERN)
     rate_limit_upload: str = Field(default="20/60", pattern=RATE_LIMIT_PATTERN)
     rate_limit_orders: str = Field(default="120/60", pattern=RATE_LIMIT_PATTERN)
+    rate_limit_relay: str = Field(default="30/60", pattern=RATE_LIMIT_PATTERN)
     # Client addresses never limited, comma-separated (monitoring, an internal batch client).
     rate_limit_exempt: str = ""
 
@@ -117,6 +123,11 @@ class Settings(BaseSettings):
     # How often the worker deletes expired consumed nonces and expired wallet sessions.
     worker_sweep_s: float = Field(default=300.0, gt=0)
 
+    # Gas relay: how far ahead a signed request's deadline may lie, and how long a relayed
+    # transaction may take to be mined before the request is answered without its receipt.
+    relay_max_deadline_s: int = Field(default=3600, ge=1)
+    relay_receipt_timeout_s: float = Field(default=30.0, gt=0)
+
     # The dApp's built files, served at /
     dapp_dir: Path = ROOT / "dapp" / "dist"
 
@@ -127,6 +138,7 @@ class Settings(BaseSettings):
             return
         defaults = {
             "LUMBUNG_RELAYER_KEY": (_plain(self.relayer_key), DEV_RELAYER_KEY),
+            "LUMBUNG_GAS_RELAYER_KEY": (_plain(self.gas_relayer_key), DEV_GAS_RELAYER_KEY),
             "LUMBUNG_REGISTRAR_KEY": (_plain(self.registrar_key), DEV_REGISTRAR_KEY),
             "LUMBUNG_KEK": (_plain(self.kek), DEV_KEK),
             "LUMBUNG_ADMIN_TOKEN": (_plain(self.admin_token), DEV_ADMIN_TOKEN),
@@ -154,7 +166,7 @@ class Settings(BaseSettings):
 
     def rate_limit(self, route_class: str) -> tuple[int, float]:
         """The (capacity, refill seconds) of ``route_class``'s bucket: nonce, signin, upload,
-        orders."""
+        orders, relay."""
         requests, seconds = str(getattr(self, f"rate_limit_{route_class}")).split("/")
         return int(requests), float(seconds)
 

@@ -56,7 +56,8 @@ def _measure_coop(deployer, voters, containers):
     from scripts.governance import GovernorParams, deploy_governance, sign_ballot
 
     tx = {"from": deployer}
-    membership = containers.Membership.deploy(deployer, tx)
+    no_forwarder = "0x" + "00" * 20
+    membership = containers.Membership.deploy(deployer, no_forwarder, tx)
     token = containers.ContributionToken.deploy(deployer, tx)
     token.grantRole(token.MINTER_ROLE(), deployer, tx)
     for index, voter in enumerate(voters):

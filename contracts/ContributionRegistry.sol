@@ -2,6 +2,8 @@
 pragma solidity ^0.8.24;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
+import {Context} from "@openzeppelin/contracts/utils/Context.sol";
 import {Multicall} from "@openzeppelin/contracts/utils/Multicall.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
@@ -20,7 +22,9 @@ import {IRevenueDistributor} from "./interfaces/IRevenueDistributor.sol";
 /// A claimed batch leaf takes that same one slot, written once, already accepted. Multicall lets
 /// a relayer present many contributors' proofs in one transaction (each call keeps the
 /// relayer as sender; one failing claim reverts the bundle, so relayers simulate first).
-contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall {
+/// Members and curators may also act through the cooperative's forwarder (ERC-2771), which
+/// credits the request's signer; a multicall through it passes the signer on to every call.
+contract ContributionRegistry is IContributionRegistry, AccessControl, ERC2771Context, Multicall {
     /// @inheritdoc IContributionRegistry
     bytes32 public constant CURATOR_ROLE = keccak256("CURATOR_ROLE");
     /// @inheritdoc IContributionRegistry
@@ -95,7 +99,14 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
     /// @param membership_ The membership register.
     /// @param token The contribution token; grant this registry its MINTER_ROLE.
     /// @param distributor The revenue distributor; let this registry add and remove units.
-    constructor(address admin, IMembership membership_, IContributionToken token, IRevenueDistributor distributor) {
+    /// @param trustedForwarder The LumbungForwarder, whose requests act for their signer.
+    constructor(
+        address admin,
+        IMembership membership_,
+        IContributionToken token,
+        IRevenueDistributor distributor,
+        address trustedForwarder
+    ) ERC2771Context(trustedForwarder) {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _membership = membership_;
         _token = token;
@@ -560,7 +571,11 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
     }
 
     /// @dev The pending contribution `id`, which `curator` did not submit.
-    function _pendingContribution(uint256 id, address curator) private view returns (Contribution storage contribution_) {
+    function _pendingContribution(uint256 id, address curator)
+        private
+        view
+        returns (Contribution storage contribution_)
+    {
         contribution_ = _contributions[id];
         Status status = contribution_.status;
         if (status != Status.PENDING) {
@@ -654,12 +669,8 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
         if (contribution_.status != Status.NONE) {
             revert ContributionRegistryDuplicateCid(id, contributor);
         }
-        _contributions[id] = Contribution({
-            contributor: contributor,
-            poolId: poolId,
-            status: Status.ACCEPTED,
-            weight: weight
-        });
+        _contributions[id] =
+            Contribution({contributor: contributor, poolId: poolId, status: Status.ACCEPTED, weight: weight});
         emit BatchLeafClaimed(batchId, id, contributor, poolId, weight, cid);
     }
 
@@ -712,5 +723,20 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, Multicall
 
     function _leafHash(address contributor, bytes calldata cid, uint48 weight) private pure returns (bytes32) {
         return keccak256(bytes.concat(keccak256(abi.encode(contributor, cid, weight))));
+    }
+
+    /// @dev The signer of a request the trusted forwarder relays, otherwise the caller.
+    function _msgSender() internal view override(Context, ERC2771Context) returns (address) {
+        return ERC2771Context._msgSender();
+    }
+
+    /// @dev The calldata without the signer a forwarded request appends.
+    function _msgData() internal view override(Context, ERC2771Context) returns (bytes calldata) {
+        return ERC2771Context._msgData();
+    }
+
+    /// @dev 20 bytes (the signer) when the trusted forwarder calls.
+    function _contextSuffixLength() internal view override(Context, ERC2771Context) returns (uint256) {
+        return ERC2771Context._contextSuffixLength();
     }
 }

@@ -2,6 +2,8 @@
 pragma solidity ^0.8.24;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
+import {Context} from "@openzeppelin/contracts/utils/Context.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
@@ -15,7 +17,8 @@ import {IRevenueDistributor} from "./interfaces/IRevenueDistributor.sol";
 /// scaled dust to the reserve; an account's accrual is units * Δaccumulator in scaled units,
 /// of which whole wei become claimable and the sub-wei remainder stays with the account. So
 /// deposited * 1e18 == claimed * 1e18 + Σ earnedScaled + reserve * 1e18 + reserveRemainder.
-contract RevenueDistributor is IRevenueDistributor, AccessControl {
+/// Members may claim through the cooperative's forwarder (ERC-2771), which credits the signer.
+contract RevenueDistributor is IRevenueDistributor, AccessControl, ERC2771Context {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
 
@@ -80,14 +83,16 @@ contract RevenueDistributor is IRevenueDistributor, AccessControl {
     /// @param contributorsBps Initial contributors' share.
     /// @param workersBps Initial workers' share.
     /// @param reserveBps Initial reserve share.
+    /// @param trustedForwarder The LumbungForwarder, whose requests act for their signer.
     constructor(
         address admin,
         IERC20 paymentToken,
         address treasury,
         uint16 contributorsBps,
         uint16 workersBps,
-        uint16 reserveBps
-    ) {
+        uint16 reserveBps,
+        address trustedForwarder
+    ) ERC2771Context(trustedForwarder) {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _paymentToken = paymentToken;
         _setTreasury(treasury);
@@ -192,8 +197,8 @@ contract RevenueDistributor is IRevenueDistributor, AccessControl {
     /// @inheritdoc IRevenueDistributor
     function earnedScaled(uint256 potId, address account) public view returns (uint256 scaled) {
         Position storage position = _positions[potId][account];
-        scaled = uint256(position.owed) * _PRECISION + position.remainder
-            + uint256(position.units) * (_pots[potId].accPerUnit - position.accSnapshot);
+        scaled = uint256(position.owed) * _PRECISION + position.remainder + uint256(position.units)
+            * (_pots[potId].accPerUnit - position.accSnapshot);
     }
 
     /// @inheritdoc IRevenueDistributor
@@ -297,5 +302,20 @@ contract RevenueDistributor is IRevenueDistributor, AccessControl {
         if (treasury_ == address(0)) revert RevenueDistributorZeroTreasury();
         _config.treasury = treasury_;
         emit TreasuryChanged(treasury_);
+    }
+
+    /// @dev The signer of a request the trusted forwarder relays, otherwise the caller.
+    function _msgSender() internal view override(Context, ERC2771Context) returns (address) {
+        return ERC2771Context._msgSender();
+    }
+
+    /// @dev The calldata without the signer a forwarded request appends.
+    function _msgData() internal view override(Context, ERC2771Context) returns (bytes calldata) {
+        return ERC2771Context._msgData();
+    }
+
+    /// @dev 20 bytes (the signer) when the trusted forwarder calls.
+    function _contextSuffixLength() internal view override(Context, ERC2771Context) returns (uint256) {
+        return ERC2771Context._contextSuffixLength();
     }
 }

@@ -28,6 +28,7 @@ from eth_account import Account
 from web3 import Web3
 from web3.contract import Contract
 
+from lumbung.eip712 import sign_forward_request
 from lumbung.protocol import (
     ANVIL_CHAIN_ID,
     ANVIL_MNEMONIC,
@@ -58,6 +59,7 @@ class Role(IntEnum):
     PRODUCER = 4
     SETTLER = 5
     NEWCOMER = 8  # not a member: the account to try joining with
+    GAS_RELAYER = 9  # sends members' signed requests through the forwarder, paying their gas
 
 
 DEPLOYER, REGISTRAR, CURATOR, STEWARD, PRODUCER, SETTLER = (
@@ -265,6 +267,29 @@ class Coop:
             self.c["ContributionRegistry"].functions.revoke(contribution_id),
             ADDRESSES[account],
         )
+
+    # -- relayed actions -----------------------------------------------------------------------
+
+    def relay(self, account: int, function: Any, gas: int = 500_000, ttl: int = 3600) -> Any:
+        """Has ``account`` sign ``function`` (a contract call built with web3) as a
+        ForwardRequest, and the gas relayer send it through the forwarder; returns the receipt."""
+        forwarder = self.c["Forwarder"]
+        sender, target = ADDRESSES[account], function.address
+        data = bytes.fromhex(function._encode_transaction_data().removeprefix("0x"))
+        deadline = self.now() + ttl
+        signature = sign_forward_request(
+            KEYS[account],
+            chain_id=self.w3.eth.chain_id,
+            forwarder=forwarder.address,
+            sender=sender,
+            to=target,
+            data=data,
+            gas=gas,
+            nonce=forwarder.functions.nonces(sender).call(),
+            deadline=deadline,
+        )
+        request = (sender, target, 0, gas, deadline, data, signature)
+        return send(self.w3, forwarder.functions.execute(request), ADDRESSES[Role.GAS_RELAYER])
 
     # -- sales and revenue ---------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
-"""EIP-712 signatures the cooperative's contracts verify: registrar vouchers, ERC-2612 permits
-and governor ballots. Plain eth-account, no chain access: callers pass the chain id and the
-verifying contract's address."""
+"""EIP-712 signatures the cooperative's contracts verify: registrar vouchers, ERC-2612 permits,
+governor ballots and the forwarder's requests. Plain eth-account, no chain access: callers pass
+the chain id and the verifying contract's address."""
 
 from __future__ import annotations
 
@@ -34,7 +34,19 @@ BALLOT = [
     {"name": "voter", "type": "address"},
     {"name": "nonce", "type": "uint256"},
 ]
+# OpenZeppelin's ERC2771Forwarder.ForwardRequest. The nonce is signed but not sent: execute's
+# ForwardRequestData has no nonce, the forwarder reads the signer's current one.
+FORWARD_REQUEST = [
+    {"name": "from", "type": "address"},
+    {"name": "to", "type": "address"},
+    {"name": "value", "type": "uint256"},
+    {"name": "gas", "type": "uint256"},
+    {"name": "nonce", "type": "uint256"},
+    {"name": "deadline", "type": "uint48"},
+    {"name": "data", "type": "bytes"},
+]
 MEMBERSHIP_DOMAIN = ("Lumbung Membership", "1")
+FORWARDER_DOMAIN = ("Lumbung Forwarder", "1")
 
 
 def sign_typed(
@@ -75,6 +87,41 @@ def sign_voucher(
         contract=membership,
         primary_type="Voucher",
         fields=VOUCHER,
+        message=message,
+    )
+    return bytes(signed.signature)
+
+
+def sign_forward_request(
+    key: Any,
+    *,
+    chain_id: int,
+    forwarder: str,
+    sender: str,
+    to: str,
+    data: bytes,
+    gas: int,
+    nonce: int,
+    deadline: int,
+    value: int = 0,
+) -> bytes:
+    """A member's request for LumbungForwarder.execute, to be sent by a relayer."""
+    message = {
+        "from": str(sender),
+        "to": str(to),
+        "value": value,
+        "gas": gas,
+        "nonce": nonce,
+        "deadline": deadline,
+        "data": bytes(data),
+    }
+    signed = sign_typed(
+        key,
+        domain=FORWARDER_DOMAIN,
+        chain_id=chain_id,
+        contract=forwarder,
+        primary_type="ForwardRequest",
+        fields=FORWARD_REQUEST,
         message=message,
     )
     return bytes(signed.signature)

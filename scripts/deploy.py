@@ -21,6 +21,7 @@ from brownie import (
     ContributionRegistry,
     ContributionToken,
     DataMarket,
+    LumbungForwarder,
     Membership,
     RevenueDistributor,
     TestStablecoin,
@@ -62,11 +63,13 @@ class Deployment:
     distributor: Any
     market: Any
     registry: Any
+    forwarder: Any
     governor: Any = None
     timelock: Any = None
 
     def contracts(self) -> dict[str, Any]:
         named = {
+            "Forwarder": self.forwarder,
             "PaymentToken": self.payment_token,
             "Membership": self.membership,
             "ContributionToken": self.token,
@@ -115,15 +118,17 @@ def deploy_all(
     """
     tx = {"from": deployer}
     start_block = web3.eth.block_number + 1
+    # The forwarder first: the contracts that trust it take its address at construction.
+    forwarder = LumbungForwarder.deploy(deployer, tx)
     if payment_token is None:
         payment_token = TestStablecoin.deploy(tx)
-    membership = Membership.deploy(deployer, tx)
+    membership = Membership.deploy(deployer, forwarder, tx)
     token = ContributionToken.deploy(deployer, tx)
     distributor = RevenueDistributor.deploy(
-        deployer, payment_token, treasury or deployer, *split, tx
+        deployer, payment_token, treasury or deployer, *split, forwarder, tx
     )
     market = DataMarket.deploy(deployer, payment_token, distributor, tx)
-    registry = ContributionRegistry.deploy(deployer, membership, token, distributor, tx)
+    registry = ContributionRegistry.deploy(deployer, membership, token, distributor, forwarder, tx)
     distributor.grantRole(distributor.DEPOSITOR_ROLE(), market, tx)
     distributor.grantRole(distributor.UNITS_ROLE(), registry, tx)
     token.grantRole(token.MINTER_ROLE(), registry, tx)
@@ -143,6 +148,7 @@ def deploy_all(
         distributor=distributor,
         market=market,
         registry=registry,
+        forwarder=forwarder,
     )
     if governance is not None:
         deployment.governor, deployment.timelock = deploy_governance(
@@ -278,8 +284,8 @@ def main() -> None:
             )
     delay = int(os.environ.get("LUMBUNG_TIMELOCK_DELAY", DEV_TIMELOCK_DELAY if local else 172_800))
     print(f"Network {network.show_active()} (chain id {chain.id}), deployer {deployer.address}")
-    print("Will deploy: Membership, ContributionToken, RevenueDistributor, DataMarket,")
-    print("             ContributionRegistry, CoopGovernor and its TimelockController")
+    print("Will deploy: LumbungForwarder, Membership, ContributionToken, RevenueDistributor,")
+    print("             DataMarket, ContributionRegistry, CoopGovernor and its TimelockController")
     print(f"             {'a TestStablecoin' if local else f'paying in {payment_token.address}'}")
     if plan is not None and review is not None:
         units = _token_units(payment_token)

@@ -11,11 +11,22 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, Protocol, TypeVar
 
+from eth_abi.exceptions import DecodingError
 from eth_typing import ChecksumAddress
+from eth_utils import function_signature_to_4byte_selector
 from web3.contract import Contract
 
-from api.chain.binding import Binding
-from api.chain.results import Contribution, Listing, Pool
+from api.chain.binding import Binding, abi_type
+from api.chain.results import (
+    Contribution,
+    DecodedCall,
+    Eip712Domain,
+    ForwardRequest,
+    Listing,
+    Pool,
+    RelayLimits,
+    RelaysUsed,
+)
 
 R = TypeVar("R")
 
@@ -53,6 +64,25 @@ class ContractFacade:
         function = self._contract.functions[binding.function]
         return self._guard(lambda: binding.decode_call(function(*args).call()))
 
+    def _calldata(self, function: str, *args: Any) -> str:
+        return str(self._contract.encode_abi(function, args=list(args)))
+
+    def selector(self, function: str) -> str:
+        """The 4-byte selector of the contract's one function named ``function``, as 0x-hex."""
+        entries: list[dict[str, Any]] = [dict(e) for e in self._contract.abi]
+        (entry,) = [e for e in entries if e.get("type") == "function" and e["name"] == function]
+        types = ",".join(abi_type(i) for i in entry["inputs"])
+        return "0x" + function_signature_to_4byte_selector(f"{function}({types})").hex()
+
+    def decode_calldata(self, data: bytes) -> DecodedCall | None:
+        """The function and arguments ``data`` calls on this contract; None when it calls none
+        of its functions or its arguments do not decode."""
+        try:
+            function, args = self._contract.decode_function_input(data)
+        except (ValueError, DecodingError):
+            return None
+        return DecodedCall(function.fn_name, "0x" + bytes(data[:4]).hex(), dict(args))
+
 
 class TokenFacade(ContractFacade):
     """The payment token (an ERC-20 stablecoin)."""
@@ -79,9 +109,19 @@ class MembershipFacade(ContractFacade):
     def __init__(self, contract: Contract, guard: Guard) -> None:
         super().__init__(contract, guard)
         self._is_member = self._bind("isMember", bool)
+        self._voucher_used = self._bind("voucherUsed", bool)
 
     def is_member(self, account: str) -> bool:
         return self._read(self._is_member, account)
+
+    def voucher_used(self, member: str, nonce: int) -> bool:
+        return self._read(self._voucher_used, member, nonce)
+
+    def join_calldata(
+        self, member: str, stakeholder_class: int, nonce: int, expiry: int, signature: bytes
+    ) -> str:
+        """The calldata of ``join(voucher, signature)``, which anyone may send."""
+        return self._calldata("join", (member, stakeholder_class, nonce, expiry), signature)
 
 
 class RegistryFacade(ContractFacade):
@@ -165,3 +205,82 @@ class DistributorFacade(ContractFacade):
 
     def work_pot(self) -> int:
         return self._read(self._work_pot)
+
+
+class GovernorFacade(ContractFacade):
+    """CoopGovernor: the ballots members sign (EIP-712) and anyone may cast for them."""
+
+    name = "CoopGovernor"
+
+    def __init__(self, contract: Contract, guard: Guard) -> None:
+        super().__init__(contract, guard)
+        self._nonces = self._bind("nonces", int)
+        self._domain = self._bind("eip712Domain", Eip712Domain)
+
+    def nonce(self, voter: str) -> int:
+        """The nonce the voter's next signed ballot must carry."""
+        return self._read(self._nonces, voter)
+
+    def eip712_domain(self) -> Eip712Domain:
+        return self._read(self._domain)
+
+    def vote_by_sig_calldata(
+        self,
+        proposal_id: int,
+        support: int,
+        voter: str,
+        reason: str,
+        params: bytes,
+        signature: bytes,
+    ) -> tuple[str, str]:
+        """(function, calldata) of the signed vote: ``castVoteBySig`` for a plain ballot (no
+        reason, no params), ``castVoteWithReasonAndParamsBySig`` otherwise."""
+        if not reason and not params:
+            function = "castVoteBySig"
+            return function, self._calldata(function, proposal_id, support, voter, signature)
+        function = "castVoteWithReasonAndParamsBySig"
+        return function, self._calldata(
+            function, proposal_id, support, voter, reason, params, signature
+        )
+
+
+class ForwarderFacade(ContractFacade):
+    """LumbungForwarder: the ERC-2771 forwarder the gas relayer sends members' requests
+    through, with its governed bounds (a quota per signer and period, a gas ceiling)."""
+
+    name = "Forwarder"
+
+    def __init__(self, contract: Contract, guard: Guard) -> None:
+        super().__init__(contract, guard)
+        self._limits = self._bind("relayLimits", RelayLimits)
+        self._used = self._bind("relaysUsed", RelaysUsed)
+        self._left = self._bind("relaysLeft", int)
+        self._nonces = self._bind("nonces", int)
+        self._verify = self._bind("verify", bool)
+        self._domain = self._bind("eip712Domain", Eip712Domain)
+
+    def limits(self) -> RelayLimits:
+        return self._read(self._limits)
+
+    def relays_used(self, signer: str) -> RelaysUsed:
+        return self._read(self._used, signer)
+
+    def relays_left(self, signer: str) -> int:
+        return self._read(self._left, signer)
+
+    def nonce(self, signer: str) -> int:
+        """The nonce the signer's next request must be signed with."""
+        return self._read(self._nonces, signer)
+
+    def verify(self, request: ForwardRequest) -> bool:
+        """Whether the forwarder would execute ``request`` now: its target trusts the
+        forwarder, its deadline has not passed, and its signer signed it at their current
+        nonce."""
+        return self._read(self._verify, request.as_tuple())
+
+    def eip712_domain(self) -> Eip712Domain:
+        return self._read(self._domain)
+
+    def execute_calldata(self, request: ForwardRequest) -> str:
+        """The calldata of ``execute(request)``."""
+        return self._calldata("execute", request.as_tuple())

@@ -29,6 +29,8 @@ from web3.exceptions import ContractCustomError, ContractLogicError, ContractPan
 from api.chain.binding import abi_type
 from api.chain.facades import (
     DistributorFacade,
+    ForwarderFacade,
+    GovernorFacade,
     MarketFacade,
     MembershipFacade,
     RegistryFacade,
@@ -44,6 +46,7 @@ T = TypeVar("T")
 
 # Deployment names and the artifact holding each one's ABI.
 ARTIFACTS = {
+    "Forwarder": "LumbungForwarder",
     "PaymentToken": "TestStablecoin",
     "Membership": "Membership",
     "ContributionToken": "ContributionToken",
@@ -157,6 +160,13 @@ class Chain:
         self.registry = RegistryFacade(self[RegistryFacade.name], self.guard)
         self.market = MarketFacade(self[MarketFacade.name], self.guard)
         self.distributor = DistributorFacade(self[DistributorFacade.name], self.guard)
+        self.governor = GovernorFacade(self[GovernorFacade.name], self.guard)
+        # Deployments made before the gas relay have no forwarder: the relay is then absent.
+        self.forwarder = (
+            ForwarderFacade(self[ForwarderFacade.name], self.guard)
+            if ForwarderFacade.name in self.contracts
+            else None
+        )
 
     def __getitem__(self, name: str) -> Contract:
         return self.contracts[name]
@@ -189,6 +199,16 @@ class Chain:
     def ping(self) -> int:
         """The latest block number; raises ChainUnavailableError when the RPC is down."""
         return self.guard(lambda: self.w3.eth.block_number)
+
+    def simulate(self, sender: str, to: str, data: bytes) -> bytes:
+        """``eth_call`` of ``data`` on ``to`` from ``sender`` at the head: what it returns, or
+        ContractRevertError with the decoded Solidity error when it would revert."""
+        return bytes(self.guard(lambda: self.w3.eth.call({"from": sender, "to": to, "data": data})))
+
+    def balance(self, account: str) -> int:
+        """``account``'s ether in wei at the head."""
+        checksummed = Web3.to_checksum_address(account)
+        return int(self.guard(lambda: self.w3.eth.get_balance(checksummed)))
 
     def head_timestamp(self) -> int:
         """The latest block's timestamp; raises ChainUnavailableError when the RPC is down."""

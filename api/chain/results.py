@@ -40,3 +40,69 @@ class Contribution:
     pool_id: int
     status: int
     weight: int
+
+
+@dataclass(frozen=True)
+class Eip712Domain:
+    """``eip712Domain()`` (EIP-5267): the domain a contract's typed signatures are made in."""
+
+    fields: bytes
+    name: str
+    version: str
+    chain_id: int
+    verifying_contract: str
+    salt: bytes
+    extensions: list  # uint256[]; the binding compares the bare type
+
+
+@dataclass(frozen=True)
+class RelayLimits:
+    """``LumbungForwarder.relayLimits()``: requests per signer per period, and the most gas one
+    request may ask for."""
+
+    quota: int
+    period: int
+    max_gas: int
+
+
+@dataclass(frozen=True)
+class RelaysUsed:
+    """``LumbungForwarder.relaysUsed(signer)``: requests counted in the period that starts at
+    ``period_start``."""
+
+    used: int
+    period_start: int
+
+
+@dataclass(frozen=True)
+class ForwardRequest:
+    """An ERC-2771 request as ``ERC2771Forwarder.execute`` takes it (``ForwardRequestData``)."""
+
+    sender: str
+    to: str
+    value: int
+    gas: int
+    deadline: int
+    data: bytes
+    signature: bytes
+
+    def as_tuple(self) -> tuple[str, str, int, int, int, bytes, bytes]:
+        """The struct's fields in the ABI's order."""
+        return (
+            self.sender,
+            self.to,
+            self.value,
+            self.gas,
+            self.deadline,
+            self.data,
+            self.signature,
+        )
+
+
+@dataclass(frozen=True)
+class DecodedCall:
+    """Calldata read against a contract's ABI: the function, its 4-byte selector, its arguments."""
+
+    function: str
+    selector: str
+    args: dict[str, object]

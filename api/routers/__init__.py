@@ -22,3 +22,7 @@ V1 += [auth.router, contributions.router, purchases.router]
 from api.routers import orders, webhooks  # noqa: E402
 
 V1 += [orders.router, webhooks.router]
+
+from api.routers import relay  # noqa: E402
+
+V1 += [relay.router]

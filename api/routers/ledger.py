@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.deps import SessionDep
+from api.deps import ChainDep, GasRelayDep, SessionDep
 from api.schemas.ledger import LedgerPublic
-from api.services import ledger
+from api.services import ledger, relay
 
 router = APIRouter(prefix="/ledger", tags=["ledger"])
 
 
 @router.get("", response_model=LedgerPublic)
-def get_ledger(session: SessionDep) -> LedgerPublic:
+def get_ledger(session: SessionDep, chain: ChainDep, gas_relay: GasRelayDep) -> LedgerPublic:
     """The split, totals deposited, claimed, claimable and reserved, revenue per pool and every
-    deposit, as of ``indexed_block``."""
-    return ledger.ledger_view(session)
+    deposit, as of ``indexed_block``; and what relaying members' actions has cost (``relay``)."""
+    totals = relay.relay_totals(session, chain, gas_relay.address)
+    return ledger.ledger_view(session, totals)

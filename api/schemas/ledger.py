@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from api.models import RevenueDeposit
 from api.schemas.common import Amount
+from api.schemas.relay import RelayTotals
 
 
 class SplitPublic(BaseModel):
@@ -60,3 +61,4 @@ class LedgerPublic(BaseModel):
     pools: list[PoolRevenue]
     history: list[DepositPublic]
     indexed_block: int | None
+    relay: RelayTotals

@@ -20,6 +20,7 @@ from api.models import (
     RevenueDeposit,
 )
 from api.schemas.ledger import DepositPublic, LedgerPublic, PoolRevenue, SplitPublic
+from api.schemas.relay import RelayTotals
 
 
 def total_claimable(session: Session) -> int:
@@ -31,7 +32,8 @@ def total_claimable(session: Session) -> int:
     )
 
 
-def ledger_view(session: Session) -> LedgerPublic:
+def ledger_view(session: Session, relay: RelayTotals) -> LedgerPublic:
+    """The books as of the indexer's last block; ``relay`` is the gas relay's spending."""
     ledger = session.get(Ledger, SINGLE_ROW_ID)
     if ledger is None:
         raise NotFoundError("the indexer has not reached the revenue distributor's deployment")
@@ -80,4 +82,5 @@ def ledger_view(session: Session) -> LedgerPublic:
         ],
         history=[DepositPublic.from_model(d) for d in deposits],
         indexed_block=cursor.block_number if cursor else None,
+        relay=relay,
     )

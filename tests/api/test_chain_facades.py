@@ -21,6 +21,7 @@ from api.chain import BindingError, Chain, Contribution, Listing, Pool
 from api.chain import facades as chain_facades
 from api.chain.binding import flat_outputs, flat_values
 from api.chain.facades import ContractFacade
+from api.chain.results import Eip712Domain, RelayLimits, RelaysUsed
 from api.errors import ChainUnavailableError, ContractRevertError
 from api.models import CONTRIBUTION_STATUSES
 from lumbung.protocol import WORK_POT, ContributionStatus
@@ -52,6 +53,14 @@ def abi_function(artifact: str, name: str) -> dict:
     return entry
 
 
+# The interface that names a read's outputs, where it is not I<deployment name>.
+INTERFACES = {"eip712Domain": "IERC5267", "Forwarder": "ILumbungForwarder"}
+
+
+def interface_of(facade: ContractFacade, function: str) -> str:
+    return INTERFACES.get(function) or INTERFACES.get(facade.name) or f"I{facade.name}"
+
+
 def interface_names(outputs: Sequence[Mapping[str, Any]]) -> list[str | None]:
     """The outputs' names in snake case, in order, a struct's components in its place."""
     return [output.name for output in flat_outputs(outputs)]
@@ -64,9 +73,13 @@ def test_every_named_result_follows_its_interface_name_for_name(chain):
         for binding in facade.bindings
         if dataclasses.is_dataclass(binding.result)
     ]
-    assert {binding.result for _, binding in named} == {Listing, Pool, Contribution}
+    results = {Listing, Pool, Contribution, Eip712Domain}
+    if chain.forwarder is not None:
+        results |= {RelayLimits, RelaysUsed}
+    assert {binding.result for _, binding in named} == results
     for facade, binding in named:
-        interface = abi_function(f"I{facade.name}", binding.function)["outputs"]
+        interface_name = interface_of(facade, binding.function)
+        interface = abi_function(interface_name, binding.function)["outputs"]
         fields = [field.name for field in dataclasses.fields(binding.result)]
         assert fields == interface_names(interface), binding.function
         # The deployed implementation's ABI: the same outputs, some of them left unnamed.

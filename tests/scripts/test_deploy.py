@@ -2,6 +2,7 @@
 
 import json
 
+import brownie
 from brownie import chain, web3
 
 from scripts.deploy import deploy_all, roles_held, write_deployment
@@ -16,6 +17,7 @@ def test_deploy_all_writes_addresses_chain_id_and_start_block(deployer, registra
     assert written["chainId"] == chain.id
     assert written["startBlock"] == before + 1
     assert set(written["contracts"]) == {
+        "Forwarder",
         "PaymentToken",
         "Membership",
         "ContributionToken",
@@ -26,6 +28,9 @@ def test_deploy_all_writes_addresses_chain_id_and_start_block(deployer, registra
     for name, address in written["contracts"].items():
         assert len(web3.eth.get_code(address)) > 0, name
     assert deployment.membership.hasRole(deployment.membership.REGISTRAR_ROLE(), registrar)
+    forwarder = deployment.forwarder
+    for trusting in (deployment.registry, deployment.distributor, deployment.membership):
+        assert trusting.trustedForwarder() == forwarder
 
 
 def test_governed_deploy_leaves_the_deployer_no_role(deployer, registrar, settler, tmp_path):
@@ -42,3 +47,8 @@ def test_governed_deploy_leaves_the_deployer_no_role(deployer, registrar, settle
     # The roles the running system needs stay where they belong.
     assert deployment.market.hasRole(deployment.market.SETTLER_ROLE(), settler)
     assert deployment.token.hasRole(deployment.token.MINTER_ROLE(), deployment.registry)
+    # The relay limits are the timelock's to set, like every other bound.
+    forwarder = deployment.forwarder
+    assert forwarder.hasRole(forwarder.DEFAULT_ADMIN_ROLE(), timelock)
+    with brownie.reverts(revert_pattern=r"AccessControlUnauthorizedAccount: .*"):
+        forwarder.setRelayLimits(1, 3600, 100_000, {"from": deployer})

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-01 17:24:31.960845
+Create Date: 2026-12-01 20:09:36.016678
 """
 
 from __future__ import annotations
@@ -268,6 +268,37 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "relay_transactions",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("account", sa.String(length=42), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("action", sa.String(length=96), nullable=False),
+        sa.Column("target", sa.String(length=42), nullable=False),
+        sa.Column("selector", sa.String(length=10), nullable=False),
+        sa.Column("signature_hash", sa.String(length=66), nullable=False),
+        sa.Column("tx_hash", sa.String(length=66), nullable=False),
+        sa.Column("block_number", sa.BigInteger(), nullable=True),
+        sa.Column("gas_used", sa.BigInteger(), nullable=False),
+        sa.Column("effective_gas_price", api.models.Uint(length=78), nullable=False),
+        sa.Column("cost_wei", api.models.Uint(length=78), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("chain_time", sa.BigInteger(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_relay_transactions")),
+        sa.UniqueConstraint("tx_hash", name=op.f("uq_relay_transactions_tx_hash")),
+    )
+    with op.batch_alter_table("relay_transactions", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_relay_transactions_account"), ["account"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_relay_transactions_created_at"), ["created_at"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_relay_transactions_signature_hash"), ["signature_hash"], unique=False
+        )
+
+    op.create_table(
         "revenue_claims",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("pot_id", api.models.Uint(length=78), nullable=False),
@@ -471,6 +502,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_revenue_claims_account"))
 
     op.drop_table("revenue_claims")
+    with op.batch_alter_table("relay_transactions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_relay_transactions_signature_hash"))
+        batch_op.drop_index(batch_op.f("ix_relay_transactions_created_at"))
+        batch_op.drop_index(batch_op.f("ix_relay_transactions_account"))
+
+    op.drop_table("relay_transactions")
     with op.batch_alter_table("quarantined_logs", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_quarantined_logs_block_number"))
 

@@ -7,7 +7,7 @@ the electorate's tokens are minted, so those tokens count in every epoch's credi
 from __future__ import annotations
 
 import pytest
-from brownie import ContributionToken, Membership, accounts, chain
+from brownie import ZERO_ADDRESS, ContributionToken, Membership, accounts, chain
 
 from scripts.governance import deploy_governance
 from tests.contracts.governance_helpers import (
@@ -22,7 +22,7 @@ from tests.contracts.governance_helpers import (
 
 @pytest.fixture(scope="module")
 def membership(deployer):
-    return Membership.deploy(deployer, {"from": deployer})
+    return Membership.deploy(deployer, ZERO_ADDRESS, {"from": deployer})  # no forwarder
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,15 @@ import os
 from math import isqrt
 
 import pytest
-from brownie import ContributionToken, CoopGovernor, Membership, TimelockController, chain, web3
+from brownie import (
+    ZERO_ADDRESS,
+    ContributionToken,
+    CoopGovernor,
+    Membership,
+    TimelockController,
+    chain,
+    web3,
+)
 from brownie.test import given
 from hypothesis import event, settings
 from hypothesis import strategies as st
@@ -31,7 +39,7 @@ VOTING_PERIOD = 50
 @pytest.fixture(scope="module")
 def bare(deployer):
     """Membership, token and timelock with nobody in them (the shared electorate stays out)."""
-    membership = Membership.deploy(deployer, {"from": deployer})
+    membership = Membership.deploy(deployer, ZERO_ADDRESS, {"from": deployer})  # no forwarder
     token = ContributionToken.deploy(deployer, {"from": deployer})
     token.grantRole(token.MINTER_ROLE(), deployer, {"from": deployer})
     timelock = TimelockController.deploy(60, [], [], deployer, {"from": deployer})
