@@ -27,7 +27,9 @@ export const TEXT = {
   fundBalance: "In the fund",
   fundSpent: "Spent in 7 days",
   fundDays: "Lasts about",
-  days: (n) => (n === null || n === undefined ? "—" : `${Math.floor(n)} days`),
+  days: (n) => (n === null || n === undefined ? "—" : n > 3650 ? "over 10 years" : `${Math.floor(n)} days`),
+  fundActions: "Actions paid for",
+  fundPaid: "Paid in total",
 };
 
 // OpenZeppelin's ERC2771Forwarder: the typed data it verifies and the one view the dApp reads.

@@ -20,17 +20,19 @@ export function mount(el) {
     h("h3", {}, TEXT.fund), h("p", { class: "muted" }, TEXT.fundIntro), fund);
 }
 
-async function refreshFund() {
+async function refreshFund(totals) {
   const { relayer } = await relayInfo();
   fill(fund,
     stat(TEXT.fundBalance, `${ether(relayer.balance_wei)} ETH`, { id: "fund-balance", "data-raw": relayer.balance_wei }),
     stat(TEXT.fundSpent, `${ether(relayer.spent_wei_7d)} ETH`, { id: "fund-spent", "data-raw": relayer.spent_wei_7d }),
-    stat(TEXT.fundDays, TEXT.days(relayer.days_left), { id: "fund-days" }));
+    stat(TEXT.fundDays, TEXT.days(relayer.days_left), { id: "fund-days" }),
+    totals && stat(TEXT.fundActions, totals.count, { id: "fund-actions", "data-raw": totals.count }),
+    totals && stat(TEXT.fundPaid, `${ether(totals.cost_wei)} ETH`, { id: "fund-paid", "data-raw": totals.cost_wei }));
 }
 
 export async function refresh() {
-  refreshFund().catch(() => fill(fund, h("p", { class: "muted" }, TEXT.unavailable)));
   const ledger = await api("/v1/ledger");
+  refreshFund(ledger.relay).catch(() => fill(fund, h("p", { class: "muted" }, TEXT.unavailable)));
   const token = state.config.payment_token;
   const fmt = (v) => `${units(v, token.decimals)} ${token.symbol}`;
   const split = ledger.split;

@@ -138,8 +138,8 @@ async function sendRelayed(body, { card, set, fail }) {
   const cost = receipt.gasUsed * receipt.effectiveGasPrice;
   card.dataset.costWei = cost.toString();
   set("mined", h("span", { class: "ok" }, TEXT.minedIn(receipt.blockNumber)), " ",
-    h("span", { class: "paid" }, TEXT.paid(ether(cost))));
-  setTimeout(() => card.remove(), 15_000);
+    h("strong", { class: "paid" }, TEXT.paid(ether(cost))));
+  setTimeout(() => card.remove(), 8_000);
   changed();
   return Object.assign(receipt, { paidWei: cost });
 }

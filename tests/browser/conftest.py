@@ -79,8 +79,9 @@ def cooperative(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cooperativ
         "LUMBUNG_SIWE_URI": api_url,
         "LUMBUNG_INDEXER_POLL_S": "0.2",
         "LUMBUNG_WORKER_POLL_S": "0.2",
-        # One browser signs in, uploads and orders far faster than a person would.
-        **{f"LUMBUNG_RATE_LIMIT_{c}": "1000000/1" for c in ("NONCE", "SIGNIN", "UPLOAD", "ORDERS", "RELAY")},
+        # One browser signs in, uploads, orders and relays far faster than a person would.
+        **{f"LUMBUNG_RATE_LIMIT_{c}": "1000000/1"
+           for c in ("NONCE", "SIGNIN", "UPLOAD", "ORDERS", "RELAY")},
     }
     bindir = Path(sys.executable).parent
     processes = [
