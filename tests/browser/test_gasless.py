@@ -9,8 +9,6 @@ Screenshots go to test-artifacts/browser/ (20-… onwards).
 
 from __future__ import annotations
 
-from typing import Any
-
 from eth_account import Account
 from playwright.sync_api import Browser, Page, expect
 
@@ -24,12 +22,11 @@ from tests.browser.helpers import WAIT_MS, advance, buy, last_tx_mined, open_wal
 GAS_RELAYER = ADDRESSES[Role.GAS_RELAYER]
 POOL = 2  # pool 1 is test_cooperative's: here the member is pool 2's only contributor
 DATA = b"day,from,to,mode\n1,Desa Sukamaju,Pasar Baru,angkot\n" + bytes(range(256)) * 4
-RELAYED_LABELS = ("Join the cooperative", "Register the contribution", "Claim earnings")
 
 
-def paid_by_the_cooperative(page: Page, label: str, chain: Chain, to: str) -> dict[str, Any]:
+def paid_by_the_cooperative(page: Page, label: str, chain: Chain, to: str) -> None:
     """The newest card labelled `label` was relayed: mined, sent by the gas relayer to `to`,
-    and it says what the cooperative paid. Returns the transaction."""
+    and it says what the cooperative paid, to the wei of its receipt."""
     tx_hash = last_tx_mined(page, label)
     card = page.locator(f'.tx[data-tx-label="{label}"]').first
     expect(card).to_have_attribute("data-relayed", "true")
@@ -40,7 +37,6 @@ def paid_by_the_cooperative(page: Page, label: str, chain: Chain, to: str) -> di
     assert (tx["from"], tx["to"]) == (GAS_RELAYER, to), (label, tx)
     assert int(card.get_attribute("data-cost-wei") or "0") == (
         receipt["gasUsed"] * receipt["effectiveGasPrice"])
-    return dict(tx)
 
 
 def curator_accepts_through_the_relay(coop: Cooperative, chain: Chain, contribution: int) -> None:
@@ -131,6 +127,8 @@ def test_a_member_with_no_ether_joins_contributes_earns_claims_and_votes(
     paid_by_the_cooperative(page, "Claim earnings", chain, forwarder)
     expect(page.locator("#claim-message")).to_contain_text("The cooperative paid")
     assert token.functions.balanceOf(fresh.address).call() == owed
+    expect(page.locator("#claimed-total")).to_have_attribute("data-raw", str(owed),
+                                                             timeout=WAIT_MS)
     member.shot("24-claimed-paid-by-the-cooperative")
 
     # 5. Vote n = 2 (4 credits) on a steward's proposal: an EIP-712 ballot the relay sends.
@@ -168,6 +166,11 @@ def test_a_member_with_no_ether_joins_contributes_earns_claims_and_votes(
         "CoopGovernor.castVoteWithReasonAndParamsBySig", "RevenueDistributor.claimMany",
         "ContributionRegistry.submit", "Membership.join"]
     assert {t["status"] for t in listed.json()} == {"success"}
+
+    # Four of the member's free actions are used (votes and joins count like forwarded calls).
+    tab(member, "membership")
+    expect(page.locator("#gas-quota")).to_have_attribute("data-left", str(quota - 4),
+                                                         timeout=WAIT_MS)
 
     # 6. The gas fund, as every member sees it.
     tab(member, "transparency")
