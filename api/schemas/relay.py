@@ -17,8 +17,9 @@ from api.models import RelayTransaction
 from api.schemas.common import UINT256_PATTERN, Amount, AmountStr, RequestBody
 from lumbung.protocol import ADDRESS_PATTERN, StakeholderClassName
 
-# Calldata of at most 32 KiB (a multicall of a few dozen curations), hex with its 0x.
-MAX_CALLDATA_BYTES = 32 * 1024
+# Calldata of at most 16 KiB (a multicall of a few dozen curations), hex with its 0x: the
+# request body stays below the request guard's 64 KiB.
+MAX_CALLDATA_BYTES = 16 * 1024
 HEX_BYTES_PATTERN = r"^0x(?:[0-9a-fA-F]{2})*$"
 SIGNATURE_PATTERN = r"^0x[0-9a-fA-F]{130}$"
 UINT48_MAX = 2**48 - 1

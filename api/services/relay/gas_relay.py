@@ -75,8 +75,7 @@ class GasRelay:
                 prepared = prepare_join(chain, body, head_time)
             refuse_replay(session, prepared)
             spend_one(session, chain, prepared.account, head_time)
-            if isinstance(body, ForwardBody):
-                verify_forward(chain, prepared, body.request)
+            verify_forward(chain, prepared)
             self._simulate(chain, prepared)
             return self._send(session, prepared, head_time)
 

@@ -34,9 +34,10 @@ EXTENDED_BALLOT = [
 class Prepared:
     """A checked relay request: whom it acts for, what it does, and the transaction to send.
 
-    ``inner`` is the member's own call as the forwarder makes it (the signer appended), for a
-    forwarded request: simulated alone, it reverts with the target's error, which the
-    forwarder's ``execute`` reports only as ``FailedCall``.
+    ``request`` is a forwarded request as the forwarder verifies it, and ``inner`` the
+    member's own call as the forwarder makes it (the signer appended): simulated alone, it
+    reverts with the target's error, which the forwarder's ``execute`` reports only as
+    ``FailedCall``.
     """
 
     kind: RelayKind
@@ -48,6 +49,7 @@ class Prepared:
     to: str
     data: bytes
     signature_hash: str
+    request: ForwardRequest | None = None
     inner: tuple[str, str, bytes] | None = None
 
     @property
@@ -73,8 +75,8 @@ def prepare_forward(
     chain: Chain, body: ForwardRequestBody, head_time: int, max_deadline_s: int
 ) -> Prepared:
     """Checks a forwarded request: target and function on the allowlist, no value, a deadline in
-    the coming ``max_deadline_s``, gas within the forwarder's ceiling, and a signature the
-    forwarder verifies."""
+    the coming ``max_deadline_s``, gas within the forwarder's ceiling. Its signature is
+    :func:`verify_forward`'s to check."""
     forwarder = forwarder_of(chain)
     sender, to, data = (
         to_checksum_address(body.from_),
@@ -109,22 +111,15 @@ def prepare_forward(
         to=forwarder.address,
         data=_hex(forwarder.execute_calldata(request)),
         signature_hash=signature_hash(request.signature),
+        request=request,
         inner=(forwarder.address, to, data + bytes.fromhex(sender[2:])),
     )
 
 
-def verify_forward(chain: Chain, prepared: Prepared, body: ForwardRequestBody) -> None:
-    """The forwarder's own check of the signature (at the signer's current nonce)."""
-    request = ForwardRequest(
-        prepared.account,
-        prepared.target,
-        0,
-        body.gas,
-        body.deadline,
-        _hex(body.data),
-        _hex(body.signature),
-    )
-    if not forwarder_of(chain).verify(request):
+def verify_forward(chain: Chain, prepared: Prepared) -> None:
+    """The forwarder's own check of a forwarded request's signature, at the signer's current
+    nonce."""
+    if prepared.request is not None and not forwarder_of(chain).verify(prepared.request):
         raise RelaySignatureError(
             f"the forwarder does not verify this request as signed by {prepared.account} at "
             "its current nonce: altered after signing, signed by another key, or already used"

@@ -31,7 +31,7 @@ contract GovernedCooperative is Test {
     }
 
     function test_deployerKeepsNoRole() public view {
-        IAccessControl[5] memory governed = CooperativeDeployer.accessControlled(coop);
+        IAccessControl[6] memory governed = CooperativeDeployer.accessControlled(coop);
         for (uint256 i = 0; i < governed.length; ++i) {
             vm.assertFalse(governed[i].hasRole(bytes32(0), address(this)), "deployer is not admin");
             vm.assertTrue(governed[i].hasRole(bytes32(0), address(coop.timelock)), "the timelock is admin");

@@ -103,6 +103,10 @@ contract CoopModel {
     mapping(bytes32 orderId => uint256) private _purchaseOfOrder;
     uint256 private _purchaseCount;
 
+    // -- relaying --------------------------------------------------------------------------
+    mapping(address signer => uint256) private _relayPeriodStart;
+    mapping(address signer => uint256) private _relaysInPeriod;
+
     // -- money -----------------------------------------------------------------------------
     uint256 private _deposited;
     uint256 private _paidOut;
@@ -451,6 +455,27 @@ contract CoopModel {
 
     function purchaseCount() external view returns (uint256) {
         return _purchaseCount;
+    }
+
+    // -- relaying --------------------------------------------------------------------------
+
+    /// @notice The forwarder executed one of `signer`'s requests in the period from `periodStart`.
+    /// @param signer The request's signer.
+    /// @param periodStart The start of the forwarder's current period.
+    function recordRelayed(address signer, uint256 periodStart) external onlyHandler {
+        if (_relayPeriodStart[signer] != periodStart) {
+            _relayPeriodStart[signer] = periodStart;
+            _relaysInPeriod[signer] = 0;
+        }
+        ++_relaysInPeriod[signer];
+    }
+
+    /// @notice The signer's requests executed in the period from `periodStart`.
+    /// @param signer The signer.
+    /// @param periodStart A period's start.
+    /// @return The count.
+    function relaysInPeriod(address signer, uint256 periodStart) external view returns (uint256) {
+        return _relayPeriodStart[signer] == periodStart ? _relaysInPeriod[signer] : 0;
     }
 
     // -- money -----------------------------------------------------------------------------

@@ -12,7 +12,8 @@ import {HandlerBase} from "./HandlerBase.sol";
 /// @notice Curators accept (with weights from zero to above the pool's maximum) or reject
 /// contributions and batches: sometimes their own, sometimes unknown or already curated ones,
 /// sometimes after leaving the WORKER class, for contributors who left, or past the curation
-/// cap; a member without the curator role tries too. Each review earns exactly one unit.
+/// cap; a member without the curator role tries too. Each review earns exactly one unit. Each
+/// is sent directly or, as a fuzzed flag chooses, signed and relayed through the forwarder.
 contract CuratorHandler is HandlerBase {
     constructor(Cooperative memory coop_, CoopModel model_) HandlerBase(coop_, model_) {}
 
@@ -25,46 +26,53 @@ contract CuratorHandler is HandlerBase {
         s[3] = this.rejectBatch.selector;
     }
 
-    function accept(uint256 curatorSeed, uint256 idSeed, uint256 weightSeed) external {
-        (address curator, bool hasRole) = _curatorOf(curatorSeed);
+    function accept(uint256 curatorSeed, uint256 idSeed, uint256 weightSeed, bool relayed) external {
+        (uint256 key, address curator, bool hasRole) = _curatorOf(curatorSeed);
         uint256 id = _pickId(idSeed);
         CoopModel.Entry memory e = model.entry(id);
         uint48 weight = _fuzzWeight(weightSeed, e.poolId);
         bytes4 expected = _contributionOutcome(curator, hasRole, id, true, weight);
-        _call(curator, address(coop.registry), abi.encodeCall(coop.registry.accept, (id, weight)), expected);
-        if (expected != OK) return;
+        (bool done,) =
+            _act(key, relayed, address(coop.registry), abi.encodeCall(coop.registry.accept, (id, weight)), expected);
+        if (!done) return;
         model.recordAccepted(id, weight);
         _credited(curator, false, id);
     }
 
-    function reject(uint256 curatorSeed, uint256 idSeed) external {
-        (address curator, bool hasRole) = _curatorOf(curatorSeed);
+    function reject(uint256 curatorSeed, uint256 idSeed, bool relayed) external {
+        (uint256 key, address curator, bool hasRole) = _curatorOf(curatorSeed);
         uint256 id = _pickId(idSeed);
         bytes4 expected = _contributionOutcome(curator, hasRole, id, false, 0);
-        _call(curator, address(coop.registry), abi.encodeCall(coop.registry.reject, (id, "fuzzed")), expected);
-        if (expected != OK) return;
+        (bool done,) =
+            _act(key, relayed, address(coop.registry), abi.encodeCall(coop.registry.reject, (id, "fuzzed")), expected);
+        if (!done) return;
         model.recordRejected(id);
         _credited(curator, false, id);
     }
 
-    function acceptBatch(uint256 curatorSeed, uint256 batchSeed) external {
-        (address curator, bool hasRole) = _curatorOf(curatorSeed);
+    function acceptBatch(uint256 curatorSeed, uint256 batchSeed, bool relayed) external {
+        (uint256 key, address curator, bool hasRole) = _curatorOf(curatorSeed);
         uint256 batchId = _pickBatch(batchSeed);
         bytes4 expected = _batchOutcome(curator, hasRole, batchId);
-        _call(curator, address(coop.registry), abi.encodeCall(coop.registry.acceptBatch, (batchId)), expected);
-        if (expected != OK) return;
+        (bool done,) =
+            _act(key, relayed, address(coop.registry), abi.encodeCall(coop.registry.acceptBatch, (batchId)), expected);
+        if (!done) return;
         model.recordBatchCurated(batchId, curator, true);
         _credited(curator, true, batchId);
     }
 
-    function rejectBatch(uint256 curatorSeed, uint256 batchSeed) external {
-        (address curator, bool hasRole) = _curatorOf(curatorSeed);
+    function rejectBatch(uint256 curatorSeed, uint256 batchSeed, bool relayed) external {
+        (uint256 key, address curator, bool hasRole) = _curatorOf(curatorSeed);
         uint256 batchId = _pickBatch(batchSeed);
         bytes4 expected = _batchOutcome(curator, hasRole, batchId);
-        _call(
-            curator, address(coop.registry), abi.encodeCall(coop.registry.rejectBatch, (batchId, "fuzzed")), expected
+        (bool done,) = _act(
+            key,
+            relayed,
+            address(coop.registry),
+            abi.encodeCall(coop.registry.rejectBatch, (batchId, "fuzzed")),
+            expected
         );
-        if (expected != OK) return;
+        if (!done) return;
         model.recordBatchCurated(batchId, curator, false);
         _credited(curator, true, batchId);
     }
@@ -77,11 +85,13 @@ contract CuratorHandler is HandlerBase {
         vm.assertLe(coop.registry.reviewsInEpoch(curator, epoch), coop.registry.curationCap(), "reviews within the cap");
     }
 
-    /// @dev One of the two curators, or a third of the time a member without the role.
-    function _curatorOf(uint256 seed) private pure returns (address curator, bool hasRole) {
+    /// @dev One of the two curators, or a third of the time a member without the role: its key
+    /// and address.
+    function _curatorOf(uint256 seed) private pure returns (uint256 key, address curator, bool hasRole) {
         uint256 i = seed % 3;
-        if (i < Actors.CURATOR_COUNT) return (Actors.curator(i), true);
-        return (Actors.member(seed >> 2), false);
+        hasRole = i < Actors.CURATOR_COUNT;
+        key = hasRole ? Actors.curatorKey(i) : Actors.memberKey(seed >> 2);
+        curator = vm.addr(key);
     }
 
     /// @dev A registered id, or one time in sixteen an id never registered.

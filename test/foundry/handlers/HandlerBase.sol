@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 pragma solidity ^0.8.24;
 
+import {Errors} from "@openzeppelin/contracts/utils/Errors.sol";
+import {ILumbungForwarder} from "../../../contracts/interfaces/ILumbungForwarder.sol";
 import {IMembership} from "../../../contracts/interfaces/IMembership.sol";
+import {Actors} from "../utils/Actors.sol";
 import {Bounds} from "../utils/Bounds.sol";
 import {Cooperative} from "../utils/CooperativeDeployer.sol";
+import {Relay} from "../utils/Relay.sol";
 import {Vm} from "../utils/Vm.sol";
 import {CoopModel} from "./CoopModel.sol";
 
@@ -58,6 +62,39 @@ abstract contract HandlerBase {
             if (ok) revert HandlerExpectedRevert(expected);
             if (ret.length < 4 || bytes4(ret) != expected) revert HandlerWrongRevert(expected, ret);
         }
+    }
+
+    /// @dev Acts as the account of `key`: calls `target` directly, or when `relayed` signs the
+    /// call as a ForwardRequest that the gas relayer sends through the forwarder. A relayed call
+    /// the target refuses reverts with FailedCall (the forwarder keeps the reason), one over the
+    /// signer's quota with the forwarder's error whatever the call; a relayed call returns no
+    /// data. `done` is whether the call took effect.
+    function _act(uint256 key, bool relayed, address target, bytes memory data, bytes4 expected)
+        internal
+        returns (bool done, bytes memory ret)
+    {
+        if (!relayed) return (expected == OK, _call(vm.addr(key), target, data, expected));
+        return (_relay(key, target, data, expected), ret);
+    }
+
+    /// @dev Relays the call the account of `key` signs; whether it took effect.
+    function _relay(uint256 key, address target, bytes memory data, bytes4 expected) private returns (bool) {
+        address sender = vm.addr(key);
+        (uint32 quota, uint32 period,) = coop.forwarder.relayLimits();
+        uint256 periodStart = block.timestamp / period * period;
+        if (model.relaysInPeriod(sender, periodStart) >= quota) {
+            expected = ILumbungForwarder.LumbungForwarderQuotaExceeded.selector;
+        } else if (expected != OK) {
+            expected = Errors.FailedCall.selector;
+        }
+        _call(Actors.gasRelayer(), address(coop.forwarder), _executeCall(key, target, data), expected);
+        if (expected != OK) return false;
+        model.recordRelayed(sender, periodStart);
+        return true;
+    }
+
+    function _executeCall(uint256 key, address target, bytes memory data) private view returns (bytes memory) {
+        return abi.encodeCall(coop.forwarder.execute, (Relay.signed(coop.forwarder, key, target, data)));
     }
 
     function bound(uint256 x, uint256 lo, uint256 hi) internal pure returns (uint256) {

@@ -14,8 +14,12 @@ import {HandlerBase} from "./HandlerBase.sol";
 /// @notice Members (and curators, who are members too): submit contributions, sometimes into
 /// unknown or closed pools, with malformed CIDs, or with content already registered or sitting
 /// in a batch; revoke (after a rejection too), sometimes someone else's; claim; leave; retire a
-/// former curator's work units.
+/// former curator's work units. Each action but the last is sent directly or, as a fuzzed flag
+/// chooses, signed and relayed through the forwarder, and must credit the signer either way.
 contract MemberHandler is HandlerBase {
+    /// @notice A contribution's contributor is none of the cast.
+    error HandlerUnknownActor(address account);
+
     constructor(Cooperative memory coop_, CoopModel model_) HandlerBase(coop_, model_) {}
 
     /// @inheritdoc HandlerBase
@@ -30,7 +34,7 @@ contract MemberHandler is HandlerBase {
     }
 
     /// @notice A member submits a CID; a quarter of the time the content is not fresh.
-    function submit(uint256 actorSeed, uint256 poolSeed, uint256 contentSeed, uint256 formSeed) external {
+    function submit(uint256 actorSeed, uint256 poolSeed, uint256 contentSeed, uint256 formSeed, bool relayed) external {
         address who = Actors.contributor(actorSeed);
         uint256 poolId = _anyPoolId(poolSeed);
         bytes32 digest = _pickDigest(contentSeed);
@@ -38,31 +42,41 @@ contract MemberHandler is HandlerBase {
         uint256 id = Cids.idOf(who, digest);
 
         bytes4 expected = OK;
-        if (!_knownPool(poolId)) expected = IContributionRegistry.ContributionRegistryUnknownPool.selector;
-        else if (model.poolClosed(poolId)) expected = IContributionRegistry.ContributionRegistryPoolClosed.selector;
-        else if (form == Cids.Form.MALFORMED) expected = CidLib.CidLibTruncated.selector;
-        else if (model.entry(id).status != IContributionRegistry.Status.NONE) {
+        if (!_knownPool(poolId)) {
+            expected = IContributionRegistry.ContributionRegistryUnknownPool.selector;
+        } else if (model.poolClosed(poolId)) {
+            expected = IContributionRegistry.ContributionRegistryPoolClosed.selector;
+        } else if (form == Cids.Form.MALFORMED) {
+            expected = CidLib.CidLibTruncated.selector;
+        } else if (model.entry(id).status != IContributionRegistry.Status.NONE) {
             expected = IContributionRegistry.ContributionRegistryDuplicateCid.selector;
         } else if (model.statusOf(who) == 0) {
             expected = IContributionRegistry.ContributionRegistryNotMember.selector;
         }
 
-        bytes memory ret = _call(
-            who, address(coop.registry), abi.encodeCall(coop.registry.submit, (poolId, Cids.inForm(form, digest))), expected
+        (bool done, bytes memory ret) = _act(
+            Actors.contributorKey(actorSeed),
+            relayed,
+            address(coop.registry),
+            abi.encodeCall(coop.registry.submit, (poolId, Cids.inForm(form, digest))),
+            expected
         );
-        if (expected != OK) return;
-        vm.assertEq(abi.decode(ret, (uint256)), id, "submit: id binds the digest to its contributor");
+        if (!done) return;
+        if (!relayed) vm.assertEq(abi.decode(ret, (uint256)), id, "submit: id binds the digest to its contributor");
+        (address contributor,,,) = coop.registry.contribution(id);
+        vm.assertEq(contributor, who, "submit: credited to the signer, never the relayer");
         model.recordSubmitted(id, who, poolId);
         model.recordContent(id, digest);
     }
 
     /// @notice A contribution is revoked, by its contributor or (a quarter of the time) by
     /// someone else; what the contributor earned in the pool before stays earned.
-    function revoke(uint256 callerSeed, uint256 idSeed) external {
+    function revoke(uint256 callerSeed, uint256 idSeed, bool relayed) external {
         if (model.idCount() == 0) return;
         uint256 id = model.idAt(idSeed);
         CoopModel.Entry memory e = model.entry(id);
-        address caller = callerSeed % 4 == 0 ? Actors.contributor(callerSeed >> 2) : e.contributor;
+        uint256 callerKey = callerSeed % 4 == 0 ? Actors.contributorKey(callerSeed >> 2) : _keyOf(e.contributor);
+        address caller = vm.addr(callerKey);
 
         bytes4 expected = OK;
         if (caller != e.contributor) {
@@ -72,8 +86,9 @@ contract MemberHandler is HandlerBase {
         }
 
         uint256 earnedBefore = coop.distributor.earnedScaled(e.poolId, e.contributor);
-        _call(caller, address(coop.registry), abi.encodeCall(coop.registry.revoke, (id)), expected);
-        if (expected != OK) return;
+        (bool done,) =
+            _act(callerKey, relayed, address(coop.registry), abi.encodeCall(coop.registry.revoke, (id)), expected);
+        if (!done) return;
         model.recordRevoked(id);
         vm.assertEq(
             coop.distributor.earnedScaled(e.poolId, e.contributor), earnedBefore, "revoke: earnings kept to the wei"
@@ -103,18 +118,25 @@ contract MemberHandler is HandlerBase {
     }
 
     /// @notice An earner claims one pot (a pool or the work pot) and gets exactly its claimable.
-    function claim(uint256 actorSeed, uint256 potSeed) external {
+    function claim(uint256 actorSeed, uint256 potSeed, bool relayed) external {
         address who = Actors.contributor(actorSeed);
         uint256 pot = _pot(potSeed);
         uint256 expected = coop.distributor.claimable(pot, who);
         uint256 before = coop.usd.balanceOf(who);
-        bytes memory ret = _call(who, address(coop.distributor), abi.encodeCall(coop.distributor.claim, (pot)), OK);
-        _checkPaid(who, abi.decode(ret, (uint256)), expected, before);
+        (bool done, bytes memory ret) = _act(
+            Actors.contributorKey(actorSeed),
+            relayed,
+            address(coop.distributor),
+            abi.encodeCall(coop.distributor.claim, (pot)),
+            OK
+        );
+        if (!done) return;
+        _checkPaid(who, relayed, ret, expected, before);
         vm.assertEq(coop.distributor.claimable(pot, who), 0, "claim: nothing left to claim");
     }
 
     /// @notice An earner claims every pot at once.
-    function claimAll(uint256 actorSeed) external {
+    function claimAll(uint256 actorSeed, bool relayed) external {
         address who = Actors.contributor(actorSeed);
         uint256[] memory pots = new uint256[](POOL_COUNT + 1);
         uint256 expected;
@@ -123,17 +145,29 @@ contract MemberHandler is HandlerBase {
             expected += coop.distributor.claimable(pots[i], who);
         }
         uint256 before = coop.usd.balanceOf(who);
-        bytes memory ret =
-            _call(who, address(coop.distributor), abi.encodeCall(coop.distributor.claimMany, (pots)), OK);
-        _checkPaid(who, abi.decode(ret, (uint256)), expected, before);
+        (bool done, bytes memory ret) = _act(
+            Actors.contributorKey(actorSeed),
+            relayed,
+            address(coop.distributor),
+            abi.encodeCall(coop.distributor.claimMany, (pots)),
+            OK
+        );
+        if (!done) return;
+        _checkPaid(who, relayed, ret, expected, before);
     }
 
     /// @notice A member leaves (a non-member's attempt is refused).
-    function leave(uint256 actorSeed) external {
+    function leave(uint256 actorSeed, bool relayed) external {
         address who = Actors.contributor(actorSeed);
         bytes4 expected = model.statusOf(who) == 0 ? IMembership.MembershipNotMember.selector : OK;
-        _call(who, address(coop.membership), abi.encodeCall(coop.membership.leave, ()), expected);
-        if (expected == OK) model.recordLeft(who);
+        (bool done,) = _act(
+            Actors.contributorKey(actorSeed),
+            relayed,
+            address(coop.membership),
+            abi.encodeCall(coop.membership.leave, ()),
+            expected
+        );
+        if (done) model.recordLeft(who);
     }
 
     /// @dev Mostly fresh content; else content already registered (in any form, by this member:
@@ -162,9 +196,19 @@ contract MemberHandler is HandlerBase {
         return i == POOL_COUNT ? coop.distributor.WORK_POT() : i + 1;
     }
 
-    function _checkPaid(address who, uint256 amount, uint256 expected, uint256 before) private {
-        vm.assertEq(amount, expected, "claim: pays exactly what was claimable");
-        vm.assertEq(coop.usd.balanceOf(who) - before, amount, "claim: the tokens arrive");
+    /// @dev A relayed claim returns no data; the tokens must arrive all the same.
+    function _checkPaid(address who, bool relayed, bytes memory ret, uint256 expected, uint256 before) private {
+        uint256 amount = coop.usd.balanceOf(who) - before;
+        vm.assertEq(amount, expected, "claim: pays exactly what was claimable, to the signer");
+        if (!relayed) vm.assertEq(abi.decode(ret, (uint256)), amount, "claim: returns what it paid");
         model.recordPaidOut(amount);
+    }
+
+    /// @dev The key of a contributor of the cast.
+    function _keyOf(address contributor) private pure returns (uint256) {
+        for (uint256 i = 0; i < Actors.CONTRIBUTOR_COUNT; ++i) {
+            if (Actors.contributor(i) == contributor) return Actors.contributorKey(i);
+        }
+        revert HandlerUnknownActor(contributor);
     }
 }

@@ -45,6 +45,27 @@ contract CooperativeInvariants is CooperativeFixture {
         }
     }
 
+    // -- relaying --------------------------------------------------------------------------
+
+    /// @notice The forwarder counted, for every signer, exactly the relayed requests the model saw
+    /// executed (a refused one counts nothing), and the gas relayer that sent them was credited
+    /// nothing: no tokens, no units, no membership.
+    function invariant_relayingCreditsTheSignerAndCountsEachRequest() public view {
+        for (uint256 i = 0; i < Actors.CONTRIBUTOR_COUNT; ++i) {
+            address who = Actors.contributor(i);
+            (uint256 used, uint256 periodStart) = coop.forwarder.relaysUsed(who);
+            vm.assertEq(used, model.relaysInPeriod(who, periodStart), "relays counted = relays executed");
+            vm.assertLe(used, RELAY_QUOTA, "relays within the quota");
+        }
+        address relayer = Actors.gasRelayer();
+        vm.assertEq(coop.usd.balanceOf(relayer), 0, "the relayer is paid nothing");
+        vm.assertEq(coop.token.balanceOf(relayer), 0, "the relayer holds no tokens");
+        vm.assertFalse(coop.membership.isMember(relayer), "the relayer is no member");
+        for (uint256 k = 0; k <= POOL_COUNT; ++k) {
+            vm.assertEq(coop.distributor.unitsOf(_pot(k), relayer), 0, "the relayer holds no units");
+        }
+    }
+
     // -- money -----------------------------------------------------------------------------
 
     /// @notice deposited × 1e18 = claimed × 1e18 + Σ earnedScaled + (reserve accrued + released)

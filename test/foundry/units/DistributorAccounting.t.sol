@@ -41,8 +41,9 @@ contract DistributorAccounting is Test {
 
     function setUp() public {
         usd = new TestStablecoin();
-        distributor =
-            new RevenueDistributor(address(this), usd, treasury, _CONTRIBUTORS_BPS, _WORKERS_BPS, _RESERVE_BPS);
+        distributor = new RevenueDistributor(
+            address(this), usd, treasury, _CONTRIBUTORS_BPS, _WORKERS_BPS, _RESERVE_BPS, address(0)
+        );
         distributor.grantRole(distributor.DEPOSITOR_ROLE(), address(this));
         distributor.grantRole(distributor.UNITS_ROLE(), address(this));
         workPot = distributor.WORK_POT();
@@ -213,7 +214,9 @@ contract DistributorAccounting is Test {
         vm.expectRevert(IRevenueDistributor.RevenueDistributorZeroTreasury.selector);
         distributor.setTreasury(address(0));
         vm.expectRevert(IRevenueDistributor.RevenueDistributorZeroTreasury.selector);
-        new RevenueDistributor(address(this), usd, address(0), _CONTRIBUTORS_BPS, _WORKERS_BPS, _RESERVE_BPS);
+        new RevenueDistributor(
+            address(this), usd, address(0), _CONTRIBUTORS_BPS, _WORKERS_BPS, _RESERVE_BPS, address(0)
+        );
 
         _cheats.expectEmit(address(distributor));
         emit IRevenueDistributor.TreasuryChanged(successor);
@@ -254,7 +257,7 @@ contract DistributorAccounting is Test {
         _expectOutOfBounds(9_501, 499, 0);
         _expectOutOfBounds(5_000, 1_999, 3_001);
         vm.expectRevert(abi.encodeWithSelector(IRevenueDistributor.RevenueDistributorInvalidSplit.selector, 0));
-        new RevenueDistributor(address(this), usd, treasury, 0, 0, 0);
+        new RevenueDistributor(address(this), usd, treasury, 0, 0, 0, address(0));
 
         (uint16 contributorsBps, uint16 workersBps, uint16 reserveBps) = distributor.split();
         vm.assertEq(contributorsBps, _CONTRIBUTORS_BPS, "contributors unchanged");

@@ -44,7 +44,7 @@ contract MembershipRegister is Test {
 
     function setUp() public {
         vm.warp(10 days);
-        membership = new Membership(address(this));
+        membership = new Membership(address(this), address(0)); // no forwarder
         membership.grantRole(membership.REGISTRAR_ROLE(), registrar);
         membership.admit(alice, _PRODUCER);
     }

@@ -28,14 +28,23 @@ library Actors {
         return vm.addr(memberKey(i));
     }
 
+    function curatorKey(uint256 i) internal pure returns (uint256) {
+        return 0xC0A700 + i % CURATOR_COUNT;
+    }
+
     function curator(uint256 i) internal pure returns (address) {
-        return vm.addr(0xC0A700 + i % CURATOR_COUNT);
+        return vm.addr(curatorKey(i));
+    }
+
+    /// @notice Contributor `seed` mod 7's key: members first, then curators.
+    function contributorKey(uint256 seed) internal pure returns (uint256) {
+        uint256 i = seed % CONTRIBUTOR_COUNT;
+        return i < MEMBER_COUNT ? memberKey(i) : curatorKey(i - MEMBER_COUNT);
     }
 
     /// @notice Contributor `seed` mod 7: members first, then curators.
     function contributor(uint256 seed) internal pure returns (address) {
-        uint256 i = seed % CONTRIBUTOR_COUNT;
-        return i < MEMBER_COUNT ? member(i) : curator(i - MEMBER_COUNT);
+        return vm.addr(contributorKey(seed));
     }
 
     function buyerKey(uint256 i) internal pure returns (uint256) {
@@ -56,6 +65,11 @@ library Actors {
 
     function settler() internal pure returns (address) {
         return vm.addr(0x5E7713);
+    }
+
+    /// @notice Sends members' signed requests through the forwarder; nobody in the cooperative.
+    function gasRelayer() internal pure returns (address) {
+        return vm.addr(0x6A5E1A);
     }
 
     function treasury() internal pure returns (address) {

@@ -5,6 +5,7 @@ import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol"
 import {ContributionRegistry} from "../../../contracts/ContributionRegistry.sol";
 import {ContributionToken} from "../../../contracts/ContributionToken.sol";
 import {DataMarket} from "../../../contracts/DataMarket.sol";
+import {LumbungForwarder} from "../../../contracts/LumbungForwarder.sol";
 import {Membership} from "../../../contracts/Membership.sol";
 import {RevenueDistributor} from "../../../contracts/RevenueDistributor.sol";
 import {CoopGovernor} from "../../../contracts/governance/CoopGovernor.sol";
@@ -13,6 +14,7 @@ import {TestStablecoin} from "../../../contracts/test/TestStablecoin.sol";
 
 /// @notice Every contract of one cooperative; the governor and timelock are zero when ungoverned.
 struct Cooperative {
+    LumbungForwarder forwarder;
     TestStablecoin usd;
     Membership membership;
     ContributionToken token;
@@ -35,19 +37,22 @@ library CooperativeDeployer {
     uint256 internal constant TIMELOCK_DELAY = 120;
 
     /// @notice The ungoverned cooperative: the caller is admin and the reserve's treasury is
-    /// `treasury`. Roles wired: distributor DEPOSITOR_ROLE to the market and UNITS_ROLE to the
+    /// `treasury`. The forwarder comes first: the registry, the distributor and the membership
+    /// register trust it from construction. Roles wired: distributor DEPOSITOR_ROLE to the market and UNITS_ROLE to the
     /// registry, token MINTER_ROLE to the registry.
     /// @param treasury Receives the released reserve.
     /// @return coop The contracts.
     function deploy(address treasury) internal returns (Cooperative memory coop) {
         address admin = address(this);
+        coop.forwarder = new LumbungForwarder(admin);
+        address forwarder = address(coop.forwarder);
         coop.usd = new TestStablecoin();
-        coop.membership = new Membership(admin);
+        coop.membership = new Membership(admin, forwarder);
         coop.token = new ContributionToken(admin);
         coop.distributor =
-            new RevenueDistributor(admin, coop.usd, treasury, CONTRIBUTORS_BPS, WORKERS_BPS, RESERVE_BPS);
+            new RevenueDistributor(admin, coop.usd, treasury, CONTRIBUTORS_BPS, WORKERS_BPS, RESERVE_BPS, forwarder);
         coop.market = new DataMarket(admin, coop.usd, coop.distributor);
-        coop.registry = new ContributionRegistry(admin, coop.membership, coop.token, coop.distributor);
+        coop.registry = new ContributionRegistry(admin, coop.membership, coop.token, coop.distributor, forwarder);
         coop.distributor.grantRole(coop.distributor.DEPOSITOR_ROLE(), address(coop.market));
         coop.distributor.grantRole(coop.distributor.UNITS_ROLE(), address(coop.registry));
         coop.token.grantRole(coop.token.MINTER_ROLE(), address(coop.registry));
@@ -88,8 +93,9 @@ library CooperativeDeployer {
     /// scripts/deploy.py's `access_controlled`.
     /// @param coop The cooperative.
     /// @return The contracts.
-    function accessControlled(Cooperative memory coop) internal pure returns (IAccessControl[5] memory) {
+    function accessControlled(Cooperative memory coop) internal pure returns (IAccessControl[6] memory) {
         return [
+            IAccessControl(address(coop.forwarder)),
             IAccessControl(address(coop.membership)),
             IAccessControl(address(coop.token)),
             IAccessControl(address(coop.distributor)),
@@ -111,7 +117,7 @@ library CooperativeDeployer {
         roles[4] = coop.market.SETTLER_ROLE();
         roles[5] = coop.registry.CURATOR_ROLE();
         roles[6] = coop.registry.AGGREGATOR_ROLE();
-        IAccessControl[5] memory governed = accessControlled(coop);
+        IAccessControl[6] memory governed = accessControlled(coop);
         for (uint256 i = 0; i < governed.length; ++i) {
             governed[i].grantRole(bytes32(0), timelock);
             for (uint256 j = 0; j < roles.length; ++j) {

@@ -5,18 +5,24 @@ import {IMembership} from "../../../contracts/interfaces/IMembership.sol";
 import {CoopModel} from "../handlers/CoopModel.sol";
 import {Actors} from "./Actors.sol";
 import {Cooperative, CooperativeDeployer} from "./CooperativeDeployer.sol";
+import {Relay} from "./Relay.sol";
 import {Test} from "./Test.sol";
 
 /// @title CooperativeFixture
 /// @notice The ungoverned cooperative every suite starts from, with the test as admin: three
 /// listed pools at odd prices, two PRODUCER members, two WORKER curators (the first also an
-/// aggregator), the aggregator, registrar and settler roles, and the settler's funds. The model
-/// records the same bootstrap, so handlers and invariants start from agreement.
+/// aggregator), the aggregator, registrar and settler roles, the settler's funds, and relay
+/// limits tight enough for the handlers' relayed actions to meet the quota. The model records
+/// the same bootstrap, so handlers and invariants start from agreement.
 abstract contract CooperativeFixture is Test {
     uint256 internal constant PRECISION = 1e18;
     uint256 internal constant POOL_COUNT = 3;
     uint8 internal constant RESEARCH = 0;
     uint256 internal constant SETTLER_FUNDS = 1e30;
+    /// @dev Relayed requests per signer and day: a fuzzing run's handful of relayed actions per
+    /// actor meets it.
+    uint32 internal constant RELAY_QUOTA = 6;
+    uint32 internal constant RELAY_PERIOD = 1 days;
     /// @dev Odd prices make rounding dust on every sale (as the brownie stateful test).
     uint128[POOL_COUNT] internal prices = [uint128(7), 13_000_003, 999];
 
@@ -50,6 +56,7 @@ abstract contract CooperativeFixture is Test {
         coop.registry.grantRole(coop.registry.AGGREGATOR_ROLE(), Actors.curator(0));
         coop.membership.grantRole(coop.membership.REGISTRAR_ROLE(), Actors.registrar());
         coop.market.grantRole(coop.market.SETTLER_ROLE(), Actors.settler());
+        coop.forwarder.setRelayLimits(RELAY_QUOTA, RELAY_PERIOD, uint64(Relay.GAS));
         coop.usd.mint(Actors.settler(), SETTLER_FUNDS);
         model.recordMinted(Actors.settler(), SETTLER_FUNDS);
         vm.prank(Actors.settler());
