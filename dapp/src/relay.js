@@ -22,6 +22,8 @@ export const TEXT = {
   paid: (eth) => `The cooperative paid ${eth} ETH for this.`,
   minedIn: (block) => `Done in block ${block}.`,
   notRelayable: "The cooperative does not pay gas for this. You need a little ETH.",
+  quotaUsed: "You have used all your free actions for now. Try again later.",
+  fundEmpty: "The cooperative's gas fund is empty. Try again later.",
   fund: "Gas fund",
   fundIntro: "The cooperative pays members' gas from this fund. Governance tops it up.",
   fundBalance: "In the fund",

@@ -37,14 +37,18 @@ async function unexplainedRevert(hash, receipt) {
   return Object.assign(new Error(message), { name: "StateChanged" });
 }
 
+// Refusals of the relay a member can do nothing about but wait, by problem type.
+const RELAY_PROBLEMS = { "relay-quota-exceeded": ["RelayQuotaExceeded", TEXT.quotaUsed], "relay-unfunded": ["RelayUnfunded", TEXT.fundEmpty] };
+
 /** An error with `.plain` for a refusal by the relay: a contract's error (409, its name in
- * `error`) in the dApp's plain words, else the problem's detail. */
+ * `error`) in the dApp's plain words, a used-up quota or an empty fund, else the problem's
+ * detail. */
 function relayRefusal(err) {
-  const { error, args } = err.problem || {};
-  if (typeof error === "string" && error !== "UnknownRevert") {
-    return Object.assign(new Error(err.message), { name: error, plain: plainError(error, args) });
-  }
-  return Object.assign(new Error(err.message), { name: `Relay${err.status}`, plain: err.message });
+  const { error, args, type } = err.problem || {};
+  const refused = (name, plain) => Object.assign(new Error(err.message), { name, plain });
+  if (typeof error === "string" && error !== "UnknownRevert") return refused(error, plainError(error, args));
+  const known = RELAY_PROBLEMS[String(type || "").split("/").pop()];
+  return known ? refused(...known) : refused(`Relay${err.status}`, err.message);
 }
 
 function explain(err) {

@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 from api.chain import Chain
 from lumbung.devchain import KEYS, Coop, Role
 from lumbung.eip712 import sign_forward_request
-from tests.api.harness import ADDRESSES, CURATOR, STEWARD
+from tests.api.harness import ADDRESSES, CURATOR, STEWARD, send
 from tests.browser.conftest import Cooperative
 from tests.browser.helpers import WAIT_MS, advance, buy, last_tx_mined, open_wallet, tab
 
@@ -206,3 +206,45 @@ def test_a_member_with_ether_may_choose_that_the_cooperative_pays(
     # Unticked, the member pays again.
     page.uncheck("#gas-choice")
     expect(gas_card).to_have_attribute("data-relay", "false", timeout=WAIT_MS)
+
+
+def test_a_member_out_of_free_actions_is_told_so_in_plain_words(
+    cooperative: Cooperative, browser: Browser, chain: Chain
+):
+    # Governance lowers the quota to one relay per period: a new member's join uses it, and the
+    # registration after it is refused by the relay before anything is sent.
+    w3, forwarder = cooperative.w3, chain.contracts["Forwarder"]
+    timelock = chain.contracts["TimelockController"].address
+    limits = forwarder.functions.relayLimits().call()
+    w3.provider.make_request("anvil_impersonateAccount", [timelock])  # type: ignore[arg-type]
+    w3.provider.make_request("anvil_setBalance", [timelock, hex(10**20)])  # type: ignore[arg-type]
+    send(w3, forwarder.functions.setRelayLimits(1, limits[1], limits[2]), timelock)
+    try:
+        fresh = Account.create()
+        member = open_wallet(browser, cooperative, fresh.address,
+                             key="0x" + bytes(fresh.key).hex())
+        page = member.page
+        page.click("#connect")
+        expect(page.locator("#gas-quota")).to_have_attribute("data-left", "1", timeout=WAIT_MS)
+        page.select_option("#join-class", "producer")
+        page.click("#join-demo")
+        paid_by_the_cooperative(page, "Join the cooperative", chain,
+                                chain.contracts["Membership"].address)
+        expect(page.locator("#gas-quota")).to_have_attribute("data-left", "0", timeout=WAIT_MS)
+        expect(page.locator("#gas-quota")).to_contain_text("0 of 1 free actions left until")
+        tab(member, "contribute")
+        page.select_option("#pool-select", str(POOL))
+        page.set_input_files("#contrib-file", files=[
+            {"name": "more-trips.csv", "mimeType": "text/csv", "buffer": DATA + b"2"}])
+        page.click("#upload")
+        expect(page.locator("#register")).to_be_visible(timeout=WAIT_MS)
+        page.click("#register")
+        card = page.locator('.tx[data-tx-label="Register the contribution"]').first
+        expect(card).to_have_attribute("data-tx-state", "failed", timeout=WAIT_MS)
+        expect(card).to_have_attribute("data-error", "RelayQuotaExceeded")
+        expect(card).to_contain_text("You have used all your free actions for now.")
+        assert card.get_attribute("data-tx-hash") is None  # nothing was sent
+        member.shot("28-out-of-free-actions")
+    finally:
+        send(w3, forwarder.functions.setRelayLimits(*limits), timelock)
+        w3.provider.make_request("anvil_stopImpersonatingAccount", [timelock])  # type: ignore[arg-type]
