@@ -17,7 +17,6 @@ export const TEXT = {
   left: (left, quota) => `${left} of ${quota} free actions left`,
   resets: (when) => ` until ${when}.`,
   unavailable: "The cooperative cannot pay gas right now.",
-  sign: "Check and sign in your wallet…",
   sending: "The cooperative is sending it…",
   paid: (eth) => `The cooperative paid ${eth} ETH for this.`,
   minedIn: (block) => `Done in block ${block}.`,
