@@ -54,8 +54,7 @@ contract LumbungForwarder is ILumbungForwarder, ERC2771Forwarder, AccessControl 
     /// @inheritdoc ILumbungForwarder
     function relaysUsed(address signer) public view returns (uint256 used, uint256 periodStart) {
         periodStart = _periodStart(_limits.period);
-        uint256 entry = _relayLedger[signer];
-        used = entry >> 128 == periodStart ? uint128(entry) : 0;
+        used = _usedIn(_relayLedger[signer], periodStart);
     }
 
     /// @inheritdoc ILumbungForwarder
@@ -81,8 +80,7 @@ contract LumbungForwarder is ILumbungForwarder, ERC2771Forwarder, AccessControl 
 
     function _countRelay(address signer, RelayLimits memory limits) private {
         uint256 periodStart = _periodStart(limits.period);
-        uint256 entry = _relayLedger[signer];
-        uint256 used = entry >> 128 == periodStart ? uint128(entry) + 1 : 1;
+        uint256 used = _usedIn(_relayLedger[signer], periodStart) + 1;
         if (used > limits.quota) revert LumbungForwarderQuotaExceeded(signer, limits.quota);
         _relayLedger[signer] = (periodStart << 128) | used;
     }
@@ -95,7 +93,17 @@ contract LumbungForwarder is ILumbungForwarder, ERC2771Forwarder, AccessControl 
         emit RelayLimitsSet(quota, period, maxGas);
     }
 
+    /// @dev The start of the current period: the timestamp rounded down to a multiple of it.
     function _periodStart(uint256 period) private view returns (uint256) {
+        // Rounding down is the point: every timestamp of a period maps to its start.
+        // slither-disable-next-line divide-before-multiply
         return block.timestamp / period * period;
+    }
+
+    /// @dev The requests a ledger entry counts in the period from `periodStart`.
+    function _usedIn(uint256 entry, uint256 periodStart) private pure returns (uint256) {
+        // The entry holds one period's count: any other period has none (equality is the key).
+        // slither-disable-next-line incorrect-equality
+        return entry >> 128 == periodStart ? uint128(entry) : 0;
     }
 }

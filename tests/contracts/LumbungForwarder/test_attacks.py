@@ -64,7 +64,7 @@ def test_a_replayed_request_is_refused(
 def test_an_expired_request_is_refused(
     forwarder, registry, member, gas_relayer, submit_data, signed_request
 ):
-    deadline = chain.time() - 1
+    deadline = chain[-1].timestamp - 1
     request = signed_request(member, registry, submit_data, deadline=deadline)
     with brownie.reverts(f"ERC2771ForwarderExpiredRequest: {deadline}"):
         forwarder.execute(request, {"from": gas_relayer})

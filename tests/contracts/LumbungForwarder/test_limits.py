@@ -64,7 +64,7 @@ def test_a_batch_counts_every_executed_request(
         registry,
         registry.submit.encode_input(1, cid("b")),
         nonce=1,
-        deadline=chain.time() - 1,
+        deadline=chain[-1].timestamp - 1,
     )
     forwarder.executeBatch([requests[0], expired], gas_relayer, {"from": gas_relayer})
     assert forwarder.relaysUsed(member)[0] == 1
