@@ -1,11 +1,10 @@
-// The chain side: an EIP-1193 wallet (window.ethereum) for accounts, signatures and
-// transactions; viem for reads, encoding and decoding custom errors into plain words.
+// The chain side: an EIP-1193 wallet (window.ethereum) for accounts and signatures; viem for
+// reads, encoding and decoding custom errors into plain words. Transactions are in tx.js.
 import {
   createPublicClient, custom, decodeErrorResult, defineChain, encodeFunctionData, getAddress,
   http, numberToHex,
 } from "viem";
 import { state, changed, rightChain } from "./state.js";
-import { h, fill } from "./ui.js";
 
 let httpClient = null;
 let walletClient = null;
@@ -146,6 +145,12 @@ function words(name) {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
 }
 
+/** A contract error by name, with its arguments, in plain words. */
+export function plainError(name, args = {}) {
+  const explain = PLAIN[name];
+  return explain ? explain(args) : `The contract refused: ${words(name)}.`;
+}
+
 function revertData(err) {
   let data = null;
   const visit = (e, depth = 0) => {
@@ -170,99 +175,16 @@ export function decodeRevert(err) {
     (abiItem?.inputs || []).forEach((input, i) => { named[input.name || `arg${i}`] = args?.[i]; });
     if (errorName === "Error") return { name: "Error", args: named, plain: String(args?.[0]) };
     if (errorName === "Panic") return { name: "Panic", args: named, plain: `The contract panicked (code ${args?.[0]}).` };
-    const explain = PLAIN[errorName];
-    const plain = explain ? explain(named) : `The contract refused: ${words(errorName)}.`;
-    return { name: errorName, args: named, plain };
+    return { name: errorName, args: named, plain: plainError(errorName, named) };
   } catch {
     return { name: "UnknownRevert", args: {}, plain: `The contract refused the transaction (${data.slice(0, 10)}).` };
   }
 }
 
-function describe(err) {
+/** {name, plain} for any failure: a decoded revert, a rejection in the wallet, or the message. */
+export function describe(err) {
   const decoded = decodeRevert(err);
   if (decoded) return decoded;
   if (err?.code === 4001) return { name: "UserRejected", plain: "You rejected the request in your wallet." };
   return { name: err?.name || "Error", plain: err?.shortMessage || err?.message || String(err) };
-}
-
-// ---- transactions, each shown as pending, mined or failed ----
-
-function txCard(label) {
-  const status = h("div", { class: "tx-status" }, "Check and confirm in your wallet…");
-  const card = h("div", { class: "tx", "data-tx-state": "signing", "data-tx-label": label },
-    h("button", { class: "close", type: "button", "aria-label": "dismiss", onclick: () => card.remove() }, "×"),
-    h("strong", {}, label), status);
-  document.getElementById("txs").prepend(card);
-  const set = (txState, ...text) => { card.dataset.txState = txState; fill(status, ...text); };
-  return { card, set };
-}
-
-/**
- * The gas limit sent with a transaction: the estimate plus a fifth plus 25k. An estimate runs on
- * the last block; mined in a new second, the same call pushes a fresh vote or class-count
- * checkpoint (~20k more), and a wallet that sends the bare estimate would run out of gas.
- */
-function withMargin(estimate) {
-  return estimate + estimate / 5n + 25_000n;
-}
-
-/** The error for a mined revert whose replay on the previous block passes. */
-async function unexplainedRevert(hash, receipt) {
-  const tx = await reader().getTransaction({ hash }).catch(() => null);
-  if (tx && receipt.gasUsed >= tx.gas) {
-    return Object.assign(new Error(`ran out of gas (used ${receipt.gasUsed} of its limit ${tx.gas})`), { name: "OutOfGas" });
-  }
-  const message = `reverted in block ${receipt.blockNumber}, although the same call passes on the block before: `
-    + "a transaction before it in that block, the block's time or a call inside running out of gas changed the outcome";
-  return Object.assign(new Error(message), { name: "StateChanged" });
-}
-
-/**
- * Sends a contract call from the connected wallet: `{label, to, data}` or
- * `{label, contract, functionName, args}`. Simulates first, so a refusal is explained before the
- * wallet asks; resolves to the receipt once mined, throws an error with `.plain` on failure.
- */
-export async function sendTx({ label, contract, functionName, args = [], to, data }) {
-  if (!state.account) throw Object.assign(new Error("connect a wallet first"), { plain: "Connect a wallet first." });
-  if (!rightChain()) throw Object.assign(new Error("wrong chain"), { plain: "Switch your wallet to the cooperative's chain first." });
-  to ||= address(contract);
-  data ||= encode(contract, functionName, args);
-  const { card, set } = txCard(label);
-  const fail = (err, sent) => {
-    const reason = describe(err);
-    card.dataset.error = reason.name;
-    set("failed", h("span", { class: "error" }, `${sent ? "Failed" : "Not sent"}: ${reason.plain}`));
-    setTimeout(() => card.remove(), 30_000);
-    return Object.assign(new Error(reason.plain), { plain: reason.plain, errorName: reason.name, cause: err });
-  };
-  let gas;
-  try {
-    // The estimate is the simulation: a refusal fails it with the contract's error.
-    gas = withMargin(await reader().estimateGas({ account: state.account, to, data }));
-  } catch (err) {
-    throw fail(err, false);
-  }
-  let hash;
-  try {
-    const params = { from: state.account, to, data, gas: `0x${gas.toString(16)}` };
-    hash = await window.ethereum.request({ method: "eth_sendTransaction", params: [params] });
-  } catch (err) {
-    throw fail(err, false);
-  }
-  card.dataset.txHash = hash;
-  set("pending", "Pending… ", h("span", { class: "mono" }, `${hash.slice(0, 10)}…`));
-  const receipt = await reader().waitForTransactionReceipt({ hash, pollingInterval: 500, timeout: 180_000 });
-  if (receipt.status !== "success") {
-    // Replay the call on the state before its block to learn why it reverted.
-    try {
-      await reader().call({ account: state.account, to, data, blockNumber: receipt.blockNumber - 1n });
-    } catch (err) {
-      throw fail(err, true);
-    }
-    throw fail(await unexplainedRevert(hash, receipt), true);
-  }
-  set("mined", h("span", { class: "ok" }, `Mined in block ${receipt.blockNumber}`));
-  setTimeout(() => card.remove(), 8_000);
-  changed();
-  return receipt;
 }

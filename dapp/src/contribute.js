@@ -1,7 +1,7 @@
 // Contribute: pick a pool, upload the file (the API encrypts and stores it), then sign the
 // registration; follow each contribution's status, revoke it, erase it.
 import { api } from "./api.js";
-import { sendTx } from "./chain.js";
+import { sendTx, paidNote } from "./tx.js";
 import { state } from "./state.js";
 import { h, fill, pill, units, short, errorText } from "./ui.js";
 
@@ -53,8 +53,8 @@ async function upload() {
     register.addEventListener("click", async () => {
       register.disabled = true;
       try {
-        await sendTx({ label: "Register the contribution", to: result.registry, data: result.calldata });
-        fill(pending, h("p", { class: "ok" }, "Registered: it now waits for a curator."));
+        const receipt = await sendTx({ label: "Register the contribution", to: result.registry, data: result.calldata });
+        fill(pending, h("p", { class: "ok", id: "registered" }, `Registered: it now waits for a curator.${paidNote(receipt)}`));
         refresh();
       } catch (err) {
         register.disabled = false;

@@ -1,7 +1,8 @@
 // Earnings: claimable (read from the RevenueDistributor) and claimed per pool and for curation
 // work, one claim for all of them, and a chart of earnings over time.
 import { api } from "./api.js";
-import { read, sendTx } from "./chain.js";
+import { read } from "./chain.js";
+import { sendTx, paidNote } from "./tx.js";
 import { state } from "./state.js";
 import { h, fill, units, stat, errorText } from "./ui.js";
 import { cumulative, timeChart } from "./charts.js";
@@ -26,7 +27,7 @@ async function claim() {
   claimButton.disabled = true;
   try {
     const receipt = await sendTx({ label: "Claim earnings", contract: "RevenueDistributor", functionName: "claimMany", args: [claimablePots] });
-    fill(message, h("span", { class: "ok" }, `Claimed in block ${receipt.blockNumber}.`));
+    fill(message, h("span", { class: "ok" }, `Claimed in block ${receipt.blockNumber}.${paidNote(receipt)}`));
   } catch (err) {
     fill(message, h("span", { class: "error" }, errorText(err)));
   }

@@ -3,7 +3,8 @@
 // price, split, class-weight and strike changes (calls the timelock makes once a vote passes).
 import { decodeFunctionData, encodeAbiParameters, getAddress, isAddress } from "viem";
 import { api } from "./api.js";
-import { address, encode, read, reader, sendTx } from "./chain.js";
+import { address, encode, read, reader } from "./chain.js";
+import { sendTx } from "./tx.js";
 import { state } from "./state.js";
 import { h, fill, pill, short, when, parseUnits, units, errorText } from "./ui.js";
 

@@ -1,10 +1,13 @@
-// Membership: status and class from the chain, joining with a registrar's voucher.
+// Membership: status and class from the chain, joining with a registrar's voucher, and who pays
+// the gas (the cooperative, when the account holds no ether or the member chooses it).
 import { api } from "./api.js";
-import { read, reader, sendTx } from "./chain.js";
+import { read, reader } from "./chain.js";
+import { sendTx, paidNote } from "./tx.js";
+import { TEXT, choose, chosen, relayInfo } from "./relay.js";
 import { state } from "./state.js";
-import { h, fill, units, errorText } from "./ui.js";
+import { h, fill, units, when, errorText } from "./ui.js";
 
-let status, joinCard, message, wallet;
+let status, joinCard, message, wallet, gasCard, gasText, gasChoice, gasBox, gasQuota;
 
 export function mount(el) {
   status = h("div", { class: "card", id: "member-status" }, "Connect your wallet to see your membership.");
@@ -23,13 +26,42 @@ export function mount(el) {
     h("label", { for: "voucher-json" }, "Or paste a voucher from your registrar"), voucher,
     h("p", {}, h("button", { id: "join-voucher", class: "secondary", type: "button", onclick: () => joinWithPasted(voucher.value) }, "Join with this voucher")),
     message);
-  fill(el, h("h2", {}, "Membership"), status, wallet, joinCard);
+  gasText = h("p", { id: "gas-text" });
+  gasBox = h("input", { id: "gas-choice", type: "checkbox", onchange: () => { choose(gasBox.checked); refresh(); } });
+  gasChoice = h("label", { class: "check", for: "gas-choice" }, gasBox, ` ${TEXT.choose}`);
+  gasQuota = h("p", { class: "muted", id: "gas-quota" });
+  gasCard = h("div", { class: "card", id: "gas-card", hidden: true },
+    h("h3", {}, TEXT.title), gasChoice, gasText, gasQuota);
+  fill(el, h("h2", {}, "Membership"), status, wallet, gasCard, joinCard);
+}
+
+/** Until when a quota period runs: the API gives unix seconds or an ISO time. */
+function periodEnd(value) {
+  return typeof value === "number" ? when(value) : new Date(value).toLocaleString();
+}
+
+async function renderGas(eth) {
+  const noEther = eth === 0n;
+  gasCard.hidden = false;
+  gasCard.dataset.relay = String(noEther || chosen());
+  fill(gasText, noEther ? h("strong", { class: "ok" }, TEXT.noEther) : h("span", { class: "muted" }, TEXT.chooseHint));
+  gasChoice.hidden = noEther;
+  gasBox.checked = chosen();
+  try {
+    const info = await relayInfo();
+    gasQuota.dataset.left = String(info.account.left);
+    fill(gasQuota, TEXT.left(info.account.left, info.limits.quota), info.account.period_ends_at ? TEXT.resets(periodEnd(info.account.period_ends_at)) : ".");
+    gasBox.disabled = false;
+  } catch {
+    fill(gasQuota, h("span", { class: "error" }, TEXT.unavailable));
+    gasBox.disabled = !gasBox.checked;
+  }
 }
 
 async function join(voucher) {
   const tuple = [voucher.member, Number(voucher.stakeholder_class_id), BigInt(voucher.nonce), BigInt(voucher.expiry)];
-  await sendTx({ label: "Join the cooperative", contract: "Membership", functionName: "join", args: [tuple, voucher.signature] });
-  fill(message, h("span", { class: "ok" }, "Welcome to the cooperative!"));
+  const receipt = await sendTx({ label: "Join the cooperative", contract: "Membership", functionName: "join", args: [tuple, voucher.signature], voucher });
+  fill(message, h("span", { class: "ok" }, `Welcome to the cooperative!${paidNote(receipt)}`));
 }
 
 async function joinWithDemo(cls) {
@@ -55,6 +87,7 @@ export async function refresh() {
   if (!state.account) {
     fill(status, "Connect your wallet to see your membership.");
     joinCard.hidden = true;
+    gasCard.hidden = true;
     return;
   }
   const [active, cls] = await read("Membership", "memberStatus", [state.account]);
@@ -75,5 +108,6 @@ export async function refresh() {
   fill(wallet,
     h("div", { class: "stat", id: "balance", "data-raw": balance.toString() }, h("div", { class: "label" }, `${token.symbol} balance`), h("div", { class: "value" }, units(balance, token.decimals))),
     h("div", { class: "stat", id: "contribution-tokens", "data-raw": tokens.toString() }, h("div", { class: "label" }, "Contribution tokens"), h("div", { class: "value" }, tokens.toString())),
-    h("div", { class: "stat" }, h("div", { class: "label" }, "ETH for gas"), h("div", { class: "value" }, units(eth, 18).slice(0, 8))));
+    h("div", { class: "stat", id: "eth-balance", "data-raw": eth.toString() }, h("div", { class: "label" }, "ETH for gas"), h("div", { class: "value" }, units(eth, 18).slice(0, 8))));
+  await renderGas(eth);
 }

@@ -1,24 +1,38 @@
 // Transparency: the cooperative's books from /v1/ledger — revenue in, where it went per pool,
-// the reserve — as figures and charts.
+// the reserve — as figures and charts; and the gas fund the relay pays members' gas from.
 import { api } from "./api.js";
+import { TEXT, ether, relayInfo } from "./relay.js";
 import { state } from "./state.js";
 import { h, fill, units, stat } from "./ui.js";
 import { cumulative, timeChart } from "./charts.js";
 
-let figures, chart, pools, lastHistory = "";
+let figures, chart, pools, fund, lastHistory = "";
 
 export function mount(el) {
   figures = h("div", { class: "grid", id: "ledger-figures" });
   chart = h("div", { class: "chart", id: "ledger-chart" });
   pools = h("div", { id: "ledger-pools" });
+  fund = h("div", { class: "grid", id: "gas-fund" });
   fill(el, h("h2", {}, "Transparency"),
     h("p", { class: "muted" }, "Every payment is split on-chain: contributors, curators (workers) and the cooperative's reserve. Not one cent is created or lost: deposited = claimed + claimable + reserve."),
     figures, h("h3", {}, "Revenue over time"), h("div", { class: "card" }, chart),
-    h("h3", {}, "Per pool"), h("div", { class: "card" }, pools));
+    h("h3", {}, "Per pool"), h("div", { class: "card" }, pools),
+    h("h3", {}, TEXT.fund), h("p", { class: "muted" }, TEXT.fundIntro), fund);
+}
+
+async function refreshFund(totals) {
+  const { relayer } = await relayInfo();
+  fill(fund,
+    stat(TEXT.fundBalance, `${ether(relayer.balance_wei)} ETH`, { id: "fund-balance", "data-raw": relayer.balance_wei }),
+    stat(TEXT.fundSpent, `${ether(relayer.spent_wei_7d)} ETH`, { id: "fund-spent", "data-raw": relayer.spent_wei_7d }),
+    stat(TEXT.fundDays, TEXT.days(relayer.days_left), { id: "fund-days" }),
+    totals && stat(TEXT.fundActions, totals.count, { id: "fund-actions", "data-raw": totals.count }),
+    totals && stat(TEXT.fundPaid, `${ether(totals.cost_wei)} ETH`, { id: "fund-paid", "data-raw": totals.cost_wei }));
 }
 
 export async function refresh() {
   const ledger = await api("/v1/ledger");
+  refreshFund(ledger.relay).catch(() => fill(fund, h("p", { class: "muted" }, TEXT.unavailable)));
   const token = state.config.payment_token;
   const fmt = (v) => `${units(v, token.decimals)} ${token.symbol}`;
   const split = ledger.split;

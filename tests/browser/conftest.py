@@ -18,8 +18,9 @@ import httpx
 import pytest
 from web3 import Web3
 
+from api.chain import Chain
 from api.db import migrate
-from api.settings import DEV_ADMIN_TOKEN, DEV_REGISTRAR_KEY
+from api.settings import DEV_ADMIN_TOKEN, DEV_REGISTRAR_KEY, Settings
 from tests.api.harness import ROOT, AnvilChain, free_port, start_anvil, wait_for
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -78,8 +79,9 @@ def cooperative(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cooperativ
         "LUMBUNG_SIWE_URI": api_url,
         "LUMBUNG_INDEXER_POLL_S": "0.2",
         "LUMBUNG_WORKER_POLL_S": "0.2",
-        # One browser signs in, uploads and orders far faster than a person would.
-        **{f"LUMBUNG_RATE_LIMIT_{c}": "1000000/1" for c in ("NONCE", "SIGNIN", "UPLOAD", "ORDERS")},
+        # One browser signs in, uploads, orders and relays far faster than a person would.
+        **{f"LUMBUNG_RATE_LIMIT_{c}": "1000000/1"
+           for c in ("NONCE", "SIGNIN", "UPLOAD", "ORDERS", "RELAY")},
     }
     bindir = Path(sys.executable).parent
     processes = [
@@ -116,3 +118,19 @@ def browser() -> Iterator[object]:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def chain(cooperative: Cooperative) -> Chain:
+    settings = Settings(rpc_url=cooperative.anvil.rpc_url,
+                        deployment_file=cooperative.anvil.deployment_file)
+    return Chain(settings.rpc_url, settings.deployment_file, settings.artifacts_dir)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def artifacts() -> Path:
+    """test-artifacts/browser/, emptied of the last run's screenshots."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob("*.png"):
+        old.unlink()
+    return ARTIFACTS

@@ -1,6 +1,8 @@
 // A test wallet: an EIP-1193 provider that forwards to Anvil, whose accounts are unlocked, so
 // Anvil itself signs personal_sign, eth_signTypedData_v4 and eth_sendTransaction. It starts on
-// another chain (like a wallet left on mainnet) until the dApp asks it to switch.
+// another chain (like a wallet left on mainnet) until the dApp asks it to switch. With
+// `signsHere`, the account is a fresh key Anvil does not hold: the test signs the messages
+// (window.__lumbungTestSign) and the wallet sends nothing, as a wallet with no ether cannot.
 (() => {
   const config = window.__LUMBUNG_TEST_WALLET__;
   const listeners = {};
@@ -36,6 +38,12 @@
           return connected ? [config.account] : [];
         case "eth_chainId":
           return chainId;
+        case "personal_sign":
+        case "eth_signTypedData_v4":
+          return config.signsHere ? window.__lumbungTestSign(method, params) : forward(method, params);
+        case "eth_sendTransaction":
+          if (config.signsHere) throw Object.assign(new Error("insufficient funds for gas"), { code: -32000 });
+          return forward(method, params);
         case "wallet_switchEthereumChain":
           chainId = params[0].chainId;
           emit("chainChanged", chainId);

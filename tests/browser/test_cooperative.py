@@ -10,102 +10,20 @@ from __future__ import annotations
 import io
 import json
 import tarfile
-import time
-import uuid
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from api.chain import Chain
-from api.db import make_engine, make_sessionmaker, transaction
-from api.services.buyers import create_buyer
-from api.settings import Settings
-from lumbung.protocol import ANVIL_CHAIN_ID
 from tests.api.harness import ADDRESSES, CURATOR, STEWARD, send
-from tests.browser.conftest import ARTIFACTS, Cooperative
+from tests.browser.conftest import Cooperative
+from tests.browser.helpers import WAIT_MS, advance, buy, last_tx_mined, open_wallet, tab
 
-PROVIDER = Path(__file__).with_name("provider.js").read_text()
 MEMBER = ADDRESSES[7]  # a newcomer: not a member until the test joins it
-PHONE = {"width": 390, "height": 844}
 USD = 10**6
-WAIT_MS = 45_000
 DATA = b"plot,variety,yield_kg\nA1,IR64,5120\nA2,Ciherang,4980\n" + bytes(range(256)) * 8
 
 
-@dataclass
-class Wallet:
-    page: Page
-    account: str
-
-    def shot(self, name: str) -> None:
-        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def open_wallet(
-    browser: Browser, coop: Cooperative, account: str, chain_id: int = ANVIL_CHAIN_ID
-) -> Wallet:
-    context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True,
-                                  has_touch=True)
-    wallet = {"rpcUrl": coop.anvil.rpc_url, "account": account, "startChainId": hex(chain_id)}
-    context.add_init_script(script=f"window.__LUMBUNG_TEST_WALLET__ = {json.dumps(wallet)};")
-    context.add_init_script(script=PROVIDER)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(coop.api_url + "/")
-    expect(page.locator("body")).to_have_attribute("data-ready", "true", timeout=WAIT_MS)
-    assert not errors, errors
-    return Wallet(page, account)
-
-
-def tab(wallet: Wallet, name: str) -> None:
-    wallet.page.click(f"[data-tab={name}]")
-    expect(wallet.page.locator(f"#{name}")).to_be_visible()
-
-
-def last_tx_mined(page: Page, label: str) -> str:
-    """Waits until the newest transaction card labelled `label` reads mined; returns its hash."""
-    card = page.locator(f'.tx[data-tx-label="{label}"]').first
-    try:
-        expect(card).to_have_attribute("data-tx-state", "mined", timeout=WAIT_MS)
-    except AssertionError:
-        error, tx_hash = card.get_attribute("data-error"), card.get_attribute("data-tx-hash")
-        raise AssertionError(
-            f"{label!r} was not mined: {error}: {card.inner_text()} (transaction {tx_hash})"
-        ) from None
-    return str(card.get_attribute("data-tx-hash"))
-
-
-def advance(coop: Cooperative, seconds: int) -> None:
-    w3 = coop.w3
-    w3.provider.make_request("evm_increaseTime", [seconds])  # type: ignore[arg-type]
-    w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
-
-
-def wait_until(predicate: Any, what: str, timeout: float = 45) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-@pytest.fixture(scope="module")
-def chain(cooperative: Cooperative) -> Chain:
-    settings = Settings(rpc_url=cooperative.anvil.rpc_url,
-                        deployment_file=cooperative.anvil.deployment_file)
-    return Chain(settings.rpc_url, settings.deployment_file, settings.artifacts_dir)
-
-
 def test_the_cooperative_end_to_end(cooperative: Cooperative, browser: Browser, chain: Chain):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for old in ARTIFACTS.glob("*.png"):
-        old.unlink()
     c = chain.contracts
     w3 = cooperative.w3
 
@@ -156,32 +74,9 @@ def test_the_cooperative_end_to_end(cooperative: Cooperative, browser: Browser, 
     member.shot("04-accepted")
 
     # 3. A buyer buys pool 1 through the off-chain order API and downloads the file.
-    engine = make_engine(cooperative.database_url)
-    try:
-        with transaction(make_sessionmaker(engine)) as session:
-            api_key = create_buyer(session, "Institut Pertanian Bogor").api_key
-    finally:
-        engine.dispose()
     price = c["DataMarket"].functions.listing(1).call()[0][0]
-    with cooperative.http() as http:
-        buyer = {"X-API-Key": api_key}
-        order = http.post("/v1/orders", json={"pool_id": 1, "purpose": "research"},
-                          headers={**buyer, "Idempotency-Key": str(uuid.uuid4())})
-        assert order.status_code == 201, order.text
-        order_id = order.json()["id"]
-        assert order.json()["price"] == str(price)
-        paid = http.post(f"/v1/orders/{order_id}/payment", json={"payment_ref": "bank-0001"},
-                         headers={"Authorization": f"Bearer {cooperative.admin_token}"})
-        assert paid.status_code == 200, paid.text
-        settled = wait_until(
-            lambda: (o := http.get(f"/v1/orders/{order_id}", headers=buyer).json())["status"]
-            == "settled" and o, "the worker to settle the order")
-        purchase = f"/v1/purchases/{settled['purchase_id']}"
-        wait_until(lambda: http.get(purchase, headers=buyer).status_code == 200,
-                   "the indexer to record the purchase")
-        delivery = http.get(f"/v1/purchases/{settled['purchase_id']}/delivery", headers=buyer)
-        assert delivery.status_code == 200, delivery.text
-    with tarfile.open(fileobj=io.BytesIO(delivery.content)) as tar:
+    delivery = buy(cooperative, 1, price, "Institut Pertanian Bogor")
+    with tarfile.open(fileobj=io.BytesIO(delivery)) as tar:
         names = tar.getnames()
         member_file = tar.extractfile(f"{cid}/rice-yields.csv")
         assert member_file is not None, names

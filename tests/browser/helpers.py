@@ -1,0 +1,141 @@
+"""What the browser tests share: a phone-sized wallet page, its tabs and transaction cards, the
+chain's clock, and a buyer who buys a pool through the order API.
+
+A wallet is Anvil's (an unlocked account: Anvil signs and sends) or a fresh key's (the test signs
+in Python what the page asks it to sign, and the wallet refuses to send: it holds no ether).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from eth_account import Account
+from eth_account.messages import encode_defunct, encode_typed_data
+from playwright.sync_api import Browser, Page, expect
+
+from api.db import make_engine, make_sessionmaker, transaction
+from api.services.buyers import create_buyer
+from lumbung.protocol import ANVIL_CHAIN_ID
+from tests.browser.conftest import ARTIFACTS, Cooperative
+
+PROVIDER = Path(__file__).with_name("provider.js").read_text()
+PHONE = {"width": 390, "height": 844}
+WAIT_MS = 45_000
+
+
+@dataclass
+class Wallet:
+    page: Page
+    account: str
+
+    def shot(self, name: str) -> None:
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+    def methods(self) -> list[str]:
+        """Every EIP-1193 method the page asked the wallet for, in order."""
+        return list(self.page.evaluate("window.__walletLog"))
+
+
+def sign_for(key: str, method: str, params: list[Any]) -> str:
+    """What a wallet holding `key` answers to personal_sign or eth_signTypedData_v4."""
+    if method == "personal_sign":
+        signed = Account.sign_message(encode_defunct(hexstr=params[0]), key)
+    elif method == "eth_signTypedData_v4":
+        signed = Account.sign_message(encode_typed_data(full_message=json.loads(params[1])), key)
+    else:
+        raise ValueError(f"the test wallet does not sign {method}")
+    return "0x" + bytes(signed.signature).hex()
+
+
+def open_wallet(
+    browser: Browser, coop: Cooperative, account: str, chain_id: int = ANVIL_CHAIN_ID,
+    key: str | None = None,
+) -> Wallet:
+    """The dApp in a phone-sized page whose wallet is `account`: Anvil's unlocked account, or,
+    with `key`, a wallet that signs with that key here and sends nothing itself."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True,
+                                  has_touch=True)
+    wallet = {"rpcUrl": coop.anvil.rpc_url, "account": account, "startChainId": hex(chain_id),
+              "signsHere": key is not None}
+    if key is not None:
+        context.expose_function("__lumbungTestSign",
+                                lambda method, params: sign_for(key, method, params))
+    context.add_init_script(script=f"window.__LUMBUNG_TEST_WALLET__ = {json.dumps(wallet)};")
+    context.add_init_script(script=PROVIDER)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(coop.api_url + "/")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true", timeout=WAIT_MS)
+    assert not errors, errors
+    return Wallet(page, account)
+
+
+def tab(wallet: Wallet, name: str) -> None:
+    wallet.page.click(f"[data-tab={name}]")
+    expect(wallet.page.locator(f"#{name}")).to_be_visible()
+
+
+def last_tx_mined(page: Page, label: str) -> str:
+    """Waits until the newest transaction card labelled `label` reads mined; returns its hash."""
+    card = page.locator(f'.tx[data-tx-label="{label}"]').first
+    try:
+        expect(card).to_have_attribute("data-tx-state", "mined", timeout=WAIT_MS)
+    except AssertionError:
+        error, tx_hash = card.get_attribute("data-error"), card.get_attribute("data-tx-hash")
+        raise AssertionError(
+            f"{label!r} was not mined: {error}: {card.inner_text()} (transaction {tx_hash})"
+        ) from None
+    return str(card.get_attribute("data-tx-hash"))
+
+
+def advance(coop: Cooperative, seconds: int) -> None:
+    w3 = coop.w3
+    w3.provider.make_request("evm_increaseTime", [seconds])  # type: ignore[arg-type]
+    w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+
+
+def wait_until(predicate: Any, what: str, timeout: float = 45) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.25)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def buy(coop: Cooperative, pool_id: int, price: int, buyer_name: str) -> bytes:
+    """A new buyer orders `pool_id` for research through the API, the admin records the bank
+    payment, the worker settles it on-chain; returns the delivery (a tar of the pool's files)."""
+    engine = make_engine(coop.database_url)
+    try:
+        with transaction(make_sessionmaker(engine)) as session:
+            api_key = create_buyer(session, buyer_name).api_key
+    finally:
+        engine.dispose()
+    with coop.http() as http:
+        buyer = {"X-API-Key": api_key}
+        order = http.post("/v1/orders", json={"pool_id": pool_id, "purpose": "research"},
+                          headers={**buyer, "Idempotency-Key": str(uuid.uuid4())})
+        assert order.status_code == 201, order.text
+        order_id = order.json()["id"]
+        assert order.json()["price"] == str(price)
+        paid = http.post(f"/v1/orders/{order_id}/payment",
+                         json={"payment_ref": f"bank-{uuid.uuid4().hex[:8]}"},
+                         headers={"Authorization": f"Bearer {coop.admin_token}"})
+        assert paid.status_code == 200, paid.text
+        settled = wait_until(
+            lambda: (o := http.get(f"/v1/orders/{order_id}", headers=buyer).json())["status"]
+            == "settled" and o, "the worker to settle the order")
+        purchase = f"/v1/purchases/{settled['purchase_id']}"
+        wait_until(lambda: http.get(purchase, headers=buyer).status_code == 200,
+                   "the indexer to record the purchase")
+        delivery = http.get(f"{purchase}/delivery", headers=buyer)
+        assert delivery.status_code == 200, delivery.text
+        return delivery.content
