@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 pragma solidity ^0.8.24;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
 import {Context} from "@openzeppelin/contracts/utils/Context.sol";
 import {Multicall} from "@openzeppelin/contracts/utils/Multicall.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
@@ -12,6 +10,7 @@ import {IContributionRegistry} from "./interfaces/IContributionRegistry.sol";
 import {IContributionToken} from "./interfaces/IContributionToken.sol";
 import {IMembership} from "./interfaces/IMembership.sol";
 import {IRevenueDistributor} from "./interfaces/IRevenueDistributor.sol";
+import {RelayedAccessControl} from "./metatx/RelayedAccessControl.sol";
 
 /// @title ContributionRegistry
 /// @notice The cooperative's register of contributions: members submit CIDs into pools, or
@@ -24,7 +23,7 @@ import {IRevenueDistributor} from "./interfaces/IRevenueDistributor.sol";
 /// relayer as sender; one failing claim reverts the bundle, so relayers simulate first).
 /// Members and curators may also act through the cooperative's forwarder (ERC-2771), which
 /// credits the request's signer; a multicall through it passes the signer on to every call.
-contract ContributionRegistry is IContributionRegistry, AccessControl, ERC2771Context, Multicall {
+contract ContributionRegistry is IContributionRegistry, RelayedAccessControl, Multicall {
     /// @inheritdoc IContributionRegistry
     bytes32 public constant CURATOR_ROLE = keccak256("CURATOR_ROLE");
     /// @inheritdoc IContributionRegistry
@@ -106,7 +105,7 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, ERC2771Co
         IContributionToken token,
         IRevenueDistributor distributor,
         address trustedForwarder
-    ) ERC2771Context(trustedForwarder) {
+    ) RelayedAccessControl(trustedForwarder) {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _membership = membership_;
         _token = token;
@@ -725,18 +724,17 @@ contract ContributionRegistry is IContributionRegistry, AccessControl, ERC2771Co
         return keccak256(bytes.concat(keccak256(abi.encode(contributor, cid, weight))));
     }
 
-    /// @dev The signer of a request the trusted forwarder relays, otherwise the caller.
-    function _msgSender() internal view override(Context, ERC2771Context) returns (address) {
-        return ERC2771Context._msgSender();
+    /// @dev Multicall inherits Context too; RelayedAccessControl's resolution holds here, and
+    /// Multicall passes a relayed signer on to each of its calls.
+    function _msgSender() internal view override(Context, RelayedAccessControl) returns (address) {
+        return RelayedAccessControl._msgSender();
     }
 
-    /// @dev The calldata without the signer a forwarded request appends.
-    function _msgData() internal view override(Context, ERC2771Context) returns (bytes calldata) {
-        return ERC2771Context._msgData();
+    function _msgData() internal view override(Context, RelayedAccessControl) returns (bytes calldata) {
+        return RelayedAccessControl._msgData();
     }
 
-    /// @dev 20 bytes (the signer) when the trusted forwarder calls.
-    function _contextSuffixLength() internal view override(Context, ERC2771Context) returns (uint256) {
-        return ERC2771Context._contextSuffixLength();
+    function _contextSuffixLength() internal view override(Context, RelayedAccessControl) returns (uint256) {
+        return RelayedAccessControl._contextSuffixLength();
     }
 }

@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 pragma solidity ^0.8.24;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
-import {Context} from "@openzeppelin/contracts/utils/Context.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
 import {IERC6372} from "@openzeppelin/contracts/interfaces/IERC6372.sol";
 import {IMembership} from "./interfaces/IMembership.sol";
+import {RelayedAccessControl} from "./metatx/RelayedAccessControl.sol";
 import {CLASS_COUNT} from "./types/ClassLayout.sol";
 
 /// @title Membership
@@ -17,7 +15,7 @@ import {CLASS_COUNT} from "./types/ClassLayout.sol";
 /// @dev Each account's status is one Trace208 whose value is 0 for "not a member" and
 /// class + 1 for an active member, so one lookup answers both questions at any past time.
 /// A member may leave through the cooperative's forwarder (ERC-2771), which credits the signer.
-contract Membership is IMembership, IERC6372, AccessControl, EIP712, ERC2771Context {
+contract Membership is IMembership, IERC6372, RelayedAccessControl, EIP712 {
     using Checkpoints for Checkpoints.Trace208;
 
     /// @inheritdoc IMembership
@@ -53,7 +51,7 @@ contract Membership is IMembership, IERC6372, AccessControl, EIP712, ERC2771Cont
     /// @param trustedForwarder The LumbungForwarder, whose requests act for their signer.
     constructor(address admin, address trustedForwarder)
         EIP712("Lumbung Membership", "1")
-        ERC2771Context(trustedForwarder)
+        RelayedAccessControl(trustedForwarder)
     {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         uint32 limit = DEFAULT_VOUCHERS_PER_EPOCH;
@@ -243,20 +241,5 @@ contract Membership is IMembership, IERC6372, AccessControl, EIP712, ERC2771Cont
     function _decode(uint256 status) private pure returns (bool active, StakeholderClass stakeholderClass) {
         if (status == 0) return (false, StakeholderClass.PRODUCER);
         return (true, StakeholderClass(status - 1));
-    }
-
-    /// @dev The signer of a request the trusted forwarder relays, otherwise the caller.
-    function _msgSender() internal view override(Context, ERC2771Context) returns (address) {
-        return ERC2771Context._msgSender();
-    }
-
-    /// @dev The calldata without the signer a forwarded request appends.
-    function _msgData() internal view override(Context, ERC2771Context) returns (bytes calldata) {
-        return ERC2771Context._msgData();
-    }
-
-    /// @dev 20 bytes (the signer) when the trusted forwarder calls.
-    function _contextSuffixLength() internal view override(Context, ERC2771Context) returns (uint256) {
-        return ERC2771Context._contextSuffixLength();
     }
 }

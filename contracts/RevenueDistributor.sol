@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 pragma solidity ^0.8.24;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
-import {Context} from "@openzeppelin/contracts/utils/Context.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IRevenueDistributor} from "./interfaces/IRevenueDistributor.sol";
+import {RelayedAccessControl} from "./metatx/RelayedAccessControl.sol";
 
 /// @title RevenueDistributor
 /// @notice Splits sales between a pool's contributors, the digital workers and the reserve,
@@ -18,7 +16,7 @@ import {IRevenueDistributor} from "./interfaces/IRevenueDistributor.sol";
 /// of which whole wei become claimable and the sub-wei remainder stays with the account. So
 /// deposited * 1e18 == claimed * 1e18 + Σ earnedScaled + reserve * 1e18 + reserveRemainder.
 /// Members may claim through the cooperative's forwarder (ERC-2771), which credits the signer.
-contract RevenueDistributor is IRevenueDistributor, AccessControl, ERC2771Context {
+contract RevenueDistributor is IRevenueDistributor, RelayedAccessControl {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
 
@@ -92,7 +90,7 @@ contract RevenueDistributor is IRevenueDistributor, AccessControl, ERC2771Contex
         uint16 workersBps,
         uint16 reserveBps,
         address trustedForwarder
-    ) ERC2771Context(trustedForwarder) {
+    ) RelayedAccessControl(trustedForwarder) {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _paymentToken = paymentToken;
         _setTreasury(treasury);
@@ -302,20 +300,5 @@ contract RevenueDistributor is IRevenueDistributor, AccessControl, ERC2771Contex
         if (treasury_ == address(0)) revert RevenueDistributorZeroTreasury();
         _config.treasury = treasury_;
         emit TreasuryChanged(treasury_);
-    }
-
-    /// @dev The signer of a request the trusted forwarder relays, otherwise the caller.
-    function _msgSender() internal view override(Context, ERC2771Context) returns (address) {
-        return ERC2771Context._msgSender();
-    }
-
-    /// @dev The calldata without the signer a forwarded request appends.
-    function _msgData() internal view override(Context, ERC2771Context) returns (bytes calldata) {
-        return ERC2771Context._msgData();
-    }
-
-    /// @dev 20 bytes (the signer) when the trusted forwarder calls.
-    function _contextSuffixLength() internal view override(Context, ERC2771Context) returns (uint256) {
-        return ERC2771Context._contextSuffixLength();
     }
 }
