@@ -138,6 +138,7 @@ ifndef QUICK  # the gas figures and the deep random-sequence runs take ~15 min; 
 	  $(PYTEST) tests/contracts/integration --network anvil -q
 	$(FORGE_ENV) $(BIN)/python bench/bench_invariants.py
 endif
+	$(BIN)/python -m bench.member_year
 	$(BIN)/python -m bench.bench_api $(if $(QUICK),--quick,)
 	$(BIN)/python -m bench.simulate $(if $(QUICK),--quick,)
 	anvil --lumbung-reap

@@ -3,8 +3,9 @@
     python -m bench.report
 
 Reads bench/results.json (bench/simulate.py), bench/gas.json (bench/bench_gas.py),
-bench/api.json (bench/bench_api.py) and bench/ipfs.json (bench/bench_ipfs.py); a missing file
-leaves its section saying so. Plots are PNGs beside the report (matplotlib, Agg backend).
+bench/member_year.json (bench/member_year.py), bench/api.json (bench/bench_api.py) and
+bench/ipfs.json (bench/bench_ipfs.py); a missing file leaves its section saying so. Plots
+are PNGs beside the report (matplotlib, Agg backend).
 """
 
 from __future__ import annotations
@@ -352,6 +353,7 @@ def build(results: dict[str, Any] | None, gas: dict[str, Any] | None,
     else:
         lines += ["bench/ipfs.json is missing (run `python bench/bench_ipfs.py`).", ""]
 
+    lines += member_year_section(load("member_year.json"))
     lines += [
         "## Peers",
         "",
@@ -362,6 +364,52 @@ def build(results: dict[str, Any] | None, gas: dict[str, Any] | None,
         "",
     ]
     return "\n".join(lines)
+
+
+def member_year_section(year: dict[str, Any] | None) -> list[str]:
+    """What a member's year costs, paid by the cooperative's gas relayer, on L1 and on L2."""
+    lines = ["## A member's year, paid by the cooperative", ""]
+    if year is None:
+        return [*lines, "bench/member_year.json is missing (`python -m bench.member_year`).", ""]
+    p = year["prices"]
+    gwei = 10**9
+    lines += [
+        "From bench/member_year.json (`python -m bench.member_year`), on Anvil in its optimism "
+        "mode: a member joins, makes 50 contributions, votes on 10 proposals and claims 12 "
+        "times over a year, one month at a time. Every transaction is the gas relayer's, sent "
+        "raw; the member signs requests and ballots only. The ether the member spent in the "
+        f"year: **{fmt(year['member_year_member_wei'])} wei**, and its account sent no "
+        "transaction.",
+        "",
+        f"Stated prices: L1 gas {p['l1_gas_price_wei'] / gwei:g} gwei; on the OP-stack L2, "
+        f"execution at {p['l2_gas_price_wei'] / gwei:g} gwei plus the L1 data fee of each "
+        f"signed transaction's bytes (Ecotone: L1 base fee {p['l1_base_fee_wei'] / gwei:g} gwei, "
+        f"blob base fee {p['l1_blob_base_fee_wei'] / gwei:g} gwei, scalars "
+        f"{p['base_fee_scalar']:,} and {p['blob_base_fee_scalar']:,}, OP Mainnet's); "
+        f"Rp {p['idr_per_ether']:,} per ether.",
+        "",
+        "| paid for | action | count | gas | bytes | on L1 (Rp) | on the L2 (Rp) |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in year["actions"]:
+        lines.append(
+            f"| {row['for']} | `{row['action']}` | {row['count']:,} | {row['gas']:,} | "
+            f"{row['bytes']:,} | {row['l1_idr']:,.0f} | {row['l2_idr']:,.2f} |"
+        )
+    for served, total in sorted(year["totals"].items()):
+        lines.append(
+            f"| **{served}, the year** | | {total['count']:,} | {total['gas']:,} | | "
+            f"**{total['l1_idr']:,.0f}** | **{total['l2_idr']:,.2f}** |"
+        )
+    return [
+        *lines,
+        "",
+        "`member` is what the member's own actions cost the cooperative; `curation` is the "
+        "curator's review of each contribution, relayed too. Spread over the months, many "
+        "actions are the first of their epoch (fresh vote checkpoints and credits), the dearer "
+        "case.",
+        "",
+    ]
 
 
 def main(argv: list[str] | None = None) -> None:
