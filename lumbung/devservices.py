@@ -31,11 +31,13 @@ class PostgresCluster:
 
     def create_database(self, template: str | None = None) -> str:
         """A fresh, empty database, or a copy of the database at the URL ``template`` (which
-        nobody may be connected to)."""
+        nobody may be connected to). The copy is made file by file (``FILE_COPY``): on this
+        fsync-less cluster that takes about 0.03 s, against 0.2 to 0.5 s for PostgreSQL 15's
+        default of logging every block to the WAL."""
         import psycopg
 
         name = "t_" + uuid.uuid4().hex[:12]
-        copy = f' TEMPLATE "{template.rsplit("/", 1)[1]}"' if template else ""
+        copy = f' TEMPLATE "{template.rsplit("/", 1)[1]}" STRATEGY FILE_COPY' if template else ""
         with psycopg.connect(self.admin_url, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"{copy}')
         return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"

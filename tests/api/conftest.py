@@ -8,7 +8,6 @@ chain is reverted to the freshly deployed cooperative after each test.
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +23,7 @@ from api.main import create_app
 from api.settings import Settings
 from tests.api.cooperative import Coop
 from tests.api.harness import (
+    DATABASES,
     PRODUCER,
     AnvilChain,
     PostgresCluster,
@@ -34,7 +34,7 @@ from tests.api.harness import (
 )
 from tests.api.orderflow import POOLS
 
-DATABASES = os.environ.get("LUMBUNG_TEST_DATABASES", "sqlite,postgresql").split(",")
+
 @pytest.fixture(autouse=True)
 def isolation():
     """Overrides tests/conftest.py's brownie isolation; see ``chain_state`` instead."""

@@ -9,9 +9,12 @@ module adds what only the tests need, and re-exports the rest under the names th
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from api.settings import Settings
 from lumbung.devchain import (
@@ -42,11 +45,20 @@ from lumbung.devservices import (
 )
 from lumbung.protocol import DEV_REGISTRAR_KEY
 
+# The backends every database test runs on (``LUMBUNG_TEST_DATABASES`` narrows the list).
+DATABASES = os.environ.get("LUMBUNG_TEST_DATABASES", "sqlite,postgresql").split(",")
+# For a test whose outcome is decided before any database work (a request refused by its
+# checks, "nothing recorded" read back): one backend is enough. Tests whose decision reads or
+# writes rows (replays, quotas, states) run on every backend.
+ONE_DATABASE = pytest.mark.parametrize("database_url", DATABASES[:1], indirect=True)
+
 __all__ = [
     "ADDRESSES",
     "CURATOR",
+    "DATABASES",
     "DEPLOYER",
     "KEYS",
+    "ONE_DATABASE",
     "PRODUCER",
     "REGISTRAR",
     "ROOT",

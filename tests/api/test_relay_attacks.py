@@ -1,5 +1,8 @@
 """The gas relay under attack, on a real Anvil: every request the relay must not pay for is
-refused before anything is sent (the gas relayer's nonce and balance stay as they were)."""
+refused before anything is sent (the gas relayer's nonce and balance stay as they were).
+
+A refusal decided by the checks alone runs on one database (``ONE_DATABASE``); replays, quotas
+and pending transactions, which the API decides from its rows, run on both."""
 
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ from api.settings import Settings
 from lumbung.devchain import KEYS
 from lumbung.protocol import VoteType
 from tests.api.cooperative import Coop
-from tests.api.harness import ADDRESSES, CURATOR, PRODUCER, STEWARD, free_port
+from tests.api.harness import ADDRESSES, CURATOR, ONE_DATABASE, PRODUCER, STEWARD, free_port
 from tests.api.relay_helpers import GAS_RELAYER, RelayerState, forward_body, vote_body
 
 WEEK = 7 * 24 * 3600
@@ -53,6 +56,7 @@ def refused(client: TestClient, w3: Web3, body: Any, status: int, slug: str | No
     return problem
 
 
+@ONE_DATABASE
 @pytest.mark.parametrize(
     ("field", "altered"),
     [
@@ -69,12 +73,14 @@ def test_a_request_altered_after_signing_is_not_sent(client, contracts, w3, fiel
     refused(client, w3, body, 422, "relay-signature-invalid")
 
 
+@ONE_DATABASE
 def test_a_request_redirected_to_another_target_is_not_sent(client, contracts, w3):
     body = forward_body(w3, contracts, PRODUCER, contracts["RevenueDistributor"].functions.claim(1))
     body["request"]["to"] = contracts["ContributionRegistry"].address
     refused(client, w3, body, 422)
 
 
+@ONE_DATABASE
 def test_a_request_signed_by_another_key_is_not_sent(client, contracts, w3):
     body = forward_body(w3, contracts, PRODUCER, submit(contracts, b"forged"), key=KEYS[STEWARD])
     refused(client, w3, body, 422, "relay-signature-invalid")
@@ -91,6 +97,7 @@ def test_a_replayed_request_is_refused(client, contracts, w3):
     assert len(client.get("/v1/relay/transactions").json()) == 1
 
 
+@ONE_DATABASE
 @pytest.mark.parametrize("ttl", [-1, 0, 3600 + 1, 30 * 24 * 3600])
 def test_a_deadline_passed_or_too_far_ahead_is_refused(client, contracts, w3, ttl):
     body = forward_body(w3, contracts, PRODUCER, submit(contracts, b"deadline"), ttl=ttl)
@@ -102,12 +109,14 @@ def test_a_deadline_within_the_hour_is_relayed(client, contracts, w3):
     assert client.post("/v1/relay", json=body).status_code == 200
 
 
+@ONE_DATABASE
 @pytest.mark.parametrize("gas", [1_000_001, 0])
 def test_gas_outside_the_forwarders_bounds_is_refused(client, contracts, w3, gas):
     body = forward_body(w3, contracts, PRODUCER, submit(contracts, b"gas"), gas=gas)
     refused(client, w3, body, 422, "relay-request-refused")
 
 
+@ONE_DATABASE
 def test_a_request_carrying_ether_is_refused(client, contracts, w3):
     body = forward_body(w3, contracts, PRODUCER, submit(contracts, b"value"))
     body["request"]["value"] = "1"
@@ -145,6 +154,7 @@ def _not_allowed(contracts: dict[str, Contract], w3: Web3) -> dict[str, Any]:
     }
 
 
+@ONE_DATABASE
 @pytest.mark.parametrize(
     "call",
     [
@@ -162,12 +172,14 @@ def test_a_call_outside_the_allowlist_is_refused(client, contracts, w3, call):
     refused(client, w3, body, 422, "relay-request-refused")
 
 
+@ONE_DATABASE
 def test_an_unknown_selector_is_refused(client, contracts, w3):
     body = forward_body(w3, contracts, PRODUCER, submit(contracts, b"unknown"))
     body["request"]["data"] = "0xdeadbeef"
     refused(client, w3, body, 422, "relay-request-refused")
 
 
+@ONE_DATABASE
 def test_a_request_that_would_revert_names_the_error_and_costs_nothing(
     client, contracts, coop: Coop, w3
 ):
@@ -178,6 +190,7 @@ def test_a_request_that_would_revert_names_the_error_and_costs_nothing(
     assert problem["type"].endswith("/contract/" + problem["error"])
 
 
+@ONE_DATABASE
 def test_a_vote_with_an_altered_ballot_is_refused(client, contracts, coop: Coop, w3):
     market = contracts["DataMarket"]
     call = (market.address, market.functions.setGeneralStrike(True)._encode_transaction_data())
@@ -191,6 +204,7 @@ def test_a_vote_with_an_altered_ballot_is_refused(client, contracts, coop: Coop,
     refused(client, w3, too_early, 409)  # no such proposal: the governor's error
 
 
+@ONE_DATABASE
 def test_a_join_voucher_for_another_deployment_is_refused(client, w3):
     voucher = client.post(
         "/v1/dev/vouchers", json={"address": ADDRESSES[8], "stakeholder_class": "funder"}
@@ -316,6 +330,7 @@ MALFORMED: list[tuple[str, Any]] = [
 ]
 
 
+@ONE_DATABASE
 @pytest.mark.parametrize(("case", "body"), MALFORMED, ids=[case for case, _ in MALFORMED])
 def test_a_malformed_body_is_refused(client, w3, case, body):
     refused(client, w3, copy.deepcopy(body), 422)
