@@ -63,19 +63,33 @@ $(STAMPS)/apt: Makefile
 	fi
 	@touch $@
 
-compile: setup ## compile the contracts (offline)
+compile: $(SETUP) ## compile the contracts (offline)
 	brownie compile
 
-lint: setup ## ruff and mypy
+lint: $(SETUP) ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-# What `make test` runs, in this order; `make times` times each of them.
+# What `make test` runs; `make times` times each of them, one after the other.
 TEST_TARGETS := lint compile test-ipfs test-api test-browser test-contracts test-ganache test-forge slither
 # What a fresh clone lacks once set up: the build and the tools' caches (`make times` cold).
 CACHES := build reports .pytest_cache .hypothesis .mypy_cache .ruff_cache .forge
+# `make test` in phases. The suites that keep both cores busy (the API, the contracts, forge)
+# run alone; single-threaded steps share a phase: the installers, then mypy and solc-js beside
+# the IPFS tests, then Slither beside the browser. (Ganache stays apart: it loads the brownie
+# project, which may rewrite build/ while the browser suite deploys from it.) The set-up and
+# the build are made once: SKIP_PREP=1 drops them from each suite's prerequisites.
+SYNC := --no-print-directory --output-sync=target
+SETUP := $(if $(SKIP_PREP),,setup)
+SETUP_TEST := $(if $(SKIP_PREP),,setup-test)
+COMPILED := $(if $(SKIP_PREP),,compile)
 
-test: setup-test $(TEST_TARGETS) ## everything CI runs
+test: ## everything CI runs
+	$(MAKE) $(SYNC) -j3 setup-test
+	$(MAKE) $(SYNC) -j3 SKIP_PREP=1 lint compile test-ipfs
+	$(MAKE) $(SYNC) SKIP_PREP=1 test-api test-contracts
+	$(MAKE) $(SYNC) -j2 SKIP_PREP=1 test-browser slither
+	$(MAKE) $(SYNC) SKIP_PREP=1 test-ganache test-forge
 	anvil --lumbung-reap
 
 times: setup-test ## time every test target cold, then warm, into bench/test-times.json (LABEL=name)
@@ -83,13 +97,13 @@ times: setup-test ## time every test target cold, then warm, into bench/test-tim
 	$(BIN)/python toolchain/time_tests.py --label $(or $(LABEL),current) $(TEST_TARGETS)
 	anvil --lumbung-reap
 
-test-ipfs: setup-test
+test-ipfs: $(SETUP_TEST)
 	$(PYTEST) tests/ipfs -p no:pytest-brownie -q -n 2
 
-test-api: setup-test compile ## the API against Anvil, on SQLite and PostgreSQL
+test-api: $(SETUP_TEST) $(COMPILED) ## the API against Anvil, on SQLite and PostgreSQL
 	$(PYTEST) tests/api -p no:pytest-brownie -q -n 2
 
-test-browser: setup-test compile ## the dApp in headless chromium against the whole cooperative
+test-browser: $(SETUP_TEST) $(COMPILED) ## the dApp in headless chromium against the whole cooperative
 	$(PYTEST) tests/browser -p no:pytest-brownie -q
 
 # CONTRACT_WORKERS chains side by side (0: one chain, no worker processes). Brownie's xdist
@@ -97,23 +111,23 @@ test-browser: setup-test compile ## the dApp in headless chromium against the wh
 # this runs) and each worker whole files, whose module fixtures it deploys once.
 # LUMBUNG_CHAIN_PORT moves the ports (tests/conftest.py).
 CONTRACT_WORKERS ?= 2
-test-contracts: compile ## the contracts and the brownie scripts on Anvil (CONTRACT_WORKERS=2 chains)
+test-contracts: $(COMPILED) ## the contracts and the brownie scripts on Anvil (CONTRACT_WORKERS=2 chains)
 	$(PYTEST) tests/contracts tests/scripts --network anvil -q -n $(CONTRACT_WORKERS)
 
-test-ganache: compile ## the toolchain proof on Ganache (hardfork shanghai): a contract and both deploy paths
+test-ganache: $(COMPILED) ## the toolchain proof on Ganache (hardfork shanghai): a contract and both deploy paths
 	$(PYTEST) tests/contracts/ContributionToken tests/scripts/test_deploy.py --network ganache-cli -q
 
 # Forge (npm @foundry-rs/forge-linux-amd64) compiles with the same registered solc-js, whose path
 # depends on $HOME. Its config lives in test/foundry: a foundry.toml at the root would make
 # crytic-compile treat the repo as a Foundry project and Slither read forge's output.
 FORGE_ENV = FOUNDRY_CONFIG=test/foundry/foundry.toml FOUNDRY_SOLC=$(HOME)/.solcx/solc-v$(SOLC_VERSION)
-test-forge: setup ## Foundry invariant suites with adversarial handlers, and their regressions (bounded)
+test-forge: $(SETUP) ## Foundry invariant suites with adversarial handlers, and their regressions (bounded)
 	$(FORGE_ENV) FOUNDRY_INVARIANT_RUNS=48 FOUNDRY_INVARIANT_DEPTH=128 forge test
 
 # Slither compiles through the same solc-js in one standard-JSON run. (Its brownie platform
 # cannot follow OpenZeppelin's re-export files, which leave no brownie artifact.)
 SOLC_VERSION = $(shell node -p "require('./node_modules/solc/package.json').version" 2>/dev/null)
-slither: setup ## static analysis; fails on any medium or high finding
+slither: $(SETUP) ## static analysis; fails on any medium or high finding
 	slither contracts/ --solc $(HOME)/.solcx/solc-v$(SOLC_VERSION) --solc-standard-json \
 	  --solc-remaps "@openzeppelin/contracts=node_modules/@openzeppelin/contracts" \
 	  --solc-args "--allow-paths ." --filter-paths "node_modules|contracts/test" \

@@ -18,7 +18,7 @@ export function mount(el) {
   const voucher = h("textarea", { id: "voucher-json", rows: 4, placeholder: '{"member": "0x…", "stakeholder_class_id": 0, "nonce": "…", "expiry": …, "signature": "0x…"}' });
   joinCard = h("div", { class: "card", id: "join-card", hidden: true },
     h("h3", {}, "Join the cooperative"),
-    h("p", { class: "muted" }, "Membership comes with a voucher from a registrar of the cooperative. You sign one transaction with it."),
+    h("p", { class: "muted" }, "Membership comes with a voucher from a registrar of the cooperative. Joining with it is one transaction, which the cooperative sends for you when you have no ETH."),
     state.config.dev && h("div", {},
       h("label", { for: "join-class" }, "Stakeholder class"), select,
       h("p", {}, h("button", { id: "join-demo", type: "button", onclick: () => joinWithDemo(select.value) }, "Get a demo voucher and join")),
@@ -68,7 +68,7 @@ async function joinWithDemo(cls) {
   fill(message, "Asking the demo registrar for a voucher…");
   try {
     const voucher = await api("/v1/dev/vouchers", { method: "POST", body: { address: state.account, stakeholder_class: cls } });
-    fill(message, "Voucher received; confirm the transaction in your wallet.");
+    fill(message, "Voucher received; joining…");
     await join(voucher);
   } catch (err) {
     fill(message, h("span", { class: "error" }, errorText(err)));
