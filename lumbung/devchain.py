@@ -174,9 +174,13 @@ def _deploy(rpc_url: str, deployment_file: Path, env: dict[str, str]) -> Any:
     )
 
 
-def send(w3: Web3, function: Any, sender: str, value: int = 0) -> Any:
-    """Sends a contract call from an unlocked Anvil account and returns the mined receipt."""
-    tx_hash = function.transact({"from": sender, "value": value})
+def send(w3: Web3, function: Any, sender: str, value: int = 0, extra_gas: int = 0) -> Any:
+    """Sends a contract call from an unlocked Anvil account and returns the mined receipt;
+    ``extra_gas`` is added to the estimate (a forwarded request's signed budget)."""
+    tx: dict[str, Any] = {"from": sender, "value": value}
+    if extra_gas:
+        tx["gas"] = function.estimate_gas(tx) * 5 // 4 + extra_gas
+    tx_hash = function.transact(tx)
     receipt = w3.eth.wait_for_transaction_receipt(tx_hash, timeout=30)
     if receipt["status"] != 1:
         raise AssertionError(f"transaction {tx_hash.hex()} reverted")
@@ -289,7 +293,8 @@ class Coop:
             deadline=deadline,
         )
         request = (sender, target, 0, gas, deadline, data, signature)
-        return send(self.w3, forwarder.functions.execute(request), ADDRESSES[Role.GAS_RELAYER])
+        execute = forwarder.functions.execute(request)
+        return send(self.w3, execute, ADDRESSES[Role.GAS_RELAYER], extra_gas=gas)
 
     # -- sales and revenue ---------------------------------------------------------------------
 

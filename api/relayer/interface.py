@@ -12,10 +12,12 @@ from web3.types import TxReceipt
 
 @dataclass(frozen=True)
 class ContractCall:
-    """One call of a contract function, encoded: where it goes and its calldata."""
+    """One call of a contract function, encoded: where it goes and its calldata, and the gas
+    its transaction must carry beyond the estimate (``extra_gas``)."""
 
     to: str
     data: HexBytes
+    extra_gas: int = 0
 
     @classmethod
     def of(cls, contract: Contract, function: str, *args: Any) -> ContractCall:

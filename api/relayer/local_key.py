@@ -57,7 +57,7 @@ class LocalKeyRelayer:
                 "value": 0,
                 "chainId": chain.chain_id,
                 "nonce": nonce,
-                "gas": gas * GAS_MARGIN_PCT // 100,
+                "gas": gas * GAS_MARGIN_PCT // 100 + call.extra_gas,
                 "maxPriorityFeePerGas": tip,
                 "maxFeePerGas": max_fee,
                 "type": 2,

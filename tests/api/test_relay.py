@@ -145,6 +145,19 @@ def test_a_relayed_submit_credits_the_signer_and_is_on_the_books(
     }
 
 
+def test_the_relayer_gives_a_forwarded_call_the_whole_gas_it_was_signed_for(
+    client, contracts, w3
+):
+    """Estimated on the last block, a call can need more in the next (a fresh checkpoint for a
+    later timestamp: a relayed leave once reverted so); the transaction carries the signed
+    budget on top of the estimate, so the forwarder can always pass it on whole."""
+    call = contracts["RevenueDistributor"].functions.claim(1)
+    body = forward_body(w3, contracts, PRODUCER, call)
+    result = relayed(client, body)
+    tx = w3.eth.get_transaction(result["tx_hash"])
+    assert tx["gas"] >= body["request"]["gas"] + result["gas_used"]
+
+
 def test_a_relayed_multicall_credits_the_signer_for_every_call(client, contracts, w3):
     registry = contracts["ContributionRegistry"]
     (cid1, digest1), (cid2, digest2) = cid_of(b"first of two"), cid_of(b"second of two")

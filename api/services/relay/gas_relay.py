@@ -99,7 +99,12 @@ class GasRelay:
         chain.simulate(self.address, prepared.to, prepared.data)
 
     def _send(self, session: Session, prepared: Prepared, head_time: int) -> RelayTransaction:
-        call = ContractCall(prepared.to, HexBytes(prepared.data))
+        # A forwarded call gets the whole gas its signer allowed it, whatever the estimate
+        # said: mined in a later block than the estimate's, a call can need more (a fresh
+        # checkpoint for a new timestamp), and the forwarder then reverts it all. Unused gas
+        # is not paid for.
+        extra = prepared.request.gas if prepared.request is not None else 0
+        call = ContractCall(prepared.to, HexBytes(prepared.data), extra_gas=extra)
         try:
             signed = self.relayer.sign(call)
             self.relayer.broadcast(signed.raw)
