@@ -48,9 +48,10 @@ from lumbung.devchain import (
     STEWARD,
     Coop,
     Role,
+    forward_request,
     start_anvil,
 )
-from lumbung.eip712 import BALLOT, sign_forward_request, sign_typed, sign_voucher
+from lumbung.eip712 import BALLOT, sign_typed, sign_voucher
 from lumbung.protocol import DEV_REGISTRAR_KEY, StakeholderClass
 
 CONTRIBUTIONS = 50
@@ -147,20 +148,7 @@ class MemberYear:
         # As the API does: the call alone first, so that a refusal names its Solidity error
         # (the forwarder reports any failure of the call as FailedCall).
         self.chain.guard(lambda: function.call({"from": sender}))
-        data = bytes.fromhex(function._encode_transaction_data().removeprefix("0x"))
-        deadline = self.coop.now() + 3600
-        signature = sign_forward_request(
-            key,
-            chain_id=self.w3.eth.chain_id,
-            forwarder=forwarder.address,
-            sender=sender,
-            to=function.address,
-            data=data,
-            gas=REQUEST_GAS,
-            nonce=forwarder.functions.nonces(sender).call(),
-            deadline=deadline,
-        )
-        request = (sender, function.address, 0, REQUEST_GAS, deadline, data, signature)
+        request = forward_request(forwarder, key, function, REQUEST_GAS, self.coop.now() + 3600)
         return self.relayer.send(forwarder.functions.execute(request), extra_gas=REQUEST_GAS)
 
     def join(self) -> None:

@@ -187,6 +187,33 @@ def send(w3: Web3, function: Any, sender: str, value: int = 0, extra_gas: int = 
     return receipt
 
 
+def forward_request(
+    forwarder: Contract,
+    key: Any,
+    function: Any,
+    gas: int,
+    deadline: int,
+    sender: str | None = None,
+) -> tuple[str, str, int, int, int, bytes, bytes]:
+    """``function`` (a web3 contract call) signed by ``key`` as an ERC-2771 ForwardRequest from
+    ``sender`` (the key's own address unless a test forges another) at the sender's current
+    forwarder nonce: the ForwardRequestData tuple ``execute`` takes."""
+    sender = sender or Account.from_key(key).address
+    data = bytes.fromhex(function._encode_transaction_data().removeprefix("0x"))
+    signature = sign_forward_request(
+        key,
+        chain_id=forwarder.w3.eth.chain_id,
+        forwarder=forwarder.address,
+        sender=sender,
+        to=function.address,
+        data=data,
+        gas=gas,
+        nonce=forwarder.functions.nonces(sender).call(),
+        deadline=deadline,
+    )
+    return (sender, function.address, 0, gas, deadline, data, signature)
+
+
 class Coop:
     """The deployed contracts on a development chain, with one method per cooperative action.
 
@@ -278,21 +305,7 @@ class Coop:
         """Has ``account`` sign ``function`` (a contract call built with web3) as a
         ForwardRequest, and the gas relayer send it through the forwarder; returns the receipt."""
         forwarder = self.c["Forwarder"]
-        sender, target = ADDRESSES[account], function.address
-        data = bytes.fromhex(function._encode_transaction_data().removeprefix("0x"))
-        deadline = self.now() + ttl
-        signature = sign_forward_request(
-            KEYS[account],
-            chain_id=self.w3.eth.chain_id,
-            forwarder=forwarder.address,
-            sender=sender,
-            to=target,
-            data=data,
-            gas=gas,
-            nonce=forwarder.functions.nonces(sender).call(),
-            deadline=deadline,
-        )
-        request = (sender, target, 0, gas, deadline, data, signature)
+        request = forward_request(forwarder, KEYS[account], function, gas, self.now() + ttl)
         execute = forwarder.functions.execute(request)
         return send(self.w3, execute, ADDRESSES[Role.GAS_RELAYER], extra_gas=gas)
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from web3 import Web3
 
-from lumbung.devchain import ADDRESSES, KEYS, Role
-from lumbung.eip712 import BALLOT, sign_forward_request, sign_typed
+from lumbung.devchain import ADDRESSES, KEYS, Role, forward_request
+from lumbung.eip712 import BALLOT, sign_typed
 
 GAS_RELAYER = ADDRESSES[Role.GAS_RELAYER]
 
@@ -42,24 +42,13 @@ def forward_body(
 ) -> dict[str, Any]:
     """``account``'s signed ForwardRequest for ``function`` (a web3 contract call), as the
     dApp POSTs it."""
-    forwarder = contracts["Forwarder"]
-    sender = ADDRESSES[account]
-    data = bytes.fromhex(function._encode_transaction_data().removeprefix("0x"))
-    deadline = now(w3) + ttl
-    signature = sign_forward_request(
-        key or KEYS[account],
-        chain_id=w3.eth.chain_id,
-        forwarder=forwarder.address,
-        sender=sender,
-        to=function.address,
-        data=data,
-        gas=gas,
-        nonce=forwarder.functions.nonces(sender).call(),
-        deadline=deadline,
+    sender, to, _, _, deadline, data, signature = forward_request(
+        contracts["Forwarder"], key or KEYS[account], function, gas, now(w3) + ttl,
+        sender=ADDRESSES[account],
     )
     request = {
         "from": sender,
-        "to": function.address,
+        "to": to,
         "value": "0",
         "gas": gas,
         "deadline": deadline,
