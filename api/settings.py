@@ -16,7 +16,13 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.redaction import redact_url
-from lumbung.protocol import DEV_ADMIN_TOKEN, DEV_CHAIN_IDS, DEV_REGISTRAR_KEY, DEV_RELAYER_KEY
+from lumbung.protocol import (
+    DEV_ADMIN_TOKEN,
+    DEV_CHAIN_IDS,
+    DEV_GAS_RELAYER_KEY,
+    DEV_REGISTRAR_KEY,
+    DEV_RELAYER_KEY,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / ".lumbung"
@@ -28,9 +34,6 @@ DEV_KEK = "4c756d62756e67206465762d6f6e6c79206b65792d656e6372797074696f6e21"
 DEV_WEBHOOK_SECRET = "lumbung-dev-webhook"  # noqa: S105 (a development default)
 DEV_MIDTRANS_SERVER_KEY = "lumbung-dev-midtrans"
 DEV_NONCE_SECRET = "lumbung-dev-siwe-nonce"  # noqa: S105 (same)
-# The gas relayer of the local cooperative: Anvil's public account 9, apart from the settlement
-# relayer (account 5) so that their nonces never meet.
-DEV_GAS_RELAYER_KEY = "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6"
 
 # A rate limit is "<requests>/<seconds>": a token bucket per client address and route class
 # that holds at most <requests> tokens and earns them back evenly over <seconds>.

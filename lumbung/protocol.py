@@ -187,6 +187,9 @@ ANVIL_MNEMONIC = "test test test test test test test test test test test junk"
 # the API's settings on any other chain (lumbung.devchain derives the same keys).
 DEV_REGISTRAR_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
 DEV_RELAYER_KEY = "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba"
+# Its account 9, the local gas relayer that sends members' signed requests, apart from the
+# settler so that their nonces never meet; refused off development chains as well.
+DEV_GAS_RELAYER_KEY = "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6"
 # The local API's admin bearer token, refused as well off development chains.
 DEV_ADMIN_TOKEN = "lumbung-dev-admin"  # noqa: S105 (a development default)
 

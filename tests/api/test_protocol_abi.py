@@ -20,7 +20,7 @@ from web3 import Web3
 from api.schemas import contributions, governance
 from lumbung import protocol
 from lumbung.deployment import DeploymentRecord
-from lumbung.devchain import KEYS, REGISTRAR, SETTLER, AnvilChain
+from lumbung.devchain import KEYS, REGISTRAR, SETTLER, AnvilChain, Role
 from lumbung.protocol import (
     MAX_SAFE_INTEGER,
     BatchStatus,
@@ -111,6 +111,8 @@ def test_work_pot_is_the_distributors(anvil: AnvilChain):
 def test_development_keys_are_the_mnemonics_accounts():
     assert KEYS[REGISTRAR].removeprefix("0x") == protocol.DEV_REGISTRAR_KEY.removeprefix("0x")
     assert KEYS[SETTLER].removeprefix("0x") == protocol.DEV_RELAYER_KEY.removeprefix("0x")
+    gas_relayer = KEYS[Role.GAS_RELAYER].removeprefix("0x")
+    assert gas_relayer == protocol.DEV_GAS_RELAYER_KEY.removeprefix("0x")
 
 
 def test_the_schemas_names_are_the_protocols():

@@ -12,9 +12,8 @@ from web3.contract import Contract
 
 from api.context import Context
 from api.indexer import index_until_head
-from api.settings import DEV_GAS_RELAYER_KEY
 from lumbung.devchain import KEYS, Role
-from lumbung.protocol import ContributionStatus, VoteType, contribution_id
+from lumbung.protocol import DEV_GAS_RELAYER_KEY, ContributionStatus, VoteType, contribution_id
 from tests.api.cooperative import Coop
 from tests.api.harness import ADDRESSES, CURATOR, PRODUCER, STEWARD
 from tests.api.relay_helpers import GAS_RELAYER, RelayerState, forward_body, vote_body
