@@ -551,8 +551,9 @@ contract RevenueDistributor is IRevenueDistributor, RelayedAccessControl {
             if (removed > held) removed = held;
             held -= removed;
         } else if (_withinCommitment(bp, 1, weight)) {
-            // An unclaimed leaf: everything it earned since the batch's acceptance.
-            scaled += uint256(weight) * (acc - bp.accStart);
+            // An unclaimed leaf: everything it earned since the batch's acceptance, unless it is
+            // the curator's own, which earns nothing and stays with the batch.
+            if (account != bp.curator) scaled += uint256(weight) * (acc - bp.accStart);
             _countClaimed(bp, 1, weight);
         } else {
             // Beyond the batch's commitment: it never earned, and its weight was never counted.

@@ -64,6 +64,15 @@ class BatchStatus(IntEnum):
     PENDING = 1
     ACCEPTED = 2
     REJECTED = 3
+    OVERTURNED = 4
+
+
+class BatchPotState(IntEnum):
+    """``IBatchPots.BatchPotState``: a batch's revenue. NONE: never accepted."""
+
+    NONE = 0
+    EARNING = 1
+    CLOSED = 2
 
 
 # -- DataMarket ---------------------------------------------------------------------------------

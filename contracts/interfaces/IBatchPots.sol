@@ -120,8 +120,8 @@ interface IBatchPots {
     /// @param batchId The batch.
     function closeBatchPot(uint256 batchId) external;
 
-    /// @notice Revokes a leaf the registry proved: pays its revenue so far to `account` and
-    /// removes its weight from the pool.
+    /// @notice Revokes a leaf the registry proved: pays its revenue so far to `account` (nothing
+    /// to the batch's curator, whose own leaf never earns) and removes its weight from the pool.
     /// @dev UNITS_ROLE. The registry refuses a second revocation of the same leaf.
     /// @param batchId The batch.
     /// @param account The contributor.
