@@ -402,7 +402,7 @@ contract ContributionRegistry is IContributionRegistry, RelayedAccessControl, EI
         _takeBackReviews(batch_.curator, uint256(batch_.count) + batch_.rejected);
         if (batch_.count != 0) {
             // slither-disable-next-line unused-return
-            (,,, uint256 units,,,) = _distributor.batchPot(batchId);
+            (,, uint256 units,,,) = _distributor.batchPot(batchId);
             Pool storage pool_ = _pools[poolId];
             unchecked {
                 // The batch's remaining units and unrevoked leaves are counted in the pool.

@@ -100,6 +100,7 @@ def test_claim_leaf_pays_since_acceptance_and_records_one_holding(
         "account": member,
         "ordinals": 1 << 5,
         "weight": 3,
+        "amount": tx.return_value,
     }
     assert tuple(distributor.batchHolding(batch_id, member)) == (3, 1 << 5)
     # Later revenue is claimed with no proof at all.
@@ -486,4 +487,4 @@ def test_a_large_tree_from_lumbung_merkle_verifies_on_chain(
     for item in (leaves[0], leaves[51], leaves[95]):
         claim_leaf(batch_id, tree, item)
     assert batch_tree(domain, leaves).root == registry.batch(batch_id)[2]
-    assert distributor.batchPot(batch_id)[4] == 3
+    assert distributor.batchPot(batch_id)[3] == 3

@@ -170,7 +170,7 @@ def test_accept_batch_credits_each_review_and_the_weight_earns_at_once(
         "units": 15,
         "totalUnits": 15,
     }
-    assert tuple(distributor.batchPot(batch_id)) == (pool_id, 1, curator, 15, 0, 0, 0)
+    assert tuple(distributor.batchPot(batch_id)) == (pool_id, 1, 15, 0, 0, 0)
 
 
 def test_a_batch_of_rejections_pays_the_curator_and_opens_no_pot(

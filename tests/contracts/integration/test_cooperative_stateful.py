@@ -563,7 +563,7 @@ class Cooperative(RuleBasedStateMachine):
             committed, activated, activated_weight = self.coop.registry.batchWeights(batch_id)
             assert [activated, activated_weight] == batch["activated"]
             assert activated <= count and activated_weight <= committed
-            _pool, _state, _curator, units, touched, touched_weight, _paid = (
+            _pool, _state, units, touched, touched_weight, _paid = (
                 self.coop.distributor.batchPot(batch_id)
             )
             assert units == batch["units"]
