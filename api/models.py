@@ -513,10 +513,11 @@ class VaultItem(Base):
 
     ``format`` is the vault format (:mod:`api.services.vault`): 2 (age) rows name their identity
     in the key store by ``key_id`` and hold no key; 1 rows hold a KEK-wrapped ``wrapped_key``
-    until ``lumbung vault rotate-kek`` moves it into the key store. ``plaintext_sha256`` is kept
-    for format 1 only: format 2 keeps the hash beside the identity in the key store. Erasure
-    destroys the key, deletes the ciphertext's blocks and clears the file name, type, size and
-    hash.
+    until ``lumbung vault rotate-kek`` moves it into the key store. ``filename``,
+    ``content_type`` and ``plaintext_sha256`` are filled for format 1 only: format 2 keeps them
+    beside the identity in the key store, so that old pages of the row do not outlive their
+    erasure with them. Erasure destroys the key, deletes the ciphertext's blocks and clears the
+    file name, type, size and hash.
     """
 
     __tablename__ = "vault_items"

@@ -107,15 +107,19 @@ async def upload(
 
 @router.get("/{contribution_id}", response_model=ContributionDetail)
 def get(
-    contribution_id: ContributionId, session: SessionDep, wallet: OptionalWallet
+    contribution_id: ContributionId,
+    session: SessionDep,
+    settings: SettingsDep,
+    wallet: OptionalWallet,
 ) -> ContributionDetail:
-    """A registered contribution; its contributor also sees the uploaded file's name."""
+    """A registered contribution; its uploader also sees the file's name until it is erased."""
     contribution, item = contributions.get_contribution(session, contribution_id)
     erased = item is not None and item.erased_at is not None
-    mine = wallet is not None and item is not None and wallet == item.uploader
-    return ContributionDetail.from_model(
-        contribution, erased, filename=item.filename if mine and item is not None else None
-    )
+    filename = None
+    if item is not None and not erased and wallet == item.uploader:
+        keys = contributions.vault_of(settings)
+        filename = keys.facts(contributions.item_key(item)).filename
+    return ContributionDetail.from_model(contribution, erased, filename=filename)
 
 
 @router.post("/{contribution_id}/erase", response_model=Erased)

@@ -94,7 +94,7 @@ def item_key(item: VaultItem) -> vault.ItemKey:
         key_id=item.key_id,
         wrapped_key=item.wrapped_key,
         context=vault_legacy.KeyContext(item.uploader, item.pool_id),
-        legacy_sha256=item.plaintext_sha256,
+        recorded=vault.FileFacts(item.filename, item.content_type, item.plaintext_sha256),
     )
 
 
@@ -164,7 +164,12 @@ def store_upload(
     check_can_contribute(session, chain, pool_id, uploader)
     keys = vault_of(settings)
     with tempfile.TemporaryFile(prefix="lumbung-sealed-") as sealed_file:
-        sealed = keys.seal(plaintext, sealed_file)
+        sealed = keys.seal(
+            plaintext,
+            sealed_file,
+            safe_filename(filename),
+            (content_type or "application/octet-stream")[:255],
+        )
         if sealed.size > settings.max_upload_bytes:
             keys.keystore.destroy(sealed.key_id)
             raise PayloadTooLargeError(
@@ -180,8 +185,8 @@ def store_upload(
         uploader=uploader,
         pool_id=pool_id,
         format=vault.FORMAT_AGE,
-        filename=safe_filename(filename),
-        content_type=(content_type or "application/octet-stream")[:255],
+        filename="",  # kept in the key store (format 2), see api.services.vault
+        content_type="",
         size=sealed.size,
         plaintext_sha256="",
         chunk_size=vault.AGE_CHUNK_SIZE,

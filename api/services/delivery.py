@@ -213,13 +213,14 @@ def plan(
             continue
         assert item is not None
         key = contributions.item_key(item)
+        facts = keys.facts(key)
         files.append(
             DeliveredFile(
                 cid=item.cid,
                 contribution_id=contribution.id,
-                filename=item.filename,
+                filename=facts.filename,
                 size=item.size,
-                sha256=keys.plaintext_sha256(key),
+                sha256=facts.plaintext_sha256,
                 key=key,
             )
         )

@@ -174,6 +174,10 @@ class KeyStore:
             entries[raw] = secret
             self._write(name, entries)
 
+    def has(self, key_id: str) -> bool:
+        raw = _key_id_bytes(key_id)
+        return raw in self._read(self._shard_name(raw))
+
     def get(self, key_id: str) -> bytes:
         raw = _key_id_bytes(key_id)
         secret = self._read(self._shard_name(raw)).get(raw)

@@ -8,14 +8,14 @@ reordered, dropped or truncated chunk fails and decryption never releases an unv
 
 The identity never reaches the database: it is kept in the key store
 (:mod:`api.services.keystore`), sealed there under the key-encryption key, and the vault row
-holds only its random key id; the plaintext's SHA-256 is kept beside the identity, not in the
-row, so it goes with it. Erasure rewrites the key store without the identity and deletes the
-ciphertext's blocks; from then on nobody, the operator with the KEK included, can decrypt the
-contribution from what this node holds: old copies of the row in SQLite's WAL, PostgreSQL's
-dead tuples and ``pg_wal`` or a database backup carry no key. Rows of the first format
-(:mod:`api.services.vault_legacy`) keep working, and reach the same guarantee once
-``lumbung vault rotate-kek`` has moved their keys into the key store and retired the old KEK
-(docs/erasure.md).
+holds only its random key id. What would tell about the file (its name, type and plaintext's
+SHA-256) is kept beside the identity too, not in the row, so it goes with it. Erasure rewrites
+the key store without the identity and deletes the ciphertext's blocks; from then on nobody,
+the operator with the KEK included, can decrypt the contribution from what this node holds:
+old copies of the row in SQLite's WAL, PostgreSQL's dead tuples and ``pg_wal`` or a database
+backup carry no key. Rows of the first format (:mod:`api.services.vault_legacy`) keep working,
+and reach the same guarantee once ``lumbung vault rotate-kek`` has moved their keys into the
+key store and the old KEK is destroyed (docs/erasure.md).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import json
 import logging
 import queue
 import threading
@@ -58,32 +59,47 @@ def parse_kek(hex_key: str) -> bytes:
 
 
 @dataclass(frozen=True)
+class FileFacts:
+    """What the member's file was: its name, its type and its plaintext's SHA-256."""
+
+    filename: str
+    content_type: str
+    plaintext_sha256: str
+
+
+@dataclass(frozen=True)
 class ItemKey:
     """Where one vault row's key is: its format, its key-store id, or (format 1, not yet moved
-    to the key store) its KEK-wrapped data key and what that is bound to; and the plaintext's
-    SHA-256 a format-1 row records."""
+    to the key store) its KEK-wrapped data key and what that is bound to; and the file's facts
+    as a format-1 row records them."""
 
     format: int
     key_id: str | None
     wrapped_key: bytes | None
     context: vault_legacy.KeyContext
-    legacy_sha256: str = ""
+    recorded: FileFacts = FileFacts("", "", "")
 
 
 @dataclass(frozen=True)
 class AgeKey:
-    """What the key store holds for a format-2 item: its identity and its plaintext's hash."""
+    """What the key store holds for a format-2 item: its identity and its file's facts."""
 
     identity: str
-    plaintext_sha256: str
+    facts: FileFacts
 
     def pack(self) -> bytes:
-        return f"{self.identity} {self.plaintext_sha256}".encode()
+        facts = self.facts
+        return json.dumps(
+            [self.identity, facts.filename, facts.content_type, facts.plaintext_sha256]
+        ).encode()
 
     @classmethod
     def unpack(cls, secret: bytes) -> AgeKey:
-        identity, _, sha256 = secret.decode().partition(" ")
-        return cls(identity, sha256)
+        try:
+            identity, filename, content_type, sha256 = json.loads(secret)
+        except ValueError as exc:
+            raise VaultIntegrityError("the key store holds a malformed age key") from exc
+        return cls(identity, FileFacts(filename, content_type, sha256))
 
 
 @dataclass(frozen=True)
@@ -185,9 +201,12 @@ class _Handoff(io.RawIOBase):
                 continue
 
 
-def seal_age(plaintext: BinaryIO, out: BinaryIO) -> tuple[AgeKey, Sealed]:
+def seal_age(
+    plaintext: BinaryIO, out: BinaryIO, filename: str, content_type: str
+) -> tuple[AgeKey, Sealed]:
     """Encrypts ``plaintext`` into ``out`` to a fresh identity, in bounded memory; returns the
-    identity (``AGE-SECRET-KEY-1…``) and what was sealed (its ``key_id`` not yet stored)."""
+    identity (``AGE-SECRET-KEY-1…``) with the file's facts, and what was sealed (its ``key_id``
+    not yet stored)."""
     identity = pyrage.x25519.Identity.generate()
     measured = _Measured(plaintext)
     counted = _Counted(out)
@@ -196,7 +215,7 @@ def seal_age(plaintext: BinaryIO, out: BinaryIO) -> tuple[AgeKey, Sealed]:
     except pyrage.EncryptError as exc:
         raise VaultIntegrityError(f"age could not encrypt the contribution: {exc}") from exc
     sha256 = measured.sha256.hexdigest()
-    return AgeKey(str(identity), sha256), Sealed(
+    return AgeKey(str(identity), FileFacts(filename, content_type, sha256)), Sealed(
         key_id=new_key_id(),
         size=measured.size,
         plaintext_sha256=sha256,
@@ -254,9 +273,12 @@ class Vault:
         self.kek = kek
         self.keystore = keystore
 
-    def seal(self, plaintext: BinaryIO, out: BinaryIO) -> Sealed:
-        """Encrypts a new contribution (format 2) and stores its identity in the key store."""
-        age_key, sealed = seal_age(plaintext, out)
+    def seal(
+        self, plaintext: BinaryIO, out: BinaryIO, filename: str, content_type: str
+    ) -> Sealed:
+        """Encrypts a new contribution (format 2) and stores its identity, with the file's
+        name, type and hash, in the key store."""
+        age_key, sealed = seal_age(plaintext, out, filename, content_type)
         self.keystore.put(sealed.key_id, age_key.pack())
         return sealed
 
@@ -271,19 +293,18 @@ class Vault:
             return open_age(pieces, self.age_key(key).identity)
         if key.format != FORMAT_LEGACY:
             raise VaultIntegrityError(f"unknown vault format {key.format}")
-        if key.key_id is not None:
-            data_key = self._secret(key)
-            return vault_legacy.decrypt(pieces, lambda _header: data_key)
-        if key.wrapped_key is None:
-            raise VaultKeyErasedError(ERASED)
-        wrapped = key.wrapped_key
-        return vault_legacy.decrypt(
-            pieces, lambda header: vault_legacy.unwrap_key(self.kek, wrapped, key.context, header)
-        )
+        if key.wrapped_key is not None:  # not yet moved (the row's copy goes last)
+            wrapped = key.wrapped_key
+            return vault_legacy.decrypt(
+                pieces,
+                lambda header: vault_legacy.unwrap_key(self.kek, wrapped, key.context, header),
+            )
+        data_key = self._secret(key)
+        return vault_legacy.decrypt(pieces, lambda _header: data_key)
 
-    def plaintext_sha256(self, key: ItemKey) -> str:
-        """The plaintext's SHA-256: from the key store (format 2) or the row (format 1)."""
-        return self.age_key(key).plaintext_sha256 if key.format == FORMAT_AGE else key.legacy_sha256
+    def facts(self, key: ItemKey) -> FileFacts:
+        """The file's name, type and hash: from the key store (format 2) or the row (format 1)."""
+        return self.age_key(key).facts if key.format == FORMAT_AGE else key.recorded
 
     def age_key(self, key: ItemKey) -> AgeKey:
         """The identity that decrypts a format-2 ciphertext (for its buyer or ``age -d``)."""
@@ -297,14 +318,16 @@ class Vault:
         if key.key_id is not None:
             self.keystore.destroy(key.key_id)
 
-    def adopt_legacy(self, key: ItemKey, header: bytes) -> str:
-        """Moves a format-1 row's KEK-wrapped data key into the key store; its new key id."""
-        if key.wrapped_key is None:
-            raise VaultKeyErasedError("the contribution's key was destroyed; nothing to move")
+    def adopt_legacy(self, key: ItemKey, header: bytes) -> None:
+        """Copies a format-1 row's KEK-wrapped data key into the key store under the row's
+        ``key_id`` (already recorded, so a crash leaves no key the row does not name); a key
+        already there is left as it is."""
+        if key.wrapped_key is None or key.key_id is None:
+            raise VaultIntegrityError("a format-1 key is moved from its row to its key id")
+        if self.keystore.has(key.key_id):
+            return
         data_key = vault_legacy.unwrap_key(self.kek, key.wrapped_key, key.context, header)
-        key_id = new_key_id()
-        self.keystore.put(key_id, data_key)
-        return key_id
+        self.keystore.put(key.key_id, data_key)
 
     def rotate_kek(self, new_kek: bytes) -> int:
         """Re-seals the key store under ``new_kek``; the number of keys re-wrapped."""

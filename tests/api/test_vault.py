@@ -35,7 +35,7 @@ def keys(tmp_path: Path) -> vault.Vault:
 
 def seal(keys: vault.Vault, plaintext: bytes) -> tuple[bytes, vault.ItemKey, vault.Sealed]:
     out = io.BytesIO()
-    sealed = keys.seal(io.BytesIO(plaintext), out)
+    sealed = keys.seal(io.BytesIO(plaintext), out, "field notes.txt", "text/plain")
     key = vault.ItemKey(vault.FORMAT_AGE, sealed.key_id, None, CONTEXT)
     return out.getvalue(), key, sealed
 
@@ -57,7 +57,9 @@ def test_round_trip_at_every_boundary(keys: vault.Vault, size: int) -> None:
     assert ciphertext.startswith(b"age-encryption.org/v1\n-> X25519 ")
     assert sealed.size == size and sealed.ciphertext_size == len(ciphertext)
     assert sealed.plaintext_sha256 == hashlib.sha256(plaintext).hexdigest()
-    assert keys.plaintext_sha256(key) == sealed.plaintext_sha256
+    assert keys.facts(key) == vault.FileFacts(
+        "field notes.txt", "text/plain", sealed.plaintext_sha256
+    )
     for piece in (1, 1000, AGE_CHUNK + 16, 10**6):
         assert open_(keys, ciphertext, key, piece) == plaintext
 
@@ -147,7 +149,7 @@ def test_erased_key_opens_nothing(keys: vault.Vault) -> None:
     with pytest.raises(VaultKeyErasedError):
         open_(keys, ciphertext, key)
     with pytest.raises(VaultKeyErasedError):
-        keys.plaintext_sha256(key)
+        keys.facts(key)
     keys.destroy(key)  # again: nothing left to destroy, no error
 
 
@@ -162,7 +164,7 @@ def test_largest_upload_streams_with_bounded_memory(keys: vault.Vault, tmp_path:
     tracemalloc.start()
     started = time.perf_counter()
     with source.open("rb") as plain, target.open("wb") as out:
-        sealed = keys.seal(plain, out)
+        sealed = keys.seal(plain, out, "big.bin", "application/octet-stream")
     sealing = time.perf_counter() - started
     _, seal_peak = tracemalloc.get_traced_memory()
     tracemalloc.reset_peak()
@@ -188,8 +190,7 @@ def test_largest_upload_streams_with_bounded_memory(keys: vault.Vault, tmp_path:
 
 
 def legacy_key(wrapped: bytes | None, key_id: str | None = None) -> vault.ItemKey:
-    sha = ""
-    return vault.ItemKey(vault.FORMAT_LEGACY, key_id, wrapped, CONTEXT, sha)
+    return vault.ItemKey(vault.FORMAT_LEGACY, key_id, wrapped, CONTEXT)
 
 
 def test_legacy_rows_still_decrypt(keys: vault.Vault) -> None:
@@ -213,7 +214,9 @@ def test_a_legacy_key_moved_into_the_key_store_opens_and_erases(keys: vault.Vaul
     plaintext = os.urandom(3000)
     sealed = seal_legacy(plaintext, KEK, CONTEXT)
     header = sealed.ciphertext[: vault_legacy.HEADER_SIZE]
-    key_id = keys.adopt_legacy(legacy_key(sealed.wrapped_key), header)
+    key_id = new_key_id()
+    keys.adopt_legacy(legacy_key(sealed.wrapped_key, key_id), header)
+    keys.adopt_legacy(legacy_key(sealed.wrapped_key, key_id), header)  # again: nothing changes
     moved = legacy_key(None, key_id)
     assert open_(keys, sealed.ciphertext, moved) == plaintext
     keys.destroy(moved)

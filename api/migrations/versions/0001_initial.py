@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-01 23:02:03.356111
+Create Date: 2026-12-01 23:10:14.011397
 """
 
 from __future__ import annotations
