@@ -1,9 +1,10 @@
 """Members' contributions: encrypted upload to IPFS, the calldata to register it, erasure.
 
-Erasure is the uploader's at any time for an upload the chain does not hold as theirs and
-pending or accepted: never registered, rejected, revoked, or registered by another wallet
-(which :func:`is_deliverable` never delivers). An accepted or pending contribution is revoked on
-chain first, so the chain never lists as sold something the vault no longer has.
+Erasure is the uploader's at any time for an upload the chain does not hold as pending or
+accepted: never registered, rejected or revoked. (Its id binds the uploader, so another wallet
+registering the same CID makes a contribution of its own, which :func:`is_deliverable` never
+delivers.) An accepted or pending contribution is revoked on chain first, so the chain never
+lists as on sale something the vault no longer has.
 
 The API never sends the registration itself: it returns the calldata of
 ``ContributionRegistry.submit(poolId, cid)`` and the member's wallet sends it, so the chain
@@ -250,10 +251,8 @@ def erase(
         raise NotFoundError(f"contribution {key} was not uploaded to this vault")
     if item.uploader != wallet:
         raise ForbiddenError(f"only the uploader {item.uploader} can erase contribution {key}")
-    on_chain = chain.registry.contribution(int(key, 16))
-    status = ContributionStatus(on_chain.status)
-    theirs = to_checksum_address(on_chain.contributor) == wallet
-    if theirs and status not in ERASABLE_STATUSES:
+    status = ContributionStatus(chain.registry.contribution(int(key, 16)).status)
+    if status not in ERASABLE_STATUSES:
         raise ConflictError(
             f"contribution {key} is {status.label}: revoke it on chain "
             "(ContributionRegistry.revoke) before erasing it"
