@@ -171,18 +171,30 @@ def store_upload(
             safe_filename(filename),
             (content_type or "application/octet-stream")[:255],
         )
-        if sealed.size > settings.max_upload_bytes:
-            keys.keystore.destroy(sealed.key_id)
-            raise PayloadTooLargeError(
-                f"the file has {sealed.size} bytes; the limit is {settings.max_upload_bytes}"
-            )
-        sealed_file.seek(0)
-        with storage_errors():
-            cid = ipfs.add_stream(sealed_file, cid_version=CID_VERSION)
-    contribution_id = contribution_id_hex(uploader, bytes(cid.raw_digest))
+        try:
+            if sealed.size > settings.max_upload_bytes:
+                raise PayloadTooLargeError(
+                    f"the file has {sealed.size} bytes; the limit is {settings.max_upload_bytes}"
+                )
+            sealed_file.seek(0)
+            with storage_errors():
+                cid = ipfs.add_stream(sealed_file, cid_version=CID_VERSION)
+            item = _record(session, sealed, str(cid), uploader, pool_id)
+        except BaseException:
+            keys.keystore.destroy(sealed.key_id)  # an upload not recorded keeps no key
+            raise
+    calldata = chain.registry.submit_calldata(pool_id, bytes(cid))
+    logger.info("stored contribution %s (%d bytes)", item.cid, item.size)
+    logger.debug("contribution %s uploaded by %s", item.cid, uploader)
+    return Uploaded(item, sealed.plaintext_sha256, chain.registry.address, calldata)
+
+
+def _record(
+    session: Session, sealed: vault.Sealed, cid: str, uploader: str, pool_id: int
+) -> VaultItem:
     item = VaultItem(
-        cid=str(cid),
-        contribution_id=contribution_id,
+        cid=cid,
+        contribution_id=contribution_id_hex(uploader, bytes(parse_cid(cid).raw_digest)),
         uploader=uploader,
         pool_id=pool_id,
         format=vault.FORMAT_AGE,
@@ -198,10 +210,7 @@ def store_upload(
     )
     session.add(item)
     session.flush()
-    calldata = chain.registry.submit_calldata(pool_id, bytes(cid))
-    logger.info("stored contribution %s (%d bytes)", item.cid, item.size)
-    logger.debug("contribution %s uploaded by %s", item.cid, uploader)
-    return Uploaded(item, sealed.plaintext_sha256, chain.registry.address, calldata)
+    return item
 
 
 def vault_item(session: Session, contribution_id: str) -> VaultItem | None:

@@ -3,12 +3,17 @@ as pending or accepted (never registered, rejected, revoked); nobody else, ever.
 
 from __future__ import annotations
 
+import io
+
+import pytest
 from fastapi.testclient import TestClient
 from web3 import Web3
 from web3.contract import Contract
 
 from api.context import Context
+from api.errors import PayloadTooLargeError
 from api.models import VaultItem
+from api.services import contributions
 from ipfs.cid import parse_cid
 from tests.api.harness import ADDRESSES, CURATOR, PRODUCER, STEWARD, send
 from tests.api.identity_helpers import index, login, submit, upload
@@ -62,3 +67,19 @@ def test_the_uploader_erases_what_the_chain_does_not_hold(
     # The pending one is still whole, its name shown to its uploader only.
     shown = client.get(f"/v1/contributions/{pending['contribution_id']}", headers=producer)
     assert shown.json()["erased"] is False and shown.json()["filename"] == "data.bin"
+
+
+def test_an_upload_that_is_not_recorded_keeps_no_key(context: Context) -> None:
+    """Sealed, then refused (here: larger than the limit once read whole): its key is gone."""
+    settings = context.settings.model_copy(update={"max_upload_bytes": 1000})
+    with context.sessions() as session, pytest.raises(PayloadTooLargeError):
+        contributions.store_upload(
+            session, context.chain, context.ipfs, settings, uploader=ADDRESSES[PRODUCER],
+            pool_id=1, filename="big.bin", content_type=None, plaintext=io.BytesIO(bytes(5000)),
+        )
+    keys = contributions.vault_of(settings)
+    shards = keys.keystore.shard_paths()
+    assert shards  # the key was written, then the shard rewritten without it
+    assert all(
+        keys.keystore._read(path.name.removesuffix(".keys")) == {} for path in shards
+    )
