@@ -247,6 +247,20 @@ def test_key_store_keeps_secrets_sealed_and_forgets_destroyed_ones(tmp_path: Pat
     assert not list((tmp_path / "ks").glob("*.tmp"))  # no temporary file left behind
 
 
+def test_the_replaced_shard_file_is_overwritten_with_zeros(tmp_path: Path) -> None:
+    """The old file, still open elsewhere (as its freed blocks would be on disk), is zeros."""
+    store = KeyStore(tmp_path / "ks", KEK)
+    key_id = new_key_id()
+    store.put(key_id, b"AGE-SECRET-KEY-1" + b"Q" * 58)
+    (shard,) = store.shard_paths()
+    with shard.open("rb") as old:
+        size = len(old.read())
+        store.destroy(key_id)
+        old.seek(0)
+        assert old.read() == bytes(size)
+    assert shard.read_bytes() != bytes(len(shard.read_bytes()))  # the new file, sealed
+
+
 def test_key_store_refuses_a_wrong_kek_and_an_altered_shard(tmp_path: Path) -> None:
     key_id = new_key_id()
     KeyStore(tmp_path / "ks", KEK).put(key_id, b"s")
