@@ -282,7 +282,13 @@ class KuboClient:
         )
         blocks = [str(ref["Ref"]) for ref in refs if ref.get("Ref")] + [arg]
         for block in blocks:
-            for outcome in _ndjson(self._send("block/rm", {"arg": block}).text, "block/rm"):
+            # A refused block (pinned by another DAG) comes back as {"Hash", "Error"}, or as an
+            # error status when it was the only one asked for.
+            try:
+                outcomes = _ndjson(self._send("block/rm", {"arg": block}).text, "block/rm")
+            except KuboApiError as error:
+                outcomes = [{"Error": error.message}]
+            for outcome in outcomes:
                 if outcome.get("Error"):
                     logger.info("kubo kept block %s: %s", block, outcome["Error"])
 
