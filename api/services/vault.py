@@ -13,9 +13,11 @@ SHA-256) is kept beside the identity too, not in the row, so it goes with it. Er
 the key store without the identity and deletes the ciphertext's blocks; from then on nobody,
 the operator with the KEK included, can decrypt the contribution from what this node holds:
 old copies of the row in SQLite's WAL, PostgreSQL's dead tuples and ``pg_wal`` or a database
-backup carry no key. Rows of the first format (:mod:`api.services.vault_legacy`) keep working,
-and reach the same guarantee once ``lumbung vault rotate-kek`` has moved their keys into the
-key store and the old KEK is destroyed (docs/erasure.md).
+backup carry no key (a backup of the key store itself is the one copy to keep short-lived: see
+docs/erasure.md for this and the other limits). Rows of the first format
+(:mod:`api.services.vault_legacy`) keep working, and reach the same guarantee once
+``lumbung vault rotate-kek`` has moved their keys into the key store and the old KEK is
+destroyed.
 """
 
 from __future__ import annotations
