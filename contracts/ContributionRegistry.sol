@@ -38,6 +38,8 @@ contract ContributionRegistry is IContributionRegistry, RelayedAccessControl, EI
     uint256 public constant DEFAULT_MAX_WEIGHT = 100;
     /// @notice The curation cap at deployment: reviews credited per curator per curation epoch.
     uint256 public constant DEFAULT_CURATION_CAP = 500;
+    /// @dev Ordinals per contributor per batch, the distributor's MAX_LEAVES_PER_HOLDER.
+    uint256 private constant _MAX_ORDINALS = 48;
     /// @notice The EIP-712 type of a member's consent.
     bytes32 public constant CONSENT_TYPEHASH =
         keccak256("Consent(uint256 poolId,bytes cid,address contributor,uint256 deadline)");
@@ -100,6 +102,11 @@ contract ContributionRegistry is IContributionRegistry, RelayedAccessControl, EI
     uint256 private _curationCap;
     /// @dev Per curator: curation epoch (high 128 bits) | reviews credited in it (low 128 bits).
     mapping(address curator => uint256) private _reviewLedger;
+    /// @dev A leaf's key is keccak256(batch id, leaf hash): one leaf of one batch, even when the
+    /// same content sits in several leaves (an aggregator's mistake). Which leaf activated a
+    /// contribution, and which leaves were revoked.
+    mapping(uint256 id => bytes32 leafKey) private _activatedLeaf;
+    mapping(bytes32 leafKey => bool) private _revokedLeaf;
 
     /// @param admin Receives DEFAULT_ADMIN_ROLE (the deployer, then the timelock).
     /// @param membership_ The membership register.
@@ -444,9 +451,7 @@ contract ContributionRegistry is IContributionRegistry, RelayedAccessControl, EI
         if (!MerkleProof.multiProofVerifyCalldata(proof, proofFlags, batch_.root, hashes)) {
             revert ContributionRegistryInvalidProof(batchId, contributor);
         }
-        for (uint256 i = 0; i < leaves.length; ++i) {
-            weight += _activateLeaf(batchId, poolId, contributor, leaves[i]);
-        }
+        weight = _activateAll(batchId, poolId, contributor, leaves, hashes);
         _countActivated(batchId, batch_, leaves.length, weight);
         _token.mint(contributor, weight);
     }
@@ -460,12 +465,11 @@ contract ContributionRegistry is IContributionRegistry, RelayedAccessControl, EI
             revert ContributionRegistryBatchNotAccepted(batchId, batchStatus);
         }
         uint32 poolId = batch_.poolId;
-        if (!MerkleProof.verifyCalldata(
-                proof, batch_.root, BatchLeafHash.hash(address(_distributor), poolId, contributor, leaf)
-            )) {
+        bytes32 hash = BatchLeafHash.hash(address(_distributor), poolId, contributor, leaf);
+        if (!MerkleProof.verifyCalldata(proof, batch_.root, hash)) {
             revert ContributionRegistryInvalidProof(batchId, contributor);
         }
-        bool activated = _recordRevokedLeaf(batchId, poolId, contributor, leaf);
+        bool activated = _recordRevokedLeaf(batchId, poolId, contributor, leaf, _leafKey(batchId, hash));
         // slither-disable-next-line unused-return
         (, uint256 removed) = _distributor.revokeBatchLeaf(batchId, contributor, leaf.ordinal, leaf.weight);
         if (batchStatus == BatchStatus.ACCEPTED && removed != 0) {
@@ -726,14 +730,28 @@ contract ContributionRegistry is IContributionRegistry, RelayedAccessControl, EI
         if (contributor == curator) revert ContributionRegistryBatchSelfCuration(batchId, curator);
     }
 
-    /// @dev Registers a proven leaf as an accepted contribution (one fresh slot); its weight.
-    function _activateLeaf(uint256 batchId, uint32 poolId, address contributor, BatchLeaf calldata leaf)
+    function _activateAll(
+        uint256 batchId,
+        uint32 poolId,
+        address contributor,
+        BatchLeaf[] calldata leaves,
+        bytes32[] memory hashes
+    ) private returns (uint256 weight) {
+        for (uint256 i = 0; i < leaves.length; ++i) {
+            weight += _activateLeaf(batchId, poolId, contributor, leaves[i], _leafKey(batchId, hashes[i]));
+        }
+    }
+
+    /// @dev Registers a proven leaf as an accepted contribution; its weight. An ordinal past the
+    /// distributor's 48 could never be revoked there, so it is refused.
+    function _activateLeaf(uint256 batchId, uint32 poolId, address contributor, BatchLeaf calldata leaf, bytes32 key)
         private
         returns (uint48 weight)
     {
         // slither-disable-next-line unused-return
         (, bytes32 digest) = CidLib.parse(leaf.cid);
         uint256 id = _contributionId(contributor, digest);
+        if (leaf.ordinal >= _MAX_ORDINALS) revert ContributionRegistryInvalidOrdinal(batchId, leaf.ordinal);
         weight = leaf.weight;
         _checkWeight(id, weight, _pools[poolId].maxWeight);
         Contribution storage contribution_ = _contributions[id];
@@ -741,27 +759,38 @@ contract ContributionRegistry is IContributionRegistry, RelayedAccessControl, EI
         _contributions[id] = Contribution({
             contributor: contributor, poolId: poolId, status: Status.ACCEPTED, weight: weight, batched: true
         });
+        _activatedLeaf[id] = key;
         emit LeafActivated(batchId, id, contributor, poolId, leaf.ordinal, weight, leaf.cid);
     }
 
-    /// @dev Records a proven leaf as revoked (one slot, so it is never activated or revoked
-    /// again); whether it had been activated.
-    function _recordRevokedLeaf(uint256 batchId, uint32 poolId, address contributor, BatchLeaf calldata leaf)
-        private
-        returns (bool activated)
-    {
+    /// @dev Records a proven leaf as revoked, once; whether it was the leaf that activated its
+    /// contribution (whose tokens then burn). The content's registration turns revoked when this
+    /// leaf activated it or nothing registered it, so no twin leaf activates it later; a content
+    /// registered singly, or activated by a twin leaf, keeps its own registration.
+    function _recordRevokedLeaf(
+        uint256 batchId,
+        uint32 poolId,
+        address contributor,
+        BatchLeaf calldata leaf,
+        bytes32 key
+    ) private returns (bool activated) {
         // slither-disable-next-line unused-return
         (, bytes32 digest) = CidLib.parse(leaf.cid);
         uint256 id = _contributionId(contributor, digest);
+        if (_revokedLeaf[key]) revert ContributionRegistryNotRevocable(id, Status.REVOKED);
+        _revokedLeaf[key] = true;
         Contribution storage contribution_ = _contributions[id];
-        Status status = contribution_.status;
-        activated = status == Status.ACCEPTED && contribution_.batched;
-        // A content registered singly, or revoked already, is not this leaf's to revoke.
-        if (status != Status.NONE && !activated) revert ContributionRegistryNotRevocable(id, status);
-        _contributions[id] = Contribution({
-            contributor: contributor, poolId: poolId, status: Status.REVOKED, weight: leaf.weight, batched: true
-        });
+        activated = _activatedLeaf[id] == key && contribution_.status == Status.ACCEPTED;
+        if (activated || contribution_.status == Status.NONE) {
+            _contributions[id] = Contribution({
+                contributor: contributor, poolId: poolId, status: Status.REVOKED, weight: leaf.weight, batched: true
+            });
+        }
         emit LeafRevoked(batchId, id, contributor, poolId, leaf.ordinal, leaf.weight, leaf.cid);
+    }
+
+    function _leafKey(uint256 batchId, bytes32 leafHash) private pure returns (bytes32) {
+        return keccak256(abi.encode(batchId, leafHash));
     }
 
     /// @dev Counts `leafCount` activated leaves of `weight` against the batch's commitment.

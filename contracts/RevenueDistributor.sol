@@ -561,12 +561,13 @@ contract RevenueDistributor is IRevenueDistributor, RelayedAccessControl {
             // its own weight, never more than the holding has).
             if (removed > held) removed = held;
             held -= removed;
-        } else if (_withinCommitment(bp, 1, weight)) {
+        } else if (weight != 0 && weight <= bp.maxWeight && _withinCommitment(bp, 1, weight)) {
             // An unclaimed leaf: everything it earned since the batch's acceptance.
             scaled += uint256(weight) * (acc - bp.accStart);
             _countClaimed(bp, 1, weight);
         } else {
-            // Beyond the batch's commitment: it never earned, and its weight was never counted.
+            // Beyond the batch's commitment or the pool's maximum: it never earned, and its
+            // weight was never counted.
             removed = 0;
         }
         _holdings[batchId][account] = _holding(holding >> _HOLDING_ORDINALS | bit, held, acc);

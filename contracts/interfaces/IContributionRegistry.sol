@@ -331,9 +331,10 @@ interface IContributionRegistry {
     /// @param id The contribution.
     error ContributionRegistryBatchedContribution(uint256 id);
 
-    /// @notice The consent's deadline has passed.
-    /// @param deadline The deadline.
-    error ContributionRegistryConsentExpired(uint256 deadline);
+    /// @notice A leaf's ordinal is 48 or more: the distributor could never revoke it.
+    /// @param batchId The batch.
+    /// @param ordinal The ordinal.
+    error ContributionRegistryInvalidOrdinal(uint256 batchId, uint256 ordinal);
 
     /// @notice Only a pending batch can be curated.
     /// @param batchId The batch.

@@ -488,3 +488,59 @@ def test_a_large_tree_from_lumbung_merkle_verifies_on_chain(
         claim_leaf(batch_id, tree, item)
     assert batch_tree(domain, leaves).root == registry.batch(batch_id)[2]
     assert distributor.batchPot(batch_id)[3] == 3
+
+
+# -- an aggregator's malformed leaves (found by the Foundry suite) -------------------------
+
+
+def test_a_leaf_above_the_maximum_is_paid_nothing_when_revoked(
+    registry, usd, member, other_member, leaf, submit_batch, revoke_leaf, sell, pool_id
+):
+    heavy = leaf(member, "too heavy", registry.poolMaxWeight(pool_id) + 1)
+    batch_id, tree = submit_batch([heavy, leaf(other_member, "fine", 1)])
+    sell()
+    before = usd.balanceOf(member)
+    tx = revoke_leaf(batch_id, tree, heavy)
+    assert usd.balanceOf(member) == before
+    assert tx.events["BatchLeafRevoked"]["weight"] == 0
+
+
+def test_a_leaf_past_ordinal_47_is_never_activated(
+    registry, member, other_member, leaf, submit_batch
+):
+    high = leaf(member, "ordinal 48", 1, ordinal=48)
+    batch_id, tree = submit_batch([high, leaf(other_member, "o", 1)])
+    arguments, proof, flags = multiproof(tree, member)
+    with brownie.reverts(f"ContributionRegistryInvalidOrdinal: {batch_id}, 48"):
+        registry.activateLeaves(batch_id, arguments, proof, flags, {"from": member})
+
+
+def test_revoking_a_twin_leaf_leaves_the_activated_one_alone(
+    registry,
+    token,
+    distributor,
+    member,
+    other_member,
+    leaf,
+    submit_batch,
+    revoke_leaf,
+    make_cid,
+    status,
+):
+    """The same content in two batches: activating one leaf and revoking the other burns
+    nothing of the activation, and each leaf is revoked once."""
+    first = BatchLeaf(member.address, 0, make_cid("twin", "v0"), 10)
+    twin = BatchLeaf(member.address, 0, make_cid("twin", "v1-raw"), 90)
+    one, tree_one = submit_batch([first, leaf(other_member, "o1", 1)])
+    two, tree_two = submit_batch([twin, leaf(other_member, "o2", 1)])
+    arguments, proof, flags = multiproof(tree_one, member)
+    registry.activateLeaves(one, arguments, proof, flags, {"from": member})
+    revoke_leaf(two, tree_two, twin)
+    contribution_id = expected_id(member.address, first.cid[-32:])
+    assert token.balanceOf(member) == 10
+    assert registry.contribution(contribution_id)[2] == status.ACCEPTED
+    with brownie.reverts(f"ContributionRegistryNotRevocable: {contribution_id}, 4"):
+        revoke_leaf(two, tree_two, twin)
+    revoke_leaf(one, tree_one, first)
+    assert token.balanceOf(member) == 0
+    assert registry.contribution(contribution_id)[2] == status.REVOKED

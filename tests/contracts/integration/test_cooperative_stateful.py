@@ -149,6 +149,7 @@ class Cooperative(RuleBasedStateMachine):
         # batch id -> {"pool", "domain", "tree", "leaves", "rejected", "status", "curator",
         # "units", "touched": {(contributor, ordinal)}, "activated": [count, weight]}
         self.batches = {}
+        self.activated_by = {}  # contribution id -> (batch id, leaf) that activated it
         self.next_batch_seed = 0
         self.work_units = 0  # reviews credited, less units retired or removed
 
@@ -322,6 +323,7 @@ class Cooperative(RuleBasedStateMachine):
             "units": 0,
             "touched": set(),
             "activated": [0, 0],
+            "revoked": set(),
         }
 
     def _pick_batch(self, st_pick, *statuses):
@@ -423,6 +425,7 @@ class Cooperative(RuleBasedStateMachine):
             "activated",
             leaf.weight,
         ]
+        self.activated_by[contribution_id(leaf.contributor, leaf.cid)] = (batch_id, leaf)
         batch["activated"][0] += 1
         batch["activated"][1] += leaf.weight
         STEPS_RUN["leaves activated"] += 1
@@ -432,7 +435,7 @@ class Cooperative(RuleBasedStateMachine):
         args = (batch_id, leaf.argument(), leaf_proof(batch["tree"], leaf, batch["domain"]))
         sender = {"from": leaf.contributor}
         key = contribution_id(leaf.contributor, leaf.cid)
-        if key in self.contributions and self.contributions[key][2] != "activated":
+        if (leaf.contributor, leaf.ordinal) in batch["revoked"]:
             with brownie.reverts(revert_pattern=r"ContributionRegistryNotRevocable:.*"):
                 registry.revokeLeaf(*args, sender)
             return
@@ -447,8 +450,12 @@ class Cooperative(RuleBasedStateMachine):
         assert paid == expected
         self.paid_out += paid
         account = next(a for a in self.earners if a.address == leaf.contributor)
-        self.contributions[key] = [account, batch["pool"], "leaf revoked", 0]
+        # The content's registration turns revoked when this leaf activated it or nothing
+        # registered it; one registered singly, or activated by a twin leaf, stays as it was.
+        if key not in self.contributions or self.activated_by.get(key) == (batch_id, leaf):
+            self.contributions[key] = [account, batch["pool"], "leaf revoked", 0]
         batch["touched"].add((leaf.contributor, leaf.ordinal))
+        batch["revoked"].add((leaf.contributor, leaf.ordinal))
         if batch["status"] == "accepted":
             batch["units"] -= leaf.weight
         STEPS_RUN["leaves revoked"] += 1
