@@ -133,6 +133,31 @@ class RegistryFacade(ContractFacade):
         super().__init__(contract, guard)
         self._pool = self._bind("pool", Pool)
         self._contribution = self._bind("contribution", Contribution)
+        self._is_curator = self._bind("isCurator", bool)
+        self._pool_max_weight = self._bind("poolMaxWeight", int)
+        self._curation_cap = self._bind("curationCap", int)
+        self._reviews_in_epoch = self._bind("reviewsInEpoch", int)
+        self._curation_epoch = self._bind("CURATION_EPOCH", int)
+
+    def is_curator(self, account: str) -> bool:
+        """Whether ``account`` may review now: it holds the curator role and is an active
+        WORKER member."""
+        return self._read(self._is_curator, account)
+
+    def pool_max_weight(self, pool_id: int) -> int:
+        """The largest weight a review may give in pool ``pool_id``."""
+        return self._read(self._pool_max_weight, pool_id)
+
+    def curation_cap(self) -> int:
+        """Reviews credited per curator per curation epoch."""
+        return self._read(self._curation_cap)
+
+    def reviews_in_epoch(self, curator: str, epoch: int) -> int:
+        return self._read(self._reviews_in_epoch, curator, epoch)
+
+    def curation_epoch(self) -> int:
+        """The curation epoch's length in seconds (epoch = block.timestamp // it)."""
+        return self._read(self._curation_epoch)
 
     def pool(self, pool_id: int) -> Pool:
         """Raises ContractRevertError ``ContributionRegistryUnknownPool`` for an unknown pool."""
