@@ -3,7 +3,9 @@ pragma solidity ^0.8.24;
 
 import {Context} from "@openzeppelin/contracts/utils/Context.sol";
 import {Multicall} from "@openzeppelin/contracts/utils/Multicall.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {CidLib} from "./libraries/CidLib.sol";
 import {IContributionRegistry} from "./interfaces/IContributionRegistry.sol";
@@ -11,19 +13,18 @@ import {IContributionToken} from "./interfaces/IContributionToken.sol";
 import {IMembership} from "./interfaces/IMembership.sol";
 import {IRevenueDistributor} from "./interfaces/IRevenueDistributor.sol";
 import {RelayedAccessControl} from "./metatx/RelayedAccessControl.sol";
+import {BatchLeaf, BatchLeafHash} from "./types/BatchLeaf.sol";
 
 /// @title ContributionRegistry
 /// @notice The cooperative's register of contributions: members submit CIDs into pools, or
 /// aggregators submit them in Merkle batches; curators accept or reject them, contributors
 /// revoke them.
 /// @dev A contribution takes one storage slot, written on submission and updated on curation;
-/// its CID is in its submission (or leaf-claim) event, so no bytes are stored.
-/// A claimed batch leaf takes that same one slot, written once, already accepted. Multicall lets
-/// a relayer present many contributors' proofs in one transaction (each call keeps the
-/// relayer as sender; one failing claim reverts the bundle, so relayers simulate first).
+/// its CID is in its submission (or leaf-activation) event, so no bytes are stored. A batch leaf
+/// takes none until its contributor activates or revokes it; its revenue is the distributor's.
 /// Members and curators may also act through the cooperative's forwarder (ERC-2771), which
 /// credits the request's signer; a multicall through it passes the signer on to every call.
-contract ContributionRegistry is IContributionRegistry, RelayedAccessControl, Multicall {
+contract ContributionRegistry is IContributionRegistry, RelayedAccessControl, EIP712, Multicall {
     /// @inheritdoc IContributionRegistry
     bytes32 public constant CURATOR_ROLE = keccak256("CURATOR_ROLE");
     /// @inheritdoc IContributionRegistry
@@ -38,6 +39,9 @@ contract ContributionRegistry is IContributionRegistry, RelayedAccessControl, Mu
     uint256 public constant DEFAULT_MAX_WEIGHT = 100;
     /// @notice The curation cap at deployment: reviews credited per curator per curation epoch.
     uint256 public constant DEFAULT_CURATION_CAP = 500;
+    /// @notice The EIP-712 type of a member's consent.
+    bytes32 public constant CONSENT_TYPEHASH =
+        keccak256("Consent(uint256 poolId,bytes cid,address contributor,uint256 deadline)");
 
     /// @dev One slot, written on submission and updated on curation. The curator is only in
     /// the events: nothing on-chain reads it again, and a second slot would cost ~22k per accept.
@@ -46,6 +50,7 @@ contract ContributionRegistry is IContributionRegistry, RelayedAccessControl, Mu
         uint32 poolId;
         Status status;
         uint48 weight;
+        bool batched; // activated or revoked from a batch: its revenue is the batch's
     }
 
     /// @dev Everything a submission or a curation touches, in one slot. uint56 counts: one per
@@ -59,19 +64,22 @@ contract ContributionRegistry is IContributionRegistry, RelayedAccessControl, Mu
         uint32 maxWeight;
     }
 
-    /// @dev A claim reads all three slots. uint24 counts bound a batch to 16,777,215 leaves, a
-    /// tree far larger than any manifest an aggregator can publish; weights are at most
-    /// count × MAX_WEIGHT_CEILING < 2**38.
+    /// @dev uint24 counts bound a batch to 16,777,215 leaves, a tree far larger than any
+    /// manifest an aggregator can publish; weights are at most count × MAX_WEIGHT_CEILING < 2**38.
+    /// activatedCount and activatedWeight count activations (and revocations of leaves never
+    /// activated), held to the commitment as the distributor holds claims.
     struct Batch {
         bytes32 root;
-        address curator; // zero until curated
+        address curator;
         uint32 poolId;
         uint24 count;
-        uint24 claimedCount;
+        uint24 rejected;
         BatchStatus status;
         address aggregator;
         uint48 totalWeight;
-        uint48 claimedWeight;
+        uint24 activatedCount;
+        uint24 revokedCount;
+        uint48 activatedWeight;
     }
 
     struct PoolDescription {
@@ -105,7 +113,7 @@ contract ContributionRegistry is IContributionRegistry, RelayedAccessControl, Mu
         IContributionToken token,
         IRevenueDistributor distributor,
         address trustedForwarder
-    ) RelayedAccessControl(trustedForwarder) {
+    ) RelayedAccessControl(trustedForwarder) EIP712("Lumbung Registry", "1") {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _membership = membership_;
         _token = token;
@@ -218,7 +226,7 @@ contract ContributionRegistry is IContributionRegistry, RelayedAccessControl, Mu
 
         _token.mint(contributor, weight);
         _distributor.addUnits(poolId, contributor, weight);
-        _creditReview(curator);
+        _creditReviews(curator, 1);
     }
 
     /// @inheritdoc IContributionRegistry
@@ -229,7 +237,7 @@ contract ContributionRegistry is IContributionRegistry, RelayedAccessControl, Mu
 
         contribution_.status = Status.REJECTED;
         emit ContributionRejected(id, contribution_.poolId, curator, contribution_.contributor, reason);
-        _creditReview(curator);
+        _creditReviews(curator, 1);
     }
 
     /// @inheritdoc IContributionRegistry
@@ -241,6 +249,7 @@ contract ContributionRegistry is IContributionRegistry, RelayedAccessControl, Mu
         if (status == Status.NONE) revert ContributionRegistryUnknownContribution(id);
         if (caller != contributor) revert ContributionRegistryNotContributor(id, caller, contributor);
         if (status == Status.REVOKED) revert ContributionRegistryNotRevocable(id, status);
+        if (contribution_.batched) revert ContributionRegistryBatchedContribution(id);
 
         uint32 poolId = contribution_.poolId;
         uint48 weight = 0; // stays 0 unless the contribution was accepted (pending or rejected)
@@ -263,65 +272,81 @@ contract ContributionRegistry is IContributionRegistry, RelayedAccessControl, Mu
     }
 
     /// @inheritdoc IContributionRegistry
-    function submitBatch(uint256 poolId, bytes32 root, uint24 count, uint48 totalWeight, bytes calldata manifestCid)
-        external
-        onlyRole(AGGREGATOR_ROLE)
-        returns (uint256 batchId)
-    {
+    function submitBatch(
+        uint256 poolId,
+        address curator,
+        bytes32 root,
+        uint24 count,
+        uint48 totalWeight,
+        uint24 rejected,
+        bytes calldata manifestCid
+    ) external onlyRole(AGGREGATOR_ROLE) returns (uint256 batchId) {
         Pool storage pool_ = _openPool(poolId);
-        if (root == bytes32(0)) revert ContributionRegistryZeroRoot();
-        if (count == 0) revert ContributionRegistryEmptyBatch();
+        if (uint256(count) + rejected == 0) revert ContributionRegistryEmptyBatch();
+        if ((root == bytes32(0)) != (count == 0)) revert ContributionRegistryBatchRoot();
         uint256 maxWeight = pool_.maxWeight;
         if (totalWeight < count || totalWeight > uint256(count) * maxWeight) {
             revert ContributionRegistryInvalidBatchWeight(count, totalWeight, maxWeight);
         }
+        address aggregator = _msgSender();
+        if (curator == aggregator || !isCurator(curator)) revert ContributionRegistryInvalidBatchCurator(curator);
         // Only validated: the manifest is found by its CID in the event, never read on-chain.
         // slither-disable-next-line unused-return
         CidLib.parse(manifestCid);
-        address aggregator = _msgSender();
         unchecked {
             // One per aggregator transaction: 2**256 of them are out of reach.
             batchId = ++_batchCount;
         }
         _batches[batchId] = Batch({
             root: root,
-            curator: address(0),
+            curator: curator,
             // An existing pool's id is at most _poolCount, a uint32.
             poolId: uint32(poolId),
             count: count,
-            claimedCount: 0,
+            rejected: rejected,
             status: BatchStatus.PENDING,
             aggregator: aggregator,
             totalWeight: totalWeight,
-            claimedWeight: 0
+            activatedCount: 0,
+            revokedCount: 0,
+            activatedWeight: 0
         });
-        emit BatchSubmitted(batchId, poolId, root, count, totalWeight, manifestCid, aggregator);
+        emit BatchSubmitted(batchId, poolId, curator, root, count, totalWeight, rejected, manifestCid, aggregator);
     }
 
     /// @inheritdoc IContributionRegistry
-    function acceptBatch(uint256 batchId) external onlyRole(CURATOR_ROLE) {
+    function acceptBatch(uint256 batchId) external {
         address curator = _msgSender();
         Batch storage batch_ = _pendingBatch(batchId, curator);
         _checkWorker(curator);
 
         batch_.status = BatchStatus.ACCEPTED;
-        batch_.curator = curator;
-        uint256 poolId = batch_.poolId;
+        uint32 poolId = batch_.poolId;
         uint256 count = batch_.count;
-        emit BatchAccepted(batchId, poolId, curator, count);
-        _creditReview(curator);
+        uint256 totalWeight = batch_.totalWeight;
+        uint256 reviews = count + batch_.rejected;
+        Pool storage pool_ = _pools[poolId];
+        uint256 maxWeight = pool_.maxWeight;
+        unchecked {
+            // Bounded by the contributions ever registered: 2**56 are out of reach.
+            pool_.contributionCount += uint56(count);
+            pool_.acceptedCount += uint56(count);
+        }
+        pool_.totalWeight += SafeCast.toUint96(totalWeight);
+        emit BatchAccepted(batchId, poolId, curator, count, totalWeight, reviews);
+        _creditReviews(curator, reviews);
+        if (count != 0) {
+            _distributor.openBatchPot(batchId, poolId, batch_.root, count, totalWeight, maxWeight, curator);
+        }
     }
 
     /// @inheritdoc IContributionRegistry
-    function rejectBatch(uint256 batchId, string calldata reason) external onlyRole(CURATOR_ROLE) {
+    function rejectBatch(uint256 batchId, string calldata reason) external {
         address curator = _msgSender();
         Batch storage batch_ = _pendingBatch(batchId, curator);
-        _checkWorker(curator);
 
         batch_.status = BatchStatus.REJECTED;
-        batch_.curator = curator;
         emit BatchRejected(batchId, batch_.poolId, curator, reason);
-        _creditReview(curator);
     }
 
     /// @inheritdoc IContributionRegistry
@@ -332,6 +357,7 @@ contract ContributionRegistry is IContributionRegistry, RelayedAccessControl, Mu
             if (status == Status.NONE) revert ContributionRegistryUnknownContribution(id);
             revert ContributionRegistryNotAccepted(id, status);
         }
+        if (contribution_.batched) revert ContributionRegistryBatchedContribution(id);
         uint32 poolId = contribution_.poolId;
         Pool storage pool_ = _pools[poolId];
         if (newWeight != 0) _checkWeight(id, newWeight, pool_.maxWeight);
@@ -366,9 +392,24 @@ contract ContributionRegistry is IContributionRegistry, RelayedAccessControl, Mu
     /// @inheritdoc IContributionRegistry
     function overturnBatch(uint256 batchId, string calldata reason) external onlyRole(DEFAULT_ADMIN_ROLE) {
         Batch storage batch_ = _existingBatch(batchId);
-        if (batch_.status != BatchStatus.ACCEPTED) revert ContributionRegistryBatchNotAccepted(batchId, batch_.status);
-        batch_.status = BatchStatus.REJECTED;
-        emit BatchOverturned(batchId, batch_.poolId, reason);
+        BatchStatus status = batch_.status;
+        if (status != BatchStatus.PENDING && status != BatchStatus.ACCEPTED) {
+            revert ContributionRegistryBatchNotAccepted(batchId, status);
+        }
+        batch_.status = BatchStatus.OVERTURNED;
+        uint32 poolId = batch_.poolId;
+        emit BatchOverturned(batchId, poolId, reason);
+        if (status == BatchStatus.ACCEPTED && batch_.count != 0) {
+            // slither-disable-next-line unused-return
+            (,,, uint256 units,,,) = _distributor.batchPot(batchId);
+            Pool storage pool_ = _pools[poolId];
+            unchecked {
+                // The batch's remaining units and unrevoked leaves are counted in the pool.
+                pool_.acceptedCount -= uint56(batch_.count - batch_.revokedCount);
+                pool_.totalWeight -= uint96(units);
+            }
+            _distributor.closeBatchPot(batchId);
+        }
     }
 
     /// @inheritdoc IContributionRegistry
@@ -387,46 +428,77 @@ contract ContributionRegistry is IContributionRegistry, RelayedAccessControl, Mu
     }
 
     /// @inheritdoc IContributionRegistry
-    function claimBatchLeaf(
+    function activateLeaves(
         uint256 batchId,
-        address contributor,
-        bytes calldata cid,
-        uint48 weight,
-        bytes32[] calldata proof
-    ) external returns (uint256 id) {
-        Batch storage batch_ = _claimableBatch(batchId, contributor);
-        if (!MerkleProof.verifyCalldata(proof, batch_.root, _leafHash(contributor, cid, weight))) {
-            revert ContributionRegistryInvalidProof(batchId, contributor);
-        }
-        uint32 poolId = batch_.poolId;
-        uint256 maxWeight = _pools[poolId].maxWeight;
-        id = _registerLeaf(batchId, poolId, contributor, cid, weight, maxWeight);
-        _creditLeaves(batchId, batch_, poolId, contributor, 1, weight);
-    }
-
-    /// @inheritdoc IContributionRegistry
-    function claimBatchLeaves(
-        uint256 batchId,
-        address contributor,
         BatchLeaf[] calldata leaves,
         bytes32[] calldata proof,
         bool[] calldata proofFlags
-    ) external returns (uint256 totalWeight) {
+    ) external returns (uint256 weight) {
         if (leaves.length == 0) revert ContributionRegistryNoLeaves();
-        Batch storage batch_ = _claimableBatch(batchId, contributor);
-        if (!MerkleProof.multiProofVerifyCalldata(proof, proofFlags, batch_.root, _leafHashes(contributor, leaves))) {
+        address contributor = _msgSender();
+        Batch storage batch_ = _acceptedBatch(batchId, contributor);
+        if (!_membership.isMember(contributor)) revert ContributionRegistryNotMember(contributor);
+        uint32 poolId = batch_.poolId;
+        bytes32[] memory hashes = BatchLeafHash.hashAll(address(_distributor), poolId, contributor, leaves);
+        if (!MerkleProof.multiProofVerifyCalldata(proof, proofFlags, batch_.root, hashes)) {
             revert ContributionRegistryInvalidProof(batchId, contributor);
         }
-        uint32 poolId = batch_.poolId;
-        uint256 maxWeight = _pools[poolId].maxWeight;
         for (uint256 i = 0; i < leaves.length; ++i) {
-            BatchLeaf calldata leaf = leaves[i];
-            // The id is in the event; only the weight is needed here.
-            // slither-disable-next-line unused-return
-            _registerLeaf(batchId, poolId, contributor, leaf.cid, leaf.weight, maxWeight);
-            totalWeight += leaf.weight;
+            weight += _activateLeaf(batchId, poolId, contributor, leaves[i]);
         }
-        _creditLeaves(batchId, batch_, poolId, contributor, leaves.length, totalWeight);
+        _countActivated(batchId, batch_, leaves.length, weight);
+        _token.mint(contributor, weight);
+    }
+
+    /// @inheritdoc IContributionRegistry
+    function revokeLeaf(uint256 batchId, BatchLeaf calldata leaf, bytes32[] calldata proof) external {
+        address contributor = _msgSender();
+        Batch storage batch_ = _existingBatch(batchId);
+        BatchStatus batchStatus = batch_.status;
+        if (batchStatus != BatchStatus.ACCEPTED && batchStatus != BatchStatus.OVERTURNED) {
+            revert ContributionRegistryBatchNotAccepted(batchId, batchStatus);
+        }
+        uint32 poolId = batch_.poolId;
+        if (!MerkleProof.verifyCalldata(
+                proof, batch_.root, BatchLeafHash.hash(address(_distributor), poolId, contributor, leaf)
+            )) {
+            revert ContributionRegistryInvalidProof(batchId, contributor);
+        }
+        bool activated = _recordRevokedLeaf(batchId, poolId, contributor, leaf);
+        // slither-disable-next-line unused-return
+        (, uint256 removed) = _distributor.revokeBatchLeaf(batchId, contributor, leaf.ordinal, leaf.weight);
+        if (batchStatus == BatchStatus.ACCEPTED && removed != 0) {
+            Pool storage pool_ = _pools[poolId];
+            unchecked {
+                // The leaf is counted in acceptedCount and its weight in totalWeight.
+                --pool_.acceptedCount;
+                pool_.totalWeight -= uint96(removed);
+                ++batch_.revokedCount;
+            }
+        }
+        if (activated) _token.burn(contributor, leaf.weight);
+    }
+
+    /// @inheritdoc IContributionRegistry
+    function consentDigest(uint256 poolId, bytes calldata cid, address contributor, uint256 deadline)
+        public
+        view
+        returns (bytes32 digest)
+    {
+        return _hashTypedDataV4(keccak256(abi.encode(CONSENT_TYPEHASH, poolId, keccak256(cid), contributor, deadline)));
+    }
+
+    /// @inheritdoc IContributionRegistry
+    function isValidConsent(
+        uint256 poolId,
+        bytes calldata cid,
+        address contributor,
+        uint256 deadline,
+        bytes calldata signature
+    ) external view returns (bool valid) {
+        return SignatureChecker.isValidSignatureNow(
+            contributor, consentDigest(poolId, cid, contributor, deadline), signature
+        );
     }
 
     /// @inheritdoc IContributionRegistry
@@ -487,21 +559,22 @@ contract ContributionRegistry is IContributionRegistry, RelayedAccessControl, Mu
             BatchStatus status,
             bytes32 root,
             uint256 count,
-            uint256 claimedCount,
+            uint256 rejected,
             address aggregator,
             address curator
         )
     {
         Batch storage batch_ = _existingBatch(batchId);
-        return (
-            batch_.poolId,
-            batch_.status,
-            batch_.root,
-            batch_.count,
-            batch_.claimedCount,
-            batch_.aggregator,
-            batch_.curator
-        );
+        return
+            (
+                batch_.poolId,
+                batch_.status,
+                batch_.root,
+                batch_.count,
+                batch_.rejected,
+                batch_.aggregator,
+                batch_.curator
+            );
     }
 
     /// @inheritdoc IContributionRegistry
@@ -510,9 +583,13 @@ contract ContributionRegistry is IContributionRegistry, RelayedAccessControl, Mu
     }
 
     /// @inheritdoc IContributionRegistry
-    function batchWeights(uint256 batchId) external view returns (uint256 totalWeight, uint256 claimedWeight) {
+    function batchWeights(uint256 batchId)
+        external
+        view
+        returns (uint256 totalWeight, uint256 activatedCount, uint256 activatedWeight)
+    {
         Batch storage batch_ = _existingBatch(batchId);
-        return (batch_.totalWeight, batch_.claimedWeight);
+        return (batch_.totalWeight, batch_.activatedCount, batch_.activatedWeight);
     }
 
     /// @inheritdoc IContributionRegistry
@@ -534,12 +611,12 @@ contract ContributionRegistry is IContributionRegistry, RelayedAccessControl, Mu
     }
 
     /// @inheritdoc IContributionRegistry
-    function batchLeafHash(address contributor, bytes calldata cid, uint48 weight)
+    function batchLeafHash(uint256 poolId, address contributor, BatchLeaf calldata leaf)
         external
-        pure
-        returns (bytes32 leaf)
+        view
+        returns (bytes32 hash)
     {
-        return _leafHash(contributor, cid, weight);
+        return BatchLeafHash.hash(address(_distributor), poolId, contributor, leaf);
     }
 
     /// @inheritdoc IContributionRegistry
@@ -584,18 +661,18 @@ contract ContributionRegistry is IContributionRegistry, RelayedAccessControl, Mu
         if (contribution_.contributor == curator) revert ContributionRegistrySelfCuration(id, curator);
     }
 
-    /// @dev Credits one unit of curation work for a review, within the cap of the current epoch.
-    function _creditReview(address curator) private {
+    /// @dev Credits `reviews` units of curation work, within the cap of the current epoch.
+    function _creditReviews(address curator, uint256 reviews) private {
         uint256 epoch = block.timestamp / CURATION_EPOCH;
         uint256 ledger = _reviewLedger[curator];
         // A new epoch starts the count again (equality is the key, not a balance check).
         // slither-disable-next-line incorrect-equality
-        uint256 reviews = ledger >> 128 == epoch ? uint128(ledger) + 1 : 1;
+        uint256 credited = (ledger >> 128 == epoch ? uint128(ledger) : 0) + reviews;
         uint256 cap = _curationCap;
-        if (reviews > cap) revert ContributionRegistryCurationCapReached(curator, epoch, cap);
-        _reviewLedger[curator] = (epoch << 128) | reviews;
-        emit ReviewCredited(curator, epoch, reviews);
-        _distributor.addUnits(_workPot, curator, 1);
+        if (credited > cap) revert ContributionRegistryCurationCapReached(curator, epoch, cap);
+        _reviewLedger[curator] = (epoch << 128) | credited;
+        emit ReviewCredited(curator, epoch, credited);
+        _distributor.addUnits(_workPot, curator, reviews);
     }
 
     /// @dev Reverts unless 0 < weight <= maxWeight.
@@ -630,16 +707,17 @@ contract ContributionRegistry is IContributionRegistry, RelayedAccessControl, Mu
         if (batch_.status == BatchStatus.NONE) revert ContributionRegistryUnknownBatch(batchId);
     }
 
-    /// @dev The pending batch `batchId`, which `curator` did not aggregate.
-    function _pendingBatch(uint256 batchId, address curator) private view returns (Batch storage batch_) {
+    /// @dev The pending batch `batchId`, whose designated curator is `caller`.
+    function _pendingBatch(uint256 batchId, address caller) private view returns (Batch storage batch_) {
         batch_ = _existingBatch(batchId);
         if (batch_.status != BatchStatus.PENDING) revert ContributionRegistryBatchNotPending(batchId, batch_.status);
-        if (batch_.aggregator == curator) revert ContributionRegistryBatchSelfCuration(batchId, curator);
+        address curator = batch_.curator;
+        if (caller != curator) revert ContributionRegistryNotBatchCurator(batchId, caller, curator);
     }
 
-    /// @dev The accepted batch `batchId`, whose leaves `contributor`, an active member other
-    /// than its curator, may receive.
-    function _claimableBatch(uint256 batchId, address contributor) private view returns (Batch storage batch_) {
+    /// @dev The accepted batch `batchId`, whose leaves `contributor`, other than its curator,
+    /// may activate.
+    function _acceptedBatch(uint256 batchId, address contributor) private view returns (Batch storage batch_) {
         batch_ = _batches[batchId];
         BatchStatus status = batch_.status;
         if (status != BatchStatus.ACCEPTED) {
@@ -648,80 +726,61 @@ contract ContributionRegistry is IContributionRegistry, RelayedAccessControl, Mu
         }
         address curator = batch_.curator;
         if (contributor == curator) revert ContributionRegistryBatchSelfCuration(batchId, curator);
-        if (!_membership.isMember(contributor)) revert ContributionRegistryNotMember(contributor);
     }
 
-    /// @dev Registers a proven leaf as an accepted contribution (one fresh slot).
-    function _registerLeaf(
-        uint256 batchId,
-        uint32 poolId,
-        address contributor,
-        bytes calldata cid,
-        uint48 weight,
-        uint256 maxWeight
-    ) private returns (uint256 id) {
-        // slither-disable-next-line unused-return
-        (, bytes32 digest) = CidLib.parse(cid);
-        id = _contributionId(contributor, digest);
-        _checkWeight(id, weight, maxWeight);
-        Contribution storage contribution_ = _contributions[id];
-        if (contribution_.status != Status.NONE) {
-            revert ContributionRegistryDuplicateCid(id, contributor);
-        }
-        _contributions[id] =
-            Contribution({contributor: contributor, poolId: poolId, status: Status.ACCEPTED, weight: weight});
-        emit BatchLeafClaimed(batchId, id, contributor, poolId, weight, cid);
-    }
-
-    /// @dev Counts `leafCount` claimed leaves of `weight` in total, then mints the weight and
-    /// adds it to the contributor's shares in one call each.
-    function _creditLeaves(
-        uint256 batchId,
-        Batch storage batch_,
-        uint32 poolId,
-        address contributor,
-        uint256 leafCount,
-        uint256 weight
-    ) private {
-        uint256 claimed = batch_.claimedCount + leafCount;
-        uint256 count = batch_.count;
-        if (claimed > count) revert ContributionRegistryBatchCountExceeded(batchId, count);
-        uint256 claimedWeight = batch_.claimedWeight + weight;
-        uint256 committed = batch_.totalWeight;
-        if (claimedWeight > committed) revert ContributionRegistryBatchWeightExceeded(batchId, committed);
-        // claimed <= count, a uint24; claimedWeight <= totalWeight, a uint48.
-        batch_.claimedCount = uint24(claimed);
-        batch_.claimedWeight = uint48(claimedWeight);
-        Pool storage pool_ = _pools[poolId];
-        unchecked {
-            // Bounded by the contributions ever registered, one slot each: 2**56 are out of reach.
-            pool_.contributionCount += uint56(leafCount);
-            pool_.acceptedCount += uint56(leafCount);
-        }
-        pool_.totalWeight += SafeCast.toUint96(weight);
-
-        _token.mint(contributor, weight);
-        _distributor.addUnits(poolId, contributor, weight);
-    }
-
-    function _leafHashes(address contributor, BatchLeaf[] calldata leaves)
+    /// @dev Registers a proven leaf as an accepted contribution (one fresh slot); its weight.
+    function _activateLeaf(uint256 batchId, uint32 poolId, address contributor, BatchLeaf calldata leaf)
         private
-        pure
-        returns (bytes32[] memory hashes)
+        returns (uint48 weight)
     {
-        hashes = new bytes32[](leaves.length);
-        for (uint256 i = 0; i < leaves.length; ++i) {
-            BatchLeaf calldata leaf = leaves[i];
-            hashes[i] = _leafHash(contributor, leaf.cid, leaf.weight);
-        }
+        // slither-disable-next-line unused-return
+        (, bytes32 digest) = CidLib.parse(leaf.cid);
+        uint256 id = _contributionId(contributor, digest);
+        weight = leaf.weight;
+        _checkWeight(id, weight, _pools[poolId].maxWeight);
+        Contribution storage contribution_ = _contributions[id];
+        if (contribution_.status != Status.NONE) revert ContributionRegistryDuplicateCid(id, contributor);
+        _contributions[id] = Contribution({
+            contributor: contributor, poolId: poolId, status: Status.ACCEPTED, weight: weight, batched: true
+        });
+        emit LeafActivated(batchId, id, contributor, poolId, leaf.ordinal, weight, leaf.cid);
+    }
+
+    /// @dev Records a proven leaf as revoked (one slot, so it is never activated or revoked
+    /// again); whether it had been activated.
+    function _recordRevokedLeaf(uint256 batchId, uint32 poolId, address contributor, BatchLeaf calldata leaf)
+        private
+        returns (bool activated)
+    {
+        // slither-disable-next-line unused-return
+        (, bytes32 digest) = CidLib.parse(leaf.cid);
+        uint256 id = _contributionId(contributor, digest);
+        Contribution storage contribution_ = _contributions[id];
+        Status status = contribution_.status;
+        activated = status == Status.ACCEPTED && contribution_.batched;
+        // A content registered singly, or revoked already, is not this leaf's to revoke.
+        if (status != Status.NONE && !activated) revert ContributionRegistryNotRevocable(id, status);
+        _contributions[id] = Contribution({
+            contributor: contributor, poolId: poolId, status: Status.REVOKED, weight: leaf.weight, batched: true
+        });
+        emit LeafRevoked(batchId, id, contributor, poolId, leaf.ordinal, leaf.weight, leaf.cid);
+    }
+
+    /// @dev Counts `leafCount` activated leaves of `weight` against the batch's commitment.
+    function _countActivated(uint256 batchId, Batch storage batch_, uint256 leafCount, uint256 weight) private {
+        uint256 activated = batch_.activatedCount + leafCount;
+        uint256 count = batch_.count;
+        if (activated > count) revert ContributionRegistryBatchCountExceeded(batchId, count);
+        uint256 activatedWeight = batch_.activatedWeight + weight;
+        uint256 committed = batch_.totalWeight;
+        if (activatedWeight > committed) revert ContributionRegistryBatchWeightExceeded(batchId, committed);
+        // activated <= count, a uint24; activatedWeight <= totalWeight, a uint48.
+        batch_.activatedCount = uint24(activated);
+        batch_.activatedWeight = uint48(activatedWeight);
     }
 
     function _contributionId(address contributor, bytes32 digest) private pure returns (uint256) {
         return uint256(keccak256(abi.encode(contributor, digest)));
-    }
-
-    function _leafHash(address contributor, bytes calldata cid, uint48 weight) private pure returns (bytes32) {
-        return keccak256(bytes.concat(keccak256(abi.encode(contributor, cid, weight))));
     }
 
     /// @dev Multicall inherits Context too; RelayedAccessControl's resolution holds here, and

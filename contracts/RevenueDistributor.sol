@@ -3,8 +3,11 @@ pragma solidity ^0.8.24;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IBatchPots} from "./interfaces/IBatchPots.sol";
 import {IRevenueDistributor} from "./interfaces/IRevenueDistributor.sol";
+import {BatchLeaf, BatchLeafHash} from "./types/BatchLeaf.sol";
 import {RelayedAccessControl} from "./metatx/RelayedAccessControl.sol";
 
 /// @title RevenueDistributor
@@ -33,6 +36,8 @@ contract RevenueDistributor is IRevenueDistributor, RelayedAccessControl {
     uint256 public constant MIN_WORKERS_BPS = 500;
     /// @notice The largest reserve share governance can set, in basis points.
     uint256 public constant MAX_RESERVE_BPS = 3_000;
+    /// @notice Leaves per contributor per batch: ordinals 0 to 47, one bit each in a holding.
+    uint256 public constant MAX_LEAVES_PER_HOLDER = 48;
 
     uint256 private constant _PRECISION = 1e18;
     uint256 private constant _BPS = 10_000;
@@ -67,6 +72,28 @@ contract RevenueDistributor is IRevenueDistributor, RelayedAccessControl {
         uint64 remainder; // scaled by 1e18, below 1e18
     }
 
+    /// @dev A claim reads slots 0 to 3 and writes slot 2; revocations and closing also use the
+    /// books (slots 4 and 5), the batch's entitlement as its units change. When closed, units
+    /// are 0 and booksAcc is the accumulator at closing, where its leaves stop earning.
+    /// Weights are at most count * MAX_WEIGHT_CEILING < 2**38; accumulators below 2**184 (see
+    /// _HOLDING_SNAPSHOT).
+    struct BatchPot {
+        bytes32 root;
+        address curator;
+        uint32 poolId;
+        BatchPotState state;
+        uint24 count;
+        uint32 maxWeight;
+        uint48 claimedWeight;
+        uint48 committedWeight;
+        uint24 claimedCount;
+        uint136 paid;
+        uint256 accStart;
+        uint208 booksAcc;
+        uint48 units;
+        uint256 booksAccrued;
+    }
+
     IERC20 private immutable _paymentToken;
     Config private _config;
     Totals private _totals;
@@ -74,6 +101,15 @@ contract RevenueDistributor is IRevenueDistributor, RelayedAccessControl {
     uint256 private _reserveReleased;
     mapping(uint256 potId => Pot) private _pots;
     mapping(uint256 potId => mapping(address account => Position)) private _positions;
+    mapping(uint256 batchId => BatchPot) private _batchPots;
+    /// @dev One word per contributor per batch: the accumulator snapshot of its claimed leaves
+    /// (low 184 bits), their weight (24 bits: at most 48 leaves of 10,000) and the bitmap of its
+    /// claimed or revoked ordinals (top 48 bits).
+    mapping(uint256 batchId => mapping(address account => uint256)) private _holdings;
+
+    uint256 private constant _HOLDING_SNAPSHOT = 184;
+    uint256 private constant _HOLDING_ORDINALS = 208;
+    uint256 private constant _WEIGHT_MASK = (1 << 24) - 1;
 
     /// @param admin Receives DEFAULT_ADMIN_ROLE (the deployer, then the timelock).
     /// @param paymentToken The union's payment token.
@@ -163,6 +199,125 @@ contract RevenueDistributor is IRevenueDistributor, RelayedAccessControl {
         _payOut(amount);
     }
 
+    /// @inheritdoc IBatchPots
+    function openBatchPot(
+        uint256 batchId,
+        uint256 poolId,
+        bytes32 root,
+        uint256 count,
+        uint256 units,
+        uint256 maxWeight,
+        address curator
+    ) external onlyRole(UNITS_ROLE) {
+        BatchPot storage bp = _batchPots[batchId];
+        if (bp.state != BatchPotState.NONE) revert RevenueDistributorBatchState(batchId, bp.state);
+        Pot storage pot = _pots[poolId];
+        uint256 acc = pot.accPerUnit;
+        uint256 newTotal = pot.totalUnits + units;
+        pot.totalUnits = newTotal;
+        bp.root = root;
+        bp.curator = curator;
+        bp.poolId = poolId.toUint32();
+        bp.state = BatchPotState.EARNING;
+        bp.count = count.toUint24();
+        bp.maxWeight = maxWeight.toUint32();
+        bp.committedWeight = units.toUint48();
+        bp.accStart = acc;
+        bp.booksAcc = acc.toUint208();
+        bp.units = units.toUint48();
+        emit BatchPotOpened(batchId, poolId, units, newTotal);
+    }
+
+    /// @inheritdoc IBatchPots
+    function closeBatchPot(uint256 batchId) external onlyRole(UNITS_ROLE) {
+        BatchPot storage bp = _batchPots[batchId];
+        if (bp.state != BatchPotState.EARNING) revert RevenueDistributorBatchState(batchId, bp.state);
+        Pot storage pot = _pots[bp.poolId];
+        _settleBooks(bp, pot.accPerUnit);
+        uint256 units = bp.units;
+        // The batch's units are part of the pot's total.
+        unchecked {
+            pot.totalUnits -= units;
+        }
+        bp.units = 0;
+        bp.state = BatchPotState.CLOSED;
+        emit BatchPotClosed(batchId, bp.poolId, units);
+    }
+
+    /// @inheritdoc IBatchPots
+    function revokeBatchLeaf(uint256 batchId, address account, uint8 ordinal, uint48 weight)
+        external
+        onlyRole(UNITS_ROLE)
+        returns (uint256 amount, uint256 removed)
+    {
+        BatchPot storage bp = _batchPots[batchId];
+        BatchPotState state = bp.state;
+        if (state == BatchPotState.NONE) revert RevenueDistributorBatchState(batchId, state);
+        uint256 acc = _batchAcc(bp, state);
+        uint256 scaled;
+        (scaled, removed) = _takeLeaf(bp, batchId, account, ordinal, weight, acc);
+        if (state != BatchPotState.EARNING) removed = 0;
+        amount = _pay(bp, batchId, account, scaled);
+        emit BatchLeafRevoked(batchId, account, ordinal, removed);
+        if (removed != 0) {
+            _settleBooks(bp, acc);
+            // removed <= the batch's units: each leaf's weight is counted in them once.
+            bp.units -= uint48(removed);
+            unchecked {
+                _pots[bp.poolId].totalUnits -= removed;
+            }
+        }
+        _payTo(account, amount);
+    }
+
+    /// @inheritdoc IBatchPots
+    function claimLeaf(uint256 batchId, BatchLeaf calldata leaf, bytes32[] calldata proof)
+        external
+        returns (uint256 amount)
+    {
+        address account = _msgSender();
+        BatchPot storage bp = _batchPots[batchId];
+        if (!MerkleProof.verifyCalldata(proof, bp.root, BatchLeafHash.hash(address(this), bp.poolId, account, leaf))) {
+            revert RevenueDistributorInvalidLeafProof(batchId, account);
+        }
+        uint256 weight = leaf.weight;
+        _checkLeafWeight(bp, batchId, weight);
+        amount = _claimFromBatch(bp, batchId, account, _ordinalBit(batchId, leaf.ordinal), 1, weight);
+        _payTo(account, amount);
+    }
+
+    /// @inheritdoc IBatchPots
+    function claimLeaves(
+        uint256 batchId,
+        BatchLeaf[] calldata leaves,
+        bytes32[] calldata proof,
+        bool[] calldata proofFlags
+    ) external returns (uint256 amount) {
+        if (leaves.length == 0) revert RevenueDistributorNoLeaves();
+        address account = _msgSender();
+        _verifyLeaves(batchId, account, leaves, proof, proofFlags);
+        amount = _claimProvenLeaves(batchId, account, leaves);
+        _payTo(account, amount);
+    }
+
+    /// @inheritdoc IBatchPots
+    function claimBatches(uint256[] calldata batchIds) external returns (uint256 amount) {
+        address account = _msgSender();
+        for (uint256 i = 0; i < batchIds.length; ++i) {
+            uint256 batchId = batchIds[i];
+            BatchPot storage bp = _batchPots[batchId];
+            BatchPotState state = bp.state;
+            if (state == BatchPotState.NONE) revert RevenueDistributorBatchState(batchId, state);
+            uint256 holding = _holdings[batchId][account];
+            uint256 held = (holding >> _HOLDING_SNAPSHOT) & _WEIGHT_MASK;
+            if (held == 0) continue;
+            uint256 acc = _batchAcc(bp, state);
+            _holdings[batchId][account] = _holding(holding >> _HOLDING_ORDINALS, held, acc);
+            amount += _pay(bp, batchId, account, held * (acc - uint184(holding)));
+        }
+        _payTo(account, amount);
+    }
+
     /// @inheritdoc IRevenueDistributor
     function releaseReserve() external returns (uint256 amount) {
         amount = _reserve.accrued;
@@ -237,6 +392,54 @@ contract RevenueDistributor is IRevenueDistributor, RelayedAccessControl {
         return (t.deposited, t.claimed, _reserve.accrued, _reserveReleased);
     }
 
+    /// @inheritdoc IBatchPots
+    function batchPot(uint256 batchId)
+        external
+        view
+        returns (
+            uint256 poolId,
+            BatchPotState state,
+            address curator,
+            uint256 units,
+            uint256 claimedCount,
+            uint256 claimedWeight,
+            uint256 paid
+        )
+    {
+        BatchPot storage bp = _batchPots[batchId];
+        return (bp.poolId, bp.state, bp.curator, bp.units, bp.claimedCount, bp.claimedWeight, bp.paid);
+    }
+
+    /// @inheritdoc IBatchPots
+    function batchHolding(uint256 batchId, address account) external view returns (uint256 weight, uint256 ordinals) {
+        uint256 holding = _holdings[batchId][account];
+        return ((holding >> _HOLDING_SNAPSHOT) & _WEIGHT_MASK, holding >> _HOLDING_ORDINALS);
+    }
+
+    /// @inheritdoc IBatchPots
+    function claimableFromBatch(uint256 batchId, address account, uint256 newWeight)
+        external
+        view
+        returns (uint256 amount)
+    {
+        BatchPot storage bp = _batchPots[batchId];
+        BatchPotState state = bp.state;
+        if (state == BatchPotState.NONE) return 0;
+        uint256 acc = _batchAcc(bp, state);
+        uint256 holding = _holdings[batchId][account];
+        uint256 held = (holding >> _HOLDING_SNAPSHOT) & _WEIGHT_MASK;
+        return (held * (acc - uint184(holding)) + newWeight * (acc - bp.accStart)) / _PRECISION;
+    }
+
+    /// @inheritdoc IBatchPots
+    function batchEarnedScaled(uint256 batchId) external view returns (uint256 scaled) {
+        BatchPot storage bp = _batchPots[batchId];
+        BatchPotState state = bp.state;
+        if (state == BatchPotState.NONE) return 0;
+        uint256 acc = _batchAcc(bp, state);
+        return bp.booksAccrued + uint256(bp.units) * (acc - bp.booksAcc) - uint256(bp.paid) * _PRECISION;
+    }
+
     /// @inheritdoc IRevenueDistributor
     function reserveRemainder() external view returns (uint256 scaled) {
         return _reserve.remainder;
@@ -278,10 +481,165 @@ contract RevenueDistributor is IRevenueDistributor, RelayedAccessControl {
         emit RevenueClaimed(potId, account, amount);
     }
 
+    /// @dev Pays `account` its claimed leaves' revenue since their snapshot and, for
+    /// `newBits` leaves of `newWeight` claimed now, their revenue since acceptance; counts them
+    /// against the batch's commitment and records them in the holding.
+    function _claimFromBatch(
+        BatchPot storage bp,
+        uint256 batchId,
+        address account,
+        uint256 newBits,
+        uint256 newCount,
+        uint256 newWeight
+    ) private returns (uint256 amount) {
+        BatchPotState state = bp.state;
+        if (state == BatchPotState.NONE) revert RevenueDistributorBatchState(batchId, state);
+        address curator = bp.curator;
+        if (account == curator) revert RevenueDistributorBatchCurator(batchId, curator);
+        uint256 holding = _holdings[batchId][account];
+        uint256 ordinals = holding >> _HOLDING_ORDINALS;
+        if (ordinals & newBits != 0) revert RevenueDistributorLeafTaken(batchId, _lowestBit(ordinals & newBits));
+        if (!_withinCommitment(bp, newCount, newWeight)) {
+            revert RevenueDistributorBatchCommitment(batchId, bp.count, bp.committedWeight);
+        }
+        _countClaimed(bp, newCount, newWeight);
+        uint256 acc = _batchAcc(bp, state);
+        uint256 held = (holding >> _HOLDING_SNAPSHOT) & _WEIGHT_MASK;
+        uint256 scaled = held * (acc - uint184(holding)) + newWeight * (acc - bp.accStart);
+        _holdings[batchId][account] = _holding(ordinals | newBits, held + newWeight, acc);
+        emit BatchLeavesClaimed(batchId, account, newBits, newWeight);
+        amount = _pay(bp, batchId, account, scaled);
+    }
+
+    function _verifyLeaves(
+        uint256 batchId,
+        address account,
+        BatchLeaf[] calldata leaves,
+        bytes32[] calldata proof,
+        bool[] calldata proofFlags
+    ) private view {
+        BatchPot storage bp = _batchPots[batchId];
+        bytes32[] memory hashes = BatchLeafHash.hashAll(address(this), bp.poolId, account, leaves);
+        if (!MerkleProof.multiProofVerifyCalldata(proof, proofFlags, bp.root, hashes)) {
+            revert RevenueDistributorInvalidLeafProof(batchId, account);
+        }
+    }
+
+    function _claimProvenLeaves(uint256 batchId, address account, BatchLeaf[] calldata leaves)
+        private
+        returns (uint256 amount)
+    {
+        BatchPot storage bp = _batchPots[batchId];
+        (uint256 bits, uint256 weight) = _leafBits(bp, batchId, leaves);
+        return _claimFromBatch(bp, batchId, account, bits, leaves.length, weight);
+    }
+
+    /// @dev Takes a revoked leaf out of `account`'s holding: its revenue until `acc` (scaled),
+    /// and the weight that leaves the batch's units.
+    function _takeLeaf(BatchPot storage bp, uint256 batchId, address account, uint8 ordinal, uint48 weight, uint256 acc)
+        private
+        returns (uint256 scaled, uint256 removed)
+    {
+        uint256 bit = _ordinalBit(batchId, ordinal);
+        uint256 holding = _holdings[batchId][account];
+        uint256 held = (holding >> _HOLDING_SNAPSHOT) & _WEIGHT_MASK;
+        scaled = held * (acc - uint184(holding));
+        removed = weight;
+        if (holding >> _HOLDING_ORDINALS & bit != 0) {
+            // A claimed leaf: its weight is in the holding (a leaf sharing its ordinal removes
+            // its own weight, never more than the holding has).
+            if (removed > held) removed = held;
+            held -= removed;
+        } else if (_withinCommitment(bp, 1, weight)) {
+            // An unclaimed leaf: everything it earned since the batch's acceptance.
+            scaled += uint256(weight) * (acc - bp.accStart);
+            _countClaimed(bp, 1, weight);
+        } else {
+            // Beyond the batch's commitment: it never earned, and its weight was never counted.
+            removed = 0;
+        }
+        _holdings[batchId][account] = _holding(holding >> _HOLDING_ORDINALS | bit, held, acc);
+    }
+
+    /// @dev The ordinals of `leaves` as a bitmap, each once, and their total weight, each leaf's
+    /// within the batch's maximum.
+    function _leafBits(BatchPot storage bp, uint256 batchId, BatchLeaf[] calldata leaves)
+        private
+        view
+        returns (uint256 bits, uint256 weight)
+    {
+        for (uint256 i = 0; i < leaves.length; ++i) {
+            uint256 bit = _ordinalBit(batchId, leaves[i].ordinal);
+            if (bits & bit != 0) revert RevenueDistributorLeafTaken(batchId, leaves[i].ordinal);
+            bits |= bit;
+            uint256 leafWeight = leaves[i].weight;
+            _checkLeafWeight(bp, batchId, leafWeight);
+            weight += leafWeight;
+        }
+    }
+
+    /// @dev The whole wei of `scaled`, added to what the batch paid; the sub-wei rest stays.
+    function _pay(BatchPot storage bp, uint256 batchId, address account, uint256 scaled)
+        private
+        returns (uint256 amount)
+    {
+        amount = scaled / _PRECISION;
+        if (amount == 0) return 0;
+        bp.paid = SafeCast.toUint136(bp.paid + amount);
+        emit BatchRevenueClaimed(batchId, account, amount);
+    }
+
+    function _withinCommitment(BatchPot storage bp, uint256 count, uint256 weight) private view returns (bool) {
+        return bp.claimedCount + count <= bp.count && bp.claimedWeight + weight <= bp.committedWeight;
+    }
+
+    /// @dev Called only within the commitment: both sums fit their fields.
+    function _countClaimed(BatchPot storage bp, uint256 count, uint256 weight) private {
+        bp.claimedCount = uint24(bp.claimedCount + count);
+        bp.claimedWeight = uint48(bp.claimedWeight + weight);
+    }
+
+    function _checkLeafWeight(BatchPot storage bp, uint256 batchId, uint256 weight) private view {
+        uint256 maxWeight = bp.maxWeight;
+        if (weight == 0 || weight > maxWeight) revert RevenueDistributorLeafWeight(batchId, weight, maxWeight);
+    }
+
+    /// @dev The accumulator a batch's leaves earn up to: the pool's now, or its value when the
+    /// batch was closed.
+    function _batchAcc(BatchPot storage bp, BatchPotState state) private view returns (uint256) {
+        return state == BatchPotState.EARNING ? _pots[bp.poolId].accPerUnit : bp.booksAcc;
+    }
+
+    /// @dev Adds the batch's entitlement since the books' last accumulator.
+    function _settleBooks(BatchPot storage bp, uint256 acc) private {
+        bp.booksAccrued += uint256(bp.units) * (acc - bp.booksAcc);
+        bp.booksAcc = acc.toUint208();
+    }
+
+    function _holding(uint256 ordinals, uint256 weight, uint256 acc) private pure returns (uint256) {
+        return ordinals << _HOLDING_ORDINALS | weight << _HOLDING_SNAPSHOT | acc.toUint184();
+    }
+
+    function _ordinalBit(uint256 batchId, uint256 ordinal) private pure returns (uint256) {
+        if (ordinal >= MAX_LEAVES_PER_HOLDER) revert RevenueDistributorLeafTaken(batchId, ordinal);
+        return 1 << ordinal;
+    }
+
+    function _lowestBit(uint256 bits) private pure returns (uint256 index) {
+        while (bits & 1 == 0) {
+            bits >>= 1;
+            ++index;
+        }
+    }
+
     function _payOut(uint256 amount) private {
+        _payTo(_msgSender(), amount);
+    }
+
+    function _payTo(address account, uint256 amount) private {
         if (amount == 0) return;
         _totals.claimed += amount.toUint128();
-        _paymentToken.safeTransfer(_msgSender(), amount);
+        _paymentToken.safeTransfer(account, amount);
     }
 
     function _setSplit(uint16 contributorsBps, uint16 workersBps, uint16 reserveBps) private {

@@ -7,8 +7,9 @@ library's canonical order); a node is the keccak256 of its two children in ascen
 tree is a flat array with the root at index 0 and the leaves at the end, in reverse order.
 Hashes and proofs are ``0x``-prefixed lowercase hex strings, as in the JS library.
 
-Batch registration (ContributionRegistry.submitBatch) uses :data:`BATCH_LEAF_ENCODING`;
-:func:`batch_tree` and :func:`batch_claims` build a batch and the arguments of its claims.
+Batch registration (ContributionRegistry.submitBatch) uses :data:`BATCH_LEAF_ENCODING`
+(contracts/types/BatchLeaf.sol); :func:`batch_tree` builds a batch and :func:`batch_claims` the
+arguments of each contributor's claims and activations.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from eth_utils import keccak, to_checksum_address
 
 FORMAT = "standard-v1"
 
-# (address contributor, bytes cid, uint48 weight): the leaf of a contribution batch.
-BATCH_LEAF_ENCODING = ("address", "bytes", "uint48")
+# (chain id, distributor, pool, contributor, ordinal, cid, weight): the leaf of a batch.
+BATCH_LEAF_ENCODING = ("uint256", "address", "uint256", "address", "uint8", "bytes", "uint48")
+# Leaves per contributor per batch (RevenueDistributor.MAX_LEAVES_PER_HOLDER): ordinals 0 to 47.
+MAX_LEAVES_PER_CONTRIBUTOR = 48
 
 
 def _hex(node: bytes) -> str:
@@ -218,36 +221,85 @@ class StandardMerkleTree:
 
 
 @dataclass(frozen=True)
+class BatchDomain:
+    """What every leaf of a batch binds: the chain, the cooperative's distributor and the pool."""
+
+    chain_id: int
+    distributor: str
+    pool_id: int
+
+
+@dataclass(frozen=True)
 class BatchLeaf:
-    """One contribution of a batch: who contributed it, its binary CID and its weight."""
+    """One contribution of a batch: who contributed it, its ordinal among their leaves in the
+    batch (0 to 47), its binary CID and its weight."""
 
     contributor: str
+    ordinal: int
     cid: bytes
     weight: int
 
-    def value(self) -> tuple[str, bytes, int]:
-        return (to_checksum_address(self.contributor), self.cid, self.weight)
+    def value(self, domain: BatchDomain) -> tuple[int, str, int, str, int, bytes, int]:
+        return (
+            domain.chain_id,
+            to_checksum_address(domain.distributor),
+            domain.pool_id,
+            to_checksum_address(self.contributor),
+            self.ordinal,
+            self.cid,
+            self.weight,
+        )
+
+    def argument(self) -> tuple[int, int, bytes]:
+        """The leaf as the contracts take it (a BatchLeaf struct: ordinal, weight, cid)."""
+        return (self.ordinal, self.weight, self.cid)
 
 
-def batch_tree(leaves: Iterable[BatchLeaf]) -> StandardMerkleTree:
+def with_ordinals(entries: Iterable[tuple[str, bytes, int]]) -> list[BatchLeaf]:
+    """Leaves for (contributor, cid, weight) entries, numbering each contributor's 0, 1, ...;
+    refuses a contributor with more than MAX_LEAVES_PER_CONTRIBUTOR entries."""
+    counts: dict[str, int] = {}
+    leaves = []
+    for contributor, cid, weight in entries:
+        key = to_checksum_address(contributor)
+        ordinal = counts.get(key, 0)
+        if ordinal >= MAX_LEAVES_PER_CONTRIBUTOR:
+            raise ValueError(f"more than {MAX_LEAVES_PER_CONTRIBUTOR} leaves of {key} in one batch")
+        counts[key] = ordinal + 1
+        leaves.append(BatchLeaf(key, ordinal, cid, weight))
+    return leaves
+
+
+def batch_tree(domain: BatchDomain, leaves: Iterable[BatchLeaf]) -> StandardMerkleTree:
     """The StandardMerkleTree of a batch, whose root ContributionRegistry.submitBatch takes."""
-    return StandardMerkleTree.of([leaf.value() for leaf in leaves], BATCH_LEAF_ENCODING)
+    return StandardMerkleTree.of([leaf.value(domain) for leaf in leaves], BATCH_LEAF_ENCODING)
+
+
+def leaf_of(value: Sequence[Any]) -> BatchLeaf:
+    """The BatchLeaf of a tree value."""
+    _chain, _distributor, _pool, contributor, ordinal, cid, weight = value
+    return BatchLeaf(to_checksum_address(contributor), int(ordinal), _bytes(cid), int(weight))
 
 
 def batch_claims(
     tree: StandardMerkleTree,
-) -> dict[str, tuple[list[tuple[bytes, int]], list[str], list[bool]]]:
-    """Per contributor, the arguments of ``claimBatchLeaves(batchId, contributor, ...)``: its
-    (cid, weight) leaves in multiproof order, the proof and the proof flags."""
+) -> dict[str, tuple[list[tuple[int, int, bytes]], list[str], list[bool]]]:
+    """Per contributor, the arguments of ``claimLeaves``/``activateLeaves(batchId, ...)``: its
+    leaves as (ordinal, weight, cid) in multiproof order, the proof and the proof flags."""
     mine: dict[str, list[int]] = {}
-    for i, (contributor, _cid, _weight) in enumerate(tree.values()):
-        mine.setdefault(contributor, []).append(i)
+    for i, value in enumerate(tree.values()):
+        mine.setdefault(leaf_of(value).contributor, []).append(i)
     claims = {}
     for contributor, indices in mine.items():
         multi = tree.get_multi_proof(indices)
         claims[contributor] = (
-            [(_bytes(cid), int(weight)) for _c, cid, weight in multi.leaves],
+            [leaf_of(value).argument() for value in multi.leaves],
             multi.proof,
             multi.proof_flags,
         )
     return claims
+
+
+def leaf_proof(tree: StandardMerkleTree, leaf: BatchLeaf, domain: BatchDomain) -> list[str]:
+    """The single proof of one leaf (``claimLeaf``/``revokeLeaf``)."""
+    return tree.get_proof(list(leaf.value(domain)))

@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {IMembership} from "./IMembership.sol";
 import {IContributionToken} from "./IContributionToken.sol";
 import {IRevenueDistributor} from "./IRevenueDistributor.sol";
+import {BatchLeaf} from "../types/BatchLeaf.sol";
 
 /// @title IContributionRegistry
 /// @notice Members register contributions, each a CID in a pool; curators accept them with a
@@ -24,27 +25,31 @@ import {IRevenueDistributor} from "./IRevenueDistributor.sol";
 /// can squat another member's CID: a copy submitted first is the copier's own contribution,
 /// under another id, which curators reject as a duplicate; the owner's registration, revocation
 /// and erasure stay the owner's. The vault encrypts every upload under a fresh key, so a genuine
-/// re-upload always yields a new CID. ContributionSubmitted and BatchLeafClaimed carry the CID
+/// re-upload always yields a new CID. ContributionSubmitted and LeafActivated carry the CID
 /// bytes; later events carry the id.
 ///
-/// Batches, the scale path: an aggregator (AGGREGATOR_ROLE, granted by governance) submits many
-/// contributions to one pool in one transaction as the root of an OpenZeppelin
-/// StandardMerkleTree whose leaves are `(address contributor, bytes cid, uint48 weight)`,
-/// hashed as keccak256(bytes.concat(keccak256(abi.encode(contributor, cid, weight)))) and
-/// sorted by that hash, the JS library's canonical order (scripts/merkle.py builds the same
-/// tree). The manifest CID names the document listing every leaf, from which anyone rebuilds
-/// the tree and its proofs. The aggregator commits the leaf count and total weight with the
-/// root. Curation stays with curators: a curator other than the aggregator rebuilds the tree
-/// from the manifest, checks it against the root, and accepts the batch as a whole, count and
-/// weights included; or rejects it, and then none of its leaves ever counts. Either verdict
-/// earns the same one unit of curation work. A leaf of an accepted batch becomes an accepted contribution when anyone presents
-/// its proof: its CID is registered, its weight minted to the contributor and added to their
-/// shares in the pool, exactly as `accept` does, but only from that moment. Until then nothing
-/// is reserved: a CID registered first, by a single submission or a leaf of any batch, wins,
-/// and a later leaf with the same content is refused (ContributionRegistryDuplicateCid), so a
-/// claimed leaf cannot be claimed again. Rejected batches register nothing. A contributor's
-/// several leaves in a batch are claimed at once with one multiproof (one mint, one share
-/// update), and the registry's `multicall` lets a relayer bundle many contributors' claims.
+/// Consent: a member consents to a pool's purposes by signing, in the wallet, the EIP-712
+/// message `Consent(uint256 poolId,bytes cid,address contributor,uint256 deadline)` under this
+/// registry's domain ("Lumbung Registry", "1", the chain, this address; ERC-5267
+/// `eip712Domain`). No gas: the API keeps the signature, the batch's manifest publishes it, and
+/// anyone verifies it with `isValidConsent` (an EOA's signature or an ERC-1271 wallet's).
+///
+/// Batches, the default path: an aggregator (AGGREGATOR_ROLE, granted by governance) submits one
+/// curator's reviewed contributions to one pool as the root of an OpenZeppelin
+/// StandardMerkleTree (leaves in types/BatchLeaf.sol: chain, distributor, pool, contributor,
+/// ordinal, CID, weight), committing the leaf count, their total weight and the number of
+/// rejections the curator made, with the manifest's CID (every leaf's consent and review, every
+/// rejection's reason). The designated curator, a WORKER other than the aggregator, confirms it:
+/// `acceptBatch` credits one unit of curation work per review, accepted or rejected alike,
+/// within the curation cap, and the total weight joins the pool's revenue shares at once as one
+/// holder (the distributor's batch pot), so every leaf earns from that block with no storage of
+/// its own. Contributors then, whenever they like, claim revenue at the distributor, activate
+/// their leaves' contribution tokens here (`activateLeaves`, votes from the next snapshot), or
+/// revoke a leaf (`revokeLeaf`: its revenue so far is paid, its weight leaves the pool, its
+/// tokens are burnt). Leaves never exceed the committed count and weight, each at most the
+/// pool's maximum weight, and the curator earns nothing from the batch. Governance can overturn
+/// a batch: it stops earning at once. A content activated from a batch is registered like a
+/// single submission, so a CID registered first, singly or by a leaf, wins.
 interface IContributionRegistry {
     /// @notice The life of a contribution. NONE means the id was never registered.
     enum Status {
@@ -60,15 +65,8 @@ interface IContributionRegistry {
         NONE,
         PENDING,
         ACCEPTED,
-        REJECTED
-    }
-
-    /// @notice A contributor's leaf in a batch, less the contributor.
-    /// @param cid The binary CID.
-    /// @param weight The weight.
-    struct BatchLeaf {
-        bytes cid;
-        uint48 weight;
+        REJECTED,
+        OVERTURNED
     }
 
     /// @notice The admin created a pool, open for submissions.
@@ -121,50 +119,85 @@ interface IContributionRegistry {
         uint256 indexed id, uint256 indexed poolId, address indexed contributor, uint48 weightRemoved
     );
 
-    /// @notice An aggregator submitted a batch of contributions; it is pending curation.
+    /// @notice An aggregator submitted a batch of one curator's reviews; it waits for that
+    /// curator's confirmation.
     /// @param batchId The batch id (the first is 1).
     /// @param poolId The pool all of its contributions go to.
-    /// @param root The root of its StandardMerkleTree of (contributor, cid, weight) leaves.
-    /// @param count The number of leaves; at most this many can be claimed.
-    /// @param totalWeight The leaves' total weight; claims together never exceed it.
-    /// @param manifestCid The binary CID of the manifest that lists every leaf.
+    /// @param curator The curator who reviewed every entry, the only one who may confirm it.
+    /// @param root The root of its StandardMerkleTree of leaves (types/BatchLeaf.sol).
+    /// @param count The number of accepted leaves.
+    /// @param totalWeight The leaves' total weight.
+    /// @param rejected The number of contributions the curator rejected (listed in the manifest).
+    /// @param manifestCid The binary CID of the manifest that lists every entry.
     /// @param aggregator The aggregator.
     event BatchSubmitted(
         uint256 indexed batchId,
         uint256 indexed poolId,
+        address curator,
         bytes32 root,
         uint256 count,
         uint256 totalWeight,
+        uint256 rejected,
         bytes manifestCid,
         address indexed aggregator
     );
 
-    /// @notice A curator accepted a batch; its leaves can now be claimed.
+    /// @notice The curator confirmed a batch: its total weight joined the pool's revenue shares.
     /// @param batchId The batch.
     /// @param poolId Its pool.
-    /// @param curator The curator, credited with one unit of curation work, as for a rejection.
-    /// @param count The number of leaves.
-    event BatchAccepted(uint256 indexed batchId, uint256 indexed poolId, address indexed curator, uint256 count);
+    /// @param curator The curator, credited one unit of curation work per review.
+    /// @param count The number of accepted leaves.
+    /// @param totalWeight Their total weight.
+    /// @param reviews The reviews credited: count plus rejections.
+    event BatchAccepted(
+        uint256 indexed batchId,
+        uint256 indexed poolId,
+        address indexed curator,
+        uint256 count,
+        uint256 totalWeight,
+        uint256 reviews
+    );
 
-    /// @notice A curator rejected a batch; none of its leaves will ever count.
+    /// @notice The curator refused a batch as assembled; none of its leaves will ever count.
     /// @param batchId The batch.
     /// @param poolId Its pool.
     /// @param curator The curator.
     /// @param reason The curator's reason.
     event BatchRejected(uint256 indexed batchId, uint256 indexed poolId, address indexed curator, string reason);
 
-    /// @notice A leaf of an accepted batch was claimed: it is now an accepted contribution.
+    /// @notice A contributor activated a leaf: it is now an accepted contribution with tokens.
     /// @param batchId The batch.
     /// @param id The contribution id (`contributionId(contributor, digest)`).
-    /// @param contributor The contributor, credited with `weight` tokens and pool shares.
+    /// @param contributor The contributor, minted `weight` contribution tokens.
     /// @param poolId The pool.
+    /// @param ordinal The leaf's ordinal.
     /// @param weight The leaf's weight.
     /// @param cid The CID bytes as in the leaf.
-    event BatchLeafClaimed(
+    event LeafActivated(
         uint256 indexed batchId,
         uint256 indexed id,
         address indexed contributor,
         uint256 poolId,
+        uint8 ordinal,
+        uint48 weight,
+        bytes cid
+    );
+
+    /// @notice A contributor revoked a leaf: its revenue so far was paid, its weight left the
+    /// pool and its tokens, if activated, were burnt.
+    /// @param batchId The batch.
+    /// @param id The contribution id.
+    /// @param contributor The contributor.
+    /// @param poolId The pool.
+    /// @param ordinal The leaf's ordinal.
+    /// @param weight The leaf's weight.
+    /// @param cid The CID bytes as in the leaf.
+    event LeafRevoked(
+        uint256 indexed batchId,
+        uint256 indexed id,
+        address indexed contributor,
+        uint256 poolId,
+        uint8 ordinal,
         uint48 weight,
         bytes cid
     );
@@ -195,8 +228,9 @@ interface IContributionRegistry {
         uint256 indexed id, uint256 indexed poolId, address indexed contributor, uint48 oldWeight, uint48 newWeight
     );
 
-    /// @notice Governance rejected an accepted batch: its unclaimed leaves can never be claimed.
-    /// Claimed leaves are contributions, each overturned on its own.
+    /// @notice Governance overturned a batch: a pending one can no longer be confirmed, an
+    /// accepted one stops earning now (its leaves keep what they earned) and its leaves can no
+    /// longer be activated. Activated leaves are contributions, each overturned on its own.
     /// @param batchId The batch.
     /// @param poolId Its pool.
     /// @param reason Why.
@@ -274,18 +308,38 @@ interface IContributionRegistry {
     /// @param batchId The id.
     error ContributionRegistryUnknownBatch(uint256 batchId);
 
-    /// @notice A batch needs at least one leaf.
+    /// @notice A batch needs at least one review; a batch with leaves needs a Merkle root, and
+    /// one of rejections only needs none.
     error ContributionRegistryEmptyBatch();
 
-    /// @notice A batch needs a Merkle root.
-    error ContributionRegistryZeroRoot();
+    /// @notice A batch with leaves needs a Merkle root, and one without leaves has none.
+    error ContributionRegistryBatchRoot();
+
+    /// @notice Only the batch's designated curator may confirm or refuse it.
+    /// @param batchId The batch.
+    /// @param caller The caller.
+    /// @param curator The designated curator.
+    error ContributionRegistryNotBatchCurator(uint256 batchId, address caller, address curator);
+
+    /// @notice A batch's curator must be an eligible curator other than its aggregator.
+    /// @param curator The curator named.
+    error ContributionRegistryInvalidBatchCurator(address curator);
+
+    /// @notice A contribution activated from a batch is revoked with `revokeLeaf` and
+    /// overturned with its batch.
+    /// @param id The contribution.
+    error ContributionRegistryBatchedContribution(uint256 id);
+
+    /// @notice The consent's deadline has passed.
+    /// @param deadline The deadline.
+    error ContributionRegistryConsentExpired(uint256 deadline);
 
     /// @notice Only a pending batch can be curated.
     /// @param batchId The batch.
     /// @param status Its current status.
     error ContributionRegistryBatchNotPending(uint256 batchId, BatchStatus status);
 
-    /// @notice Only leaves of an accepted batch can be claimed.
+    /// @notice Only leaves of an accepted batch can be activated.
     /// @param batchId The batch.
     /// @param status Its current status.
     error ContributionRegistryBatchNotAccepted(uint256 batchId, BatchStatus status);
@@ -300,12 +354,12 @@ interface IContributionRegistry {
     /// @param contributor The contributor the leaves name.
     error ContributionRegistryInvalidProof(uint256 batchId, address contributor);
 
-    /// @notice Claiming these leaves would claim more leaves than the batch declared.
+    /// @notice Activating these leaves would activate more leaves than the batch committed.
     /// @param batchId The batch.
     /// @param count The batch's declared number of leaves.
     error ContributionRegistryBatchCountExceeded(uint256 batchId, uint256 count);
 
-    /// @notice A claim needs at least one leaf.
+    /// @notice An activation needs at least one leaf.
     error ContributionRegistryNoLeaves();
 
     /// @notice The weight is above the pool's maximum.
@@ -335,7 +389,7 @@ interface IContributionRegistry {
     /// @param maxWeight The pool's maximum weight.
     error ContributionRegistryInvalidBatchWeight(uint256 count, uint256 totalWeight, uint256 maxWeight);
 
-    /// @notice Claiming these leaves would claim more weight than the batch committed.
+    /// @notice Activating these leaves would activate more weight than the batch committed.
     /// @param batchId The batch.
     /// @param totalWeight The batch's committed total weight.
     error ContributionRegistryBatchWeightExceeded(uint256 batchId, uint256 totalWeight);
@@ -414,9 +468,10 @@ interface IContributionRegistry {
     /// is refused for a contributor who is no longer a member, as accept refuses them.
     function overturn(uint256 id, uint48 newWeight) external;
 
-    /// @notice Rejects an accepted batch; for the admin (the timelock). Its unclaimed leaves can
-    /// never be claimed; claimed ones are contributions, overturned one by one.
-    /// @param batchId The accepted batch.
+    /// @notice Overturns a pending or accepted batch; for the admin (the timelock). An accepted
+    /// one stops earning now (its leaves keep what they earned before) and can no longer be
+    /// activated; activated leaves are contributions, overturned one by one.
+    /// @param batchId The batch.
     /// @param reason Why.
     function overturnBatch(uint256 batchId, string calldata reason) external;
 
@@ -433,69 +488,88 @@ interface IContributionRegistry {
     /// @return units The units retired.
     function retireCurationCredits(address account) external returns (uint256 units);
 
-    /// @notice Submits a batch of contributions to an open pool as one Merkle root; for
-    /// aggregators (AGGREGATOR_ROLE, granted by governance). Nothing is registered until the
-    /// batch is accepted and its leaves are claimed. The count and the total weight are
-    /// committed now: claims never exceed either.
+    /// @notice Submits one curator's reviews in an open pool as one Merkle root; for aggregators
+    /// (AGGREGATOR_ROLE, granted by governance). Nothing counts until the curator confirms it.
     /// @param poolId An open pool.
-    /// @param root The StandardMerkleTree root over (address contributor, bytes cid, uint48
-    /// weight) leaves.
-    /// @param count The number of leaves, positive.
-    /// @param totalWeight The leaves' total weight, from count to count × the pool's maximum.
-    /// @param manifestCid The binary CID of the manifest that lists the leaves (any supported CID).
+    /// @param curator The curator who made every review, an eligible curator other than the caller.
+    /// @param root The StandardMerkleTree root of the accepted leaves (zero when there are none).
+    /// @param count The number of accepted leaves.
+    /// @param totalWeight Their total weight, from count to count × the pool's maximum.
+    /// @param rejected The number of rejections (count + rejected must be positive).
+    /// @param manifestCid The binary CID of the manifest that lists every entry.
     /// @return batchId The new batch's id.
-    function submitBatch(uint256 poolId, bytes32 root, uint24 count, uint48 totalWeight, bytes calldata manifestCid)
-        external
-        returns (uint256 batchId);
+    function submitBatch(
+        uint256 poolId,
+        address curator,
+        bytes32 root,
+        uint24 count,
+        uint48 totalWeight,
+        uint24 rejected,
+        bytes calldata manifestCid
+    ) external returns (uint256 batchId);
 
-    /// @notice Accepts a pending batch as a whole, its committed count and total weight included;
-    /// for curators (CURATOR_ROLE and an active WORKER) other than its aggregator. Credits the
-    /// caller with one unit of curation work, as a rejection does: credit never comes before a
-    /// contribution exists on-chain, and a batch's leaves exist only once claimed.
+    /// @notice Confirms a pending batch; for its designated curator, an active WORKER. Credits
+    /// one unit of curation work per review (count + rejected), within the curation cap; the
+    /// batch's total weight joins the pool's revenue shares now, as one holder.
     /// @param batchId The batch.
     function acceptBatch(uint256 batchId) external;
 
-    /// @notice Rejects a pending batch; for curators other than its aggregator, with the same one
-    /// unit of curation work as an acceptance. Its CIDs stay unregistered and may be submitted again.
+    /// @notice Refuses a pending batch as assembled; for its designated curator, no credit. Its
+    /// CIDs stay unregistered and may be batched again.
     /// @param batchId The batch.
-    /// @param reason Why, for the aggregator and the contributors.
+    /// @param reason Why, for the aggregator.
     function rejectBatch(uint256 batchId, string calldata reason) external;
 
-    /// @notice Claims one leaf of an accepted batch with its Merkle proof; anyone may present it
-    /// for the contributor, who must be an active member and not the batch's curator. The leaf
-    /// becomes an accepted contribution: its weight is minted to the contributor and added to
-    /// their shares in the batch's pool, from now on.
+    /// @notice Activates the caller's leaves of an accepted batch with one multiproof: each
+    /// becomes an accepted contribution and its weight is minted in contribution tokens, which
+    /// vote from the next snapshot. Revenue is not touched: the leaves already earn.
     /// @param batchId The batch.
-    /// @param contributor The leaf's contributor.
-    /// @param cid The leaf's binary CID; refused if its content is already registered.
-    /// @param weight The leaf's weight, positive.
-    /// @param proof The leaf's StandardMerkleTree proof.
-    /// @return id The contribution id.
-    function claimBatchLeaf(
-        uint256 batchId,
-        address contributor,
-        bytes calldata cid,
-        uint48 weight,
-        bytes32[] calldata proof
-    ) external returns (uint256 id);
-
-    /// @notice Claims several leaves of one contributor in an accepted batch with one Merkle
-    /// multiproof, minting and adding their weights at once; otherwise as `claimBatchLeaf`.
-    /// @param batchId The batch.
-    /// @param contributor The leaves' contributor.
-    /// @param leaves The leaves (CID and weight), in the multiproof's order.
+    /// @param leaves The caller's leaves, in the multiproof's order.
     /// @param proof The multiproof's sibling hashes.
     /// @param proofFlags The multiproof's flags.
-    /// @return totalWeight The weight credited.
-    function claimBatchLeaves(
+    /// @return weight The weight minted.
+    function activateLeaves(
         uint256 batchId,
-        address contributor,
         BatchLeaf[] calldata leaves,
         bytes32[] calldata proof,
         bool[] calldata proofFlags
-    ) external returns (uint256 totalWeight);
+    ) external returns (uint256 weight);
 
-    /// @notice A contribution (its CID is in its ContributionSubmitted or BatchLeafClaimed event).
+    /// @notice Revokes one of the caller's leaves, as `revoke` does a contribution: its revenue
+    /// so far is paid to the caller, its weight leaves the pool, its tokens (if activated) are
+    /// burnt, and it can never be activated or claimed again. Any batch status but pending.
+    /// @param batchId The batch.
+    /// @param leaf The leaf.
+    /// @param proof Its Merkle proof.
+    function revokeLeaf(uint256 batchId, BatchLeaf calldata leaf, bytes32[] calldata proof) external;
+
+    /// @notice The EIP-712 digest a contributor signs to consent to a pool's purposes for a CID.
+    /// @param poolId The pool.
+    /// @param cid The binary CID.
+    /// @param contributor The contributor.
+    /// @param deadline Unix seconds after which the consent cannot be registered.
+    /// @return digest The digest.
+    function consentDigest(uint256 poolId, bytes calldata cid, address contributor, uint256 deadline)
+        external
+        view
+        returns (bytes32 digest);
+
+    /// @notice Whether `signature` is `contributor`'s consent (an EOA's, or an ERC-1271 wallet's).
+    /// @param poolId The pool.
+    /// @param cid The binary CID.
+    /// @param contributor The contributor.
+    /// @param deadline The consent's deadline.
+    /// @param signature The signature.
+    /// @return valid True if it is.
+    function isValidConsent(
+        uint256 poolId,
+        bytes calldata cid,
+        address contributor,
+        uint256 deadline,
+        bytes calldata signature
+    ) external view returns (bool valid);
+
+    /// @notice A contribution (its CID is in its ContributionSubmitted or LeafActivated event).
     /// @param id The contribution id.
     /// @return contributor The contributor (zero if unknown).
     /// @return poolId The pool.
@@ -544,11 +618,12 @@ interface IContributionRegistry {
     /// @return poolId The pool.
     /// @return status The status.
     /// @return root The Merkle root.
-    /// @return count The declared number of leaves.
-    /// @return claimedCount The number of leaves claimed so far.
+    /// @return count The committed number of leaves.
+    /// @return rejected The number of rejections it carries.
     /// @return aggregator The aggregator who submitted it.
-    /// @return curator The curator who accepted or rejected it (zero while pending).
-    /// @dev The committed and claimed weights are in {batchWeights}.
+    /// @return curator Its designated curator.
+    /// @dev The committed and activated weights are in {batchWeights}; revenue in the
+    /// distributor's `batchPot`.
     function batch(uint256 batchId)
         external
         view
@@ -557,16 +632,20 @@ interface IContributionRegistry {
             BatchStatus status,
             bytes32 root,
             uint256 count,
-            uint256 claimedCount,
+            uint256 rejected,
             address aggregator,
             address curator
         );
 
-    /// @notice A batch's committed total weight and the weight claimed so far.
+    /// @notice A batch's committed leaves and weight, and those activated so far.
     /// @param batchId The batch; reverts if unknown.
     /// @return totalWeight The committed total.
-    /// @return claimedWeight The claimed part.
-    function batchWeights(uint256 batchId) external view returns (uint256 totalWeight, uint256 claimedWeight);
+    /// @return activatedCount The leaves activated.
+    /// @return activatedWeight Their weight.
+    function batchWeights(uint256 batchId)
+        external
+        view
+        returns (uint256 totalWeight, uint256 activatedCount, uint256 activatedWeight);
 
     /// @notice A pool's maximum weight per contribution.
     /// @param poolId The pool; reverts if unknown.
@@ -600,16 +679,15 @@ interface IContributionRegistry {
     /// @return count The count.
     function batchCount() external view returns (uint256 count);
 
-    /// @notice The hash of a batch leaf, as StandardMerkleTree computes it for the leaf
-    /// encoding (address, bytes, uint48).
+    /// @notice The hash of a batch leaf (types/BatchLeaf.sol), as StandardMerkleTree computes it.
+    /// @param poolId The batch's pool.
     /// @param contributor The contributor.
-    /// @param cid The binary CID.
-    /// @param weight The weight.
-    /// @return leaf keccak256(bytes.concat(keccak256(abi.encode(contributor, cid, weight)))).
-    function batchLeafHash(address contributor, bytes calldata cid, uint48 weight)
+    /// @param leaf The leaf.
+    /// @return hash The leaf hash.
+    function batchLeafHash(uint256 poolId, address contributor, BatchLeaf calldata leaf)
         external
-        pure
-        returns (bytes32 leaf);
+        view
+        returns (bytes32 hash);
 
     /// @notice The number of pools; their ids run from 1 to this.
     /// @return count The count.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 pragma solidity ^0.8.24;
 
+import {IBatchPots} from "./IBatchPots.sol";
+
 /// @title IRevenueDistributor
 /// @notice Splits every sale in basis points between the sold pool's contributors (pro rata
 /// to their revenue shares in that pool), the digital workers (pro rata to curation work) and
@@ -9,7 +11,7 @@ pragma solidity ^0.8.24;
 /// @dev Pots are identified by a uint256: a pool id for contributors, WORK_POT for workers.
 /// Accounting is exact in units of 1e-18 wei: sub-wei remainders stay with their account or
 /// the reserve, so deposited == claimed + claimable + reserve (+ sub-wei remainders).
-interface IRevenueDistributor {
+interface IRevenueDistributor is IBatchPots {
     /// @notice Revenue for a pool arrived and was split.
     /// @param poolId The pool sold.
     /// @param amount The whole payment.
