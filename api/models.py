@@ -234,14 +234,15 @@ class Batch(Base):
 
 class BatchLeaf(Base):
     """A leaf of an accepted batch a member acted on: claimed its revenue, activated its tokens
-    or revoked it (the distributor's BatchLeafClaimed, the registry's LeafActivated and
+    or revoked it (the distributor's BatchLeavesClaimed, the registry's LeafActivated and
     LeafRevoked). A leaf nobody acted on has no row: it earns all the same."""
 
     __tablename__ = "batch_leaves"
     batch_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     contributor: Mapped[str] = mapped_column(String(42), primary_key=True)
     ordinal: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    weight: Mapped[int] = mapped_column(BigInteger)
+    # Known once the leaf is activated or revoked (a claim event carries only a total).
+    weight: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     # The contribution it became when activated or revoked (the registry's id, 0x hex).
     contribution_id: Mapped[str | None] = mapped_column(String(66), nullable=True, index=True)
     claimed_block: Mapped[int | None] = mapped_column(BigInteger, nullable=True)

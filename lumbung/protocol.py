@@ -64,6 +64,7 @@ class BatchStatus(IntEnum):
     PENDING = 1
     ACCEPTED = 2
     REJECTED = 3
+    OVERTURNED = 4
 
 
 # -- DataMarket ---------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from web3.contract import Contract
 
 from api.chain.binding import Binding, abi_type
 from api.chain.results import (
+    BatchHolding,
     Contribution,
     DecodedCall,
     Eip712Domain,
@@ -138,6 +139,7 @@ class RegistryFacade(ContractFacade):
         self._curation_cap = self._bind("curationCap", int)
         self._reviews_in_epoch = self._bind("reviewsInEpoch", int)
         self._curation_epoch = self._bind("CURATION_EPOCH", int)
+        self._is_valid_consent = self._bind("isValidConsent", bool)
 
     def is_curator(self, account: str) -> bool:
         """Whether ``account`` may review now: it holds the curator role and is an active
@@ -158,6 +160,13 @@ class RegistryFacade(ContractFacade):
     def curation_epoch(self) -> int:
         """The curation epoch's length in seconds (epoch = block.timestamp // it)."""
         return self._read(self._curation_epoch)
+
+    def is_valid_consent(
+        self, pool_id: int, cid: bytes, contributor: str, deadline: int, signature: bytes
+    ) -> bool:
+        """Whether ``signature`` is ``contributor``'s Consent (an EOA's, or an ERC-1271
+        contract wallet's), as the registry checks it."""
+        return self._read(self._is_valid_consent, pool_id, cid, contributor, deadline, signature)
 
     def pool(self, pool_id: int) -> Pool:
         """Raises ContractRevertError ``ContributionRegistryUnknownPool`` for an unknown pool."""
@@ -224,6 +233,16 @@ class DistributorFacade(ContractFacade):
         super().__init__(contract, guard)
         self._total_units = self._bind("totalUnits", int)
         self._work_pot = self._bind("WORK_POT", int)
+        self._batch_holding = self._bind("batchHolding", BatchHolding)
+        self._claimable_from_batch = self._bind("claimableFromBatch", int)
+
+    def batch_holding(self, batch_id: int, account: str) -> BatchHolding:
+        return self._read(self._batch_holding, batch_id, account)
+
+    def claimable_from_batch(self, batch_id: int, account: str, new_weight: int) -> int:
+        """What ``account`` would be paid now from batch ``batch_id``: its claimed leaves' revenue
+        since their last claim, plus everything ``new_weight`` of unclaimed leaves earned."""
+        return self._read(self._claimable_from_batch, batch_id, account, new_weight)
 
     def total_units(self, pot_id: int) -> int:
         return self._read(self._total_units, pot_id)

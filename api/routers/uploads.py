@@ -1,4 +1,4 @@
-"""A member's own uploads and their stages on the batch path."""
+"""A member's uploads and their stages on the batch path, and their leaves in batches."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from fastapi import APIRouter
 from api.deps import ChainDep, SessionDep
 from api.deps_auth import CurrentWallet
 from api.errors import ForbiddenError
-from api.schemas.batching import UploadProgress, Uploads
-from api.services.batching import stages
+from api.schemas.batching import MemberBatch, MemberBatches, UploadProgress, Uploads
+from api.services.batching import holdings, stages
 from api.services.members import parse_address
 
 router = APIRouter(prefix="/members", tags=["members"])
@@ -24,3 +24,13 @@ def uploads(address: str, session: SessionDep, chain: ChainDep, wallet: CurrentW
     return Uploads(
         uploads=[UploadProgress.from_progress(p) for p in stages.uploads(session, wallet, now)]
     )
+
+
+@router.get("/{address}/batches", response_model=MemberBatches)
+def batches(address: str, session: SessionDep, chain: ChainDep) -> MemberBatches:
+    """The member's leaves in every submitted batch: per batch its status, each leaf's proof
+    and stage, one multiproof of the leaves not yet claimed or revoked (in the proof's order,
+    for claimLeaves or activateLeaves), and what a claim would pay now. Public, like the
+    manifests the proofs come from."""
+    found = holdings.holdings(session, chain, parse_address(address))
+    return MemberBatches(batches=[MemberBatch.of(h) for h in found])

@@ -10,8 +10,11 @@ from pydantic import BaseModel, Field
 
 from api.models import AggregatedBatch, Consent, Review
 from api.schemas.common import Amount, RequestBody
+from api.services.batching.holdings import Holding
 from api.services.batching.reviews import MAX_REASON_CHARS
 from api.services.batching.stages import Progress, Stage
+from lumbung import merkle
+from lumbung.merkle import BatchLeaf
 from lumbung.protocol import ADDRESS_PATTERN, CONTRIBUTION_ID_PATTERN
 
 UINT48_MAX = 2**48 - 1
@@ -202,6 +205,10 @@ class LeafArg(BaseModel):
     weight: int
     cid: str = Field(description="the binary CID, 0x hex")
 
+    @classmethod
+    def of(cls, leaf: BatchLeaf) -> Self:
+        return cls(ordinal=leaf.ordinal, weight=leaf.weight, cid=_hex(leaf.cid))
+
 
 class MemberLeaf(BaseModel):
     contribution_id: str
@@ -218,6 +225,16 @@ class MultiProof(BaseModel):
     proof: list[str]
     proof_flags: list[bool]
 
+    @classmethod
+    def of(cls, multi: merkle.MultiProof | None) -> Self | None:
+        if multi is None:
+            return None
+        return cls(
+            leaves=[LeafArg.of(merkle.leaf_of(value)) for value in multi.leaves],
+            proof=multi.proof,
+            proof_flags=multi.proof_flags,
+        )
+
 
 class MemberBatch(BaseModel):
     batch_id: int
@@ -226,8 +243,38 @@ class MemberBatch(BaseModel):
     root: str
     manifest_cid: str
     leaves: list[MemberLeaf]
-    unclaimed: MultiProof | None = Field(description="every leaf not yet claimed or revoked")
+    unclaimed: MultiProof | None = Field(
+        description="the leaves not yet claimed or revoked, for claimLeaves"
+    )
+    inactive: MultiProof | None = Field(
+        description="the leaves not yet activated or revoked, for activateLeaves"
+    )
     claimable: str = Amount
+
+    @classmethod
+    def of(cls, holding: Holding) -> Self:
+        batch = holding.batch
+        assert batch.batch_id is not None
+        return cls(
+            batch_id=batch.batch_id,
+            pool_id=batch.pool_id,
+            status=holding.status,
+            root=batch.root,
+            manifest_cid=batch.manifest_cid,
+            leaves=[
+                MemberLeaf(
+                    contribution_id=held.contribution_id,
+                    cid=held.cid,
+                    leaf=LeafArg.of(held.leaf),
+                    stage=held.stage.value,
+                    proof=held.proof,
+                )
+                for held in holding.leaves
+            ],
+            unclaimed=MultiProof.of(holding.unclaimed),
+            inactive=MultiProof.of(holding.inactive),
+            claimable=str(holding.claimable),
+        )
 
 
 class MemberBatches(BaseModel):

@@ -238,4 +238,3 @@ def decrypt_pieces(
         if final:
             return
         index += 1
-

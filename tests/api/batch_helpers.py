@@ -1,13 +1,18 @@
-"""Shared steps of the batch-path tests: upload, sign the consent, review, as the dApp does."""
+"""Shared steps of the batch-path tests: upload, sign the consent, review, as the dApp does;
+and a batch submitted straight to the registry, for the indexer's tests."""
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from lumbung import consent as eip712
-from tests.api.harness import KEYS
+from lumbung.devchain import Coop, Role
+from lumbung.merkle import BatchDomain, BatchLeaf, StandardMerkleTree, batch_tree, with_ordinals
+from tests.api.harness import ADDRESSES, CURATOR, KEYS, send
 from tests.api.identity_helpers import upload
 
 
@@ -87,3 +92,47 @@ def give_review(
     return post_review(
         client, headers, queue, contribution_id, item["consent_digest"], weight, reason, key_index
     )
+
+
+def raw_cid(seed: bytes) -> bytes:
+    """A CIDv1 (raw) over sha256(seed)."""
+    return bytes([0x01, 0x55, 0x12, 0x20]) + hashlib.sha256(seed).digest()
+
+
+@dataclass(frozen=True)
+class SubmittedBatch:
+    batch_id: int
+    tree: StandardMerkleTree
+    domain: BatchDomain
+    leaves: list[BatchLeaf]
+
+    def proof(self, leaf: BatchLeaf) -> list[bytes]:
+        return [bytes.fromhex(p[2:]) for p in self.tree.get_proof(leaf.value(self.domain))]
+
+
+def submit_batch(
+    coop: Coop,
+    entries: list[tuple[str, bytes, int]],
+    manifest_seed: bytes,
+    rejected: int = 0,
+    pool_id: int = 1,
+) -> SubmittedBatch:
+    """``entries`` (contributor, cid, weight) submitted as one batch of the development curator's
+    reviews, straight to the registry from the development aggregator (granted its role)."""
+    registry = coop.c["ContributionRegistry"]
+    role = registry.functions.AGGREGATOR_ROLE().call()
+    coop.as_timelock(registry.functions.grantRole(role, ADDRESSES[Role.AGGREGATOR]))
+    domain = BatchDomain(coop.w3.eth.chain_id, coop.c["RevenueDistributor"].address, pool_id)
+    leaves = with_ordinals(entries)
+    tree = batch_tree(domain, leaves)
+    submit = registry.functions.submitBatch(
+        pool_id,
+        ADDRESSES[CURATOR],
+        bytes.fromhex(tree.root[2:]),
+        len(leaves),
+        sum(leaf.weight for leaf in leaves),
+        rejected,
+        raw_cid(manifest_seed),
+    )
+    send(coop.w3, submit, ADDRESSES[Role.AGGREGATOR])
+    return SubmittedBatch(int(registry.functions.batchCount().call()), tree, domain, leaves)

@@ -55,7 +55,7 @@ def test_the_manifest_holds_every_signature_and_its_tree_proves_each_leaf() -> N
     assert "ordinal" not in rejection and rejection["review"]["reason"] == "blurred"
     loaded = StandardMerkleTree.load(document["tree"])
     assert loaded.root == document["root"]
-    value = mf.leaf_value(DEPLOYMENT, 1, selection.leaves[0][0], 0)
+    value = selection.batch_leaves()[0].value(mf.batch_domain(DEPLOYMENT, 1))
     assert loaded.verify(value, loaded.get_proof(value))
     # Rejections only: no tree, a zero root.
     only = mf.select([reviewed(3, ADDRESSES[4], 0)], 10)

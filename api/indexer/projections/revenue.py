@@ -15,6 +15,7 @@ from api.indexer.projections.base import Handler, ProjectionError
 from api.models import (
     SINGLE_ROW_ID,
     Base,
+    Batch,
     ChainEvent,
     Ledger,
     Position,
@@ -170,10 +171,49 @@ def _on_reserve_released(session: Session, event: ChainEvent) -> None:
     ledger.reserve_released += amount
 
 
+def _on_batch_pot_opened(session: Session, event: ChainEvent) -> None:
+    """An accepted batch's weight joined its pool's shares, as one holder."""
+    _pot(session, int(event.args["poolId"])).total_units = int(event.args["totalUnits"])
+
+
+def _remove_batch_units(session: Session, pool_id: int, units: int, event: ChainEvent) -> None:
+    pot = _pot(session, pool_id)
+    if units > pot.total_units:
+        raise ProjectionError(
+            f"block {event.block_number}: {units} batch shares leave pool {pool_id}, "
+            f"which holds {pot.total_units}"
+        )
+    pot.total_units -= units
+
+
+def _on_batch_pot_closed(session: Session, event: ChainEvent) -> None:
+    """Governance overturned an earning batch: its shares left the pool."""
+    args = event.args
+    _remove_batch_units(session, int(args["poolId"]), int(args["units"]), event)
+
+
+def _on_batch_leaf_revoked(session: Session, event: ChainEvent) -> None:
+    """A revoked leaf's weight left its batch's pool (0 when the batch no longer earned)."""
+    args = event.args
+    batch = session.get(Batch, int(args["batchId"]))
+    if batch is None:
+        raise ProjectionError(f"a leaf of batch {args['batchId']} was revoked before it existed")
+    _remove_batch_units(session, batch.pool_id, int(args["weight"]), event)
+
+
+def _on_batch_revenue_claimed(session: Session, event: ChainEvent) -> None:
+    """A member was paid the revenue of their leaves in a batch."""
+    _ledger(session).claimed += int(event.args["amount"])
+
+
 HANDLERS: dict[str, Handler] = {
     "SplitChanged": _on_split_changed,
     "UnitsChanged": _on_units_changed,
     "RevenueDeposited": _on_revenue_deposited,
     "RevenueClaimed": _on_revenue_claimed,
     "ReserveReleased": _on_reserve_released,
+    "BatchPotOpened": _on_batch_pot_opened,
+    "BatchPotClosed": _on_batch_pot_closed,
+    "BatchLeafRevoked": _on_batch_leaf_revoked,
+    "BatchRevenueClaimed": _on_batch_revenue_claimed,
 }

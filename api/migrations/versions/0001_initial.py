@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-01 23:00:53.460988
+Create Date: 2026-12-01 23:17:34.056338
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def upgrade() -> None:
         sa.Column("batch_id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("contributor", sa.String(length=42), nullable=False),
         sa.Column("ordinal", sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column("weight", sa.BigInteger(), nullable=False),
+        sa.Column("weight", sa.BigInteger(), nullable=True),
         sa.Column("contribution_id", sa.String(length=66), nullable=True),
         sa.Column("claimed_block", sa.BigInteger(), nullable=True),
         sa.Column("activated_block", sa.BigInteger(), nullable=True),

@@ -34,6 +34,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from web3.logs import DISCARD
 
 from api.context import Context
 from api.db import transaction
@@ -95,7 +96,7 @@ def unbatched_reviews(session: Session, now: int) -> list[tuple[Review, Consent]
         .where(Review.id.not_in(carried), Consent.deadline > now)
         .order_by(Review.created_at, Review.id)
     )
-    return [(review, consent) for review, consent in session.execute(query).tuples()]
+    return [(review, consent) for review, consent in session.execute(query)]
 
 
 def reviewed(review: Review, consent: Consent) -> mf.Reviewed:
@@ -335,7 +336,7 @@ class Aggregator:
     def submitted_event(self, receipt: Any) -> tuple[int, str] | None:
         """(batch id, transaction hash) of the receipt's BatchSubmitted."""
         event = self.chain["ContributionRegistry"].events.BatchSubmitted()
-        for log in event.process_receipt(receipt, errors=()):
+        for log in event.process_receipt(receipt, errors=DISCARD):
             return int(log["args"]["batchId"]), hex_hash(receipt["transactionHash"])
         return None
 

@@ -2,8 +2,10 @@
 
 The API builds the Consent from its own record of the upload (pool, CID, uploader), so a
 signature made for another pool, another CID or another contributor recovers another signer and
-is refused; the deadline must lie ahead, by at most ``LUMBUNG_CONSENT_MAX_DEADLINE_S``. A consent
-may be signed again (a later deadline) until a curator has reviewed it.
+is refused; a signature no EOA recovery accepts is put to the registry's ``isValidConsent``,
+which also takes a contract wallet's ERC-1271 signature. The deadline must lie ahead, by at most
+``LUMBUNG_CONSENT_MAX_DEADLINE_S``. A consent may be signed again (a later deadline) until a
+curator has reviewed it.
 """
 
 from __future__ import annotations
@@ -115,7 +117,9 @@ def record_consent(
             "it takes no batch consent"
         )
     typed = consent_typed_data(chain, item, deadline)
-    if eip712.recover(typed, signature) != wallet:
+    if eip712.recover(typed, signature) != wallet and not _valid_on_chain(
+        chain, item, deadline, signature
+    ):
         raise ConsentSignatureError(
             f"the signature is not {wallet}'s Consent to contribution {item.contribution_id} "
             f"in pool {item.pool_id} with deadline {deadline}"
@@ -137,6 +141,13 @@ def record_consent(
     session.flush()
     logger.info("kept the consent %s to contribution %s", digest, item.contribution_id)
     return consent
+
+
+def _valid_on_chain(chain: Chain, item: VaultItem, deadline: int, signature: bytes) -> bool:
+    """Whether the registry (SignatureChecker: an ERC-1271 contract wallet's signature too)
+    takes ``signature`` as the uploader's Consent."""
+    cid = bytes(parse_cid(item.cid))
+    return chain.registry.is_valid_consent(item.pool_id, cid, item.uploader, deadline, signature)
 
 
 def reviewed(session: Session, consent: Consent) -> bool:

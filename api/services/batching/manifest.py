@@ -1,9 +1,10 @@
 """A batch's leaves, Merkle tree and manifest, built from one curator's reviews in one pool.
 
-The leaf is the design's ``(chainId, distributor, poolId, contributor, ordinal, cid, weight)``
-(:data:`lumbung.merkle.BATCH_LEAF_ENCODING`): it binds the deployment, the pool, the member,
-the content and its weight. Ordinals run 0..47 per contributor within a batch, so a batch
-carries at most :data:`MAX_LEAVES_PER_CONTRIBUTOR` accepted leaves of one member; the rest wait
+The leaf is ``(chainId, distributor, poolId, contributor, ordinal, cid, weight)``
+(:data:`lumbung.merkle.BATCH_LEAF_ENCODING`, contracts/types/BatchLeaf.sol): it binds the
+deployment, the pool, the member, the content and its weight. Ordinals run 0..47 per
+contributor within a batch, so a batch carries at most
+:data:`~lumbung.merkle.MAX_LEAVES_PER_CONTRIBUTOR` accepted leaves of one member; the rest wait
 for the next batch. Rejections get no leaf; the manifest lists them with their reasons.
 
 The manifest (``lumbung-batch-v1``) publishes every consent and review signature beside the
@@ -20,11 +21,15 @@ from typing import Any
 
 from eth_utils import to_checksum_address
 
-from lumbung.merkle import StandardMerkleTree
+from lumbung.merkle import (
+    MAX_LEAVES_PER_CONTRIBUTOR,
+    BatchDomain,
+    BatchLeaf,
+    StandardMerkleTree,
+    batch_tree,
+)
 
 MANIFEST_FORMAT = "lumbung-batch-v1"
-MAX_LEAVES_PER_CONTRIBUTOR = 48
-LEAF_ENCODING = ("uint256", "address", "uint256", "address", "uint8", "bytes", "uint48")
 ZERO_ROOT = "0x" + "00" * 32
 
 
@@ -71,6 +76,12 @@ class Selection:
     def __len__(self) -> int:
         return len(self.leaves) + len(self.rejections)
 
+    def batch_leaves(self) -> list[BatchLeaf]:
+        return [
+            BatchLeaf(to_checksum_address(r.contributor), ordinal, r.cid_bytes, r.weight)
+            for r, ordinal in self.leaves
+        ]
+
 
 def select(reviews: Sequence[Reviewed], limit: int) -> Selection:
     """At most ``limit`` of ``reviews`` (oldest first), giving each accepted one the next
@@ -92,18 +103,8 @@ def select(reviews: Sequence[Reviewed], limit: int) -> Selection:
     return Selection(leaves, rejections)
 
 
-def leaf_value(
-    deployment: Deployment, pool_id: int, reviewed: Reviewed, ordinal: int
-) -> tuple[int, str, int, str, int, bytes, int]:
-    return (
-        deployment.chain_id,
-        to_checksum_address(deployment.distributor),
-        pool_id,
-        to_checksum_address(reviewed.contributor),
-        ordinal,
-        reviewed.cid_bytes,
-        reviewed.weight,
-    )
+def batch_domain(deployment: Deployment, pool_id: int) -> BatchDomain:
+    return BatchDomain(deployment.chain_id, deployment.distributor, pool_id)
 
 
 def tree_of(
@@ -112,8 +113,7 @@ def tree_of(
     """The batch's tree; None when it has no accepted leaf (a batch of rejections only)."""
     if not selection.leaves:
         return None
-    values = [leaf_value(deployment, pool_id, r, ordinal) for r, ordinal in selection.leaves]
-    return StandardMerkleTree.of(values, LEAF_ENCODING)
+    return batch_tree(batch_domain(deployment, pool_id), selection.batch_leaves())
 
 
 def _consent(reviewed: Reviewed) -> dict[str, Any]:
