@@ -159,7 +159,9 @@ def require_admin(
 AdminDep = Annotated[None, Depends(require_admin)]
 
 
-def current_buyer(session: SessionDep, x_api_key: Annotated[str | None, Header()] = None) -> Buyer:
+def current_buyer(
+    session: SessionDep, x_api_key: Annotated[str | None, Header()] = None
+) -> Buyer:
     """The off-chain buyer whose ``X-API-Key`` came with the request."""
     if not x_api_key:
         raise UnauthorizedError("an X-API-Key header is required")

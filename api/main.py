@@ -97,10 +97,7 @@ def install_error_handlers(app: FastAPI, retry_after_s: int) -> None:
     async def internal_error(request: Request, exc: Exception) -> JSONResponse:
         # No detail: an unexpected error's text can hold paths, SQL or URLs with credentials.
         logger.error(
-            "unhandled %s on %s %s",
-            type(exc).__name__,
-            request.method,
-            request.url.path,
+            "unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path,
             exc_info=exc,
         )
         return problem_response(

@@ -254,7 +254,9 @@ def _origin(uri: str) -> tuple[str, str]:
     return parts.scheme.lower(), parts.netloc.lower()
 
 
-def check_message(message: SiweMessage, settings: Settings, chain_id: int, now: datetime) -> None:
+def check_message(
+    message: SiweMessage, settings: Settings, chain_id: int, now: datetime
+) -> None:
     """The checks that need no database and no signature: audience, chain and times."""
     if message.domain != settings.siwe_domain:
         raise SiweRejectedError(
@@ -406,12 +408,10 @@ def logout(session: Session, token: str) -> None:
     """Ends the session of ``token`` (and sweeps the address's expired sessions)."""
     stored = authenticate(session, token)
     session.execute(
-        delete(WalletSession)
-        .where(
+        delete(WalletSession).where(
             WalletSession.address == stored.address,
             WalletSession.expires_at <= datetime.now(UTC),
-        )
-        .execution_options(synchronize_session=False)
+        ).execution_options(synchronize_session=False)
     )
     session.delete(stored)
     session.flush()

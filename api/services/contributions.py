@@ -181,7 +181,9 @@ def get_contribution(
     key = normalise_contribution_id(contribution_id)
     contribution = session.get(Contribution, key)
     if contribution is None:
-        raise NotFoundError(f"contribution {key} is not registered on chain (or not indexed yet)")
+        raise NotFoundError(
+            f"contribution {key} is not registered on chain (or not indexed yet)"
+        )
     return contribution, vault_item(session, key)
 
 

@@ -91,7 +91,9 @@ class DeliveryPlan:
         ).encode()
 
     def content_length(self) -> int:
-        total = len(_header("manifest.json", len(self.manifest()))) + _padded(len(self.manifest()))
+        total = len(_header("manifest.json", len(self.manifest()))) + _padded(
+            len(self.manifest())
+        )
         for f in self.files:
             total += len(_header(f.path, f.size)) + _padded(f.size)
         return total + 2 * BLOCK
@@ -140,7 +142,9 @@ def get_purchase(
     """The caller's purchase; anyone else's is reported as missing, not as forbidden."""
     purchase = session.get(Purchase, purchase_id)
     if purchase is None or not owns(session, purchase, buyer, wallet):
-        raise NotFoundError(f"purchase {purchase_id} is not one of yours (or is not indexed yet)")
+        raise NotFoundError(
+            f"purchase {purchase_id} is not one of yours (or is not indexed yet)"
+        )
     return purchase
 
 
@@ -195,16 +199,14 @@ def plan(session: Session, purchase: Purchase, chain: Chain) -> DeliveryPlan:
         if contribution.id not in still_accepted:
             logger.info(
                 "purchase %s: contribution %s is no longer accepted on chain; not delivered",
-                purchase.id,
-                contribution.id,
+                purchase.id, contribution.id,
             )
             continue
         if not contributions.is_deliverable(contribution, item):
             if item is None:
                 logger.warning(
                     "purchase %s: contribution %s has no vault item; not delivered",
-                    purchase.id,
-                    contribution.id,
+                    purchase.id, contribution.id,
                 )
             continue
         assert item is not None and item.wrapped_key is not None

@@ -47,7 +47,6 @@ logger = logging.getLogger(__name__)
 ZERO_ADDRESS = "0x" + "00" * 20
 ZERO_REF = b"\x00" * 32
 
-
 def relayer_address(settings: Settings) -> ChecksumAddress:
     """The settler account the worker signs with; DataMarket sees it as the buyer."""
     address: ChecksumAddress = Account.from_key(settings.relayer_key.get_secret_value()).address

@@ -238,3 +238,4 @@ def decrypt_pieces(
         if final:
             return
         index += 1
+
