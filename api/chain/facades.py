@@ -19,6 +19,7 @@ from web3.contract import Contract
 from api.chain.binding import Binding, abi_type
 from api.chain.results import (
     BatchHolding,
+    BatchRecord,
     Contribution,
     DecodedCall,
     Eip712Domain,
@@ -140,6 +141,7 @@ class RegistryFacade(ContractFacade):
         self._reviews_in_epoch = self._bind("reviewsInEpoch", int)
         self._curation_epoch = self._bind("CURATION_EPOCH", int)
         self._is_valid_consent = self._bind("isValidConsent", bool)
+        self._batch = self._bind("batch", BatchRecord)
 
     def is_curator(self, account: str) -> bool:
         """Whether ``account`` may review now: it holds the curator role and is an active
@@ -160,6 +162,10 @@ class RegistryFacade(ContractFacade):
     def curation_epoch(self) -> int:
         """The curation epoch's length in seconds (epoch = block.timestamp // it)."""
         return self._read(self._curation_epoch)
+
+    def batch(self, batch_id: int) -> BatchRecord:
+        """Raises ContractRevertError ``ContributionRegistryUnknownBatch`` for an unknown id."""
+        return self._read(self._batch, batch_id)
 
     def is_valid_consent(
         self, pool_id: int, cid: bytes, contributor: str, deadline: int, signature: bytes

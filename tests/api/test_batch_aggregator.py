@@ -226,3 +226,21 @@ def test_a_batch_stays_within_the_curators_curation_room(
     assert Aggregator(context).run_once() == 0
     coop.advance(24 * 3600)  # the next curation epoch
     assert Aggregator(context).run_once() == 1
+
+
+@ONE_DATABASE
+def test_a_batch_the_chain_lost_is_submitted_again(
+    client: TestClient, context: Context, coop: Coop
+) -> None:
+    reviewed_uploads(client, [(PRODUCER, b"plot 7 yields", 7, "")])
+    before = coop.rpc("evm_snapshot")
+    assert Aggregator(context).run_once() == 1
+    coop.rpc("evm_revert", before)  # the blocks holding the submission are gone
+    registry = coop.c["ContributionRegistry"]
+    assert registry.functions.batchCount().call() == 0
+    assert Aggregator(context).run_once() == 1
+    assert registry.functions.batchCount().call() == 1
+    with context.sessions() as session:
+        (batch,) = session.scalars(select(AggregatedBatch)).all()
+        assert (batch.state, batch.batch_id) == (AggregateState.SUBMITTED, 1)
+        assert "0x" + registry.functions.batch(1).call()[2].hex() == batch.root

@@ -18,6 +18,9 @@ behind. Every batch moves through :class:`~api.models.AggregateState`:
    again, and when something else used the nonce the batch goes back to *prepared*.
 4. *submitted* batches whose curator rejected them on-chain (the indexer's ``batches``) are
    *released*: their reviews wait for the next batch.
+5. A *submitted* batch the indexer has not confirmed yet is read back from the registry each
+   round: when the chain no longer holds it (a reorg, a node that lost its last blocks) it goes
+   back to *prepared*, and is submitted again.
 
 So a crash at any point ends, on restart, with each review in exactly one submitted batch.
 The crash hook (:data:`CrashHook`) is called at each :class:`CrashPoint`; the crash tests raise
@@ -38,6 +41,7 @@ from web3.logs import DISCARD
 
 from api.context import Context
 from api.db import transaction
+from api.errors import ContractRevertError
 from api.models import (
     AggregatedBatch,
     AggregateState,
@@ -142,6 +146,7 @@ class Aggregator:
         """Finishes the batches a crash left open, releases rejected ones, then builds and
         submits new batches; returns how many batches were submitted."""
         self.release_rejected()
+        self.reconcile()
         submitted = sum(self.finish(key) for key in self.open_batches())
         for pool_id, curator in self.due():
             key = self.prepare(pool_id, curator)
@@ -169,6 +174,28 @@ class Aggregator:
                 batch.state = AggregateState.RELEASED
                 logger.info("batch %s was rejected by its curator: released", batch.batch_id)
             return len(rejected)
+
+    def reconcile(self) -> int:
+        """Puts submitted batches the chain no longer holds back to prepared; their count."""
+        with self.context.sessions() as session:
+            unconfirmed = session.execute(
+                select(AggregatedBatch.id, AggregatedBatch.batch_id, AggregatedBatch.root)
+                .outerjoin(Batch, Batch.id == AggregatedBatch.batch_id)
+                .where(AggregatedBatch.state == AggregateState.SUBMITTED, Batch.id.is_(None))
+            ).all()
+        lost = 0
+        for key, batch_id, root in unconfirmed:
+            assert batch_id is not None
+            try:
+                held = "0x" + self.chain.registry.batch(batch_id).root.hex() == root
+            except ContractRevertError as exc:
+                if exc.name != "ContributionRegistryUnknownBatch":
+                    raise
+                held = False
+            if not held:
+                self.back_to_prepared(key, f"the chain no longer holds batch {batch_id}")
+                lost += 1
+        return lost
 
     def due(self) -> list[tuple[int, str]]:
         """The (pool, curator) pairs with reviews waiting for a batch."""
@@ -369,11 +396,13 @@ class Aggregator:
         return 1
 
     def back_to_prepared(self, key: int, why: str) -> None:
+        from_block = self.chain.ping()
         with transaction(self.context.sessions) as session:
             batch = session.get(AggregatedBatch, key)
             assert batch is not None
             batch.state = AggregateState.PREPARED
-            batch.tx_hash = batch.raw_tx = batch.nonce = None
+            batch.tx_hash = batch.raw_tx = batch.nonce = batch.batch_id = None
+            batch.from_block = min(batch.from_block, from_block)
             batch.last_error = why
         logger.warning("batch %s goes back to prepared: %s", key, why)
 
