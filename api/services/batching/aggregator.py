@@ -118,6 +118,13 @@ def reviewed(review: Review, consent: Consent) -> mf.Reviewed:
     )
 
 
+def _row(session: Session, key: int) -> AggregatedBatch:
+    batch = session.get(AggregatedBatch, key)
+    if batch is None:
+        raise LookupError(f"no aggregated batch {key}")
+    return batch
+
+
 class Aggregator:
     """Builds and submits batches; see the module docstring for the protocol."""
 
@@ -299,8 +306,7 @@ class Aggregator:
     def finish(self, key: int) -> int:
         """Moves batch ``key`` on as far as it goes now; 1 when it became submitted."""
         with self.context.sessions() as session:
-            batch = session.get(AggregatedBatch, key)
-            assert batch is not None
+            batch = _row(session, key)
             state, tx_hash, raw, nonce = batch.state, batch.tx_hash, batch.raw_tx, batch.nonce
         try:
             found = self.find_on_chain(key)
@@ -330,8 +336,7 @@ class Aggregator:
 
     def sign(self, key: int) -> tuple[str, bytes, int]:
         with transaction(self.context.sessions) as session:
-            batch = session.get(AggregatedBatch, key)
-            assert batch is not None
+            batch = _row(session, key)
             signed = self.relayer.sign(self.submit_call(batch))
             batch.state = AggregateState.SIGNED
             batch.tx_hash, batch.raw_tx, batch.nonce = signed.tx_hash, signed.raw, signed.nonce
@@ -371,12 +376,14 @@ class Aggregator:
         """(batch id, transaction hash) of the BatchSubmitted that submitted batch ``key``
         (same root and manifest CID) since its ``from_block``; None if the chain has none."""
         with self.context.sessions() as session:
-            batch = session.get(AggregatedBatch, key)
-            assert batch is not None
+            batch = _row(session, key)
             root, manifest_cid, from_block = batch.root, batch.manifest_cid, batch.from_block
         manifest = bytes(parse_cid(manifest_cid))
         event = self.chain["ContributionRegistry"].events.BatchSubmitted()
-        logs = self.chain.guard(lambda: event.get_logs(from_block=from_block))
+        mine = {"aggregator": self.relayer.address}
+        logs = self.chain.guard(
+            lambda: event.get_logs(from_block=from_block, argument_filters=mine)
+        )
         for log in logs:
             args = log["args"]
             if "0x" + bytes(args["root"]).hex() == root and bytes(args["manifestCid"]) == manifest:
@@ -386,8 +393,7 @@ class Aggregator:
     def record(self, key: int, found: tuple[int, str]) -> int:
         batch_id, tx_hash = found
         with transaction(self.context.sessions) as session:
-            batch = session.get(AggregatedBatch, key)
-            assert batch is not None
+            batch = _row(session, key)
             batch.state = AggregateState.SUBMITTED
             batch.batch_id, batch.tx_hash = batch_id, tx_hash
             batch.raw_tx, batch.last_error = None, None
@@ -398,8 +404,7 @@ class Aggregator:
     def back_to_prepared(self, key: int, why: str) -> None:
         from_block = self.chain.ping()
         with transaction(self.context.sessions) as session:
-            batch = session.get(AggregatedBatch, key)
-            assert batch is not None
+            batch = _row(session, key)
             batch.state = AggregateState.PREPARED
             batch.tx_hash = batch.raw_tx = batch.nonce = batch.batch_id = None
             batch.from_block = min(batch.from_block, from_block)
@@ -408,7 +413,6 @@ class Aggregator:
 
     def note_error(self, key: int, exc: Exception) -> None:
         with transaction(self.context.sessions) as session:
-            batch = session.get(AggregatedBatch, key)
-            assert batch is not None
+            batch = _row(session, key)
             batch.last_error = redact_text(str(exc))[:2000]
         logger.warning("batch %s waits: %s", key, redact_text(str(exc)))
