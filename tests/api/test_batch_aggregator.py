@@ -22,6 +22,7 @@ from tests.api.batch_helpers import give_consent, give_review, uploaded
 from tests.api.cooperative import Coop
 from tests.api.harness import ADDRESSES, CURATOR, ONE_DATABASE, PRODUCER, STEWARD, send
 from tests.api.identity_helpers import login
+from tests.api.relay_helpers import forward_body
 
 BUYER = 8
 USD = 10**6
@@ -63,6 +64,14 @@ def reviewed_uploads(client: TestClient, reviews: list[tuple[int, bytes, int, st
         )
         ids.append(contribution_id)
     return ids
+
+
+def relayed(client: TestClient, coop: Coop, account: int, function: Any) -> None:
+    """``account`` signs ``function`` as a ForwardRequest and the API's gas relay sends it."""
+    body = forward_body(coop.w3, coop.c, account, function, gas=600_000)
+    response = client.post("/v1/relay", json=body)
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "success"
 
 
 def stage(client: TestClient, member: int, contribution_id: str) -> str:
@@ -123,8 +132,8 @@ def test_a_reviewed_contribution_is_batched_accepted_earns_and_is_claimed(
     assert stage(client, PRODUCER, photo) == "batched"
     assert stage(client, PRODUCER, blurred) == "reviewed"
 
-    # The curator accepts through the gas relay: it holds no ether of its own to spend.
-    coop.relay(CURATOR, registry.functions.acceptBatch(1))
+    # The curator accepts through the API's gas relay: no ether of their own is spent.
+    relayed(client, coop, CURATOR, registry.functions.acceptBatch(1))
     index_until_head(context)
     assert stage(client, PRODUCER, photo) == "earning"
     assert stage(client, STEWARD, diary) == "earning"
@@ -138,15 +147,10 @@ def test_a_reviewed_contribution_is_batched_accepted_earns_and_is_claimed(
     unclaimed = mine["unclaimed"]
     token = coop.c["PaymentToken"]
     before = token.functions.balanceOf(ADDRESSES[PRODUCER]).call()
-    coop.relay(
-        PRODUCER,
-        distributor.functions.claimLeaves(
-            1,
-            leaf_args(unclaimed["leaves"]),
-            proof_args(unclaimed["proof"]),
-            unclaimed["proof_flags"],
-        ),
+    claim = distributor.functions.claimLeaves(
+        1, leaf_args(unclaimed["leaves"]), proof_args(unclaimed["proof"]), unclaimed["proof_flags"]
     )
+    relayed(client, coop, PRODUCER, claim)
     assert (
         token.functions.balanceOf(ADDRESSES[PRODUCER]).call() - before == to_contributors * 7 // 10
     )
@@ -170,17 +174,22 @@ def test_a_reviewed_contribution_is_batched_accepted_earns_and_is_claimed(
 
     # Activating the leaf's tokens, relayed, with the multiproof of the inactive leaves.
     inactive = mine["inactive"]
-    coop.relay(
-        PRODUCER,
-        registry.functions.activateLeaves(
-            1,
-            leaf_args(inactive["leaves"]),
-            proof_args(inactive["proof"]),
-            inactive["proof_flags"],
-        ),
+    activate = registry.functions.activateLeaves(
+        1, leaf_args(inactive["leaves"]), proof_args(inactive["proof"]), inactive["proof_flags"]
     )
+    relayed(client, coop, PRODUCER, activate)
     index_until_head(context)
     assert stage(client, PRODUCER, photo) == "active"
+    assert coop.c["ContributionToken"].functions.balanceOf(ADDRESSES[PRODUCER]).call() == 7
+    # The steward revokes their leaf, directly, with its single proof.
+    (theirs,) = client.get(f"/v1/members/{ADDRESSES[STEWARD]}/batches").json()["batches"]
+    leaf = theirs["leaves"][0]
+    revoke = registry.functions.revokeLeaf(
+        1, leaf_args([leaf["leaf"]])[0], proof_args(leaf["proof"])
+    )
+    send(coop.w3, revoke, ADDRESSES[STEWARD])
+    index_until_head(context)
+    assert stage(client, STEWARD, diary) == "revoked"
     with context.sessions() as session:
         incremental = dump(session)
     rebuild_all(context)
