@@ -253,3 +253,26 @@ def test_a_batch_the_chain_lost_is_submitted_again(
         (batch,) = session.scalars(select(AggregatedBatch)).all()
         assert (batch.state, batch.batch_id) == (AggregateState.SUBMITTED, 1)
         assert "0x" + registry.functions.batch(1).call()[2].hex() == batch.root
+
+
+@ONE_DATABASE
+def test_a_rejected_batch_is_assembled_again_and_an_overturned_one_reads_overturned(
+    client: TestClient, context: Context, coop: Coop
+) -> None:
+    (photo,) = reviewed_uploads(client, [(PRODUCER, b"plot 7 yields", 7, "")])
+    registry = coop.c["ContributionRegistry"]
+    assert Aggregator(context).run_once() == 1
+    relayed(client, coop, CURATOR, registry.functions.rejectBatch(1, "assembled wrongly"))
+    index_until_head(context)
+    assert Aggregator(context).run_once() == 1  # its reviews are free again: batch 2
+    with context.sessions() as session:
+        states = [(b.state, b.batch_id) for b in session.scalars(select(AggregatedBatch))]
+        assert states == [(AggregateState.RELEASED, 1), (AggregateState.SUBMITTED, 2)]
+        again = session.scalars(select(AggregatedBatch).where(AggregatedBatch.batch_id == 2)).one()
+        assert json.loads(b"".join(context.ipfs.cat(again.manifest_cid)))["supersedes"] == [1]
+    relayed(client, coop, CURATOR, registry.functions.acceptBatch(2))
+    index_until_head(context)
+    assert stage(client, PRODUCER, photo) == "earning"
+    coop.as_timelock(registry.functions.overturnBatch(2, "consent withdrawn"))
+    index_until_head(context)
+    assert stage(client, PRODUCER, photo) == "overturned"

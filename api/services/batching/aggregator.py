@@ -103,6 +103,20 @@ def unbatched_reviews(session: Session, now: int) -> list[tuple[Review, Consent]
     return [(review, consent) for review, consent in session.execute(query)]
 
 
+def superseded(session: Session, selection: mf.Selection) -> list[int]:
+    """The on-chain ids of the released batches that carried any of ``selection``'s reviews."""
+    review_ids = [r.review_id for r, _ordinal in selection.leaves]
+    review_ids += [r.review_id for r in selection.rejections]
+    found = session.scalars(
+        select(AggregatedBatch.batch_id)
+        .join(BatchEntry, BatchEntry.batch_key == AggregatedBatch.id)
+        .where(AggregatedBatch.state == AggregateState.RELEASED)
+        .where(BatchEntry.review_id.in_(review_ids))
+        .distinct()
+    )
+    return sorted(batch_id for batch_id in found if batch_id is not None)
+
+
 def reviewed(review: Review, consent: Consent) -> mf.Reviewed:
     return mf.Reviewed(
         review_id=review.id,
@@ -251,7 +265,9 @@ class Aggregator:
             if not len(selection):
                 return None
             tree = mf.tree_of(self.deployment, pool_id, selection)
-            document = mf.manifest(self.deployment, pool_id, curator, selection, tree)
+            document = mf.manifest(
+                self.deployment, pool_id, curator, selection, tree, superseded(session, selection)
+            )
             manifest_cid = self.context.ipfs.add_bytes(mf.manifest_bytes(document), cid_version=1)
             batch = AggregatedBatch(
                 pool_id=pool_id,

@@ -138,8 +138,11 @@ def manifest(
     curator: str,
     selection: Selection,
     tree: StandardMerkleTree | None,
+    supersedes: Sequence[int] = (),
 ) -> dict[str, Any]:
-    """The ``lumbung-batch-v1`` manifest of a batch."""
+    """The ``lumbung-batch-v1`` manifest of a batch; ``supersedes`` lists the batches its
+    curator rejected on-chain that carried some of its reviews before (so every attempt has its
+    own manifest and CID)."""
     entries: list[dict[str, Any]] = [
         {
             "ordinal": ordinal,
@@ -174,6 +177,7 @@ def manifest(
         "rejected": len(selection.rejections),
         "root": tree.root if tree is not None else ZERO_ROOT,
         "tree": tree.dump() if tree is not None else None,
+        "supersedes": sorted(supersedes),
         "entries": entries,
     }
 
