@@ -27,6 +27,6 @@ from api.routers import relay  # noqa: E402
 
 V1 += [relay.router]
 
-from api.routers import consents, curation, uploads  # noqa: E402
+from api.routers import batches, consents, curation, uploads  # noqa: E402
 
-V1 += [consents.router, curation.router, uploads.router]
+V1 += [consents.router, curation.router, uploads.router, batches.router]

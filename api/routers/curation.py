@@ -6,16 +6,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import ChainDep, SessionDep
+from api.deps import ChainDep, IpfsDep, SessionDep
 from api.deps_auth import CurrentWallet
 from api.schemas.batching import (
+    BatchPublic,
     CurationQueue,
+    CuratorBatches,
     QueueItem,
     ReviewBody,
     ReviewPublic,
     signature_bytes,
 )
-from api.services.batching import consents, reviews
+from api.services.batching import consents, reviews, verification
 from lumbung.consent import REVIEW
 from lumbung.eip712 import EIP712_DOMAIN
 
@@ -58,3 +60,17 @@ def review(
         signature=signature_bytes(body.signature),
     )
     return ReviewPublic.from_model(kept)
+
+
+@router.get("/batches", response_model=CuratorBatches)
+def pending_batches(
+    session: SessionDep, chain: ChainDep, ipfs: IpfsDep, wallet: CurrentWallet
+) -> CuratorBatches:
+    """The batches of the signed-in curator's reviews that wait for their acceptBatch or
+    rejectBatch, oldest first, each checked against its manifest: accept only a verified one.
+    403 unless the signed-in wallet is an eligible curator on-chain."""
+    reviews.require_curator(chain, wallet)
+    pending = reviews.pending_batches(session, wallet)
+    return CuratorBatches(
+        batches=[BatchPublic.of(row, verification.verify(chain, ipfs, row)) for row in pending]
+    )

@@ -1,5 +1,6 @@
 """Bodies of the batch path: consents (``/v1/contributions/{id}/consent``), curation
-(``/v1/curation``), and a member's uploads and batch leaves (``/v1/members/{address}/...``)."""
+(``/v1/curation``), a member's uploads and batch leaves (``/v1/members/{address}/...``), and a
+batch with its manifest's check (``/v1/batches/{id}``)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, Field
 
-from api.models import AggregatedBatch, Consent, Review
+from api.models import AggregatedBatch, Batch, Consent, Review
 from api.schemas.common import Amount, RequestBody
 from api.services.batching.holdings import Holding
 from api.services.batching.reviews import MAX_REASON_CHARS
 from api.services.batching.stages import Progress, Stage
+from api.services.batching.verification import Verification
 from lumbung import merkle
 from lumbung.merkle import BatchLeaf
 from lumbung.protocol import ADDRESS_PATTERN, CONTRIBUTION_ID_PATTERN
@@ -279,3 +281,47 @@ class MemberBatch(BaseModel):
 
 class MemberBatches(BaseModel):
     batches: list[MemberBatch]
+
+
+# -- a batch and its manifest's check ---------------------------------------------------------
+
+
+class ManifestCheck(BaseModel):
+    verified: bool = Field(description="every check of the manifest against the batch passed")
+    problems: list[str]
+
+
+class BatchPublic(BaseModel):
+    batch_id: int
+    pool_id: int
+    status: str = Field(description="pending, accepted, rejected or overturned")
+    curator: str | None
+    aggregator: str
+    root: str
+    count: int
+    total_weight: int
+    rejected: int
+    manifest_cid: str
+    manifest_check: ManifestCheck
+
+    @classmethod
+    def of(cls, row: Batch, check: Verification) -> Self:
+        return cls(
+            batch_id=row.id,
+            pool_id=row.pool_id,
+            status=row.status,
+            curator=row.curator,
+            aggregator=row.aggregator,
+            root=row.root,
+            count=row.count,
+            total_weight=row.total_weight,
+            rejected=row.rejected,
+            manifest_cid=row.manifest_cid,
+            manifest_check=ManifestCheck(verified=check.verified, problems=check.problems),
+        )
+
+
+class CuratorBatches(BaseModel):
+    """The batches waiting for the signed-in curator's acceptBatch or rejectBatch."""
+
+    batches: list[BatchPublic]

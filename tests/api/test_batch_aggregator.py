@@ -15,9 +15,10 @@ from api.context import Context
 from api.indexer import index_until_head, rebuild_all
 from api.indexer.projections import dump
 from api.models import AggregatedBatch, AggregateState, BatchEntry
+from api.services.batching import manifest as mf
 from api.services.batching.aggregator import Aggregator, CrashPoint
 from lumbung.devchain import Role
-from lumbung.merkle import StandardMerkleTree
+from lumbung.merkle import BatchDomain, BatchLeaf, StandardMerkleTree, batch_tree
 from tests.api.batch_helpers import give_consent, give_review, uploaded
 from tests.api.cooperative import Coop
 from tests.api.harness import ADDRESSES, CURATOR, ONE_DATABASE, PRODUCER, STEWARD, send
@@ -276,3 +277,43 @@ def test_a_rejected_batch_is_assembled_again_and_an_overturned_one_reads_overtur
     coop.as_timelock(registry.functions.overturnBatch(2, "consent withdrawn"))
     index_until_head(context)
     assert stage(client, PRODUCER, photo) == "overturned"
+
+
+@ONE_DATABASE
+def test_the_curator_sees_whether_a_batch_holds_to_its_manifest(
+    client: TestClient, context: Context, coop: Coop
+) -> None:
+    reviewed_uploads(client, [(PRODUCER, b"plot 7 yields", 7, ""), (STEWARD, b"diary", 0, "dup")])
+    assert Aggregator(context).run_once() == 1
+    # A forged batch: the genuine manifest with the accepted leaf's weight raised to 9, the
+    # curator's review signature kept.
+    with context.sessions() as session:
+        (genuine,) = session.scalars(select(AggregatedBatch)).all()
+    document = json.loads(b"".join(context.ipfs.cat(genuine.manifest_cid)))
+    leaf_entry = next(e for e in document["entries"] if "ordinal" in e)
+    leaf_entry["weight"] = leaf_entry["review"]["weight"] = 9
+    forged_leaf = BatchLeaf(
+        leaf_entry["contributor"], 0, bytes.fromhex(leaf_entry["cidHex"][2:]), 9
+    )
+    domain = BatchDomain(context.chain.chain_id, context.chain.distributor.address, 1)
+    tree = batch_tree(domain, [forged_leaf])
+    document |= {"root": tree.root, "tree": tree.dump(), "totalWeight": 9}
+    cid = context.ipfs.add_bytes(mf.manifest_bytes(document), cid_version=1)
+    registry = coop.c["ContributionRegistry"]
+    forge = registry.functions.submitBatch(
+        1, ADDRESSES[CURATOR], bytes.fromhex(tree.root[2:]), 1, 9, 1, bytes(cid)
+    )
+    send(coop.w3, forge, ADDRESSES[Role.AGGREGATOR])
+    index_until_head(context)
+
+    curator = login(client, CURATOR)
+    pending = client.get("/v1/curation/batches", headers=curator).json()["batches"]
+    assert [(b["batch_id"], b["manifest_check"]["verified"]) for b in pending] == [
+        (1, True),
+        (2, False),
+    ]
+    assert any("not the curator's signature" in p for p in pending[1]["manifest_check"]["problems"])
+    public = client.get("/v1/batches/1").json()
+    assert public["manifest_check"] == {"verified": True, "problems": []}
+    assert client.get("/v1/batches/3").status_code == 404
+    assert client.get("/v1/curation/batches", headers=login(client, PRODUCER)).status_code == 403

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from api.chain import Chain
 from api.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
-from api.models import Consent, Review
+from api.models import Batch, Consent, Review
 from api.services.batching.consents import registry_domain
 from api.services.contributions import normalise_contribution_id
 from lumbung import consent as eip712
@@ -120,3 +120,9 @@ def record_review(
 
 def review_of(session: Session, contribution_id: str) -> Review | None:
     return session.scalar(select(Review).where(Review.contribution_id == contribution_id))
+
+
+def pending_batches(session: Session, curator: str) -> list[Batch]:
+    """The indexed batches that wait for ``curator``'s decision, oldest first."""
+    query = select(Batch).where(Batch.curator == curator, Batch.status == "pending")
+    return list(session.scalars(query.order_by(Batch.id)))
