@@ -15,7 +15,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 PYTEST := $(BIN)/python -m pytest -W ignore::FutureWarning
 # Debian packages the test suite needs (oracles, browsers, databases).
-TEST_APT_PACKAGES := ipfs-cid postgresql chromium
+TEST_APT_PACKAGES := ipfs-cid postgresql chromium age
 
 .PHONY: help setup dapp setup-test compile lint test test-api test-browser test-contracts test-ganache test-forge test-ipfs slither times deploy run bench clean
 

@@ -6,6 +6,7 @@ import typer
 
 from api.cli_buyer import app as buyer_app
 from api.cli_indexer import app as indexer_app
+from api.cli_vault import app as vault_app
 from api.cli_worker import app as worker_app
 from ipfs.cli import app as ipfs_app
 
@@ -17,6 +18,7 @@ app.add_typer(ipfs_app, name="ipfs")
 app.add_typer(buyer_app, name="buyer")
 app.add_typer(worker_app, name="worker")
 app.add_typer(indexer_app, name="indexer")
+app.add_typer(vault_app, name="vault")
 
 if __name__ == "__main__":
     app()

@@ -531,9 +531,15 @@ class WebhookEvent(Base):
 
 
 class VaultItem(Base):
-    """An uploaded contribution: its ciphertext's CID and its wrapped data key.
+    """An uploaded contribution: its ciphertext's CID and where its key is.
 
-    Erasure deletes ``wrapped_key``; the ciphertext left on IPFS can then never be decrypted.
+    ``format`` is the vault format (:mod:`api.services.vault`): 2 (age) rows name their identity
+    in the key store by ``key_id`` and hold no key; 1 rows hold a KEK-wrapped ``wrapped_key``
+    until ``lumbung vault rotate-kek`` moves it into the key store. ``filename``,
+    ``content_type`` and ``plaintext_sha256`` are filled for format 1 only: format 2 keeps them
+    beside the identity in the key store, so that old pages of the row do not outlive their
+    erasure with them. Erasure destroys the key, deletes the ciphertext's blocks and clears the
+    file name, type, size and hash.
     """
 
     __tablename__ = "vault_items"
@@ -541,11 +547,13 @@ class VaultItem(Base):
     contribution_id: Mapped[str] = mapped_column(String(66), unique=True)
     uploader: Mapped[str] = mapped_column(String(42), index=True)
     pool_id: Mapped[int] = mapped_column(BigInteger)
+    format: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(255))
     size: Mapped[int] = mapped_column(BigInteger)
     plaintext_sha256: Mapped[str] = mapped_column(String(64))
     chunk_size: Mapped[int] = mapped_column(Integer)
+    key_id: Mapped[str | None] = mapped_column(String(32), nullable=True, unique=True)
     wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     created_at: Mapped[datetime]
     erased_at: Mapped[datetime | None] = mapped_column(nullable=True)

@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     ipfs_mode: Literal["embedded", "kubo"] = "embedded"
     ipfs_root: Path = DATA_DIR / "ipfs"
     kubo_url: str = "http://127.0.0.1:5001"
+    # The vault's key store (api.services.keystore): keep it out of the database's backups.
+    keystore_dir: Path = DATA_DIR / "keystore"
 
     # Secrets
     relayer_key: SecretStr = SecretStr(DEV_RELAYER_KEY)

@@ -5,11 +5,10 @@ transaction on a fresh Anvil, in the steady state a live cooperative is in: dist
 timestamps between calls (so vote checkpoints are pushed, as on a live chain), a member who
 already has an accepted contribution, a curator with prior work, a pool that already sold.
 
-Batches (:func:`measure_batch_gas`): 1,024-leaf trees built by lumbung/merkle.py, submitted by
-an aggregator and accepted by a curator. ``batch_amortized_per_contribution*`` is (submitBatch +
-acceptBatch + every claim) / 1,024 with every leaf claimed: one member per leaf, each claimed
-with its own proof (the headline, as the issue defines it), and k leaves per member, each
-member's leaves claimed with one multiproof (``_4_per_member``, ``_16_per_member``).
+Batches (:func:`measure_batch_gas`), the default path: trees built by lumbung/merkle.py,
+submitted by an aggregator and confirmed by their curator, whose total weight earns from then on
+with nothing stored per leaf; ``batch_registration_per_contribution_N`` is (submitBatch +
+acceptBatch) / N, and the claims, activation and revocation are each one member's transaction.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib
+import itertools
 import logging
 from typing import Any
 
@@ -25,7 +25,7 @@ from eth_utils import to_checksum_address
 
 from bench.chain import BENCH_DIR, connect, merge_json
 from lumbung.eip712 import sign_voucher
-from lumbung.merkle import BatchLeaf, batch_claims, batch_tree
+from lumbung.merkle import BatchDomain, BatchLeaf, batch_tree, leaf_of, leaf_proof, with_ordinals
 from lumbung.protocol import Purpose, StakeholderClass
 
 logger = logging.getLogger(__name__)
@@ -40,12 +40,12 @@ TARGETS = {
     "purchase": 120_000,
     "claim": 70_000,
 }
-# Batch registration: the amortized cost per contribution must stay below this share of
-# submit + accept.
-BATCH_GOAL_SHARE_OF_SINGLE = 1 / 3
-BATCH_SIZE = 1024
-BATCH_GROUPINGS = (4, 16)  # leaves per member in the multiproof scenarios
-LEAVES_PER_MULTICALL = 128  # a relayer's bundle of claims: about 6 to 13 million gas
+# Issue 16's batch goals: registration per contribution at 1,024 leaves, a leaf's first claim,
+# a 16-leaf multiproof against one leaf, and flatness in the number of batches.
+BATCH_REGISTRATION_GOAL_1024 = 1_000
+BATCH_FIRST_CLAIM_GOAL = 90_000
+BATCH_MULTIPROOF_GOAL_FACTOR = 4
+FLAT_RATIO = 1.01
 PEERS = {
     "streamr_du3_revenue": 92_000,
     "streamr_du3_withdraw": 130_000,
@@ -177,95 +177,152 @@ def _synthetic_member(index: int) -> str:
     )
 
 
-def measure_batch_gas(full: bool = True, size: int = BATCH_SIZE) -> dict[str, int]:
-    """Batch registration in ``size``-leaf trees: submit, accept, and claims by members who
-    already hold an accepted contribution (``batch_claim_first``: a member's very first). With
-    ``full`` every leaf of every scenario is claimed, for the amortized figures; otherwise one
-    claim of each kind is measured (the gas snapshot)."""
+def measure_batch_gas(full: bool = True) -> dict[str, int]:
+    """Batches on the default path: what registering a batch costs per contribution (its
+    submitBatch and acceptBatch, the leaves earning from then on with nothing stored per leaf),
+    and what members pay to claim, activate and revoke their leaves afterwards.
+
+    Claimers are members who were paid before (they hold the payment token), as a member who
+    claims regularly is; ``batch_claim_first_leaf_new_payee`` is a member's very first payment,
+    whose token balance slot the ERC-20 writes fresh. With ``full``, registration is measured at
+    16, 64, 256 and 1,024 leaves, the claims in the 1,024-leaf batch, and purchase and claim with
+    1 and 1,000 batches in the pool; otherwise only a 64-leaf batch (the gas snapshot)."""
     from brownie import accounts, chain
 
     from scripts.deploy import deploy_all
 
-    deployer, curator, aggregator = accounts[0], accounts[2], accounts[6]
+    deployer, curator, aggregator, buyer = accounts[0], accounts[2], accounts[6], accounts[9]
+    paid_before, fresh, mixed, many, steady = (accounts[i] for i in (3, 4, 5, 7, 8))
     coop = deploy_all(deployer, aggregator=aggregator)
-    membership, registry = coop.membership, coop.registry
-    _send(deployer, membership, membership.admit.encode_input(curator, StakeholderClass.WORKER))
-    _send(deployer, registry, registry.grantRole.encode_input(registry.CURATOR_ROLE(), curator))
-    _send(deployer, registry, registry.createPool.encode_input("batched", ""))
-    members = [_synthetic_member(i) for i in range(size if full else 1)]
-    for member in members:
-        admission = membership.admit.encode_input(member, StakeholderClass.PRODUCER)
-        _send(deployer, membership, admission)
+    membership, registry, market, dist, usd = (
+        coop.membership,
+        coop.registry,
+        coop.market,
+        coop.distributor,
+        coop.payment_token,
+    )
+    tx = {"from": deployer}
+    membership.admit(curator, StakeholderClass.WORKER, tx)
+    registry.grantRole(registry.CURATOR_ROLE(), curator, tx)
+    registry.setCurationCap(registry.MAX_CURATION_CAP(), tx)
+    for member in (paid_before, fresh, mixed, many, steady):
+        membership.admit(member, StakeholderClass.PRODUCER, tx)
+        if member != fresh:
+            usd.mint(member, 1, {"from": member})  # paid before: its balance slot exists
+    for pool in (1, 2, 3):
+        registry.createPool(f"batched {pool}", "", tx)
+        market.setListing(pool, PRICE, 1 << RESEARCH, True, b"", tx)
+    usd.mint(buyer, 10**15, {"from": buyer})
+    usd.approve(market, 2**256 - 1, {"from": buyer})
     seeds = iter(range(10**6, 10**9))
     gas: dict[str, int] = {}
 
-    def batch(owners: list[str]) -> tuple[int, Any, int]:
-        """Submits and accepts a batch of `owners`' leaves, padded with non-members' leaves;
-        returns its id, its tree and the gas of both transactions."""
-        owners = owners + [_synthetic_member(-1 - i) for i in range(size - len(owners))]
-        tree = batch_tree(BatchLeaf(owner, _cid(next(seeds)), 10) for owner in owners)
+    def batch(pool: int, leaves: list[BatchLeaf]) -> tuple[int, Any, BatchDomain, int]:
+        """Submits and confirms one curator's batch of `leaves`, padded to a power of two with
+        synthetic contributors' leaves; returns its id, tree, domain and the gas of both."""
+        domain = BatchDomain(chain.id, dist.address, pool)
+        tree = batch_tree(domain, leaves)
         chain.sleep(12)
-        manifest = _cid(next(seeds))
-        submit = registry.submitBatch.encode_input(1, tree.root, size, 10 * size, manifest)
+        submit = registry.submitBatch.encode_input(
+            pool,
+            curator,
+            tree.root,
+            len(leaves),
+            sum(x.weight for x in leaves),
+            0,
+            _cid(next(seeds)),
+        )
         submitted = _send(aggregator, registry, submit)
         batch_id = registry.batchCount()
-        accepted = _send(curator, registry, registry.acceptBatch.encode_input(batch_id))
-        gas[f"batch_submit_{size}"] = submitted
-        gas["batch_accept"] = accepted
         chain.sleep(12)
-        return batch_id, tree, submitted + accepted
+        accepted = _send(curator, registry, registry.acceptBatch.encode_input(batch_id))
+        return batch_id, tree, domain, submitted + accepted
 
-    def claims(batch_id: int, tree: Any, owners: list[str], k: int) -> list[tuple[int, str]]:
-        """The claim calls of `owners`' leaves as (leaves, calldata): each leaf with its own
-        proof when k is 1, else each owner's k leaves with one multiproof."""
-        if k == 1:
-            wanted = set(owners)
-            return [
-                (1, registry.claimBatchLeaf.encode_input(batch_id, *value, tree.get_proof(value)))
-                for value in tree.values()
-                if value[0] in wanted
-            ]
-        grouped = batch_claims(tree)
-        return [
-            (k, registry.claimBatchLeaves.encode_input(batch_id, owner, *grouped[owner]))
-            for owner in dict.fromkeys(owners)
+    def padded(real: list[tuple[Any, int]], size: int) -> list[BatchLeaf]:
+        """`real` members' leaves (member, how many), then synthetic contributors' to `size`."""
+        entries = [(m.address, _cid(next(seeds)), 10) for m, n in real for _ in range(n)]
+        entries += [
+            (_synthetic_member(i), _cid(next(seeds)), 10) for i in range(size - len(entries))
         ]
+        return with_ordinals(entries)
 
-    def send(calls: list[tuple[int, str]], bundled: bool) -> list[int]:
-        """Sends the calls one per transaction, or in multicall bundles of about
-        LEAVES_PER_MULTICALL leaves; returns the gas of each transaction."""
-        if not bundled:
-            return [_send(aggregator, registry, data) for _leaves, data in calls]
-        used, bundle, leaves = [], [], 0
-        for count, data in calls:
-            bundle.append(data)
-            leaves += count
-            if leaves >= LEAVES_PER_MULTICALL or data == calls[-1][1]:
-                used.append(_send(aggregator, registry, registry.multicall.encode_input(bundle)))
-                bundle, leaves = [], 0
-        return used
+    def sell(pool: int) -> int:
+        chain.sleep(12)
+        return market.purchase(pool, RESEARCH, PRICE, {"from": buyer}).gas_used
 
-    def amortized(curation: int, used: list[int]) -> int:
-        return round((curation + sum(used)) / size)
+    def claim(member: Any, batch_id: int, tree: Any, domain: BatchDomain, leaf: BatchLeaf) -> int:
+        chain.sleep(12)
+        data = dist.claimLeaf.encode_input(
+            batch_id, leaf.argument(), leaf_proof(tree, leaf, domain)
+        )
+        return _send(member, dist, data)
 
-    scenarios = [  # (key suffix, leaves per member, bundled)
-        ("_first", 1, False),  # each member's first contribution opens its records
-        ("", 1, False),  # the headline: one leaf per member, one proof per transaction
-        ("_multicall", 1, True),
-    ]
-    for k in BATCH_GROUPINGS:
-        scenarios += [(f"_{k}_per_member", k, False), (f"_{k}_per_member_multicall", k, True)]
-    for suffix, k, bundled in scenarios:
-        if bundled and not full:
-            continue
-        owners = [member for member in members[: max(1, size // k)] for _ in range(k)]
-        batch_id, tree, curation = batch(owners)
-        calls = claims(batch_id, tree, owners, k)
-        used = send(calls if full else calls[:1], bundled)
-        if not bundled:
-            gas[f"batch_claim{suffix}" if k == 1 else f"batch_claim_leaves_{k}"] = used[0]
-        if full:
-            gas[f"batch_amortized_per_contribution{suffix}"] = amortized(curation, used)
+    def mine(tree: Any, member: Any) -> list[BatchLeaf]:
+        return [leaf_of(v) for v in tree.values() if leaf_of(v).contributor == member.address]
+
+    sizes = (16, 64, 256, 1024) if full else (64,)
+    for size in sizes[:-1]:
+        _id, _tree, _domain, spent = batch(1, padded([], size))
+        gas[f"batch_registration_per_contribution_{size}"] = round(spent / size)
+    size = sizes[-1]
+    real = [(paid_before, 1), (fresh, 1), (mixed, 2), (many, 16)]
+    batch_id, tree, domain, spent = batch(1, padded(real, size))
+    gas[f"batch_registration_per_contribution_{size}"] = round(spent / size)
+    sell(1)
+    sell(1)
+    gas["batch_claim_first_leaf"] = claim(
+        paid_before, batch_id, tree, domain, mine(tree, paid_before)[0]
+    )
+    gas["batch_claim_first_leaf_new_payee"] = claim(
+        fresh, batch_id, tree, domain, mine(tree, fresh)[0]
+    )
+    multi = tree.get_multi_proof([list(x.value(domain)) for x in mine(tree, many)])
+    chain.sleep(12)
+    gas["batch_claim_16_leaves_multiproof"] = _send(
+        many,
+        dist,
+        dist.claimLeaves.encode_input(
+            batch_id, [leaf_of(v).argument() for v in multi.leaves], multi.proof, multi.proof_flags
+        ),
+    )
+    sell(1)
+    chain.sleep(12)
+    gas["batch_claim_again"] = _send(paid_before, dist, dist.claimBatches.encode_input([batch_id]))
+    first, second = mine(tree, mixed)
+    one = tree.get_multi_proof([list(first.value(domain))])
+    chain.sleep(12)
+    gas["batch_activate_leaf"] = _send(
+        mixed,
+        registry,
+        registry.activateLeaves.encode_input(
+            batch_id, [first.argument()], one.proof, one.proof_flags
+        ),
+    )
+    chain.sleep(12)
+    gas["batch_revoke_leaf"] = _send(
+        mixed,
+        registry,
+        registry.revokeLeaf.encode_input(
+            batch_id, second.argument(), leaf_proof(tree, second, domain)
+        ),
+    )
+    if full:
+        gas.update(_batch_flatness(batch, padded, sell, claim, mine, steady))
+    return gas
+
+
+def _batch_flatness(batch, padded, sell, claim, mine, member) -> dict[str, int]:
+    """Purchase and a leaf's first claim in a pool of 1 batch (pool 2) and of 1,000 (pool 3)."""
+    gas: dict[str, int] = {}
+    for pool, batches in ((2, 1), (3, 1000)):
+        for _ in range(batches - 1):
+            batch(pool, padded([], 1))
+        batch_id, tree, domain, _spent = batch(pool, padded([(member, 1)], 4))
+        sell(pool)
+        gas[f"purchase_batches_{batches}"] = sell(pool)
+        gas[f"batch_claim_batches_{batches}"] = claim(
+            member, batch_id, tree, domain, mine(tree, member)[0]
+        )
     return gas
 
 
@@ -288,13 +345,37 @@ def summarise(gas: dict[str, int]) -> dict[str, Any]:
             checks[f"{action}_flat_within_1pct"] = abs(large - small) <= 0.01 * small
     if "castVote_n1_over_baseline" in gas:  # written by bench_governance
         checks["castVote_n1_at_most_1.5x_oz"] = gas["castVote_n1_over_baseline"] <= 1.5
+    for action in ("purchase", "batch_claim"):
+        one, many = gas.get(f"{action}_batches_1"), gas.get(f"{action}_batches_1000")
+        if one and many:
+            checks[f"{action}_1_vs_1000_batches_within_{FLAT_RATIO}"] = many / one <= FLAT_RATIO
+    registration = {
+        int(k.rsplit("_", 1)[1]): v
+        for k, v in gas.items()
+        if k.startswith("batch_registration_per_contribution_")
+    }
+    if 1024 in registration:
+        checks["batch_registration_1024_at_most_1000"] = (
+            registration[1024] <= BATCH_REGISTRATION_GOAL_1024
+        )
+    if len(registration) > 1:
+        sizes = sorted(registration)
+        checks["batch_registration_falls_as_1_over_n"] = all(
+            registration[b] < registration[a] and registration[b] * b <= registration[a] * a * 1.5
+            for a, b in itertools.pairwise(sizes)
+        )
+    if "batch_claim_first_leaf" in gas:
+        checks["batch_claim_first_leaf_at_most_90000"] = (
+            gas["batch_claim_first_leaf"] <= BATCH_FIRST_CLAIM_GOAL
+        )
+        if "batch_claim_16_leaves_multiproof" in gas:
+            checks["batch_claim_16_leaves_at_most_4x_one"] = (
+                gas["batch_claim_16_leaves_multiproof"]
+                <= BATCH_MULTIPROOF_GOAL_FACTOR * gas["batch_claim_first_leaf"]
+            )
     targets: dict[str, int] = dict(TARGETS)
-    if "submit_plus_accept" in gas:
-        goal = round(gas["submit_plus_accept"] * BATCH_GOAL_SHARE_OF_SINGLE)
-        targets["batch_amortized_per_contribution"] = goal
-        for key in sorted(gas):
-            if key.startswith("batch_amortized_per_contribution"):
-                checks[f"{key}_below_a_third_of_submit_plus_accept"] = gas[key] < goal
+    targets["batch_registration_per_contribution_1024"] = BATCH_REGISTRATION_GOAL_1024
+    targets["batch_claim_first_leaf"] = BATCH_FIRST_CLAIM_GOAL
     return {"gas": gas, "targets": targets, "peers": PEERS, "checks": checks}
 
 

@@ -5,7 +5,6 @@ import {Context} from "@openzeppelin/contracts/utils/Context.sol";
 import {Multicall} from "@openzeppelin/contracts/utils/Multicall.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
-import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {CidLib} from "./libraries/CidLib.sol";
 import {IContributionRegistry} from "./interfaces/IContributionRegistry.sol";
@@ -315,7 +314,7 @@ contract ContributionRegistry is IContributionRegistry, RelayedAccessControl, EI
     }
 
     /// @inheritdoc IContributionRegistry
-    function acceptBatch(uint256 batchId) external {
+    function acceptBatch(uint256 batchId) external onlyRole(CURATOR_ROLE) {
         address curator = _msgSender();
         Batch storage batch_ = _pendingBatch(batchId, curator);
         _checkWorker(curator);
@@ -341,7 +340,7 @@ contract ContributionRegistry is IContributionRegistry, RelayedAccessControl, EI
     }
 
     /// @inheritdoc IContributionRegistry
-    function rejectBatch(uint256 batchId, string calldata reason) external {
+    function rejectBatch(uint256 batchId, string calldata reason) external onlyRole(CURATOR_ROLE) {
         address curator = _msgSender();
         Batch storage batch_ = _pendingBatch(batchId, curator);
 
@@ -399,9 +398,11 @@ contract ContributionRegistry is IContributionRegistry, RelayedAccessControl, EI
         batch_.status = BatchStatus.OVERTURNED;
         uint32 poolId = batch_.poolId;
         emit BatchOverturned(batchId, poolId, reason);
-        if (status == BatchStatus.ACCEPTED && batch_.count != 0) {
+        if (status != BatchStatus.ACCEPTED) return;
+        _takeBackReviews(batch_.curator, uint256(batch_.count) + batch_.rejected);
+        if (batch_.count != 0) {
             // slither-disable-next-line unused-return
-            (,,, uint256 units,,,) = _distributor.batchPot(batchId);
+            (,, uint256 units,,,) = _distributor.batchPot(batchId);
             Pool storage pool_ = _pools[poolId];
             unchecked {
                 // The batch's remaining units and unrevoked leaves are counted in the pool.
@@ -481,24 +482,11 @@ contract ContributionRegistry is IContributionRegistry, RelayedAccessControl, EI
 
     /// @inheritdoc IContributionRegistry
     function consentDigest(uint256 poolId, bytes calldata cid, address contributor, uint256 deadline)
-        public
+        external
         view
         returns (bytes32 digest)
     {
         return _hashTypedDataV4(keccak256(abi.encode(CONSENT_TYPEHASH, poolId, keccak256(cid), contributor, deadline)));
-    }
-
-    /// @inheritdoc IContributionRegistry
-    function isValidConsent(
-        uint256 poolId,
-        bytes calldata cid,
-        address contributor,
-        uint256 deadline,
-        bytes calldata signature
-    ) external view returns (bool valid) {
-        return SignatureChecker.isValidSignatureNow(
-            contributor, consentDigest(poolId, cid, contributor, deadline), signature
-        );
     }
 
     /// @inheritdoc IContributionRegistry
@@ -673,6 +661,16 @@ contract ContributionRegistry is IContributionRegistry, RelayedAccessControl, EI
         _reviewLedger[curator] = (epoch << 128) | credited;
         emit ReviewCredited(curator, epoch, credited);
         _distributor.addUnits(_workPot, curator, reviews);
+    }
+
+    /// @dev Removes the curation credit of an overturned batch's reviews, as far as the curator
+    /// still holds it; what it earned before was settled to the curator.
+    function _takeBackReviews(address curator, uint256 reviews) private {
+        uint256 held = _distributor.unitsOf(_workPot, curator);
+        uint256 units = reviews < held ? reviews : held;
+        if (units == 0) return;
+        emit CurationCreditsRemoved(curator, units, false);
+        _distributor.removeUnits(_workPot, curator, units);
     }
 
     /// @dev Reverts unless 0 < weight <= maxWeight.

@@ -62,33 +62,28 @@ contract RevenueDistributor is IRevenueDistributor, RelayedAccessControl {
         uint16 reserveBps;
     }
 
-    struct Totals {
-        uint128 deposited;
-        uint128 claimed;
-    }
-
     struct Reserve {
         uint128 accrued;
         uint64 remainder; // scaled by 1e18, below 1e18
     }
 
-    /// @dev A claim reads slots 0 to 3 and writes slot 2; revocations and closing also use the
-    /// books (slots 4 and 5), the batch's entitlement as its units change. When closed, units
+    /// @dev A claim reads slots 0 to 2 and writes slot 2; revocations and closing also use the
+    /// books (slots 3 and 4), the batch's entitlement as its units change. When closed, units
     /// are 0 and booksAcc is the accumulator at closing, where its leaves stop earning.
-    /// Weights are at most count * MAX_WEIGHT_CEILING < 2**38; accumulators below 2**184 (see
-    /// _HOLDING_SNAPSHOT).
+    /// Weights are at most count * MAX_WEIGHT_CEILING < 2**38. Accumulators of a pool that
+    /// opens a batch are below 2**160 (a pool with one unit of weight would have had to sell for
+    /// 1.4e30 base units of the token); holdings' snapshots below 2**184.
     struct BatchPot {
         bytes32 root;
-        address curator;
         uint32 poolId;
         BatchPotState state;
         uint24 count;
         uint32 maxWeight;
+        uint160 accStart;
         uint48 claimedWeight;
         uint48 committedWeight;
         uint24 claimedCount;
         uint136 paid;
-        uint256 accStart;
         uint208 booksAcc;
         uint48 units;
         uint256 booksAccrued;
@@ -96,7 +91,9 @@ contract RevenueDistributor is IRevenueDistributor, RelayedAccessControl {
 
     IERC20 private immutable _paymentToken;
     Config private _config;
-    Totals private _totals;
+    /// @dev All revenue ever deposited. What was claimed is not counted apart: it is what left
+    /// the distributor other than the reserve (`totals`), so no claim writes a shared slot.
+    uint256 private _deposited;
     Reserve private _reserve;
     uint256 private _reserveReleased;
     mapping(uint256 potId => Pot) private _pots;
@@ -110,6 +107,9 @@ contract RevenueDistributor is IRevenueDistributor, RelayedAccessControl {
     uint256 private constant _HOLDING_SNAPSHOT = 184;
     uint256 private constant _HOLDING_ORDINALS = 208;
     uint256 private constant _WEIGHT_MASK = (1 << 24) - 1;
+    /// @dev The curator's holding in its own batch: every ordinal taken, no weight. Its own
+    /// leaves (which should not be there) never earn, and revoking one pays nothing.
+    uint256 private constant _CURATOR_HOLDING = ((1 << MAX_LEAVES_PER_HOLDER) - 1) << _HOLDING_ORDINALS;
 
     /// @param admin Receives DEFAULT_ADMIN_ROLE (the deployer, then the timelock).
     /// @param paymentToken The union's payment token.
@@ -146,9 +146,7 @@ contract RevenueDistributor is IRevenueDistributor, RelayedAccessControl {
         (toWorkers, dust) = _accrue(_pots[WORK_POT], toWorkers);
         reserveScaled += dust;
 
-        Totals memory totals = _totals;
-        totals.deposited += amount.toUint128();
-        _totals = totals;
+        _deposited += amount;
         Reserve memory reserve = _reserve;
         reserveScaled += reserve.remainder;
         reserve.accrued += (reserveScaled / _PRECISION).toUint128();
@@ -216,15 +214,15 @@ contract RevenueDistributor is IRevenueDistributor, RelayedAccessControl {
         uint256 newTotal = pot.totalUnits + units;
         pot.totalUnits = newTotal;
         bp.root = root;
-        bp.curator = curator;
         bp.poolId = poolId.toUint32();
         bp.state = BatchPotState.EARNING;
         bp.count = count.toUint24();
         bp.maxWeight = maxWeight.toUint32();
         bp.committedWeight = units.toUint48();
-        bp.accStart = acc;
+        bp.accStart = acc.toUint160();
         bp.booksAcc = acc.toUint208();
         bp.units = units.toUint48();
+        _holdings[batchId][curator] = _CURATOR_HOLDING;
         emit BatchPotOpened(batchId, poolId, units, newTotal);
     }
 
@@ -257,8 +255,8 @@ contract RevenueDistributor is IRevenueDistributor, RelayedAccessControl {
         uint256 scaled;
         (scaled, removed) = _takeLeaf(bp, batchId, account, ordinal, weight, acc);
         if (state != BatchPotState.EARNING) removed = 0;
-        amount = _pay(bp, batchId, account, scaled);
-        emit BatchLeafRevoked(batchId, account, ordinal, removed);
+        amount = _pay(bp, scaled);
+        emit BatchLeafRevoked(batchId, account, ordinal, removed, amount);
         if (removed != 0) {
             _settleBooks(bp, acc);
             // removed <= the batch's units: each leaf's weight is counted in them once.
@@ -313,7 +311,9 @@ contract RevenueDistributor is IRevenueDistributor, RelayedAccessControl {
             if (held == 0) continue;
             uint256 acc = _batchAcc(bp, state);
             _holdings[batchId][account] = _holding(holding >> _HOLDING_ORDINALS, held, acc);
-            amount += _pay(bp, batchId, account, held * (acc - uint184(holding)));
+            uint256 paid = _pay(bp, held * (acc - uint184(holding)));
+            if (paid != 0) emit BatchRevenueClaimed(batchId, account, paid);
+            amount += paid;
         }
         _payTo(account, amount);
     }
@@ -388,8 +388,13 @@ contract RevenueDistributor is IRevenueDistributor, RelayedAccessControl {
         view
         returns (uint256 deposited, uint256 claimed, uint256 reserveAccrued, uint256 reserveReleased)
     {
-        Totals memory t = _totals;
-        return (t.deposited, t.claimed, _reserve.accrued, _reserveReleased);
+        deposited = _deposited;
+        reserveReleased = _reserveReleased;
+        uint256 held = _paymentToken.balanceOf(address(this));
+        // Tokens sent here outside a sale are held but never deposited: they count as unclaimed.
+        uint256 owed = deposited - reserveReleased;
+        claimed = owed > held ? owed - held : 0;
+        return (deposited, claimed, _reserve.accrued, reserveReleased);
     }
 
     /// @inheritdoc IBatchPots
@@ -399,7 +404,6 @@ contract RevenueDistributor is IRevenueDistributor, RelayedAccessControl {
         returns (
             uint256 poolId,
             BatchPotState state,
-            address curator,
             uint256 units,
             uint256 claimedCount,
             uint256 claimedWeight,
@@ -407,7 +411,7 @@ contract RevenueDistributor is IRevenueDistributor, RelayedAccessControl {
         )
     {
         BatchPot storage bp = _batchPots[batchId];
-        return (bp.poolId, bp.state, bp.curator, bp.units, bp.claimedCount, bp.claimedWeight, bp.paid);
+        return (bp.poolId, bp.state, bp.units, bp.claimedCount, bp.claimedWeight, bp.paid);
     }
 
     /// @inheritdoc IBatchPots
@@ -494,11 +498,12 @@ contract RevenueDistributor is IRevenueDistributor, RelayedAccessControl {
     ) private returns (uint256 amount) {
         BatchPotState state = bp.state;
         if (state == BatchPotState.NONE) revert RevenueDistributorBatchState(batchId, state);
-        address curator = bp.curator;
-        if (account == curator) revert RevenueDistributorBatchCurator(batchId, curator);
         uint256 holding = _holdings[batchId][account];
         uint256 ordinals = holding >> _HOLDING_ORDINALS;
-        if (ordinals & newBits != 0) revert RevenueDistributorLeafTaken(batchId, _lowestBit(ordinals & newBits));
+        if (ordinals & newBits != 0) {
+            if (holding == _CURATOR_HOLDING) revert RevenueDistributorBatchCurator(batchId, account);
+            revert RevenueDistributorLeafTaken(batchId, _lowestBit(ordinals & newBits));
+        }
         if (!_withinCommitment(bp, newCount, newWeight)) {
             revert RevenueDistributorBatchCommitment(batchId, bp.count, bp.committedWeight);
         }
@@ -507,8 +512,8 @@ contract RevenueDistributor is IRevenueDistributor, RelayedAccessControl {
         uint256 held = (holding >> _HOLDING_SNAPSHOT) & _WEIGHT_MASK;
         uint256 scaled = held * (acc - uint184(holding)) + newWeight * (acc - bp.accStart);
         _holdings[batchId][account] = _holding(ordinals | newBits, held + newWeight, acc);
-        emit BatchLeavesClaimed(batchId, account, newBits, newWeight);
-        amount = _pay(bp, batchId, account, scaled);
+        amount = _pay(bp, scaled);
+        emit BatchLeavesClaimed(batchId, account, newBits, newWeight, amount);
     }
 
     function _verifyLeaves(
@@ -542,6 +547,12 @@ contract RevenueDistributor is IRevenueDistributor, RelayedAccessControl {
     {
         uint256 bit = _ordinalBit(batchId, ordinal);
         uint256 holding = _holdings[batchId][account];
+        if (holding == _CURATOR_HOLDING) {
+            // The curator's own leaf: it never earned; its weight leaves if it was counted.
+            if (!_withinCommitment(bp, 1, weight)) return (0, 0);
+            _countClaimed(bp, 1, weight);
+            return (0, weight);
+        }
         uint256 held = (holding >> _HOLDING_SNAPSHOT) & _WEIGHT_MASK;
         scaled = held * (acc - uint184(holding));
         removed = weight;
@@ -579,14 +590,10 @@ contract RevenueDistributor is IRevenueDistributor, RelayedAccessControl {
     }
 
     /// @dev The whole wei of `scaled`, added to what the batch paid; the sub-wei rest stays.
-    function _pay(BatchPot storage bp, uint256 batchId, address account, uint256 scaled)
-        private
-        returns (uint256 amount)
-    {
+    function _pay(BatchPot storage bp, uint256 scaled) private returns (uint256 amount) {
         amount = scaled / _PRECISION;
         if (amount == 0) return 0;
         bp.paid = SafeCast.toUint136(bp.paid + amount);
-        emit BatchRevenueClaimed(batchId, account, amount);
     }
 
     function _withinCommitment(BatchPot storage bp, uint256 count, uint256 weight) private view returns (bool) {
@@ -638,7 +645,6 @@ contract RevenueDistributor is IRevenueDistributor, RelayedAccessControl {
 
     function _payTo(address account, uint256 amount) private {
         if (amount == 0) return;
-        _totals.claimed += amount.toUint128();
         _paymentToken.safeTransfer(account, amount);
     }
 

@@ -115,6 +115,9 @@ class EmbeddedIpfs:
     def unpin(self, cid: CidLike) -> None:
         self.store.unpin(cid)
 
+    def remove(self, cid: CidLike) -> None:
+        self.store.remove(cid)
+
     def has(self, cid: CidLike) -> bool:
         return self.store.has(cid)
 

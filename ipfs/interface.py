@@ -46,6 +46,10 @@ class IpfsBackend(Protocol):
         """Remove the recursive pin of ``cid``."""
         ...
 
+    def remove(self, cid: CidLike) -> None:
+        """Unpin ``cid`` and delete the blocks of its DAG that no other pin reaches."""
+        ...
+
     def has(self, cid: CidLike) -> bool:
         """Whether the block ``cid`` is held locally."""
         ...

@@ -268,6 +268,30 @@ class KuboClient:
     def unpin(self, cid: CidLike) -> None:
         self._json("pin/rm", {"arg": format_cid(cid), "recursive": "true"})
 
+    def remove(self, cid: CidLike) -> None:
+        """``pin/rm``, then ``block/rm`` of each block ``refs -r`` lists and of the root, one
+        at a time: kubo refuses a block another pin still reaches, which is then kept."""
+        arg = format_cid(cid)
+        try:
+            self._json("pin/rm", {"arg": arg, "recursive": "true"})
+        except KuboApiError as error:
+            if "not pinned" not in error.message:
+                raise
+        refs = _ndjson(
+            self._send("refs", {"arg": arg, "recursive": "true", "unique": "true"}).text, "refs"
+        )
+        blocks = [str(ref["Ref"]) for ref in refs if ref.get("Ref")] + [arg]
+        for block in blocks:
+            # A refused block (pinned by another DAG) comes back as {"Hash", "Error"}, or as an
+            # error status when it was the only one asked for.
+            try:
+                outcomes = _ndjson(self._send("block/rm", {"arg": block}).text, "block/rm")
+            except KuboApiError as error:
+                outcomes = [{"Error": error.message}]
+            for outcome in outcomes:
+                if outcome.get("Error"):
+                    logger.info("kubo kept block %s: %s", block, outcome["Error"])
+
     def has(self, cid: CidLike) -> bool:
         # offline=true keeps kubo from searching the network for a block it lacks.
         try:

@@ -337,6 +337,35 @@ class BlockStore:
             self.reachable_multihashes(bytes(pinned), marked)
         return marked
 
+    def remove(self, root: CidLike) -> int:
+        """Unpin ``root`` and delete every block of its DAG that no other pin reaches (the
+        blocks it shares with another pinned DAG stay); the number of blocks deleted.
+
+        A block already missing is skipped, so removing again, or a DAG stored only in part,
+        deletes what is there.
+        """
+        raw = cid_to_bytes(root)
+        with self._exclusive():
+            with contextlib.suppress(FileNotFoundError):
+                self._pin_path(parse_cid(raw)).unlink()
+            kept = self._pinned_multihashes()
+            removed, seen, stack = 0, set(), [raw]
+            while stack:
+                cid = stack.pop()
+                parts = split_cid(cid)
+                if parts.multihash in seen or parts.hash_code == IDENTITY:
+                    continue
+                seen.add(parts.multihash)
+                if parts.codec != RAW:
+                    with contextlib.suppress(BlockNotFoundError):
+                        stack.extend(child_cids(cid, self.get(cid)))
+                if parts.multihash not in kept:
+                    with contextlib.suppress(FileNotFoundError):
+                        self._path_for(parts.multihash).unlink()
+                        removed += 1
+        logger.info("removed %s (%d blocks)", cid_string(raw), removed)
+        return removed
+
     # -- garbage collection ----------------------------------------------------------------
 
     def gc(self) -> GcReport:

@@ -67,6 +67,14 @@ class BatchStatus(IntEnum):
     OVERTURNED = 4
 
 
+class BatchPotState(IntEnum):
+    """``IBatchPots.BatchPotState``: a batch's revenue. NONE: never accepted."""
+
+    NONE = 0
+    EARNING = 1
+    CLOSED = 2
+
+
 # -- DataMarket ---------------------------------------------------------------------------------
 
 

@@ -140,7 +140,7 @@ class RegistryFacade(ContractFacade):
         self._curation_cap = self._bind("curationCap", int)
         self._reviews_in_epoch = self._bind("reviewsInEpoch", int)
         self._curation_epoch = self._bind("CURATION_EPOCH", int)
-        self._is_valid_consent = self._bind("isValidConsent", bool)
+        self._consent_digest = self._bind("consentDigest", bytes)
         self._batch = self._bind("batch", BatchRecord)
 
     def is_curator(self, account: str) -> bool:
@@ -167,12 +167,9 @@ class RegistryFacade(ContractFacade):
         """Raises ContractRevertError ``ContributionRegistryUnknownBatch`` for an unknown id."""
         return self._read(self._batch, batch_id)
 
-    def is_valid_consent(
-        self, pool_id: int, cid: bytes, contributor: str, deadline: int, signature: bytes
-    ) -> bool:
-        """Whether ``signature`` is ``contributor``'s Consent (an EOA's, or an ERC-1271
-        contract wallet's), as the registry checks it."""
-        return self._read(self._is_valid_consent, pool_id, cid, contributor, deadline, signature)
+    def consent_digest(self, pool_id: int, cid: bytes, contributor: str, deadline: int) -> bytes:
+        """The EIP-712 digest of the Consent, as the registry computes it."""
+        return self._read(self._consent_digest, pool_id, cid, contributor, deadline)
 
     def pool(self, pool_id: int) -> Pool:
         """Raises ContractRevertError ``ContributionRegistryUnknownPool`` for an unknown pool."""

@@ -5,14 +5,25 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from sqlalchemy.orm import Session
 
+from api.chain import Chain
 from api.deps import ChainDep, SessionDep, SettingsDep
 from api.deps_auth import CurrentWallet
+from api.models import VaultItem
 from api.routers.contributions import ContributionId
 from api.schemas.batching import ConsentBody, ConsentToSign, UploadProgress, signature_bytes
 from api.services.batching import consents, stages
+from api.services.contributions import vault_of
+from api.settings import Settings
 
 router = APIRouter(prefix="/contributions", tags=["contributions"])
+
+
+def shown(session: Session, settings: Settings, chain: Chain, item: VaultItem) -> UploadProgress:
+    """``item``'s stage, with its file name from the vault."""
+    found = stages.progress(session, item, chain.head_timestamp())
+    return UploadProgress.from_progress(found, stages.filename_of(vault_of(settings), item))
 
 
 @router.get("/{contribution_id}/consent", response_model=ConsentToSign)
@@ -52,14 +63,18 @@ def give_consent(
         signature=signature_bytes(body.signature),
     )
     item = consents.own_upload(session, consent.contribution_id, wallet)
-    return UploadProgress.from_progress(stages.progress(session, item, chain.head_timestamp()))
+    return shown(session, settings, chain, item)
 
 
 @router.get("/{contribution_id}/stage", response_model=UploadProgress)
 def stage(
-    contribution_id: ContributionId, session: SessionDep, chain: ChainDep, wallet: CurrentWallet
+    contribution_id: ContributionId,
+    session: SessionDep,
+    settings: SettingsDep,
+    chain: ChainDep,
+    wallet: CurrentWallet,
 ) -> UploadProgress:
     """Where the uploader's contribution stands: its consent, review (weight or reason) and
     batch."""
     item = consents.own_upload(session, contribution_id, wallet)
-    return UploadProgress.from_progress(stages.progress(session, item, chain.head_timestamp()))
+    return shown(session, settings, chain, item)

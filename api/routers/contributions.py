@@ -1,4 +1,4 @@
-"""Members' contributions: encrypted upload, reading one, erasing a revoked one."""
+"""Members' contributions: encrypted upload, reading one, erasing one."""
 
 from __future__ import annotations
 
@@ -100,26 +100,41 @@ async def upload(
         )
     finally:
         await form.close()
-    return ContributionUploaded.from_model(uploaded.item, uploaded.registry, uploaded.calldata)
+    return ContributionUploaded.from_model(
+        uploaded.item, uploaded.plaintext_sha256, uploaded.registry, uploaded.calldata
+    )
 
 
 @router.get("/{contribution_id}", response_model=ContributionDetail)
 def get(
-    contribution_id: ContributionId, session: SessionDep, wallet: OptionalWallet
+    contribution_id: ContributionId,
+    session: SessionDep,
+    settings: SettingsDep,
+    wallet: OptionalWallet,
 ) -> ContributionDetail:
-    """A registered contribution; its contributor also sees the uploaded file's name."""
+    """A registered contribution; its uploader also sees the file's name until it is erased."""
     contribution, item = contributions.get_contribution(session, contribution_id)
-    erased = item is not None and item.wrapped_key is None
-    mine = wallet is not None and item is not None and wallet == item.uploader
-    return ContributionDetail.from_model(
-        contribution, erased, filename=item.filename if mine and item is not None else None
-    )
+    erased = item is not None and item.erased_at is not None
+    filename = None
+    if item is not None and not erased and wallet == item.uploader:
+        keys = contributions.vault_of(settings)
+        filename = keys.facts(contributions.item_key(item)).filename
+    return ContributionDetail.from_model(contribution, erased, filename=filename)
 
 
 @router.post("/{contribution_id}/erase", response_model=Erased)
 def erase(
-    contribution_id: ContributionId, session: SessionDep, ipfs: IpfsDep, wallet: CurrentWallet
+    contribution_id: ContributionId,
+    session: SessionDep,
+    settings: SettingsDep,
+    chain: ChainDep,
+    ipfs: IpfsDep,
+    wallet: CurrentWallet,
 ) -> Erased:
-    """Destroys the key of a revoked contribution: no one can decrypt it from now on."""
-    contributions.erase(session, ipfs, contribution_id, wallet)
+    """Erases the caller's upload: never registered, rejected, revoked, or registered by
+    another wallet. Its key is destroyed and its blocks deleted: no one can decrypt it from now
+    on (docs/erasure.md). An accepted or pending contribution is revoked on chain first (409)."""
+    contributions.erase(
+        session, chain, ipfs, contributions.vault_of(settings), contribution_id, wallet
+    )
     return Erased()

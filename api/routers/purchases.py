@@ -56,10 +56,10 @@ def download(
 ) -> StreamingResponse:
     """The purchase's contributions, decrypted, with ``manifest.json``, as one tar stream."""
     purchase = delivery.get_purchase(session, purchase_id, caller.buyer, caller.wallet)
-    plan = delivery.plan(session, purchase, chain)
-    kek = contributions.kek_of(settings)
+    keys = contributions.vault_of(settings)
+    plan = delivery.plan(session, purchase, chain, keys)
     return StreamingResponse(
-        delivery.stream_tar(ipfs, kek, plan),
+        delivery.stream_tar(ipfs, keys, plan),
         media_type="application/x-tar",
         headers={
             "Content-Length": str(plan.content_length()),

@@ -166,20 +166,20 @@ class UploadProgress(BaseModel):
     contribution_id: str
     cid: str
     pool_id: int
-    filename: str
+    filename: str | None = Field(description="the uploaded file's name; null once erased")
     stage: StageName
     consent: ConsentPublic | None
     review: ReviewPublic | None
     batch: BatchRef | None
 
     @classmethod
-    def from_progress(cls, found: Progress) -> Self:
+    def from_progress(cls, found: Progress, filename: str | None) -> Self:
         carried = found.carried
         return cls(
             contribution_id=found.item.contribution_id,
             cid=found.item.cid,
             pool_id=found.item.pool_id,
-            filename=found.item.filename,
+            filename=filename,
             stage=Stage(found.stage).value,
             consent=ConsentPublic.from_model(found.consent) if found.consent else None,
             review=ReviewPublic.from_model(found.review) if found.review else None,

@@ -50,13 +50,16 @@ class ContributionUploaded(BaseModel):
     )
 
     @classmethod
-    def from_model(cls, row: VaultItem, registry: str, calldata: str) -> Self:
-        """The stored ``row`` and the ``calldata`` that registers it at ``registry``."""
+    def from_model(
+        cls, row: VaultItem, plaintext_sha256: str, registry: str, calldata: str
+    ) -> Self:
+        """The stored ``row``, the plaintext's hash (told to the uploader, not stored) and the
+        ``calldata`` that registers it at ``registry``."""
         return cls(
             cid=row.cid,
             contribution_id=row.contribution_id,
             size=row.size,
-            plaintext_sha256=row.plaintext_sha256,
+            plaintext_sha256=plaintext_sha256,
             registry=registry,
             calldata=calldata,
         )

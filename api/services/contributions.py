@@ -1,5 +1,11 @@
 """Members' contributions: encrypted upload to IPFS, the calldata to register it, erasure.
 
+Erasure is the uploader's at any time for an upload the chain does not hold as pending or
+accepted: never registered, rejected or revoked. (Its id binds the uploader, so another wallet
+registering the same CID makes a contribution of its own, which :func:`is_deliverable` never
+delivers.) An accepted or pending contribution is revoked on chain first, so the chain never
+lists as on sale something the vault no longer has.
+
 The API never sends the registration itself: it returns the calldata of
 ``ContributionRegistry.submit(poolId, cid)`` and the member's wallet sends it, so the chain
 records the member, not the API, as the contributor.
@@ -34,12 +40,13 @@ from api.errors import (
 )
 from api.models import Contribution, Member, Pool, VaultItem
 from api.redaction import redact_text
-from api.services import vault
+from api.services import vault, vault_legacy
+from api.services.keystore import KeyStore
 from api.settings import Settings
 from ipfs.cid import parse_cid
 from ipfs.errors import CarFormatError, CorruptBlockError, DagFormatError, IpfsError
 from ipfs.interface import IpfsBackend
-from lumbung.protocol import CONTRIBUTION_ID_INPUT, contribution_id_hex
+from lumbung.protocol import CONTRIBUTION_ID_INPUT, ContributionStatus, contribution_id_hex
 
 logger = logging.getLogger(__name__)
 
@@ -49,9 +56,16 @@ MAX_FILENAME = 200
 _UNSAFE_FILENAME = re.compile(r"[^\w.\- ()+,=@]")
 
 
+# What the chain may say of an upload that its uploader can still erase at once.
+ERASABLE_STATUSES = frozenset(
+    {ContributionStatus.NONE, ContributionStatus.REJECTED, ContributionStatus.REVOKED}
+)
+
+
 @dataclass(frozen=True)
 class Uploaded:
     item: VaultItem
+    plaintext_sha256: str
     registry: str
     calldata: str
 
@@ -69,8 +83,20 @@ def storage_errors() -> Iterator[None]:
         ) from exc
 
 
-def kek_of(settings: Settings) -> bytes:
-    return vault.parse_kek(settings.kek.get_secret_value())
+def vault_of(settings: Settings) -> vault.Vault:
+    """The vault under the configured KEK and key store."""
+    kek = vault.parse_kek(settings.kek.get_secret_value())
+    return vault.Vault(kek, KeyStore(settings.keystore_dir, kek))
+
+
+def item_key(item: VaultItem) -> vault.ItemKey:
+    return vault.ItemKey(
+        format=item.format,
+        key_id=item.key_id,
+        wrapped_key=item.wrapped_key,
+        context=vault_legacy.KeyContext(item.uploader, item.pool_id),
+        recorded=vault.FileFacts(item.filename, item.content_type, item.plaintext_sha256),
+    )
 
 
 def parse_pool_id(text: str) -> int:
@@ -137,37 +163,54 @@ def store_upload(
             f"the file has {size_hint} bytes; the limit is {settings.max_upload_bytes}"
         )
     check_can_contribute(session, chain, pool_id, uploader)
-    context = vault.KeyContext(uploader, pool_id)
+    keys = vault_of(settings)
     with tempfile.TemporaryFile(prefix="lumbung-sealed-") as sealed_file:
-        sealed = vault.encrypt_stream(plaintext, sealed_file, kek_of(settings), context)
-        if sealed.size > settings.max_upload_bytes:
-            raise PayloadTooLargeError(
-                f"the file has {sealed.size} bytes; the limit is {settings.max_upload_bytes}"
-            )
-        sealed_file.seek(0)
-        with storage_errors():
-            cid = ipfs.add_stream(sealed_file, cid_version=CID_VERSION)
-    contribution_id = contribution_id_hex(uploader, bytes(cid.raw_digest))
+        sealed = keys.seal(
+            plaintext,
+            sealed_file,
+            safe_filename(filename),
+            (content_type or "application/octet-stream")[:255],
+        )
+        try:
+            if sealed.size > settings.max_upload_bytes:
+                raise PayloadTooLargeError(
+                    f"the file has {sealed.size} bytes; the limit is {settings.max_upload_bytes}"
+                )
+            sealed_file.seek(0)
+            with storage_errors():
+                cid = ipfs.add_stream(sealed_file, cid_version=CID_VERSION)
+            item = _record(session, sealed, str(cid), uploader, pool_id)
+        except BaseException:
+            keys.keystore.destroy(sealed.key_id)  # an upload not recorded keeps no key
+            raise
+    calldata = chain.registry.submit_calldata(pool_id, bytes(cid))
+    logger.info("stored contribution %s (%d bytes)", item.cid, item.size)
+    logger.debug("contribution %s uploaded by %s", item.cid, uploader)
+    return Uploaded(item, sealed.plaintext_sha256, chain.registry.address, calldata)
+
+
+def _record(
+    session: Session, sealed: vault.Sealed, cid: str, uploader: str, pool_id: int
+) -> VaultItem:
     item = VaultItem(
-        cid=str(cid),
-        contribution_id=contribution_id,
+        cid=cid,
+        contribution_id=contribution_id_hex(uploader, bytes(parse_cid(cid).raw_digest)),
         uploader=uploader,
         pool_id=pool_id,
-        filename=safe_filename(filename),
-        content_type=(content_type or "application/octet-stream")[:255],
+        format=vault.FORMAT_AGE,
+        filename="",  # kept in the key store (format 2), see api.services.vault
+        content_type="",
         size=sealed.size,
-        plaintext_sha256=sealed.plaintext_sha256,
-        chunk_size=sealed.chunk_size,
-        wrapped_key=sealed.wrapped_key,
+        plaintext_sha256="",
+        chunk_size=vault.AGE_CHUNK_SIZE,
+        key_id=sealed.key_id,
+        wrapped_key=None,
         created_at=datetime.now(UTC),
         erased_at=None,
     )
     session.add(item)
     session.flush()
-    calldata = chain.registry.submit_calldata(pool_id, bytes(cid))
-    logger.info("stored contribution %s (%d bytes)", item.cid, item.size)
-    logger.debug("contribution %s uploaded by %s", item.cid, uploader)
-    return Uploaded(item, chain.registry.address, calldata)
+    return item
 
 
 def vault_item(session: Session, contribution_id: str) -> VaultItem | None:
@@ -196,37 +239,45 @@ def is_deliverable(contribution: Contribution, item: VaultItem | None) -> bool:
     return (
         contribution.status == "accepted"
         and item is not None
-        and item.wrapped_key is not None
         and item.erased_at is None
         and item.uploader == to_checksum_address(contribution.contributor)
     )
 
 
-def erase(session: Session, ipfs: IpfsBackend, contribution_id: str, wallet: str) -> VaultItem:
-    """Destroys a revoked contribution's data key, on its contributor's request."""
-    contribution, item = get_contribution(session, contribution_id)
-    contributor = to_checksum_address(contribution.contributor)
-    if contributor != wallet:
-        raise ForbiddenError(
-            f"only the contributor {contributor} can erase contribution {contribution.id}"
-        )
-    if contribution.status != "revoked":
+def erase(
+    session: Session, chain: Chain, ipfs: IpfsBackend, keys: vault.Vault,
+    contribution_id: str, wallet: str,
+) -> VaultItem:
+    """Erases an upload on its uploader's request: destroys its key in the key store, clears
+    what the row says of the file, and deletes the ciphertext's blocks.
+
+    The chain decides whether it may go now (see the module's docstring), not the indexer,
+    which may lag. Erasing again finishes what a crash left undone and changes nothing else.
+    """
+    key = normalise_contribution_id(contribution_id)
+    item = vault_item(session, key)
+    if item is None:
+        raise NotFoundError(f"contribution {key} was not uploaded to this vault")
+    if item.uploader != wallet:
+        raise ForbiddenError(f"only the uploader {item.uploader} can erase contribution {key}")
+    status = ContributionStatus(chain.registry.contribution(int(key, 16)).status)
+    if status not in ERASABLE_STATUSES:
         raise ConflictError(
-            f"contribution {contribution.id} is {contribution.status}: revoke it on chain "
+            f"contribution {key} is {status.label}: revoke it on chain "
             "(ContributionRegistry.revoke) before erasing it"
         )
-    if item is None or item.uploader != wallet:
-        raise NotFoundError(f"contribution {contribution.id} was not uploaded to this vault")
-    if item.wrapped_key is None:
-        return item  # already erased: erasing again changes nothing
+    keys.destroy(item_key(item))
+    item.key_id = None
     item.wrapped_key = None
-    item.erased_at = datetime.now(UTC)
+    item.filename = item.content_type = item.plaintext_sha256 = ""
+    item.size = 0
+    item.erased_at = item.erased_at or datetime.now(UTC)
     session.flush()
-    try:  # the key is gone already; unpinning only lets the store reclaim the space
-        ipfs.unpin(parse_cid(item.cid))
+    try:  # the key is gone already; deleting the blocks takes the ciphertext off this node
+        ipfs.remove(parse_cid(item.cid))
     except IpfsError as exc:
         logger.warning(
-            "erased %s but could not unpin its ciphertext: %s", item.cid, redact_text(str(exc))
+            "erased %s but could not delete its blocks: %s", item.cid, redact_text(str(exc))
         )
-    logger.info("erased contribution %s (key destroyed)", contribution.id)
+    logger.info("erased contribution %s (key destroyed, blocks deleted)", key)
     return item

@@ -27,9 +27,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from api.chain import Chain
-from api.errors import LumbungError, NotFoundError, VaultIntegrityError
+from api.errors import LumbungError, NotFoundError, VaultIntegrityError, VaultKeyErasedError
 from api.models import CONTRIBUTION_STATUSES, Buyer, Contribution, Order, Pool, Purchase, VaultItem
 from api.services import contributions, vault
+from api.services.keystore import ERASED
 from ipfs.cid import parse_cid
 from ipfs.interface import IpfsBackend
 
@@ -53,8 +54,7 @@ class DeliveredFile:
     filename: str
     size: int
     sha256: str
-    wrapped_key: bytes
-    key_context: vault.KeyContext
+    key: vault.ItemKey
 
     @property
     def path(self) -> str:
@@ -180,7 +180,9 @@ def accepted_at_head(chain: Chain, contribution_ids: Sequence[str]) -> set[str]:
     }
 
 
-def plan(session: Session, purchase: Purchase, chain: Chain) -> DeliveryPlan:
+def plan(
+    session: Session, purchase: Purchase, chain: Chain, keys: vault.Vault
+) -> DeliveryPlan:
     """What ``purchase`` delivers now: read from the database in one go, less what the chain's
     head no longer holds as accepted (see :func:`accepted_at_head`)."""
     rows = session.execute(
@@ -209,16 +211,17 @@ def plan(session: Session, purchase: Purchase, chain: Chain) -> DeliveryPlan:
                     purchase.id, contribution.id,
                 )
             continue
-        assert item is not None and item.wrapped_key is not None
+        assert item is not None
+        key = contributions.item_key(item)
+        facts = keys.facts(key)
         files.append(
             DeliveredFile(
                 cid=item.cid,
                 contribution_id=contribution.id,
-                filename=item.filename,
+                filename=facts.filename,
                 size=item.size,
-                sha256=item.plaintext_sha256,
-                wrapped_key=item.wrapped_key,
-                key_context=vault.KeyContext(item.uploader, item.pool_id),
+                sha256=facts.plaintext_sha256,
+                key=key,
             )
         )
     pool = session.get(Pool, purchase.pool_id)
@@ -231,13 +234,13 @@ def plan(session: Session, purchase: Purchase, chain: Chain) -> DeliveryPlan:
     )
 
 
-def _decrypted(ipfs: IpfsBackend, kek: bytes, item: DeliveredFile) -> Iterator[bytes]:
+def _decrypted(ipfs: IpfsBackend, keys: vault.Vault, item: DeliveredFile) -> Iterator[bytes]:
     """The verified plaintext of one file; raises rather than yield a wrong byte count."""
     digest = hashlib.sha256()
     delivered = 0
     with contributions.storage_errors():
         pieces = ipfs.cat(parse_cid(item.cid))
-        for chunk in vault.decrypt_pieces(pieces, kek, item.wrapped_key, item.key_context):
+        for chunk in keys.open(pieces, item.key):
             delivered += len(chunk)
             if delivered > item.size:
                 raise VaultIntegrityError(f"{item.cid} decrypts to more than {item.size} bytes")
@@ -247,7 +250,7 @@ def _decrypted(ipfs: IpfsBackend, kek: bytes, item: DeliveredFile) -> Iterator[b
         raise VaultIntegrityError(f"{item.cid} does not decrypt to the recorded plaintext")
 
 
-def stream_tar(ipfs: IpfsBackend, kek: bytes, delivery: DeliveryPlan) -> Iterator[bytes]:
+def stream_tar(ipfs: IpfsBackend, keys: vault.Vault, delivery: DeliveryPlan) -> Iterator[bytes]:
     """The archive, piece by piece: ``manifest.json``, then each file, then the end marker.
 
     Once the response has started, a failure can only cut the stream short: it is logged and
@@ -259,7 +262,7 @@ def stream_tar(ipfs: IpfsBackend, kek: bytes, delivery: DeliveryPlan) -> Iterato
     for item in delivery.files:
         yield _header(item.path, item.size)
         try:
-            yield from _decrypted(ipfs, kek, item)
+            yield from _decrypted(ipfs, keys, item)
         except LumbungError as exc:
             logger.error(
                 "delivery of purchase %s aborted at %s: %s", delivery.purchase_id, item.cid, exc
@@ -275,14 +278,13 @@ def stream_tar(ipfs: IpfsBackend, kek: bytes, delivery: DeliveryPlan) -> Iterato
 
 
 def open_plaintext(
-    session: Session, ipfs: IpfsBackend, kek: bytes, contribution_id: str
+    session: Session, ipfs: IpfsBackend, keys: vault.Vault, contribution_id: str
 ) -> Iterator[bytes]:
     """One vault item's plaintext (for operators and tests): refused once its key is erased."""
     item = contributions.vault_item(session, contribution_id)
     if item is None:
         raise NotFoundError(f"no vault item for contribution {contribution_id}")
-    context = vault.KeyContext(item.uploader, item.pool_id)
+    if item.erased_at is not None:
+        raise VaultKeyErasedError(ERASED)
     with contributions.storage_errors():
-        yield from vault.decrypt_pieces(
-            ipfs.cat(parse_cid(item.cid)), kek, item.wrapped_key, context
-        )
+        yield from keys.open(ipfs.cat(parse_cid(item.cid)), contributions.item_key(item))

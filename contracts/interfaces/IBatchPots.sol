@@ -40,14 +40,18 @@ interface IBatchPots {
     /// @param units The shares removed.
     event BatchPotClosed(uint256 indexed batchId, uint256 indexed poolId, uint256 units);
 
-    /// @notice Leaves were claimed for the first time: from now they earn through the holding.
+    /// @notice Leaves were claimed for the first time: the account was paid what they and its
+    /// leaves claimed before earned, and from now they earn through its holding.
     /// @param batchId The batch.
     /// @param account The leaves' contributor.
     /// @param ordinals Bit i set: the leaf of ordinal i is among them.
     /// @param weight Their total weight.
-    event BatchLeavesClaimed(uint256 indexed batchId, address indexed account, uint256 ordinals, uint256 weight);
+    /// @param amount The amount paid, in wei of the payment token.
+    event BatchLeavesClaimed(
+        uint256 indexed batchId, address indexed account, uint256 ordinals, uint256 weight, uint256 amount
+    );
 
-    /// @notice An account was paid revenue of its leaves in a batch.
+    /// @notice An account was paid what its claimed leaves in a batch earned since (no proof).
     /// @param batchId The batch.
     /// @param account The contributor.
     /// @param amount The amount paid, in wei of the payment token.
@@ -58,7 +62,10 @@ interface IBatchPots {
     /// @param account The contributor.
     /// @param ordinal The leaf's ordinal.
     /// @param weight The weight removed (0 when the leaf was beyond the batch's commitment).
-    event BatchLeafRevoked(uint256 indexed batchId, address indexed account, uint8 ordinal, uint256 weight);
+    /// @param amount The revenue paid to the account, its leaf's and its claimed leaves'.
+    event BatchLeafRevoked(
+        uint256 indexed batchId, address indexed account, uint8 ordinal, uint256 weight, uint256 amount
+    );
 
     /// @notice The batch was never accepted, or its pot is already open.
     /// @param batchId The batch.
@@ -120,8 +127,8 @@ interface IBatchPots {
     /// @param batchId The batch.
     function closeBatchPot(uint256 batchId) external;
 
-    /// @notice Revokes a leaf the registry proved: pays its revenue so far to `account` and
-    /// removes its weight from the pool.
+    /// @notice Revokes a leaf the registry proved: pays its revenue so far to `account` (nothing
+    /// to the batch's curator, whose own leaf never earns) and removes its weight from the pool.
     /// @dev UNITS_ROLE. The registry refuses a second revocation of the same leaf.
     /// @param batchId The batch.
     /// @param account The contributor.
@@ -166,7 +173,6 @@ interface IBatchPots {
     /// @param batchId The batch.
     /// @return poolId Its pool.
     /// @return state Its state.
-    /// @return curator The curator who accepted it.
     /// @return units Its shares in the pool now.
     /// @return claimedCount Leaves claimed or revoked so far.
     /// @return claimedWeight Their weight.
@@ -177,7 +183,6 @@ interface IBatchPots {
         returns (
             uint256 poolId,
             BatchPotState state,
-            address curator,
             uint256 units,
             uint256 claimedCount,
             uint256 claimedWeight,

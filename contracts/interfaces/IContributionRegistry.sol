@@ -32,7 +32,8 @@ import {BatchLeaf} from "../types/BatchLeaf.sol";
 /// message `Consent(uint256 poolId,bytes cid,address contributor,uint256 deadline)` under this
 /// registry's domain ("Lumbung Registry", "1", the chain, this address; ERC-5267
 /// `eip712Domain`). No gas: the API keeps the signature, the batch's manifest publishes it, and
-/// anyone verifies it with `isValidConsent` (an EOA's signature or an ERC-1271 wallet's).
+/// anyone verifies it against `consentDigest` (ecrecover for an EOA, ERC-1271's
+/// isValidSignature for a contract wallet).
 ///
 /// Batches, the default path: an aggregator (AGGREGATOR_ROLE, granted by governance) submits one
 /// curator's reviewed contributions to one pool as the root of an OpenZeppelin
@@ -553,21 +554,6 @@ interface IContributionRegistry {
         external
         view
         returns (bytes32 digest);
-
-    /// @notice Whether `signature` is `contributor`'s consent (an EOA's, or an ERC-1271 wallet's).
-    /// @param poolId The pool.
-    /// @param cid The binary CID.
-    /// @param contributor The contributor.
-    /// @param deadline The consent's deadline.
-    /// @param signature The signature.
-    /// @return valid True if it is.
-    function isValidConsent(
-        uint256 poolId,
-        bytes calldata cid,
-        address contributor,
-        uint256 deadline,
-        bytes calldata signature
-    ) external view returns (bool valid);
 
     /// @notice A contribution (its CID is in its ContributionSubmitted or LeafActivated event).
     /// @param id The contribution id.

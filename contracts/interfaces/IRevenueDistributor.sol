@@ -138,7 +138,9 @@ interface IRevenueDistributor is IBatchPots {
 
     /// @notice Running totals, for transparency and for the money invariant.
     /// @return deposited All revenue ever deposited.
-    /// @return claimed All revenue ever claimed.
+    /// @return claimed All revenue ever claimed: what left the distributor other than the
+    /// reserve, deposited - reserveReleased - the tokens it holds (tokens sent to it outside a
+    /// sale are never deposited, so they lower this figure and stay unclaimable).
     /// @return reserveAccrued Reserve not yet released.
     /// @return reserveReleased Reserve already sent to the treasury.
     function totals()

@@ -117,6 +117,7 @@ def api_settings(chain: AnvilChain, database_url: str, workdir: Path) -> Setting
         deployment_file=chain.deployment_file,
         database_url=database_url,
         ipfs_root=workdir / "ipfs",
+        keystore_dir=workdir / "keystore",
         dapp_dir=workdir / "no-dapp",
         registrar_key=DEV_REGISTRAR_KEY,
         indexer_poll_s=0.05,

@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 import pytest
+from eth_account import Account
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -122,13 +123,15 @@ def test_a_reviewed_contribution_is_batched_accepted_earns_and_is_claimed(
     rejection = [e for e in document["entries"] if "ordinal" not in e]
     assert [e["review"]["reason"] for e in rejection] == ["out of focus"]
     for entry in document["entries"]:  # anyone can check every consent against the registry
-        assert registry.functions.isValidConsent(
+        digest = registry.functions.consentDigest(
             1,
             bytes.fromhex(entry["cidHex"][2:]),
             entry["contributor"],
             entry["consent"]["deadline"],
-            bytes.fromhex(entry["consent"]["signature"][2:]),
         ).call()
+        assert "0x" + digest.hex() == entry["consent"]["digest"]
+        signature = bytes.fromhex(entry["consent"]["signature"][2:])
+        assert Account._recover_hash(digest, signature=signature) == entry["contributor"]
     index_until_head(context)
     assert stage(client, PRODUCER, photo) == "batched"
     assert stage(client, PRODUCER, blurred) == "reviewed"

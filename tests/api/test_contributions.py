@@ -16,7 +16,7 @@ from api.errors import VaultKeyErasedError
 from api.main import create_app
 from api.models import VaultItem
 from api.services import delivery
-from api.services.contributions import kek_of
+from api.services.contributions import vault_of
 from api.settings import Settings
 from ipfs.cid import parse_cid
 from lumbung.protocol import contribution_id_hex
@@ -150,8 +150,8 @@ def test_erase_only_by_the_contributor_and_only_once_revoked(
     not_revoked = client.post(erase, headers=producer)
     assert not_revoked.status_code == 409 and "revoke it" in not_revoked.json()["detail"]
     with context.sessions() as session:
-        kek = kek_of(context.settings)
-        opened = b"".join(delivery.open_plaintext(session, context.ipfs, kek, contribution_id))
+        keys = vault_of(context.settings)
+        opened = b"".join(delivery.open_plaintext(session, context.ipfs, keys, contribution_id))
         assert opened == plaintext
 
     registry = contracts["ContributionRegistry"]
@@ -159,17 +159,19 @@ def test_erase_only_by_the_contributor_and_only_once_revoked(
     index(context)
     someone_else = client.post(erase, headers=steward)
     assert someone_else.status_code == 403
-    assert "only the contributor" in someone_else.json()["detail"]
+    assert "only the uploader" in someone_else.json()["detail"]
 
     assert client.post(erase, headers=producer).json() == {"erased": True}
     assert client.post(erase, headers=producer).json() == {"erased": True}  # idempotent
     assert client.get(f"/v1/contributions/{contribution_id}").json()["erased"] is True
     with context.sessions() as session:
         item = session.query(VaultItem).one()
-        assert item.wrapped_key is None and item.erased_at is not None
+        assert item.key_id is None and item.erased_at is not None
+        assert item.filename == item.plaintext_sha256 == "" and item.size == 0
+        assert not context.ipfs.has(parse_cid(item.cid))
         with pytest.raises(VaultKeyErasedError):
             b"".join(
                 delivery.open_plaintext(
-                    session, context.ipfs, kek_of(context.settings), contribution_id
+                    session, context.ipfs, vault_of(context.settings), contribution_id
                 )
             )

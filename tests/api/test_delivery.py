@@ -18,8 +18,8 @@ from api.db import transaction
 from api.errors import VaultIntegrityError
 from api.main import create_app
 from api.models import Contribution, Purchase, VaultItem
-from api.services import buyers, delivery, vault
-from api.services.contributions import kek_of
+from api.services import buyers, delivery
+from api.services.contributions import vault_of
 from api.settings import Settings
 from ipfs.cid import parse_cid
 from lumbung.protocol import contribution_id
@@ -185,26 +185,27 @@ def test_a_tampered_block_aborts_the_stream(
     uploaded = contribute(client, w3, contracts, producer, PRODUCER, 1, plaintext, "big.bin")
     purchase_id = buy(w3, contracts, BUYER, 1)
     index(context)
-    # Flip one byte of the stored ciphertext's second chunk and point the vault at that copy
+    # Flip one byte of the stored ciphertext's 17th age chunk (64 KiB each, the one holding
+    # plaintext byte MiB) and point the vault at that copy
     # (the IPFS layer would refuse a block altered in place: its hash would not match).
     ciphertext = bytearray(b"".join(context.ipfs.cat(parse_cid(uploaded["cid"]))))
-    ciphertext[vault.HEADER_SIZE + MiB + 16 + 1000] ^= 0x01
+    ciphertext[MiB + 1000] ^= 0x01
     tampered = context.ipfs.add_bytes(bytes(ciphertext), cid_version=1)
     with transaction(context.sessions) as session:
         session.execute(
             update(VaultItem).where(VaultItem.cid == uploaded["cid"]).values(cid=str(tampered))
         )
     buyer = login(client, BUYER)
-    with pytest.raises(delivery.DeliveryAbortedError, match="chunk 1"):
+    with pytest.raises(delivery.DeliveryAbortedError, match="authentication"):
         client.get(f"/v1/purchases/{purchase_id}/delivery", headers=buyer)
-    # What the stream had produced before it stopped: the manifest and the first chunk only.
+    # What the stream had produced before it stopped: the manifest and the chunks before it.
     with context.sessions() as session:
         purchase = session.get(Purchase, purchase_id)
         assert purchase is not None
-        plan = delivery.plan(session, purchase, context.chain)
+        plan = delivery.plan(session, purchase, context.chain, vault_of(context.settings))
     produced = bytearray()
     with pytest.raises(delivery.DeliveryAbortedError) as aborted:
-        for piece in delivery.stream_tar(context.ipfs, kek_of(context.settings), plan):
+        for piece in delivery.stream_tar(context.ipfs, vault_of(context.settings), plan):
             produced += piece
     assert isinstance(aborted.value.__cause__, VaultIntegrityError)
     assert len(produced) < plan.content_length() - 2 * MiB
@@ -226,11 +227,11 @@ def test_delivery_memory_stays_bounded(
     with context.sessions() as session:
         purchase = session.get(Purchase, purchase_id)
         assert purchase is not None
-        plan = delivery.plan(session, purchase, context.chain)
+        plan = delivery.plan(session, purchase, context.chain, vault_of(context.settings))
     assert len(plan.files) == len(sizes)
     total = 0
     tracemalloc.start()
-    for piece in delivery.stream_tar(context.ipfs, kek_of(context.settings), plan):
+    for piece in delivery.stream_tar(context.ipfs, vault_of(context.settings), plan):
         total += len(piece)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()

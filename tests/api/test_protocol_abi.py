@@ -23,6 +23,7 @@ from lumbung.deployment import DeploymentRecord
 from lumbung.devchain import KEYS, REGISTRAR, SETTLER, AnvilChain, Role
 from lumbung.protocol import (
     MAX_SAFE_INTEGER,
+    BatchPotState,
     BatchStatus,
     ContributionStatus,
     ProposalState,
@@ -73,6 +74,7 @@ def constant(contract: str, name: str) -> int:
         (StakeholderClass, "IMembership", "StakeholderClass"),
         (ContributionStatus, "IContributionRegistry", "Status"),
         (BatchStatus, "IContributionRegistry", "BatchStatus"),
+        (BatchPotState, "IBatchPots", "BatchPotState"),
         (ProposalState, "IGovernor", "ProposalState"),
     ],
 )

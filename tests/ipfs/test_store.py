@@ -184,6 +184,21 @@ def test_pinned_blocks_cannot_be_deleted(ipfs):
     ipfs.store.delete(root)
 
 
+def test_remove_deletes_a_dags_blocks_but_those_another_pin_reaches(ipfs):
+    shared_chunk = content(CHUNK, seed=11)
+    removed = ipfs.add_bytes(shared_chunk + content(CHUNK, seed=12), cid_version=1)
+    other_data = shared_chunk + content(CHUNK, seed=13)
+    other = ipfs.add_bytes(other_data, cid_version=1)
+    assert len(block_files(ipfs.store)) == 5
+    ipfs.remove(removed)
+    assert not ipfs.has(removed) and not ipfs.store.is_pinned(removed)
+    assert len(block_files(ipfs.store)) == 3  # the other DAG's root and both its leaves
+    assert b"".join(ipfs.cat(other)) == other_data
+    ipfs.remove(removed)  # again: nothing left, no error
+    ipfs.remove(other)
+    assert block_files(ipfs.store) == []
+
+
 def test_pin_needs_the_whole_dag(ipfs):
     root = ipfs.add_bytes(content(2 * CHUNK, seed=10), pin=False)
     leaf_paths(ipfs, root)[0].unlink()

@@ -13,13 +13,16 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from eth_utils import to_checksum_address
 
 from lumbung.merkle import (
     BATCH_LEAF_ENCODING,
-    BatchLeaf,
+    BatchDomain,
     StandardMerkleTree,
     batch_claims,
     batch_tree,
+    leaf_of,
+    with_ordinals,
 )
 from tests.ipfs.helpers import require_node_package
 
@@ -55,7 +58,17 @@ def batch_values(size, seed):
         cid = rng.choice([b"\x12\x20", b"\x01\x70\x12\x20", b"\x01\x55\x12\x20"]) + rng.randbytes(
             32
         )
-        values.append([rng.choice(members), "0x" + cid.hex(), str(rng.randrange(1, 2**48))])
+        values.append(
+            [
+                str(rng.choice([1, 31337, 11155420])),
+                "0x" + rng.randbytes(20).hex(),
+                str(rng.randrange(1, 2**32)),
+                rng.choice(members),
+                str(rng.randrange(48)),
+                "0x" + cid.hex(),
+                str(rng.randrange(1, 2**48)),
+            ]
+        )
     if size > 3:
         values[-1] = list(values[0])  # a duplicate leaf: the sort must be stable, as in JS
     return values
@@ -89,7 +102,10 @@ def test_batch_tree_equals_the_reference(size):
 
 def test_native_python_values_dump_as_the_js_library_does():
     values = batch_values(12, seed=7)
-    native = [(v[0], bytes.fromhex(v[1][2:]), int(v[2])) for v in values]
+    native = [
+        (int(v[0]), v[1], int(v[2]), v[3], int(v[4]), bytes.fromhex(v[5][2:]), int(v[6]))
+        for v in values
+    ]
     tree = StandardMerkleTree.of(native, BATCH_LEAF_ENCODING)
     assert json.dumps(tree.dump()) == json.dumps(reference(BATCH_LEAF_ENCODING, values)["dump"])
 
@@ -113,7 +129,7 @@ def test_a_js_dump_loads_and_a_tampered_one_is_refused():
     assert loaded.get_proof(values[4]) == StandardMerkleTree.of(
         values, BATCH_LEAF_ENCODING
     ).get_proof(4)
-    dump["values"][2]["value"][2] = "1"
+    dump["values"][2]["value"][6] = "1"
     with pytest.raises(ValueError, match="does not contain the expected value"):
         StandardMerkleTree.load(dump)
     dump = reference(BATCH_LEAF_ENCODING, values)["dump"]
@@ -127,7 +143,7 @@ def test_wrong_input_is_refused():
         StandardMerkleTree.of([], BATCH_LEAF_ENCODING)
     tree = StandardMerkleTree.of(batch_values(4, seed=1), BATCH_LEAF_ENCODING)
     with pytest.raises(ValueError, match="not in tree"):
-        tree.get_proof(["0x" + "11" * 20, "0x1220", "1"])
+        tree.get_proof(["1", "0x" + "11" * 20, "1", "0x" + "11" * 20, "0", "0x1220", "1"])
     with pytest.raises(ValueError, match="duplicated"):
         tree.get_multi_proof([1, 1])
     with pytest.raises(IndexError):
@@ -137,15 +153,28 @@ def test_wrong_input_is_refused():
 
 def test_batch_claims_group_each_contributors_leaves_in_one_multiproof():
     rng = random.Random(5)
-    members = ["0x" + rng.randbytes(20).hex() for _ in range(4)]
-    leaves = [BatchLeaf(members[i % 4], b"\x12\x20" + rng.randbytes(32), i + 1) for i in range(11)]
-    tree = batch_tree(leaves)
+    members = [to_checksum_address(rng.randbytes(20)) for _ in range(4)]
+    leaves = with_ordinals(
+        (members[i % 4], b"\x12\x20" + rng.randbytes(32), i + 1) for i in range(11)
+    )
+    domain = BatchDomain(31337, "0x" + "ab" * 20, 2)
+    tree = batch_tree(domain, leaves)
     claims = batch_claims(tree)
-    assert sorted(claims) == sorted(leaf.value()[0] for leaf in leaves[:4])
+    assert sorted(claims) == sorted(leaf.contributor for leaf in leaves[:4])
     claimed = []
-    for contributor, (cid_weights, proof, flags) in claims.items():
-        values = [(contributor, cid, weight) for cid, weight in cid_weights]
-        multi = tree.get_multi_proof(values)
+    for contributor, (arguments, proof, flags) in claims.items():
+        values = [
+            next(leaf for leaf in leaves if leaf.contributor == contributor and leaf.ordinal == o)
+            for o, _weight, _cid in arguments
+        ]
+        multi = tree.get_multi_proof([list(leaf.value(domain)) for leaf in values])
         assert (multi.proof, multi.proof_flags) == (proof, flags)
+        assert [leaf_of(v).argument() for v in multi.leaves] == arguments
         claimed += values
-    assert sorted(claimed) == sorted(leaf.value() for leaf in leaves)
+    assert sorted(claimed, key=str) == sorted(leaves, key=str)
+    assert [leaf.ordinal for leaf in leaves if leaf.contributor == members[0]] == [0, 1, 2]
+
+
+def test_more_than_48_leaves_of_one_contributor_are_refused():
+    with pytest.raises(ValueError, match="more than 48 leaves"):
+        with_ordinals(("0x" + "11" * 20, bytes([i]) * 34, 1) for i in range(49))

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from api.indexer.projections import revenue
 from api.indexer.projections.base import (
     Handler,
     ProjectionError,
@@ -242,7 +243,8 @@ def _leaf(session: Session, batch_id: int, contributor: str, ordinal: int) -> Ba
 
 
 def _on_leaves_claimed(session: Session, event: ChainEvent) -> None:
-    """The distributor's first claim of some of a member's leaves (a bitmap of ordinals)."""
+    """The distributor's first claim of some of a member's leaves (a bitmap of ordinals), which
+    paid what they earned."""
     args = event.args
     batch = _batch(session, args)
     ordinals = [
@@ -257,6 +259,7 @@ def _on_leaves_claimed(session: Session, event: ChainEvent) -> None:
         )
     for ordinal in ordinals:
         _leaf(session, batch.id, args["account"], ordinal).claimed_block = event.block_number
+    revenue.record_batch_payment(session, event)
 
 
 def _leaf_event(session: Session, event: ChainEvent) -> tuple[Batch, BatchLeaf]:

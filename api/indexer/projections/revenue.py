@@ -193,16 +193,18 @@ def _on_batch_pot_closed(session: Session, event: ChainEvent) -> None:
 
 
 def _on_batch_leaf_revoked(session: Session, event: ChainEvent) -> None:
-    """A revoked leaf's weight left its batch's pool (0 when the batch no longer earned)."""
+    """A revoked leaf's weight left its batch's pool (0 when the batch no longer earned), and
+    its member was paid what it and their claimed leaves earned."""
     args = event.args
     batch = session.get(Batch, int(args["batchId"]))
     if batch is None:
         raise ProjectionError(f"a leaf of batch {args['batchId']} was revoked before it existed")
     _remove_batch_units(session, batch.pool_id, int(args["weight"]), event)
+    record_batch_payment(session, event)
 
 
-def _on_batch_revenue_claimed(session: Session, event: ChainEvent) -> None:
-    """A member was paid the revenue of their leaves in a batch."""
+def record_batch_payment(session: Session, event: ChainEvent) -> None:
+    """A member was paid revenue of their leaves in a batch (the event's ``amount``)."""
     _ledger(session).claimed += int(event.args["amount"])
 
 
@@ -215,5 +217,5 @@ HANDLERS: dict[str, Handler] = {
     "BatchPotOpened": _on_batch_pot_opened,
     "BatchPotClosed": _on_batch_pot_closed,
     "BatchLeafRevoked": _on_batch_leaf_revoked,
-    "BatchRevenueClaimed": _on_batch_revenue_claimed,
+    "BatchRevenueClaimed": record_batch_payment,
 }

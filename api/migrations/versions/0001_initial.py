@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-01 23:17:34.056338
+Create Date: 2026-12-01 23:41:10.846154
 """
 
 from __future__ import annotations
@@ -427,16 +427,19 @@ def upgrade() -> None:
         sa.Column("contribution_id", sa.String(length=66), nullable=False),
         sa.Column("uploader", sa.String(length=42), nullable=False),
         sa.Column("pool_id", sa.BigInteger(), nullable=False),
+        sa.Column("format", sa.Integer(), server_default="1", nullable=False),
         sa.Column("filename", sa.String(length=255), nullable=False),
         sa.Column("content_type", sa.String(length=255), nullable=False),
         sa.Column("size", sa.BigInteger(), nullable=False),
         sa.Column("plaintext_sha256", sa.String(length=64), nullable=False),
         sa.Column("chunk_size", sa.Integer(), nullable=False),
+        sa.Column("key_id", sa.String(length=32), nullable=True),
         sa.Column("wrapped_key", sa.LargeBinary(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("erased_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("cid", name=op.f("pk_vault_items")),
         sa.UniqueConstraint("contribution_id", name=op.f("uq_vault_items_contribution_id")),
+        sa.UniqueConstraint("key_id", name=op.f("uq_vault_items_key_id")),
     )
     with op.batch_alter_table("vault_items", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_vault_items_uploader"), ["uploader"], unique=False)

@@ -2,8 +2,8 @@
 
 The API builds the Consent from its own record of the upload (pool, CID, uploader), so a
 signature made for another pool, another CID or another contributor recovers another signer and
-is refused; a signature no EOA recovery accepts is put to the registry's ``isValidConsent``,
-which also takes a contract wallet's ERC-1271 signature. The deadline must lie ahead, by at most
+is refused; a contributor that is a contract wallet is asked through ERC-1271, as the
+registry's SignatureChecker asks it (``consentDigest``). The deadline must lie ahead, by at most
 ``LUMBUNG_CONSENT_MAX_DEADLINE_S``. A consent may be signed again (a later deadline) until a
 curator has reviewed it.
 """
@@ -15,11 +15,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from eth_abi import encode
+from eth_utils import to_checksum_address
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.chain import Chain
-from api.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from api.errors import (
+    ConflictError,
+    ContractRevertError,
+    ForbiddenError,
+    NotFoundError,
+    ValidationError,
+)
 from api.models import Consent, Contribution, Review, VaultItem
 from api.services.contributions import normalise_contribution_id, vault_item
 from api.settings import Settings
@@ -28,6 +36,8 @@ from lumbung import consent as eip712
 
 logger = logging.getLogger(__name__)
 
+# ERC-1271: isValidSignature(bytes32,bytes)'s selector, which a valid signature returns.
+ERC1271_MAGIC = bytes.fromhex("1626ba7e")
 # The deadline offered when the member asks for the typed data without one.
 DEFAULT_CONSENT_TTL_S = 7 * 24 * 3600
 
@@ -41,14 +51,14 @@ def registry_domain(chain: Chain) -> eip712.RegistryDomain:
 
 
 def own_upload(session: Session, contribution_id: str, wallet: str) -> VaultItem:
-    """The upload ``contribution_id`` of ``wallet``, with its key intact."""
+    """The upload ``contribution_id`` of ``wallet``, not erased."""
     key = normalise_contribution_id(contribution_id)
     item = vault_item(session, key)
     if item is None:
         raise NotFoundError(f"contribution {key} was not uploaded to this vault")
     if item.uploader != wallet:
         raise ForbiddenError(f"only its uploader {item.uploader} can consent to {key}")
-    if item.wrapped_key is None:
+    if item.erased_at is not None:
         raise ConflictError(f"contribution {key} was erased")
     return item
 
@@ -117,14 +127,15 @@ def record_consent(
             "it takes no batch consent"
         )
     typed = consent_typed_data(chain, item, deadline)
-    if eip712.recover(typed, signature) != wallet and not _valid_on_chain(
-        chain, item, deadline, signature
+    digest_bytes = eip712.digest(typed)
+    if eip712.recover(typed, signature) != wallet and not erc1271_valid(
+        chain, wallet, digest_bytes, signature
     ):
         raise ConsentSignatureError(
             f"the signature is not {wallet}'s Consent to contribution {item.contribution_id} "
             f"in pool {item.pool_id} with deadline {deadline}"
         )
-    digest = "0x" + eip712.digest(typed).hex()
+    digest = "0x" + digest_bytes.hex()
     consent = session.get(Consent, item.contribution_id)
     if consent is not None and reviewed(session, consent):
         raise ConflictError(f"contribution {item.contribution_id} is reviewed already")
@@ -143,11 +154,18 @@ def record_consent(
     return consent
 
 
-def _valid_on_chain(chain: Chain, item: VaultItem, deadline: int, signature: bytes) -> bool:
-    """Whether the registry (SignatureChecker: an ERC-1271 contract wallet's signature too)
-    takes ``signature`` as the uploader's Consent."""
-    cid = bytes(parse_cid(item.cid))
-    return chain.registry.is_valid_consent(item.pool_id, cid, item.uploader, deadline, signature)
+def erc1271_valid(chain: Chain, account: str, digest: bytes, signature: bytes) -> bool:
+    """Whether the contract wallet ``account`` takes ``signature`` over ``digest`` (ERC-1271
+    ``isValidSignature``, as the registry's SignatureChecker asks); False for an EOA."""
+    wallet = to_checksum_address(account)
+    if not chain.guard(lambda: chain.w3.eth.get_code(wallet)):
+        return False
+    data = ERC1271_MAGIC + encode(["bytes32", "bytes"], [digest, signature])
+    try:
+        answer = chain.simulate(account, account, data)
+    except ContractRevertError:
+        return False
+    return answer[:4] == ERC1271_MAGIC
 
 
 def reviewed(session: Session, consent: Consent) -> bool:

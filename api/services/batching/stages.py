@@ -27,6 +27,8 @@ from api.models import (
     Review,
     VaultItem,
 )
+from api.services.contributions import item_key
+from api.services.vault import Vault
 
 
 class Stage(StrEnum):
@@ -100,6 +102,13 @@ def _batch_stage(found: Carried) -> Stage:
     if leaf.activated_block is not None:
         return Stage.ACTIVE
     return Stage.CLAIMED if leaf.claimed_block is not None else Stage.EARNING
+
+
+def filename_of(vault: Vault, item: VaultItem) -> str | None:
+    """The uploaded file's name, from the vault (None once erased)."""
+    if item.erased_at is not None:
+        return None
+    return vault.facts(item_key(item)).filename
 
 
 def progress(session: Session, item: VaultItem, now: int) -> Progress:

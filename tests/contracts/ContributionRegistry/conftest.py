@@ -8,7 +8,7 @@ import hashlib
 import pytest
 from multiformats import CID, multihash
 
-from lumbung.merkle import BatchLeaf, batch_tree
+from lumbung.merkle import BatchDomain, BatchLeaf, batch_tree, leaf_proof
 from lumbung.protocol import BatchStatus, StakeholderClass
 from lumbung.protocol import ContributionStatus as Status
 
@@ -108,44 +108,73 @@ def curate_or_revoke(registry, curator, member):
 
 @pytest.fixture(scope="session")
 def leaf(make_cid):
-    """leaf(contributor, seed, weight, form) -> a BatchLeaf."""
+    """leaf(contributor, seed, weight, form, ordinal) -> a BatchLeaf; ordinals count up per
+    contributor unless given."""
+    ordinals: dict[str, int] = {}
 
-    def make(contributor, seed, weight=10, form="v0"):
-        return BatchLeaf(contributor.address, make_cid(seed, form), weight)
+    def make(contributor, seed, weight=10, form="v0", ordinal=None):
+        if ordinal is None:
+            ordinal = ordinals.get(contributor.address, 0) % 48
+            ordinals[contributor.address] = ordinal + 1
+        return BatchLeaf(contributor.address, ordinal, make_cid(seed, form), weight)
 
     return make
 
 
-@pytest.fixture
-def submit_batch(registry, aggregator, curator, make_cid, pool_id):
-    """submit_batch(leaves, accept=True, count=None, pool=..., total_weight=None) -> (batch id,
-    tree): the batch's tree is built by lumbung/merkle.py, submitted by the aggregator with the
-    leaves' count and total weight (unless told otherwise) and accepted by the curator."""
+@pytest.fixture(scope="module")
+def domain(registry, chain):
+    """What the leaves of the pool's batches bind: the chain, the distributor and pool 1."""
+    return BatchDomain(chain.id, registry.revenueDistributor(), 1)
 
-    def submit(leaves, accept=True, count=None, pool=pool_id, total_weight=None):
-        tree = batch_tree(leaves)
-        manifest = make_cid(f"manifest {tree.root}", "v1-raw")
+
+@pytest.fixture
+def submit_batch(registry, aggregator, curator, make_cid, pool_id, chain):
+    """submit_batch(leaves, accept=True, count=None, pool=..., total_weight=None, rejected=0,
+    by=curator) -> (batch id, tree): the tree is built by lumbung/merkle.py, submitted by the
+    aggregator for the curator `by` with the leaves' count and total weight (unless told
+    otherwise) and accepted by that curator."""
+
+    def submit(
+        leaves, accept=True, count=None, pool=pool_id, total_weight=None, rejected=0, by=curator
+    ):
+        domain = BatchDomain(chain.id, registry.revenueDistributor(), pool)
+        tree = batch_tree(domain, leaves) if leaves else None
+        root = tree.root if tree else "0x" + "00" * 32
+        manifest = make_cid(f"manifest {root} {rejected}", "v1-raw")
         count = len(leaves) if count is None else count
         if total_weight is None:
             total_weight = sum(leaf.weight for leaf in leaves)
         tx = registry.submitBatch(
-            pool, tree.root, count, total_weight, manifest, {"from": aggregator}
+            pool, by, root, count, total_weight, rejected, manifest, {"from": aggregator}
         )
         if accept:
-            registry.acceptBatch(tx.return_value, {"from": curator})
+            registry.acceptBatch(tx.return_value, {"from": by})
         return tx.return_value, tree
 
     return submit
 
 
 @pytest.fixture
-def claim_leaf(registry, outsider):
-    """claim_leaf(batch id, tree, leaf, sender=outsider) presents one leaf's proof."""
+def claim_leaf(distributor, domain):
+    """claim_leaf(batch id, tree, leaf, sender=its contributor) claims one leaf's revenue."""
 
-    def claim(batch_id, tree, leaf, sender=outsider):
-        proof = tree.get_proof(leaf.value())
-        return registry.claimBatchLeaf(
-            batch_id, leaf.contributor, leaf.cid, leaf.weight, proof, {"from": sender}
+    def claim(batch_id, tree, leaf, sender=None):
+        proof = leaf_proof(tree, leaf, domain)
+        return distributor.claimLeaf(
+            batch_id, leaf.argument(), proof, {"from": sender or leaf.contributor}
         )
 
     return claim
+
+
+@pytest.fixture
+def revoke_leaf(registry, domain):
+    """revoke_leaf(batch id, tree, leaf) revokes one leaf, sent by its contributor."""
+
+    def revoke(batch_id, tree, leaf, sender=None):
+        proof = leaf_proof(tree, leaf, domain)
+        return registry.revokeLeaf(
+            batch_id, leaf.argument(), proof, {"from": sender or leaf.contributor}
+        )
+
+    return revoke

@@ -117,59 +117,52 @@ def test_only_governance_overturns_within_the_maximum(registry, deployer, curato
 # -- attack 2: an empty batch takes the workers' pot --------------------------------------------
 
 
-def test_an_empty_batch_earns_one_review_not_its_count(
-    registry, distributor, curator, aggregator, make_cid, pool_id, work_pot
+def test_a_fake_batch_is_credited_within_the_cap_and_overturning_takes_it_back(
+    registry, distributor, deployer, curator, aggregator, make_cid, pool_id, work_pot
 ):
+    """An aggregator and a curator who collude on a batch no tree backs: the curator is paid per
+    review only within the cap per epoch, and governance's overturn takes the credit back."""
     root = "0x" + "ab" * 32  # matches no published tree
-    count = 2**24 - 1
-    batch_id = registry.submitBatch(
-        pool_id, root, count, count, make_cid("fake manifest"), {"from": aggregator}
-    ).return_value
-    registry.acceptBatch(batch_id, {"from": curator})
-    assert distributor.unitsOf(work_pot, curator) == 1
+    cap = registry.curationCap()
 
+    def fake(count):
+        return registry.submitBatch(
+            pool_id,
+            curator,
+            root,
+            count,
+            count,
+            0,
+            make_cid("fake manifest"),
+            {"from": aggregator},
+        ).return_value
 
-def test_claims_never_exceed_the_committed_weight(
-    registry, member, other_member, leaf, submit_batch, claim_leaf
-):
-    """A hidden leaf with a large weight cannot take more than the batch committed."""
-    honest = leaf(member, "honest", 10)
-    hidden = leaf(other_member, "hidden", 100)
-    batch_id, tree = submit_batch([honest, hidden], total_weight=20)
-    with brownie.reverts(f"ContributionRegistryBatchWeightExceeded: {batch_id}, 20"):
-        claim_leaf(batch_id, tree, hidden)
-    claim_leaf(batch_id, tree, honest)
-    assert tuple(registry.batchWeights(batch_id)) == (20, 10)
-
-
-def test_a_leaf_above_the_pools_maximum_is_refused(
-    registry, deployer, member, leaf, submit_batch, claim_leaf, pool_id
-):
-    heavy = leaf(member, "heavy", 100)
-    batch_id, tree = submit_batch([heavy])
-    registry.setPoolMaxWeight(pool_id, 50, {"from": deployer})
-    with brownie.reverts(revert_pattern=r"ContributionRegistryWeightAboveMax: .*, 100, 50"):
-        claim_leaf(batch_id, tree, heavy)
-
-
-def test_governance_overturns_an_accepted_batch(
-    registry, deployer, member, leaf, submit_batch, claim_leaf, batch_status, pool_id
-):
-    first, second = leaf(member, "one", 5), leaf(member, "two", 5)
-    batch_id, tree = submit_batch([first, second])
-    claim_leaf(batch_id, tree, first)
-    with brownie.reverts(revert_pattern=r"AccessControlUnauthorizedAccount:.*"):
-        registry.overturnBatch(batch_id, "manifest lied", {"from": member})
-    tx = registry.overturnBatch(batch_id, "manifest lied", {"from": deployer})
-    assert tx.events["BatchOverturned"] == {
-        "batchId": batch_id,
-        "poolId": pool_id,
-        "reason": "manifest lied",
-    }
+    too_many = fake(cap + 1)
+    epoch = chain.time() // DAY
     with brownie.reverts(
-        f"ContributionRegistryBatchNotAccepted: {batch_id}, {batch_status.REJECTED}"
+        f"ContributionRegistryCurationCapReached: {curator.address.lower()}, {epoch}, {cap}"
     ):
-        claim_leaf(batch_id, tree, second)
+        registry.acceptBatch(too_many, {"from": curator})
+    batch_id = fake(cap)
+    registry.acceptBatch(batch_id, {"from": curator})
+    assert distributor.unitsOf(work_pot, curator) == cap
+    tx = registry.overturnBatch(batch_id, "no manifest behind it", {"from": deployer})
+    assert tx.events["CurationCreditsRemoved"]["units"] == cap
+    assert distributor.unitsOf(work_pot, curator) == 0
+    assert distributor.totalUnits(pool_id) == 0 == registry.pool(pool_id)[5]
+
+
+def test_a_leaf_above_the_pools_maximum_is_never_activated(
+    registry, deployer, member, other_member, leaf, submit_batch, pool_id
+):
+    from lumbung.merkle import batch_claims
+
+    heavy = leaf(member, "heavy", 100)
+    batch_id, tree = submit_batch([heavy, leaf(other_member, "light", 1)])
+    registry.setPoolMaxWeight(pool_id, 50, {"from": deployer})
+    arguments, proof, flags = batch_claims(tree)[member.address]
+    with brownie.reverts(revert_pattern=r"ContributionRegistryWeightAboveMax: .*, 100, 50"):
+        registry.activateLeaves(batch_id, arguments, proof, flags, {"from": member})
 
 
 # -- attack 3: curators paid only for yes ------------------------------------------------------

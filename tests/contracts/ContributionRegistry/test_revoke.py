@@ -56,9 +56,7 @@ def test_unknown_contribution_is_refused(registry, member):
         registry.revoke(99, {"from": member})
 
 
-def test_a_revoked_contribution_cannot_be_revoked_again(
-    registry, member, submit, curate_or_revoke
-):
+def test_a_revoked_contribution_cannot_be_revoked_again(registry, member, submit, curate_or_revoke):
     contribution_id, _ = submit()
     state = curate_or_revoke(contribution_id, "revoke")
     with brownie.reverts(f"ContributionRegistryNotRevocable: {contribution_id}, {state}"):

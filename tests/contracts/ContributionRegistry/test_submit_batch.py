@@ -1,9 +1,13 @@
-"""submitBatch, acceptBatch and rejectBatch: a batch is one root, curated as a whole."""
+"""submitBatch, acceptBatch and rejectBatch: a batch is one curator's reviews as one root,
+confirmed by that curator as a whole."""
 
 import brownie
 import pytest
 
 from lumbung.merkle import batch_tree
+
+ROOT = "0x" + "11" * 32
+ZERO_ROOT = "0x" + "00" * 32
 
 
 def curate(registry, action, batch_id, curator):
@@ -14,20 +18,32 @@ def curate(registry, action, batch_id, curator):
 
 
 def test_submit_batch_records_a_pending_root_and_registers_nothing(
-    registry, aggregator, member, other_member, leaf, make_cid, pool_id, batch_status, status
+    registry,
+    aggregator,
+    curator,
+    member,
+    other_member,
+    leaf,
+    make_cid,
+    pool_id,
+    batch_status,
+    status,
+    domain,
 ):
     leaves = [leaf(member, "a", 3), leaf(other_member, "b", 4), leaf(member, "c", 5)]
-    tree = batch_tree(leaves)
+    tree = batch_tree(domain, leaves)
     manifest = make_cid("manifest", "v1-raw")
-    tx = registry.submitBatch(pool_id, tree.root, 3, 12, manifest, {"from": aggregator})
+    tx = registry.submitBatch(pool_id, curator, tree.root, 3, 12, 2, manifest, {"from": aggregator})
 
     assert tx.return_value == 1
     assert tx.events["BatchSubmitted"] == {
         "batchId": 1,
         "poolId": pool_id,
+        "curator": curator,
         "root": tree.root,
         "count": 3,
         "totalWeight": 12,
+        "rejected": 2,
         "manifestCid": "0x" + manifest.hex(),
         "aggregator": aggregator,
     }
@@ -36,12 +52,12 @@ def test_submit_batch_records_a_pending_root_and_registers_nothing(
         batch_status.PENDING,
         tree.root,
         3,
-        0,
+        2,
         aggregator,
-        brownie.ZERO_ADDRESS,
+        curator,
     )
     assert registry.batchCount() == 1
-    assert tuple(registry.batchWeights(1)) == (12, 0)
+    assert tuple(registry.batchWeights(1)) == (12, 0, 0)
     for item in leaves:
         assert registry.contributionOf(item.contributor, item.cid)[1] == status.NONE
     assert tuple(registry.pool(pool_id))[3:] == (0, 0, 0)
@@ -53,77 +69,121 @@ def test_batch_ids_count_up(registry, submit_batch, member, leaf):
     assert registry.batchCount() == 2
 
 
-def test_only_aggregators_submit_batches(registry, member, curator, leaf, make_cid, pool_id):
-    root = batch_tree([leaf(member, "a")]).root
+def test_only_aggregators_submit_batches(registry, member, curator, make_cid, pool_id):
     for sender in (member, curator):
         with brownie.reverts(revert_pattern=r"AccessControlUnauthorizedAccount:.*"):
-            registry.submitBatch(pool_id, root, 1, 1, make_cid("m"), {"from": sender})
+            registry.submitBatch(pool_id, curator, ROOT, 1, 1, 0, make_cid("m"), {"from": sender})
 
 
 @pytest.mark.parametrize("unknown_pool", [0, 2])
-def test_unknown_pool_is_refused(registry, aggregator, make_cid, unknown_pool):
+def test_unknown_pool_is_refused(registry, aggregator, curator, make_cid, unknown_pool):
     with brownie.reverts(f"ContributionRegistryUnknownPool: {unknown_pool}"):
         registry.submitBatch(
-            unknown_pool, "0x" + "11" * 32, 1, 1, make_cid("m"), {"from": aggregator}
+            unknown_pool, curator, ROOT, 1, 1, 0, make_cid("m"), {"from": aggregator}
         )
 
 
-def test_closed_pool_is_refused(registry, deployer, aggregator, make_cid, pool_id):
+def test_closed_pool_is_refused(registry, deployer, aggregator, curator, make_cid, pool_id):
     registry.closePool(pool_id, {"from": deployer})
     with brownie.reverts(f"ContributionRegistryPoolClosed: {pool_id}"):
-        registry.submitBatch(pool_id, "0x" + "11" * 32, 1, 1, make_cid("m"), {"from": aggregator})
+        registry.submitBatch(pool_id, curator, ROOT, 1, 1, 0, make_cid("m"), {"from": aggregator})
 
 
-def test_zero_root_empty_batch_and_bad_manifest_are_refused(
-    registry, aggregator, make_cid, pool_id
+def test_roots_empty_batches_and_bad_manifests_are_refused(
+    registry, aggregator, curator, make_cid, pool_id
 ):
-    root = "0x" + "11" * 32
-    with brownie.reverts("ContributionRegistryZeroRoot: "):
-        registry.submitBatch(pool_id, "0x" + "00" * 32, 1, 1, make_cid("m"), {"from": aggregator})
-    with brownie.reverts("ContributionRegistryEmptyBatch: "):
-        registry.submitBatch(pool_id, root, 0, 0, make_cid("m"), {"from": aggregator})
-    with brownie.reverts("CidLibTruncated: 0, 1"):
-        registry.submitBatch(pool_id, root, 1, 1, b"", {"from": aggregator})
-    with brownie.reverts(revert_pattern=r"CidLibUnsupportedHashFunction:.*"):
-        registry.submitBatch(
-            pool_id, root, 1, 1, b"\x01\x55\x13\x20" + b"\x00" * 32, {"from": aggregator}
+    def submit(root, count, weight, rejected, manifest=None):
+        manifest = make_cid("m") if manifest is None else manifest
+        return registry.submitBatch(
+            pool_id, curator, root, count, weight, rejected, manifest, {"from": aggregator}
         )
+
+    with brownie.reverts("ContributionRegistryBatchRoot: "):
+        submit(ZERO_ROOT, 1, 1, 0)
+    with brownie.reverts("ContributionRegistryBatchRoot: "):
+        submit(ROOT, 0, 0, 3)
+    with brownie.reverts("ContributionRegistryEmptyBatch: "):
+        submit(ZERO_ROOT, 0, 0, 0)
+    with brownie.reverts("CidLibTruncated: 0, 1"):
+        submit(ROOT, 1, 1, 0, b"")
+    with brownie.reverts(revert_pattern=r"CidLibUnsupportedHashFunction:.*"):
+        submit(ROOT, 1, 1, 0, b"\x01\x55\x13\x20" + b"\x00" * 32)
     with pytest.raises(OverflowError):  # count is a uint24
-        registry.submitBatch(pool_id, root, 2**24, 2**24, make_cid("m"), {"from": aggregator})
-    registry.submitBatch(pool_id, root, 2**24 - 1, 2**24 - 1, make_cid("m"), {"from": aggregator})
+        submit(ROOT, 2**24, 2**24, 0)
+    submit(ROOT, 2**24 - 1, 2**24 - 1, 0)
+    # Rejections alone: the curator's "no"s are paid like "yes"es.
+    submit(ZERO_ROOT, 0, 0, 3)
 
 
-def test_accept_batch_credits_one_unit_of_work_as_a_rejection_does(
-    registry, distributor, curator, aggregator, member, leaf, submit_batch, pool_id, batch_status
+def test_the_batch_curator_is_an_eligible_curator_other_than_the_aggregator(
+    registry, deployer, aggregator, curator, member, make_cid, pool_id
 ):
-    batch_id, tree = submit_batch([leaf(member, str(i)) for i in range(5)], accept=False)
+    for named in (member, aggregator, brownie.ZERO_ADDRESS):
+        address = getattr(named, "address", named).lower()
+        with brownie.reverts(f"ContributionRegistryInvalidBatchCurator: {address}"):
+            registry.submitBatch(pool_id, named, ROOT, 1, 1, 0, make_cid("m"), {"from": aggregator})
+    registry.grantRole(registry.AGGREGATOR_ROLE(), curator, {"from": deployer})
+    with brownie.reverts(f"ContributionRegistryInvalidBatchCurator: {curator.address.lower()}"):
+        registry.submitBatch(pool_id, curator, ROOT, 1, 1, 0, make_cid("m"), {"from": curator})
+
+
+def test_accept_batch_credits_each_review_and_the_weight_earns_at_once(
+    registry,
+    distributor,
+    curator,
+    aggregator,
+    member,
+    leaf,
+    submit_batch,
+    pool_id,
+    batch_status,
+):
+    leaves = [leaf(member, str(i), 3) for i in range(5)]
+    batch_id, tree = submit_batch(leaves, accept=False, rejected=2)
     tx = registry.acceptBatch(batch_id, {"from": curator})
     assert tx.events["BatchAccepted"] == {
         "batchId": batch_id,
         "poolId": pool_id,
         "curator": curator,
         "count": 5,
+        "totalWeight": 15,
+        "reviews": 7,
     }
     work_pot = distributor.WORK_POT()
-    # One review, one unit: no credit exists before the leaves do (issue 13, attack 2).
-    assert distributor.unitsOf(work_pot, curator) == 1
-    assert distributor.totalUnits(work_pot) == 1
+    # One unit per review, accepted or rejected alike (issue 13's pay per review).
+    assert distributor.unitsOf(work_pot, curator) == 7
     assert tuple(registry.batch(batch_id)) == (
         pool_id,
         batch_status.ACCEPTED,
         tree.root,
         5,
-        0,
+        2,
         aggregator,
         curator,
     )
-    # Acceptance alone gives the contributors nothing: their leaves count once claimed.
+    # The whole batch holds its weight in the pool from now on, as one holder.
+    assert distributor.totalUnits(pool_id) == 15
+    assert tuple(registry.pool(pool_id))[3:] == (5, 5, 15)
+    assert tx.events["BatchPotOpened"] == {
+        "batchId": batch_id,
+        "poolId": pool_id,
+        "units": 15,
+        "totalUnits": 15,
+    }
+    assert tuple(distributor.batchPot(batch_id)) == (pool_id, 1, 15, 0, 0, 0)
+
+
+def test_a_batch_of_rejections_pays_the_curator_and_opens_no_pot(
+    registry, distributor, curator, submit_batch, pool_id
+):
+    batch_id, _ = submit_batch([], rejected=4)
+    assert distributor.unitsOf(distributor.WORK_POT(), curator) == 4
     assert distributor.totalUnits(pool_id) == 0
-    assert tuple(registry.pool(pool_id))[3:] == (0, 0, 0)
+    assert distributor.batchPot(batch_id)[1] == 0
 
 
-def test_reject_batch_records_the_reason(
-    registry, curator, member, leaf, submit_batch, pool_id, batch_status
+def test_reject_batch_records_the_reason_and_credits_nothing(
+    registry, distributor, curator, member, leaf, submit_batch, pool_id, batch_status
 ):
     batch_id, _ = submit_batch([leaf(member, "a")], accept=False)
     tx = registry.rejectBatch(batch_id, "manifest unreadable", {"from": curator})
@@ -134,9 +194,9 @@ def test_reject_batch_records_the_reason(
         "reason": "manifest unreadable",
     }
     assert registry.batch(batch_id)[1] == batch_status.REJECTED
-    assert registry.batch(batch_id)[6] == curator
-    # The same one unit as an acceptance: the review is paid, not the verdict.
-    assert tx.events["UnitsChanged"]["units"] == 1
+    # Refusing one's own batch as assembled is not a review of anyone's data.
+    assert "UnitsChanged" not in tx.events
+    assert distributor.unitsOf(distributor.WORK_POT(), curator) == 0
 
 
 def test_a_rejected_batch_leaves_its_cids_free(
@@ -162,10 +222,10 @@ def test_curation_needs_the_curator_role(
         curate(registry, action, batch_id, worker)
 
 
-@pytest.mark.parametrize("action", ["acceptBatch", "rejectBatch"])
-def test_curator_must_be_an_active_worker(
-    registry, membership, deployer, curator, member, leaf, submit_batch, stakeholder_class, action
+def test_curator_must_be_an_active_worker_to_accept(
+    registry, membership, deployer, curator, member, leaf, submit_batch, stakeholder_class
 ):
+    action = "acceptBatch"
     batch_id, _ = submit_batch([leaf(member, "a")], accept=False)
     membership.changeClass(curator, stakeholder_class.FUNDER, {"from": deployer})
     funder = stakeholder_class.FUNDER
@@ -181,18 +241,27 @@ def test_curator_must_be_an_active_worker(
 
 
 @pytest.mark.parametrize("action", ["acceptBatch", "rejectBatch"])
-def test_aggregator_cannot_curate_its_own_batch(
-    registry, deployer, curator, member, leaf, make_cid, pool_id, action
+def test_only_the_designated_curator_confirms_a_batch(
+    registry,
+    accounts,
+    membership,
+    deployer,
+    curator,
+    member,
+    leaf,
+    submit_batch,
+    action,
+    stakeholder_class,
 ):
-    registry.grantRole(registry.AGGREGATOR_ROLE(), curator, {"from": deployer})
-    root = batch_tree([leaf(member, "a")]).root
-    batch_id = registry.submitBatch(
-        pool_id, root, 1, 1, make_cid("m"), {"from": curator}
-    ).return_value
+    other = accounts[7]
+    membership.admit(other, stakeholder_class.WORKER, {"from": deployer})
+    registry.grantRole(registry.CURATOR_ROLE(), other, {"from": deployer})
+    batch_id, _ = submit_batch([leaf(member, "a")], accept=False)
     with brownie.reverts(
-        f"ContributionRegistryBatchSelfCuration: {batch_id}, {curator.address.lower()}"
+        f"ContributionRegistryNotBatchCurator: {batch_id}, {other.address.lower()}, "
+        f"{curator.address.lower()}"
     ):
-        curate(registry, action, batch_id, curator)
+        curate(registry, action, batch_id, other)
 
 
 @pytest.mark.parametrize("first", ["acceptBatch", "rejectBatch"])
@@ -226,13 +295,16 @@ def test_a_batch_in_a_closed_pool_can_still_be_curated(
 
 
 def test_batch_weight_is_committed_within_the_pools_maximum(
-    registry, aggregator, make_cid, pool_id
+    registry, aggregator, curator, make_cid, pool_id
 ):
-    root = "0x" + "11" * 32
     max_weight = registry.poolMaxWeight(pool_id)
     for count, total in ((3, 2), (3, 3 * max_weight + 1), (1, 0)):
         with brownie.reverts(
             f"ContributionRegistryInvalidBatchWeight: {count}, {total}, {max_weight}"
         ):
-            registry.submitBatch(pool_id, root, count, total, make_cid("m"), {"from": aggregator})
-    registry.submitBatch(pool_id, root, 3, 3 * max_weight, make_cid("m"), {"from": aggregator})
+            registry.submitBatch(
+                pool_id, curator, ROOT, count, total, 0, make_cid("m"), {"from": aggregator}
+            )
+    registry.submitBatch(
+        pool_id, curator, ROOT, 3, 3 * max_weight, 0, make_cid("m"), {"from": aggregator}
+    )

@@ -1,17 +1,19 @@
 """Random sequences of everything members, curators, buyers, aggregators and governance do,
 with the money and token invariants checked after every step.
 
-Batches take part: an aggregator submits Merkle batches whose leaves may repeat CIDs already
-registered or in other batches (in another CID form, too), name non-members or a batch's own
-curator; curators accept or reject them; anyone claims leaves one at a time or a contributor's
-leaves at once. A claimed leaf is an accepted contribution like any other, so the same
-invariants hold, and every batch's claimed count matches the model.
+Batches take part: an aggregator submits one curator's Merkle batches whose leaves may repeat
+CIDs already registered or in other batches (in another CID form, too), name non-members or
+the batch's own curator; that curator accepts or refuses them; an accepted batch earns at once
+as one holder; contributors claim a leaf's revenue, activate its tokens or revoke it, and
+governance overturns batches. The money invariant counts what each batch still holds, and every
+batch's pot matches the model.
 
 The officers' bounds hold too (issue 13): every weight within the pool's governed maximum,
 batches held to their committed count and weight, one unit of curation work per review
-whatever the verdict (the work pot is exactly the reviews credited less those retired or
-removed), accepted contributions overturned by governance, contributions of members who left
-never accepted, and no sale of a pool without accepted content.
+whatever the verdict, a batch's accepted and rejected entries alike (the work pot is exactly the
+reviews credited less those retired or removed), accepted contributions overturned by
+governance, contributions of members who left never accepted, and no sale of a pool without
+accepted content.
 
 Examples and steps: LUMBUNG_STATEFUL_EXAMPLES x up to LUMBUNG_STATEFUL_STEPS (make test: 20 x 40,
 at least 150 steps really run; `make bench` runs 30 x 50). The breadth is Foundry's: its
@@ -39,7 +41,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from lumbung.merkle import BatchLeaf, batch_claims, batch_tree
+from lumbung.merkle import BatchDomain, batch_tree, leaf_proof, with_ordinals
 from lumbung.protocol import StakeholderClass
 from lumbung.protocol import contribution_id as registry_contribution_id
 
@@ -144,7 +146,8 @@ class Cooperative(RuleBasedStateMachine):
         self.paid_out = 0
         self.strike_buyer = False
         self.strike_all = False
-        # batch id -> {"pool", "tree", "status", "curator", "claimed": set of leaf values}
+        # batch id -> {"pool", "domain", "tree", "leaves", "rejected", "status", "curator",
+        # "units", "touched": {(contributor, ordinal)}, "activated": [count, weight]}
         self.batches = {}
         self.next_batch_seed = 0
         self.work_units = 0  # reviews credited, less units retired or removed
@@ -272,20 +275,17 @@ class Cooperative(RuleBasedStateMachine):
     # -- batches ------------------------------------------------------------------------
     @initialize(st_pool=st_pool, st_leaves=st_leaves, st_flag=st_flag)
     def init_batch(self, st_pool, st_leaves, st_flag):
-        """Every example starts with an accepted batch, so claims get their turn early."""
-        self.rule_submit_batch(st_pool, st_leaves)
-        batch_id = max(self.batches)
-        self.coop.registry.acceptBatch(batch_id, {"from": self.curators[st_flag]})
-        self.batches[batch_id].update(status="accepted", curator=self.curators[st_flag])
-        self.work_units += 1
+        """Every example starts with an accepted batch, so its leaves get their turn early."""
+        self.rule_submit_batch(st_pool, st_leaves, st_flag)
+        self._accept_batch(max(self.batches))
 
-    @rule(st_pool=st_pool, st_leaves=st_leaves)
+    @rule(st_pool=st_pool, st_leaves=st_leaves, st_flag=st_flag)
     @counted
-    def rule_submit_batch(self, st_pool, st_leaves):
-        """Leaves of candidates or curators (who, weight, CID kind): kind 1 names, in raw form,
-        content that a single submission or another leaf may already hold; the others are
-        fresh CIDs of their own seeds, which single submissions never use."""
-        leaves = []
+    def rule_submit_batch(self, st_pool, st_leaves, st_flag):
+        """One curator's reviews: leaves of candidates or curators (who, weight, CID kind): kind 1
+        names, in raw form, content that a single submission or another leaf may already hold;
+        the others are fresh CIDs of their own seeds, which single submissions never use."""
+        entries = []
         for who, weight, kind in st_leaves:
             seeds = self.next_seed + self.next_batch_seed
             if kind == 1 and seeds:
@@ -296,104 +296,168 @@ class Cooperative(RuleBasedStateMachine):
             else:
                 cid = (cid_v0 if kind != 3 else cid_v1_raw)(BATCH_SEEDS + self.next_batch_seed)
                 self.next_batch_seed += 1
-            contributor = (self.candidates + self.curators)[who]
-            leaves.append(BatchLeaf(contributor.address, cid, weight))
-        tree = batch_tree(leaves)
-        manifest = cid_v1_raw(10**9 + len(self.batches))
+            entries.append(((self.candidates + self.curators)[who].address, cid, weight))
+        leaves = with_ordinals(entries)
+        domain = BatchDomain(chain.id, self.coop.distributor.address, st_pool)
+        tree = batch_tree(domain, leaves)
+        curator, rejected = self.curators[st_flag], len(leaves) % 3
         tx = self.coop.registry.submitBatch(
             st_pool,
+            curator,
             tree.root,
             len(leaves),
             sum(leaf.weight for leaf in leaves),
-            manifest,
+            rejected,
+            cid_v1_raw(10**9 + len(self.batches)),
             {"from": self.aggregator},
         )
         self.batches[tx.return_value] = {
             "pool": st_pool,
+            "domain": domain,
             "tree": tree,
+            "leaves": leaves,
+            "rejected": rejected,
             "status": "pending",
-            "curator": None,
-            "claimed": set(),
-            "refused": set(),  # leaves that can never be claimed: tried once is enough
+            "curator": curator,
+            "units": 0,
+            "touched": set(),
+            "activated": [0, 0],
         }
 
-    def _pick_batch(self, st_pick, status):
-        ids = [i for i, b in self.batches.items() if b["status"] == status]
+    def _pick_batch(self, st_pick, *statuses):
+        ids = [i for i, b in self.batches.items() if b["status"] in statuses]
         return ids[st_pick % len(ids)] if ids else None
 
-    @rule(st_pick=st_pick, st_flag=st_flag)
+    def _accept_batch(self, batch_id):
+        batch = self.batches[batch_id]
+        self.coop.registry.acceptBatch(batch_id, {"from": batch["curator"]})
+        batch.update(status="accepted", units=sum(leaf.weight for leaf in batch["leaves"]))
+        self.work_units += len(batch["leaves"]) + batch["rejected"]
+
+    @rule(st_pick=st_pick)
     @counted
-    def rule_curate_batch(self, st_pick, st_flag):
+    def rule_curate_batch(self, st_pick):
+        """The designated curator confirms the batch, or refuses it as assembled (no credit)."""
         batch_id = self._pick_batch(st_pick, "pending")
         if batch_id is None:
             return
-        curator = self.curators[st_flag]
         batch = self.batches[batch_id]
         if st_pick % 4 == 0:
-            self.coop.registry.rejectBatch(batch_id, "weights unjustified", {"from": curator})
-            batch.update(status="rejected", curator=curator)
-            self.work_units += 1
+            self.coop.registry.rejectBatch(
+                batch_id, "weights unjustified", {"from": batch["curator"]}
+            )
+            batch["status"] = "rejected"
             return
-        self.coop.registry.acceptBatch(batch_id, {"from": curator})
-        batch.update(status="accepted", curator=curator)
-        self.work_units += 1
+        self._accept_batch(batch_id)
 
-    @rule(st_pick=st_pick, st_flag=st_flag)
+    @rule(st_pick=st_pick)
     @counted
-    def rule_claim_batch_leaf(self, st_pick, st_flag):
-        """Claims one unclaimed leaf, or (st_flag) all of its contributor's unclaimed leaves in
-        that batch with one multiproof, and expects what the model says."""
-        batch_id = self._pick_batch(st_pick, "accepted")
+    def rule_overturn_batch(self, st_pick):
+        """Governance overturns a batch: it stops earning, and the curator's credit for it goes."""
+        batch_id = self._pick_batch(st_pick, "pending", "accepted")
+        if batch_id is None or st_pick % 3:
+            return
+        batch = self.batches[batch_id]
+        if batch["status"] == "accepted":
+            held = self.coop.distributor.unitsOf(self.pots[-1], batch["curator"])
+            self.work_units -= min(held, len(batch["leaves"]) + batch["rejected"])
+        self.coop.registry.overturnBatch(batch_id, "manifest lied", {"from": self.deployer})
+        batch.update(status="overturned", units=0)
+
+    @rule(st_pick=st_pick)
+    @counted
+    def rule_batch_leaf(self, st_pick):
+        """A contributor claims one leaf's revenue, activates its tokens, or revokes it, and
+        gets what the model says."""
+        batch_id = self._pick_batch(st_pick, "accepted", "overturned")
         if batch_id is None:
             return
         batch = self.batches[batch_id]
-        tree, registry = batch["tree"], self.coop.registry
-        unclaimed = [v for v in tree.values() if v not in batch["claimed"] | batch["refused"]]
-        if not unclaimed:
+        leaf = batch["leaves"][st_pick % len(batch["leaves"])]
+        action = ("claim", "activate", "revoke")[st_pick // len(batch["leaves"]) % 3]
+        getattr(self, f"_{action}_leaf")(batch_id, batch, leaf)
+
+    def _claim_leaf(self, batch_id, batch, leaf):
+        distributor = self.coop.distributor
+        args = (batch_id, leaf.argument(), leaf_proof(batch["tree"], leaf, batch["domain"]))
+        sender = {"from": leaf.contributor}
+        if leaf.contributor == batch["curator"].address:
+            with brownie.reverts(revert_pattern=r"RevenueDistributorBatchCurator:.*"):
+                distributor.claimLeaf(*args, sender)
+            STEPS_RUN["leaf claim refused: its curator"] += 1
             return
-        contributor, cid, weight = unclaimed[st_pick % len(unclaimed)]
-        if st_flag:
-            cid_weights, proof, flags = batch_claims(tree)[contributor]
-            values = [(contributor, c, w) for c, w in cid_weights]
-            if any(v in batch["claimed"] for v in values):
-                return  # the multiproof covers every leaf; a partly claimed set is refused
-            call = registry.claimBatchLeaves
-            args = (batch_id, contributor, cid_weights, proof, flags)
-        else:
-            values = [(contributor, cid, weight)]
-            call = registry.claimBatchLeaf
-            args = (batch_id, contributor, cid, weight, tree.get_proof(values[0]))
-        sender = {"from": self.buyer}
-        if contributor == batch["curator"].address:
-            with brownie.reverts(revert_pattern=r"ContributionRegistryBatchSelfCuration:.*"):
-                call(*args, sender)
-            STEPS_RUN["batch claim refused: self-curation"] += 1
-            batch["refused"].update(values)
+        if (leaf.contributor, leaf.ordinal) in batch["touched"]:
+            with brownie.reverts(revert_pattern=r"RevenueDistributorLeafTaken:.*"):
+                distributor.claimLeaf(*args, sender)
             return
-        if not self.coop.membership.isMember(contributor):
-            with brownie.reverts(revert_pattern=r"ContributionRegistryNotMember:.*"):
-                call(*args, sender)
-            STEPS_RUN["batch claim refused: not a member"] += 1
+        expected = distributor.claimableFromBatch(batch_id, leaf.contributor, leaf.weight)
+        assert distributor.claimLeaf(*args, sender).return_value == expected
+        self.paid_out += expected
+        batch["touched"].add((leaf.contributor, leaf.ordinal))
+        STEPS_RUN["leaves claimed"] += 1
+
+    def _activate_leaf(self, batch_id, batch, leaf):
+        registry = self.coop.registry
+        multi = batch["tree"].get_multi_proof([list(leaf.value(batch["domain"]))])
+        args = (batch_id, [leaf.argument()], multi.proof, multi.proof_flags)
+        sender = {"from": leaf.contributor}
+        refusal = None
+        if batch["status"] != "accepted":
+            refusal = "ContributionRegistryBatchNotAccepted"
+        elif leaf.contributor == batch["curator"].address:
+            refusal = "ContributionRegistryBatchSelfCuration"
+        elif not self.coop.membership.isMember(leaf.contributor):
+            refusal = "ContributionRegistryNotMember"
+        elif contribution_id(leaf.contributor, leaf.cid) in self.contributions:
+            refusal = "ContributionRegistryDuplicateCid"
+        if refusal:
+            with brownie.reverts(revert_pattern=refusal + ":.*"):
+                registry.activateLeaves(*args, sender)
+            STEPS_RUN[f"activation refused: {refusal}"] += 1
             return
-        ids = [contribution_id(contributor, c) for _who, c, _w in values]
-        if any(i in self.contributions for i in ids) or len(set(ids)) < len(ids):
-            with brownie.reverts(revert_pattern=r"ContributionRegistryDuplicateCid:.*"):
-                call(*args, sender)
-            STEPS_RUN["batch claim refused: duplicate CID"] += 1
-            batch["refused"].update(
-                v for v, i in zip(values, ids, strict=True) if i in self.contributions
-            )
+        registry.activateLeaves(*args, sender)
+        account = next(a for a in self.earners if a.address == leaf.contributor)
+        self.contributions[contribution_id(leaf.contributor, leaf.cid)] = [
+            account,
+            batch["pool"],
+            "activated",
+            leaf.weight,
+        ]
+        batch["activated"][0] += 1
+        batch["activated"][1] += leaf.weight
+        STEPS_RUN["leaves activated"] += 1
+
+    def _revoke_leaf(self, batch_id, batch, leaf):
+        registry, distributor = self.coop.registry, self.coop.distributor
+        args = (batch_id, leaf.argument(), leaf_proof(batch["tree"], leaf, batch["domain"]))
+        sender = {"from": leaf.contributor}
+        key = contribution_id(leaf.contributor, leaf.cid)
+        if key in self.contributions and self.contributions[key][2] != "activated":
+            with brownie.reverts(revert_pattern=r"ContributionRegistryNotRevocable:.*"):
+                registry.revokeLeaf(*args, sender)
             return
-        call(*args, sender)
-        account = next(a for a in self.earners if a.address == contributor)
-        for (_who, _cid, w), i in zip(values, ids, strict=True):
-            self.contributions[i] = [account, batch["pool"], "accepted", w]
-        batch["claimed"].update(values)
-        STEPS_RUN["batch leaves claimed"] += len(values)
+        touched = (leaf.contributor, leaf.ordinal) in batch["touched"]
+        own = leaf.contributor == batch["curator"].address
+        expected = distributor.claimableFromBatch(
+            batch_id, leaf.contributor, 0 if touched or own else leaf.weight
+        )
+        before = self.coop.payment_token.balanceOf(leaf.contributor)
+        registry.revokeLeaf(*args, sender)
+        paid = self.coop.payment_token.balanceOf(leaf.contributor) - before
+        assert paid == expected
+        self.paid_out += paid
+        account = next(a for a in self.earners if a.address == leaf.contributor)
+        self.contributions[key] = [account, batch["pool"], "leaf revoked", 0]
+        batch["touched"].add((leaf.contributor, leaf.ordinal))
+        if batch["status"] == "accepted":
+            batch["units"] -= leaf.weight
+        STEPS_RUN["leaves revoked"] += 1
 
     # -- sales --------------------------------------------------------------------------
     def _has_content(self, pool):
-        return any(c[1] == pool and c[2] == "accepted" for c in self.contributions.values())
+        return any(c[1] == pool and c[2] == "accepted" for c in self.contributions.values()) or any(
+            b["pool"] == pool and b["units"] for b in self.batches.values()
+        )
 
     @rule(st_pool=st_pool)
     @counted
@@ -480,7 +544,7 @@ class Cooperative(RuleBasedStateMachine):
         deposited, claimed, accrued, released = distributor.totals()
         earned = sum(
             distributor.earnedScaled(pot, who) for pot in self.pots for who in self.earners
-        )
+        ) + sum(distributor.batchEarnedScaled(batch_id) for batch_id in self.batches)
         assert deposited * PRECISION == (
             claimed * PRECISION
             + earned
@@ -492,25 +556,34 @@ class Cooperative(RuleBasedStateMachine):
 
     @invariant()
     def invariant_batches_match_the_model(self):
+        statuses = ("none", "pending", "accepted", "rejected", "overturned")
         for batch_id, batch in self.batches.items():
-            _pool, status, _root, count, claimed, _aggregator, curator = self.coop.registry.batch(
-                batch_id
+            _pool, status, _root, count, *_rest = self.coop.registry.batch(batch_id)
+            assert status == statuses.index(batch["status"]) and count == len(batch["leaves"])
+            committed, activated, activated_weight = self.coop.registry.batchWeights(batch_id)
+            assert [activated, activated_weight] == batch["activated"]
+            assert activated <= count and activated_weight <= committed
+            _pool, _state, units, touched, touched_weight, _paid = (
+                self.coop.distributor.batchPot(batch_id)
             )
-            assert status == ("none", "pending", "accepted", "rejected").index(batch["status"])
-            assert claimed == len(batch["claimed"]) <= count
-            assert curator == (batch["curator"] or brownie.ZERO_ADDRESS)
-            committed, claimed_weight = self.coop.registry.batchWeights(batch_id)
-            assert claimed_weight == sum(w for _c, _cid, w in batch["claimed"]) <= committed
+            assert units == batch["units"]
+            assert touched == len(batch["touched"]) <= count and touched_weight <= committed
 
     @invariant()
     def invariant_the_work_pot_is_the_reviews_credited(self):
         assert self.coop.distributor.totalUnits(self.pots[-1]) == self.work_units
 
     @invariant()
-    def invariant_tokens_equal_accepted_weights_and_pool_shares(self):
+    def invariant_tokens_and_pool_shares_follow_accepted_weights(self):
+        """Tokens: single accepted weights and activated leaves. Shares: single accepted weights
+        and accepted batches' remaining weight, the registry's pool weights too."""
         accepted = sum(c[3] for c in self.contributions.values() if c[2] == "accepted")
-        shares = sum(self.coop.distributor.totalUnits(pool) for pool in POOLS)
-        assert self.coop.token.totalSupply() == accepted == shares
+        activated = sum(c[3] for c in self.contributions.values() if c[2] == "activated")
+        assert self.coop.token.totalSupply() == accepted + activated
+        batch_units = sum(b["units"] for b in self.batches.values())
+        shares = [self.coop.distributor.totalUnits(pool) for pool in POOLS]
+        assert sum(shares) == accepted + batch_units
+        assert shares == [self.coop.registry.pool(pool)[5] for pool in POOLS]
 
 
 def test_cooperative_invariants(accounts, coop):
@@ -531,4 +604,4 @@ def test_cooperative_invariants(accounts, coop):
     assert sum(STEPS_RUN.values()) >= MIN_STEPS, STEPS_RUN
     for action in ("rule_submit", "rule_accept", "rule_purchase", "rule_claim"):
         assert STEPS_RUN[action] > 0, STEPS_RUN
-    assert STEPS_RUN["batch leaves claimed"] > 0, STEPS_RUN
+    assert STEPS_RUN["leaves claimed"] > 0 and STEPS_RUN["rule_batch_leaf"] > 0, STEPS_RUN

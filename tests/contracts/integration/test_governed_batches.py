@@ -2,8 +2,9 @@
 
 import brownie
 import pytest
+from brownie import chain
 
-from lumbung.merkle import BatchLeaf, batch_tree
+from lumbung.merkle import BatchDomain, batch_claims, batch_tree, with_ordinals
 from scripts.deploy import deploy_all, roles_held
 from scripts.governance import GovernorParams
 from tests.contracts.governance_helpers import PRODUCER, WORKER
@@ -32,27 +33,31 @@ def test_governance_appoints_and_dismisses_an_aggregator(
         ],
         "appoint an aggregator and a curator",
     )
-    leaves = [
-        BatchLeaf(member.address, b"\x12\x20" + bytes([i + 1]) * 32, 3 + i)
+    leaves = with_ordinals(
+        (member.address, b"\x12\x20" + bytes([i + 1]) * 32, 3 + i)
         for i, member in enumerate(producers)
-    ]
-    tree = batch_tree(leaves)
+    )
+    tree = batch_tree(BatchDomain(chain.id, registry.revenueDistributor(), POOL), leaves)
     manifest = b"\x01\x55\x12\x20" + b"\x99" * 32
     batch_id = registry.submitBatch(
-        POOL, tree.root, len(leaves), sum(leaf.weight for leaf in leaves), manifest,
+        POOL,
+        worker,
+        tree.root,
+        len(leaves),
+        sum(leaf.weight for leaf in leaves),
+        0,
+        manifest,
         {"from": aggregator},
     ).return_value
     registry.acceptBatch(batch_id, {"from": worker})
-    for leaf in leaves:
-        proof = tree.get_proof(leaf.value())
-        registry.claimBatchLeaf(
-            batch_id, leaf.contributor, leaf.cid, leaf.weight, proof, {"from": aggregator}
-        )
+    for member in producers:
+        arguments, proof, flags = batch_claims(tree)[member.address]
+        registry.activateLeaves(batch_id, arguments, proof, flags, {"from": member})
     assert [token.balanceOf(member) for member in producers] == [3, 4]
 
     govern([call(registry, "revokeRole", role, aggregator)], "dismiss the aggregator")
     with brownie.reverts(revert_pattern=r"AccessControlUnauthorizedAccount:.*"):
-        registry.submitBatch(POOL, tree.root, 1, 1, manifest, {"from": aggregator})
+        registry.submitBatch(POOL, worker, tree.root, 1, 1, 0, manifest, {"from": aggregator})
 
 
 def test_an_aggregator_appointed_at_deploy_answers_to_the_timelock(
