@@ -90,15 +90,15 @@ def _batch_stage(found: Carried) -> Stage:
     if found.entry.ordinal is None:
         return Stage.REVIEWED
     status = found.on_chain.status if found.on_chain is not None else "pending"
+    leaf = found.leaf
+    if leaf is not None and leaf.revoked_block is not None:
+        return Stage.REVOKED
     if status == "overturned":
         return Stage.OVERTURNED
     if status != "accepted":
         return Stage.BATCHED
-    leaf = found.leaf
     if leaf is None:
         return Stage.EARNING
-    if leaf.revoked_block is not None:
-        return Stage.REVOKED
     if leaf.activated_block is not None:
         return Stage.ACTIVE
     return Stage.CLAIMED if leaf.claimed_block is not None else Stage.EARNING
