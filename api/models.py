@@ -342,6 +342,21 @@ class PositionChange(Base):
     log_index: Mapped[int] = mapped_column(Integer)
 
 
+class BatchPot(Base):
+    """The replica of an accepted batch's pot (RevenueDistributor batch pots): one holder of
+    ``units`` in its pool; what it earned is ``books_accrued`` plus its units times the pool's
+    accumulator since ``books_acc`` (frozen once closed), less what its leaves were ``paid``."""
+
+    __tablename__ = "batch_pots"
+    batch_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    pool_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    earning: Mapped[bool] = mapped_column(Boolean)
+    units: Mapped[int] = mapped_column(Uint)
+    books_acc: Mapped[int] = mapped_column(Uint)
+    books_accrued: Mapped[int] = mapped_column(Uint, default=0)
+    paid: Mapped[int] = mapped_column(Uint, default=0)
+
+
 # The id of the one row of ``ledger`` and of ``governor_rules``.
 SINGLE_ROW_ID = 1
 

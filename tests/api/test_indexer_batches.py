@@ -12,10 +12,20 @@ from web3 import Web3
 from web3.contract import Contract
 
 from api.context import Context
-from api.distributor import earned_scaled
+from api.distributor import PRECISION, batch_earned_scaled, earned_scaled
 from api.indexer import index_until_head, rebuild_all
 from api.indexer.projections import contribution_key, dump
-from api.models import Batch, BatchLeaf, Contribution, Pool, Position, Pot
+from api.models import (
+    SINGLE_ROW_ID,
+    Batch,
+    BatchLeaf,
+    BatchPot,
+    Contribution,
+    Ledger,
+    Pool,
+    Position,
+    Pot,
+)
 from lumbung.devchain import Role
 from lumbung.protocol import contribution_id
 from tests.api.batch_helpers import raw_cid, submit_batch
@@ -31,15 +41,34 @@ def coop(w3: Web3, contracts: dict[str, Contract]) -> Coop:
 
 
 def assert_replica_exact(context: Context, coop: Coop) -> None:
-    """Every replicated position earned what the distributor says, and the pool's shares agree."""
+    """Every replicated position and batch pot earned what the distributor says, and the
+    pool's shares agree."""
     distributor = coop.c["RevenueDistributor"]
     with context.sessions() as session:
         pots = {pot.id: pot for pot in session.scalars(select(Pot))}
         assert pots[1].total_units == distributor.functions.totalUnits(1).call()
+        unpaid = 0
         for position in session.scalars(select(Position)):
-            assert earned_scaled(pots[position.pot_id], position) == (
+            scaled = earned_scaled(pots[position.pot_id], position)
+            assert scaled == (
                 distributor.functions.earnedScaled(position.pot_id, position.account).call()
             )
+            unpaid += scaled
+        for batch in session.scalars(select(BatchPot)):
+            scaled = batch_earned_scaled(pots[batch.pool_id], batch)
+            assert scaled == distributor.functions.batchEarnedScaled(batch.batch_id).call()
+            unpaid += scaled
+        # Not one wei created or lost, batch pots included.
+        ledger = session.get(Ledger, SINGLE_ROW_ID)
+        assert ledger is not None
+        deposited, claimed, accrued, released = distributor.functions.totals().call()
+        assert (ledger.deposited, ledger.claimed) == (deposited, claimed)
+        assert deposited * PRECISION == (
+            claimed * PRECISION
+            + unpaid
+            + (accrued + released) * PRECISION
+            + ledger.reserve_remainder
+        )
         incremental = dump(session)
     rebuild_all(context)
     with context.sessions() as session:

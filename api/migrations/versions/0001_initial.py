@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-01 23:41:10.846154
+Create Date: 2026-12-01 23:53:40.316333
 """
 
 from __future__ import annotations
@@ -70,6 +70,20 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_batch_leaves_contribution_id"), ["contribution_id"], unique=False
         )
+
+    op.create_table(
+        "batch_pots",
+        sa.Column("batch_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("pool_id", sa.BigInteger(), nullable=False),
+        sa.Column("earning", sa.Boolean(), nullable=False),
+        sa.Column("units", api.models.Uint(length=78), nullable=False),
+        sa.Column("books_acc", api.models.Uint(length=78), nullable=False),
+        sa.Column("books_accrued", api.models.Uint(length=78), nullable=False),
+        sa.Column("paid", api.models.Uint(length=78), nullable=False),
+        sa.PrimaryKeyConstraint("batch_id", name=op.f("pk_batch_pots")),
+    )
+    with op.batch_alter_table("batch_pots", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_batch_pots_pool_id"), ["pool_id"], unique=False)
 
     op.create_table(
         "batches",
@@ -694,6 +708,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_batches_pool_id"))
 
     op.drop_table("batches")
+    with op.batch_alter_table("batch_pots", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_batch_pots_pool_id"))
+
+    op.drop_table("batch_pots")
     with op.batch_alter_table("batch_leaves", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_batch_leaves_contribution_id"))
 
