@@ -194,11 +194,15 @@ def propose(market, governor) -> None:
         f"Raise the market-prices pool to 12 USD ({datetime.now(UTC):%Y-%m-%d})", steward.address
     )
     governor.propose([market.address], [0], [calldata], description, {"from": steward})
-    delay = governor.votingDelay()
-    web3.provider.make_request("evm_increaseTime", [int(delay) + 1])
-    web3.provider.make_request("evm_mine", [])
-    logger.info("Seeded. The proposal is open for votes for %s s of chain time.",
-                governor.votingPeriod())
+    # The chain's clock stays on the wall clock (make run mines a block every few seconds): the
+    # proposal opens after the voting delay in real time, as it would on a live chain.
+    opens = web3.eth.get_block("latest")["timestamp"] + int(governor.votingDelay())
+    logger.info(
+        "Seeded. The proposal opens for votes at %s UTC (in %s s) for %s s.",
+        datetime.fromtimestamp(opens, UTC).strftime("%H:%M:%S"),
+        int(governor.votingDelay()),
+        governor.votingPeriod(),
+    )
 
 
 def main() -> None:

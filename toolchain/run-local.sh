@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The local cooperative on embedded defaults, one command (`make run`):
 #   Anvil on 127.0.0.1:8545 with its state saved under .lumbung/ (a restart keeps the chain),
+#   mining a block every $BLOCK_TIME seconds (2 by default, as an OP-stack chain) so the chain's
+#   clock follows the wall clock even when nobody sends a transaction,
 #   a deployment when the chain has none, then the API with the dApp on 127.0.0.1:8000, the
 #   indexer and the settlement worker. DEMO=1 also seeds a demo cooperative (scripts/demo.py).
 # Ctrl-C stops everything; the chain state, the database (.lumbung/lumbung.db) and the stored
@@ -40,9 +42,11 @@ export LUMBUNG_RPC_URL="$rpc"
 pids=()
 names=()
 start() {  # start NAME LOGFILE COMMAND...: runs a service in the background, logging to a file
+  # In a session of its own (setsid), so that Ctrl-C reaches only this script, which stops the
+  # services in order, instead of every service at once.
   local name=$1 log=$2
   shift 2
-  "$@" >>"$log" 2>&1 &
+  setsid "$@" >>"$log" 2>&1 </dev/null &
   pids+=("$!")
   names+=("$name")
 }
@@ -60,12 +64,13 @@ stop() {
   done
   echo "Stopped. Kept: chain state $state_dir/anvil-state.json, database $state_dir/lumbung.db, blocks $state_dir/ipfs/"
 }
-trap 'stop; exit 130' INT
+trap 'stop; exit 0' INT  # Ctrl-C is how the cooperative is stopped: not a failure
 trap 'stop; exit 143' TERM
 trap stop EXIT
 
 start anvil "$state_dir/anvil.log" anvil --port "$port" --chain-id "$chain_id" --accounts 10 \
-  --block-base-fee-per-gas 0 --state "$state_dir/anvil-state.json" --state-interval 5
+  --block-base-fee-per-gas 0 --block-time "${BLOCK_TIME:-2}" \
+  --state "$state_dir/anvil-state.json" --state-interval 5
 for _ in $(seq 1 50); do
   curl -s -o /dev/null -X POST -H 'content-type: application/json' \
     --data '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' "$rpc" && break
@@ -94,8 +99,12 @@ fi
 
 cat <<EOF_INFO
 
-  Lumbung runs at  $api/   (chain $rpc, chain id $chain_id)
+  Lumbung runs at  $api/   (chain $rpc, chain id $chain_id, a block every ${BLOCK_TIME:-2} s)
   Logs: $state_dir/{anvil,api,indexer,worker}.log      Ctrl-C stops everything.
+
+  Operator (development defaults; set LUMBUNG_ADMIN_TOKEN and LUMBUNG_WEBHOOK_SECRET elsewhere):
+    admin token     $(protocol DEV_ADMIN_TOKEN)    (Authorization: Bearer …: POST /v1/orders/{id}/payment marks an order paid)
+    webhook secret  $(PYTHONPATH="$root" "$py" -c "from api.settings import DEV_WEBHOOK_SECRET; print(DEV_WEBHOOK_SECRET)")    (the HMAC of payment notices to POST /v1/webhooks/payments)
 
   Demo accounts (Anvil's well-known development keys; never use them anywhere else):
 $(PYTHONPATH="$root" "$py" -m lumbung.devchain)
