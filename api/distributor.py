@@ -113,3 +113,28 @@ def deposit(
         reserve_accrued=reserve_accrued + reserve_scaled // PRECISION,
         reserve_remainder=reserve_scaled % PRECISION,
     )
+
+
+class BatchPotLike(Protocol):
+    earning: bool
+    units: int
+    books_acc: int
+    books_accrued: int
+    paid: int
+
+
+def batch_acc(pool: PotLike, batch: BatchPotLike) -> int:
+    """``_batchAcc``: the pool's accumulator while the batch earns, its own once closed."""
+    return pool.acc_per_unit if batch.earning else batch.books_acc
+
+
+def settle_batch_books(batch: BatchPotLike, acc: int) -> None:
+    """``_settleBooks``: adds the batch's entitlement since the books' last accumulator."""
+    batch.books_accrued += batch.units * (acc - batch.books_acc)
+    batch.books_acc = acc
+
+
+def batch_earned_scaled(pool: PotLike, batch: BatchPotLike) -> int:
+    """``batchEarnedScaled``: what the batch's leaves earned and were not paid, in 1e-18 wei."""
+    acc = batch_acc(pool, batch)
+    return batch.books_accrued + batch.units * (acc - batch.books_acc) - batch.paid * PRECISION

@@ -226,6 +226,28 @@ class Batch(Base):
     submitted_block: Mapped[int] = mapped_column(BigInteger)
     decided_block: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     tx_hash: Mapped[str] = mapped_column(String(66))
+    # Reviews that rejected (listed in the manifest, no leaf), and the weight its revoked
+    # leaves took out of the pool.
+    rejected: Mapped[int] = mapped_column(BigInteger, default=0)
+    revoked_weight: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class BatchLeaf(Base):
+    """A leaf of an accepted batch a member acted on: claimed its revenue, activated its tokens
+    or revoked it (the distributor's BatchLeavesClaimed, the registry's LeafActivated and
+    LeafRevoked). A leaf nobody acted on has no row: it earns all the same."""
+
+    __tablename__ = "batch_leaves"
+    batch_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    contributor: Mapped[str] = mapped_column(String(42), primary_key=True)
+    ordinal: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    # Known once the leaf is activated or revoked (a claim event carries only a total).
+    weight: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # The contribution it became when activated or revoked (the registry's id, 0x hex).
+    contribution_id: Mapped[str | None] = mapped_column(String(66), nullable=True, index=True)
+    claimed_block: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    activated_block: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    revoked_block: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 # Market
@@ -318,6 +340,21 @@ class PositionChange(Base):
     units: Mapped[int] = mapped_column(Uint)
     block_number: Mapped[int] = mapped_column(BigInteger)
     log_index: Mapped[int] = mapped_column(Integer)
+
+
+class BatchPot(Base):
+    """The replica of an accepted batch's pot (RevenueDistributor batch pots): one holder of
+    ``units`` in its pool; what it earned is ``books_accrued`` plus its units times the pool's
+    accumulator since ``books_acc`` (frozen once closed), less what its leaves were ``paid``."""
+
+    __tablename__ = "batch_pots"
+    batch_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    pool_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    earning: Mapped[bool] = mapped_column(Boolean)
+    units: Mapped[int] = mapped_column(Uint)
+    books_acc: Mapped[int] = mapped_column(Uint)
+    books_accrued: Mapped[int] = mapped_column(Uint, default=0)
+    paid: Mapped[int] = mapped_column(Uint, default=0)
 
 
 # The id of the one row of ``ledger`` and of ``governor_rules``.
@@ -579,3 +616,91 @@ class RelayTransaction(Base):
     # The chain's time at the head when it was sent: the quota's periods are in chain time.
     chain_time: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(index=True)
+
+
+# The batch path (issue 16): consents signed in the wallet, curators' reviews, the aggregator's
+# batches. The API's own records: the signatures are the evidence the manifest publishes.
+
+
+class Consent(Base):
+    """A member's EIP-712 Consent to contribute an upload to its pool (lumbung.consent)."""
+
+    __tablename__ = "consents"
+    # The upload's contribution id (VaultItem.contribution_id): one consent per upload.
+    contribution_id: Mapped[str] = mapped_column(String(66), primary_key=True)
+    pool_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    cid: Mapped[str] = mapped_column(String(128))  # text, as VaultItem.cid
+    contributor: Mapped[str] = mapped_column(String(42), index=True)
+    deadline: Mapped[int] = mapped_column(BigInteger)
+    digest: Mapped[str] = mapped_column(String(66), unique=True)
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class Review(Base):
+    """A curator's EIP-712 Review of a consent: a weight, or 0 and a reason (a rejection)."""
+
+    __tablename__ = "reviews"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    contribution_id: Mapped[str] = mapped_column(
+        ForeignKey("consents.contribution_id"), unique=True
+    )
+    pool_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    curator: Mapped[str] = mapped_column(String(42), index=True)
+    weight: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class AggregateState(StrEnum):
+    """An aggregated batch's progress: prepared (pinned, nothing signed), signed (the
+    submitBatch transaction is signed and kept; maybe sent), submitted (its BatchSubmitted event
+    gave the batch id), released (the curator rejected it on-chain: its reviews may be batched
+    again). The values are what ``aggregated_batches.state`` holds."""
+
+    PREPARED = "prepared"
+    SIGNED = "signed"
+    SUBMITTED = "submitted"
+    RELEASED = "released"
+
+
+class AggregatedBatch(Base):
+    """A batch the aggregator built from one curator's reviews in one pool, recorded before its
+    transaction is signed, so a crash never submits the same reviews twice."""
+
+    __tablename__ = "aggregated_batches"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    pool_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    curator: Mapped[str] = mapped_column(String(42), index=True)
+    root: Mapped[str] = mapped_column(String(66), index=True)
+    count: Mapped[int] = mapped_column(Integer)
+    total_weight: Mapped[int] = mapped_column(BigInteger)
+    rejected: Mapped[int] = mapped_column(Integer)
+    manifest_cid: Mapped[str] = mapped_column(String(128), unique=True)
+    # The StandardMerkleTree dump of the accepted leaves (None when the batch has none).
+    tree: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    state: Mapped[str] = mapped_column(String(16), index=True)  # an AggregateState
+    # The first block its BatchSubmitted event can be in: where the chain is searched after a
+    # crash.
+    from_block: Mapped[int] = mapped_column(BigInteger)
+    nonce: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    tx_hash: Mapped[str | None] = mapped_column(String(66), nullable=True)
+    raw_tx: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    batch_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, unique=True)
+    created_at: Mapped[datetime]
+    submitted_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class BatchEntry(Base):
+    """One review carried by an aggregated batch: a leaf (with its ordinal) or a rejection."""
+
+    __tablename__ = "batch_entries"
+    __table_args__ = (UniqueConstraint("batch_key", "review_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    batch_key: Mapped[int] = mapped_column(ForeignKey("aggregated_batches.id"), index=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    contributor: Mapped[str] = mapped_column(String(42), index=True)
+    ordinal: Mapped[int | None] = mapped_column(Integer, nullable=True)  # None: a rejection
+    weight: Mapped[int] = mapped_column(BigInteger)

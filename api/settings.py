@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from api.redaction import redact_url
 from lumbung.protocol import (
     DEV_ADMIN_TOKEN,
+    DEV_AGGREGATOR_KEY,
     DEV_CHAIN_IDS,
     DEV_GAS_RELAYER_KEY,
     DEV_REGISTRAR_KEY,
@@ -79,6 +80,8 @@ class Settings(BaseSettings):
     # The account that pays the gas of the members' relayed actions (POST /v1/relay).
     gas_relayer_key: SecretStr = SecretStr(DEV_GAS_RELAYER_KEY)
     registrar_key: SecretStr | None = None
+    # The account that sends ContributionRegistry.submitBatch (AGGREGATOR_ROLE).
+    aggregator_key: SecretStr = SecretStr(DEV_AGGREGATOR_KEY)
     kek: SecretStr = SecretStr(DEV_KEK)
     admin_token: SecretStr = SecretStr(DEV_ADMIN_TOKEN)
     webhook_secret: SecretStr = SecretStr(DEV_WEBHOOK_SECRET)
@@ -133,6 +136,12 @@ class Settings(BaseSettings):
     relay_max_deadline_s: int = Field(default=3600, ge=1)
     relay_receipt_timeout_s: float = Field(default=30.0, gt=0)
 
+    # The batch path: how far ahead a member's consent deadline may lie; how often the worker
+    # aggregates reviewed contributions into batches, and how many reviews one batch carries.
+    consent_max_deadline_s: int = Field(default=30 * 24 * 3600, ge=60)
+    aggregate_every_s: float = Field(default=60.0, gt=0)
+    batch_max_reviews: int = Field(default=1024, ge=1)
+
     # The dApp's built files, served at /
     dapp_dir: Path = ROOT / "dapp" / "dist"
 
@@ -144,6 +153,7 @@ class Settings(BaseSettings):
         defaults = {
             "LUMBUNG_RELAYER_KEY": (_plain(self.relayer_key), DEV_RELAYER_KEY),
             "LUMBUNG_GAS_RELAYER_KEY": (_plain(self.gas_relayer_key), DEV_GAS_RELAYER_KEY),
+            "LUMBUNG_AGGREGATOR_KEY": (_plain(self.aggregator_key), DEV_AGGREGATOR_KEY),
             "LUMBUNG_REGISTRAR_KEY": (_plain(self.registrar_key), DEV_REGISTRAR_KEY),
             "LUMBUNG_KEK": (_plain(self.kek), DEV_KEK),
             "LUMBUNG_ADMIN_TOKEN": (_plain(self.admin_token), DEV_ADMIN_TOKEN),

@@ -1,7 +1,9 @@
-"""The settlement worker's loop: settle paid orders, back off while the chain is down, and
-every ``settings.worker_sweep_s`` delete expired consumed nonces and wallet sessions.
+"""The settlement worker's loop: settle paid orders, back off while the chain is down, every
+``settings.aggregate_every_s`` gather reviewed contributions into batches, and every
+``settings.worker_sweep_s`` delete expired consumed nonces and wallet sessions.
 
-The protocol itself lives in :mod:`api.services.settlement`; this module only schedules it.
+The protocols themselves live in :mod:`api.services.settlement` and
+:mod:`api.services.batching.aggregator`; this module only schedules them.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from api import backoff
 from api.context import Context
 from api.db import transaction
 from api.services import auth
+from api.services.batching.aggregator import Aggregator
 from api.services.settlement import CrashHook, Settler, no_crash
 
 logger = logging.getLogger(__name__)
@@ -46,15 +49,19 @@ def run(
     """
     settings = context.settings
     settler = Settler(context, crash=crash)
+    aggregator = Aggregator(context)
     settled = 0
-    next_sweep = time.monotonic()
+    next_sweep = next_aggregate = time.monotonic()
 
     def round_() -> None:
-        nonlocal settled, next_sweep
+        nonlocal settled, next_sweep, next_aggregate
         if time.monotonic() >= next_sweep:  # needs no chain: runs through outages too
             sweep(context)
             next_sweep = time.monotonic() + settings.worker_sweep_s
         settled += settler.run_once()
+        if time.monotonic() >= next_aggregate:
+            aggregator.run_once()
+            next_aggregate = time.monotonic() + settings.aggregate_every_s
 
     if once:
         round_()

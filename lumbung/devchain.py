@@ -58,6 +58,7 @@ class Role(IntEnum):
     STEWARD = 3
     PRODUCER = 4
     SETTLER = 5
+    AGGREGATOR = 6  # submits batches of reviewed contributions (AGGREGATOR_ROLE)
     NEWCOMER = 8  # not a member: the account to try joining with
     GAS_RELAYER = 9  # sends members' signed requests through the forwarder, paying their gas
 

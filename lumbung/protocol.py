@@ -199,6 +199,9 @@ DEV_RELAYER_KEY = "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092e
 # Its account 9, the local gas relayer that sends members' signed requests, apart from the
 # settler so that their nonces never meet; refused off development chains as well.
 DEV_GAS_RELAYER_KEY = "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6"
+# Its account 6, the local aggregator that submits batches of reviewed contributions
+# (ContributionRegistry AGGREGATOR_ROLE); refused off development chains as well.
+DEV_AGGREGATOR_KEY = "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e"
 # The local API's admin bearer token, refused as well off development chains.
 DEV_ADMIN_TOKEN = "lumbung-dev-admin"  # noqa: S105 (a development default)
 

@@ -18,6 +18,8 @@ from web3.contract import Contract
 
 from api.chain.binding import Binding, abi_type
 from api.chain.results import (
+    BatchHolding,
+    BatchRecord,
     Contribution,
     DecodedCall,
     Eip712Domain,
@@ -133,6 +135,41 @@ class RegistryFacade(ContractFacade):
         super().__init__(contract, guard)
         self._pool = self._bind("pool", Pool)
         self._contribution = self._bind("contribution", Contribution)
+        self._is_curator = self._bind("isCurator", bool)
+        self._pool_max_weight = self._bind("poolMaxWeight", int)
+        self._curation_cap = self._bind("curationCap", int)
+        self._reviews_in_epoch = self._bind("reviewsInEpoch", int)
+        self._curation_epoch = self._bind("CURATION_EPOCH", int)
+        self._consent_digest = self._bind("consentDigest", bytes)
+        self._batch = self._bind("batch", BatchRecord)
+
+    def is_curator(self, account: str) -> bool:
+        """Whether ``account`` may review now: it holds the curator role and is an active
+        WORKER member."""
+        return self._read(self._is_curator, account)
+
+    def pool_max_weight(self, pool_id: int) -> int:
+        """The largest weight a review may give in pool ``pool_id``."""
+        return self._read(self._pool_max_weight, pool_id)
+
+    def curation_cap(self) -> int:
+        """Reviews credited per curator per curation epoch."""
+        return self._read(self._curation_cap)
+
+    def reviews_in_epoch(self, curator: str, epoch: int) -> int:
+        return self._read(self._reviews_in_epoch, curator, epoch)
+
+    def curation_epoch(self) -> int:
+        """The curation epoch's length in seconds (epoch = block.timestamp // it)."""
+        return self._read(self._curation_epoch)
+
+    def batch(self, batch_id: int) -> BatchRecord:
+        """Raises ContractRevertError ``ContributionRegistryUnknownBatch`` for an unknown id."""
+        return self._read(self._batch, batch_id)
+
+    def consent_digest(self, pool_id: int, cid: bytes, contributor: str, deadline: int) -> bytes:
+        """The EIP-712 digest of the Consent, as the registry computes it."""
+        return self._read(self._consent_digest, pool_id, cid, contributor, deadline)
 
     def pool(self, pool_id: int) -> Pool:
         """Raises ContractRevertError ``ContributionRegistryUnknownPool`` for an unknown pool."""
@@ -199,6 +236,16 @@ class DistributorFacade(ContractFacade):
         super().__init__(contract, guard)
         self._total_units = self._bind("totalUnits", int)
         self._work_pot = self._bind("WORK_POT", int)
+        self._batch_holding = self._bind("batchHolding", BatchHolding)
+        self._claimable_from_batch = self._bind("claimableFromBatch", int)
+
+    def batch_holding(self, batch_id: int, account: str) -> BatchHolding:
+        return self._read(self._batch_holding, batch_id, account)
+
+    def claimable_from_batch(self, batch_id: int, account: str, new_weight: int) -> int:
+        """What ``account`` would be paid now from batch ``batch_id``: its claimed leaves' revenue
+        since their last claim, plus everything ``new_weight`` of unclaimed leaves earned."""
+        return self._read(self._claimable_from_batch, batch_id, account, new_weight)
 
     def total_units(self, pot_id: int) -> int:
         return self._read(self._total_units, pot_id)

@@ -43,6 +43,28 @@ class Contribution:
 
 
 @dataclass(frozen=True)
+class BatchRecord:
+    """``ContributionRegistry.batch(batchId)``; ``status`` is a lumbung.protocol.BatchStatus."""
+
+    pool_id: int
+    status: int
+    root: bytes
+    count: int
+    rejected: int
+    aggregator: str
+    curator: str
+
+
+@dataclass(frozen=True)
+class BatchHolding:
+    """``RevenueDistributor.batchHolding(batchId, account)``: the weight of the account's
+    claimed leaves in the batch, and a bit per ordinal already claimed or revoked."""
+
+    weight: int
+    ordinals: int
+
+
+@dataclass(frozen=True)
 class Eip712Domain:
     """``eip712Domain()`` (EIP-5267): the domain a contract's typed signatures are made in."""
 

@@ -26,3 +26,7 @@ V1 += [orders.router, webhooks.router]
 from api.routers import relay  # noqa: E402
 
 V1 += [relay.router]
+
+from api.routers import batches, consents, curation, uploads  # noqa: E402
+
+V1 += [consents.router, curation.router, uploads.router, batches.router]

@@ -11,6 +11,7 @@ from api import distributor
 from api.errors import NotFoundError
 from api.models import (
     SINGLE_ROW_ID,
+    BatchPot,
     IndexerCursor,
     Ledger,
     Pool,
@@ -24,12 +25,18 @@ from api.schemas.relay import RelayTotals
 
 
 def total_claimable(session: Session) -> int:
-    """Σ claimable over every position, as the contract would answer account by account."""
+    """Σ claimable over every position, as the contract would answer account by account, and
+    over every batch pot what its leaves earned and were not paid (in whole wei)."""
     pots = {pot.id: pot for pot in session.scalars(select(Pot))}
-    return sum(
+    positions = sum(
         distributor.claimable(pots[position.pot_id], position)
         for position in session.scalars(select(Position))
     )
+    batches = sum(
+        distributor.batch_earned_scaled(pots[batch.pool_id], batch) // distributor.PRECISION
+        for batch in session.scalars(select(BatchPot))
+    )
+    return positions + batches
 
 
 def ledger_view(session: Session, relay: RelayTotals) -> LedgerPublic:

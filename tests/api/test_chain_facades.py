@@ -21,7 +21,7 @@ from api.chain import BindingError, Chain, Contribution, Listing, Pool
 from api.chain import facades as chain_facades
 from api.chain.binding import flat_outputs, flat_values
 from api.chain.facades import ContractFacade
-from api.chain.results import Eip712Domain, RelayLimits, RelaysUsed
+from api.chain.results import BatchHolding, BatchRecord, Eip712Domain, RelayLimits, RelaysUsed
 from api.errors import ChainUnavailableError, ContractRevertError
 from api.models import CONTRIBUTION_STATUSES
 from lumbung.protocol import WORK_POT, ContributionStatus
@@ -73,7 +73,7 @@ def test_every_named_result_follows_its_interface_name_for_name(chain):
         for binding in facade.bindings
         if dataclasses.is_dataclass(binding.result)
     ]
-    results = {Listing, Pool, Contribution, Eip712Domain}
+    results = {Listing, Pool, Contribution, Eip712Domain, BatchHolding, BatchRecord}
     if chain.forwarder is not None:
         results |= {RelayLimits, RelaysUsed}
     assert {binding.result for _, binding in named} == results
@@ -108,7 +108,10 @@ def test_each_facade_reads_the_deployed_cooperative(chain, coop):
     returned = raw["ContributionRegistry"].pool(1).call()
     assert pool == Pool(**by_interface_name("ContributionRegistry", "pool", returned))
     assert (pool.open, pool.contribution_count, pool.accepted_count, pool.total_weight) == (
-        True, 1, 1, 3
+        True,
+        1,
+        1,
+        3,
     )
     assert chain.registry.contribution(contribution_id) == Contribution(
         contributor=ADDRESSES[PRODUCER], pool_id=1, status=ACCEPTED, weight=3

@@ -24,13 +24,10 @@ from api.indexer import Follower, index_until_head, rebuild_all
 from api.indexer import projections as projection_module
 from api.indexer.projections import contribution_key, dump
 from api.models import Batch, ChainEvent, Contribution, Pool, Proposal, QuarantinedLog
-from lumbung.merkle import BatchLeaf, batch_tree
 from lumbung.protocol import VoteType, signed_description
+from tests.api.batch_helpers import raw_cid, submit_batch
 from tests.api.cooperative import Coop
 from tests.api.harness import ADDRESSES, CURATOR, PRODUCER, STEWARD, send
-from tests.api.test_indexer_batches import raw_cid
-
-AGGREGATOR = 9
 
 # Each poison, and the display copy the indexer must make of it.
 POISONS = {
@@ -128,16 +125,11 @@ def test_contribution_rejected_with_a_poisoned_reason(
         assert (row.reason, row.reason_raw) == (display, raw)
 
 
-def submit_batch(coop: Coop, seed: bytes) -> int:
-    """A pending batch of one leaf in pool 1, from a freshly appointed aggregator."""
-    registry = coop.c["ContributionRegistry"]
-    role = registry.functions.AGGREGATOR_ROLE().call()
-    coop.as_timelock(registry.functions.grantRole(role, ADDRESSES[AGGREGATOR]))
-    tree = batch_tree([BatchLeaf(ADDRESSES[PRODUCER], raw_cid(seed), 2)])
-    root = bytes.fromhex(tree.root.removeprefix("0x"))
-    submit = registry.functions.submitBatch(1, root, 1, 2, raw_cid(seed + b" manifest"))
-    send(coop.w3, submit, ADDRESSES[AGGREGATOR])
-    return int(registry.functions.batchCount().call())
+def one_leaf_batch(coop: Coop, seed: bytes) -> int:
+    """A pending batch of one leaf in pool 1, from the development aggregator."""
+    return submit_batch(
+        coop, [(ADDRESSES[PRODUCER], raw_cid(seed), 2)], seed + b" manifest"
+    ).batch_id
 
 
 def assert_batch_reason(context: Context, batch_id: int, raw: bytes, display: str) -> None:
@@ -150,7 +142,7 @@ def test_batch_rejected_with_a_poisoned_reason(
     context: Context, coop: Coop, poison: tuple[bytes, str]
 ) -> None:
     raw, display = poison
-    batch_id = submit_batch(coop, b"rejected batch")
+    batch_id = one_leaf_batch(coop, b"rejected batch")
     coop.send_raw_strings(
         "ContributionRegistry", "rejectBatch", [batch_id, raw], ADDRESSES[CURATOR]
     )
@@ -164,7 +156,7 @@ def test_batch_overturned_with_a_poisoned_reason(
 ) -> None:
     raw, display = poison
     registry = coop.c["ContributionRegistry"]
-    batch_id = submit_batch(coop, b"overturned batch")
+    batch_id = one_leaf_batch(coop, b"overturned batch")
     send(coop.w3, registry.functions.acceptBatch(batch_id), ADDRESSES[CURATOR])
     coop.send_raw_strings("ContributionRegistry", "overturnBatch", [batch_id, raw])
 

@@ -115,6 +115,8 @@ def test_development_keys_are_the_mnemonics_accounts():
     assert KEYS[SETTLER].removeprefix("0x") == protocol.DEV_RELAYER_KEY.removeprefix("0x")
     gas_relayer = KEYS[Role.GAS_RELAYER].removeprefix("0x")
     assert gas_relayer == protocol.DEV_GAS_RELAYER_KEY.removeprefix("0x")
+    aggregator = KEYS[Role.AGGREGATOR].removeprefix("0x")
+    assert aggregator == protocol.DEV_AGGREGATOR_KEY.removeprefix("0x")
 
 
 def test_the_schemas_names_are_the_protocols():

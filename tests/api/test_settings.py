@@ -18,6 +18,7 @@ SEPOLIA = 11155111
 OWN_KEYS = {
     "relayer_key": SecretStr("0x" + "11" * 32),
     "gas_relayer_key": SecretStr("0x" + "33" * 32),
+    "aggregator_key": SecretStr("0x" + "44" * 32),
     "kek": SecretStr("22" * 32),
     "admin_token": SecretStr("an operator's own token"),
     "webhook_secret": SecretStr("a provider's own secret"),
@@ -43,6 +44,7 @@ def test_every_development_default_is_named(settings: Settings) -> None:
     for variable in (
         "LUMBUNG_RELAYER_KEY",
         "LUMBUNG_GAS_RELAYER_KEY",
+        "LUMBUNG_AGGREGATOR_KEY",
         "LUMBUNG_REGISTRAR_KEY",
         "LUMBUNG_KEK",
         "LUMBUNG_ADMIN_TOKEN",

@@ -1,15 +1,19 @@
 """The ContributionRegistry projection: pools, contributions and batches.
 
-A batch is a row from its submission on; its curator's decision and every claimed leaf update
-that row, and a claimed leaf becomes an accepted contribution that names its batch.
+A batch is a row from its submission on; its curator's decision updates that row, and its
+acceptance adds its leaves and weight to the pool at once. A leaf a member acted on is a
+``batch_leaves`` row: claimed (the distributor's BatchLeavesClaimed), activated (it becomes an
+accepted contribution that names its batch) or revoked.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from api.indexer.projections import revenue
 from api.indexer.projections.base import (
     Handler,
     ProjectionError,
@@ -17,9 +21,9 @@ from api.indexer.projections.base import (
     contribution_key,
     raw_string,
 )
-from api.models import Base, Batch, ChainEvent, Contribution, Pool
+from api.models import Base, Batch, BatchLeaf, ChainEvent, Contribution, Pool
 
-TABLES: tuple[type[Base], ...] = (Pool, Contribution, Batch)
+TABLES: tuple[type[Base], ...] = (Pool, Contribution, Batch, BatchLeaf)
 
 
 def pool_row(session: Session, pool_id: int, block: int) -> Pool:
@@ -174,11 +178,14 @@ def _on_batch_submitted(session: Session, event: ChainEvent) -> None:
             root=args["root"],
             count=int(args["count"]),
             total_weight=int(args["totalWeight"]),
+            rejected=int(args["rejected"]),
             manifest_cid=cid_text(args["manifestCid"]),
             aggregator=args["aggregator"],
             status="pending",
+            curator=args["curator"],
             claimed_count=0,
             claimed_weight=0,
+            revoked_weight=0,
             submitted_block=event.block_number,
             tx_hash=event.tx_hash,
         )
@@ -186,18 +193,26 @@ def _on_batch_submitted(session: Session, event: ChainEvent) -> None:
 
 
 def _decide(batch: Batch, event: ChainEvent, status: str) -> None:
-    """A curator's decision (who, and why for a rejection), or governance's overturn (why)."""
+    """A curator's decision (why, for a rejection), or governance's overturn (why)."""
     batch.status = status
     batch.decided_block = event.block_number
-    if "curator" in event.args:
-        batch.curator = event.args["curator"]
     if "reason" in event.args:
         batch.reason = event.args["reason"]
         batch.reason_raw = raw_string(event, "reason")
 
 
 def _on_batch_accepted(session: Session, event: ChainEvent) -> None:
-    _decide(_batch(session, event.args), event, "accepted")
+    """The batch's leaves joined the pool's shares at once, as one holder."""
+    batch = _batch(session, event.args)
+    if (int(event.args["count"]), int(event.args["totalWeight"])) != (
+        batch.count,
+        batch.total_weight,
+    ):
+        raise ProjectionError(f"batch {batch.id} was accepted with other totals than submitted")
+    _decide(batch, event, "accepted")
+    pool = pool_row(session, batch.pool_id, event.block_number)
+    pool.accepted_count += batch.count
+    pool.accepted_weight += batch.total_weight
 
 
 def _on_batch_rejected(session: Session, event: ChainEvent) -> None:
@@ -205,26 +220,85 @@ def _on_batch_rejected(session: Session, event: ChainEvent) -> None:
 
 
 def _on_batch_overturned(session: Session, event: ChainEvent) -> None:
-    """Governance rejected an accepted batch: its unclaimed leaves can never be claimed."""
-    _decide(_batch(session, event.args), event, "overturned")
+    """Governance overturned the batch: if it was earning, what is left of it leaves the pool."""
+    batch = _batch(session, event.args)
+    if batch.status == "accepted":
+        revoked = session.scalar(
+            select(func.count())
+            .select_from(BatchLeaf)
+            .where(BatchLeaf.batch_id == batch.id, BatchLeaf.revoked_block.is_not(None))
+        )
+        pool = pool_row(session, batch.pool_id, event.block_number)
+        pool.accepted_count -= batch.count - int(revoked or 0)
+        pool.accepted_weight -= batch.total_weight - batch.revoked_weight
+    _decide(batch, event, "overturned")
 
 
-def _on_batch_leaf_claimed(session: Session, event: ChainEvent) -> None:
-    """A leaf of an accepted batch became an ordinary accepted contribution of its member."""
+def _leaf(session: Session, batch_id: int, contributor: str, ordinal: int) -> BatchLeaf:
+    leaf = session.get(BatchLeaf, (batch_id, contributor, ordinal))
+    if leaf is None:
+        leaf = BatchLeaf(batch_id=batch_id, contributor=contributor, ordinal=ordinal)
+        session.add(leaf)
+    return leaf
+
+
+def _on_leaves_claimed(session: Session, event: ChainEvent) -> None:
+    """The distributor's first claim of some of a member's leaves (a bitmap of ordinals), which
+    paid what they earned."""
     args = event.args
     batch = _batch(session, args)
-    weight = int(args["weight"])
-    if batch.status != "accepted":
-        raise ProjectionError(f"a leaf of batch {batch.id} was claimed while it is {batch.status}")
-    batch.claimed_count += 1
-    batch.claimed_weight += weight
+    ordinals = [
+        i for i in range(int(args["ordinals"]).bit_length()) if int(args["ordinals"]) >> i & 1
+    ]
+    batch.claimed_count += len(ordinals)
+    batch.claimed_weight += int(args["weight"])
     if batch.claimed_count > batch.count or batch.claimed_weight > batch.total_weight:
         raise ProjectionError(
             f"batch {batch.id}: {batch.claimed_count} leaves of weight {batch.claimed_weight} "
             f"claimed, more than its {batch.count} of weight {batch.total_weight}"
         )
-    session.add(_new_contribution(event, weight=weight, curator=batch.curator, batch_id=batch.id))
-    _count_accepted(pool_row(session, batch.pool_id, event.block_number), weight)
+    for ordinal in ordinals:
+        _leaf(session, batch.id, args["account"], ordinal).claimed_block = event.block_number
+    revenue.record_batch_payment(session, event)
+
+
+def _leaf_event(session: Session, event: ChainEvent) -> tuple[Batch, BatchLeaf]:
+    args = event.args
+    batch = _batch(session, args)
+    leaf = _leaf(session, batch.id, args["contributor"], int(args["ordinal"]))
+    leaf.weight = int(args["weight"])
+    leaf.contribution_id = contribution_key(int(args["id"]))
+    return batch, leaf
+
+
+def _on_leaf_activated(session: Session, event: ChainEvent) -> None:
+    """A leaf became an accepted contribution of its member (its weight already counts)."""
+    batch, leaf = _leaf_event(session, event)
+    if batch.status != "accepted":
+        raise ProjectionError(
+            f"a leaf of batch {batch.id} was activated while it is {batch.status}"
+        )
+    leaf.activated_block = event.block_number
+    session.add(
+        _new_contribution(event, weight=leaf.weight or 0, curator=batch.curator, batch_id=batch.id)
+    )
+
+
+def _on_leaf_revoked(session: Session, event: ChainEvent) -> None:
+    """A leaf was revoked: paid what it earned, and its weight left the pool if it still
+    earned there."""
+    batch, leaf = _leaf_event(session, event)
+    leaf.revoked_block = event.block_number
+    weight = leaf.weight or 0
+    if batch.status == "accepted":
+        batch.revoked_weight += weight
+        pool = pool_row(session, batch.pool_id, event.block_number)
+        pool.accepted_count -= 1
+        pool.accepted_weight -= weight
+    contribution = session.get(Contribution, leaf.contribution_id)
+    if contribution is not None:
+        contribution.status = "revoked"
+        contribution.closed_block = event.block_number
 
 
 HANDLERS: dict[str, Handler] = {
@@ -240,5 +314,7 @@ HANDLERS: dict[str, Handler] = {
     "BatchAccepted": _on_batch_accepted,
     "BatchRejected": _on_batch_rejected,
     "BatchOverturned": _on_batch_overturned,
-    "BatchLeafClaimed": _on_batch_leaf_claimed,
+    "LeafActivated": _on_leaf_activated,
+    "LeafRevoked": _on_leaf_revoked,
+    "BatchLeavesClaimed": _on_leaves_claimed,
 }

@@ -15,6 +15,7 @@ from api.indexer.projections.base import Handler, ProjectionError
 from api.models import (
     SINGLE_ROW_ID,
     Base,
+    BatchPot,
     ChainEvent,
     Ledger,
     Position,
@@ -25,6 +26,7 @@ from api.models import (
 )
 
 TABLES: tuple[type[Base], ...] = (
+    BatchPot,
     RevenueDeposit,
     RevenueClaim,
     Pot,
@@ -170,10 +172,79 @@ def _on_reserve_released(session: Session, event: ChainEvent) -> None:
     ledger.reserve_released += amount
 
 
+def _batch_pot(session: Session, batch_id: int) -> BatchPot:
+    batch = session.get(BatchPot, batch_id)
+    if batch is None:
+        raise ProjectionError(f"batch {batch_id} has no pot: it was never accepted")
+    return batch
+
+
+def _on_batch_pot_opened(session: Session, event: ChainEvent) -> None:
+    """An accepted batch's weight joined its pool's shares, as one holder."""
+    args = event.args
+    pool = _pot(session, int(args["poolId"]))
+    pool.total_units = int(args["totalUnits"])
+    session.add(
+        BatchPot(
+            batch_id=int(args["batchId"]),
+            pool_id=int(args["poolId"]),
+            earning=True,
+            units=int(args["units"]),
+            books_acc=pool.acc_per_unit,
+            books_accrued=0,
+            paid=0,
+        )
+    )
+
+
+def _remove_batch_units(session: Session, batch: BatchPot, units: int, event: ChainEvent) -> None:
+    """Settles the batch's books at its pool's accumulator and takes ``units`` out of both."""
+    pool = _pot(session, batch.pool_id)
+    if units > batch.units or units > pool.total_units:
+        raise ProjectionError(
+            f"block {event.block_number}: {units} shares leave batch {batch.batch_id}, which "
+            f"holds {batch.units} of pool {batch.pool_id}'s {pool.total_units}"
+        )
+    distributor.settle_batch_books(batch, pool.acc_per_unit)
+    batch.units -= units
+    pool.total_units -= units
+
+
+def _on_batch_pot_closed(session: Session, event: ChainEvent) -> None:
+    """Governance overturned an earning batch: its shares left the pool, its books froze."""
+    batch = _batch_pot(session, int(event.args["batchId"]))
+    _remove_batch_units(session, batch, int(event.args["units"]), event)
+    batch.earning = False
+
+
+def _on_batch_leaf_revoked(session: Session, event: ChainEvent) -> None:
+    """A revoked leaf's weight left its batch's pool (0 when the batch no longer earned), and
+    its member was paid what it and their claimed leaves earned."""
+    batch = _batch_pot(session, int(event.args["batchId"]))
+    removed = int(event.args["weight"])
+    if removed:
+        _remove_batch_units(session, batch, removed, event)
+    record_batch_payment(session, event)
+
+
+def record_batch_payment(session: Session, event: ChainEvent) -> None:
+    """A member was paid revenue of their leaves in a batch (the event's ``amount``)."""
+    amount = int(event.args["amount"])
+    batch = _batch_pot(session, int(event.args["batchId"]))
+    batch.paid += amount
+    if distributor.batch_earned_scaled(_pot(session, batch.pool_id), batch) < 0:
+        raise ProjectionError(f"batch {batch.batch_id} paid {batch.paid}, more than it earned")
+    _ledger(session).claimed += amount
+
+
 HANDLERS: dict[str, Handler] = {
     "SplitChanged": _on_split_changed,
     "UnitsChanged": _on_units_changed,
     "RevenueDeposited": _on_revenue_deposited,
     "RevenueClaimed": _on_revenue_claimed,
     "ReserveReleased": _on_reserve_released,
+    "BatchPotOpened": _on_batch_pot_opened,
+    "BatchPotClosed": _on_batch_pot_closed,
+    "BatchLeafRevoked": _on_batch_leaf_revoked,
+    "BatchRevenueClaimed": record_batch_payment,
 }

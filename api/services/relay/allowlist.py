@@ -28,12 +28,14 @@ FORWARDED: dict[str, frozenset[str]] = {
             "reject",
             "acceptBatch",
             "rejectBatch",
-            "claimBatchLeaf",
-            "claimBatchLeaves",
+            "activateLeaves",
+            "revokeLeaf",
             MULTICALL,
         }
     ),
-    "RevenueDistributor": frozenset({"claim", "claimMany"}),
+    "RevenueDistributor": frozenset(
+        {"claim", "claimMany", "claimLeaf", "claimLeaves", "claimBatches"}
+    ),
     "Membership": frozenset({"leave"}),
 }
 VOTE_FUNCTIONS = ("castVoteBySig", "castVoteWithReasonAndParamsBySig")
