@@ -100,6 +100,7 @@ class Relay:
     forwarder: Contract
     relayer: str
     chain_id: int
+    max_gas: int  # the forwarder's limit per request (relayLimits)
     nonces: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     def call(
@@ -116,7 +117,8 @@ class Relay:
         checkpoint: Hashable | None = None,
     ) -> Call:
         """``contract.fn(*args)`` as ``signer`` would call it, signed as a ForwardRequest with
-        ``gas`` for the call, sent by the relayer."""
+        ``gas`` for the call (at most ``max_gas``), sent by the relayer."""
+        gas = min(gas, self.max_gas)
         data = bytes.fromhex(contract.encode_abi(fn, args=list(args)).removeprefix("0x"))
         nonce = self.nonces[signer]
         self.nonces[signer] = nonce + 1
