@@ -73,12 +73,11 @@ def _batch_goals(g: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
         ("batch_activate_leaf", "activateLeaves of one leaf (tokens)", "reported", None),
         ("batch_revoke_leaf", "revokeLeaf", "reported", None),
     ]
-    for name, label in (("purchase_batches", "purchase"), ("batch_claim_batches",
-                                                           "claimBatches")):
+    for name, label in (("purchase_batches", "a purchase"), ("batch_claim_batches", "a claim")):
         one, many = g.get(f"{name}_1"), g.get(f"{name}_1000")
         ratio = None if not one or many is None else many / one <= 1.01
-        rows += [(f"{name}_1", f"{label} with 1 accepted batch in the pool", "", None),
-                 (f"{name}_1000", f"{label} with 1,000 accepted batches", "ratio to 1 ≤ 1.01",
+        rows += [(f"{name}_1", f"{label}, 1 accepted batch in the pool", "", None),
+                 (f"{name}_1000", f"{label}, 1,000 accepted batches", "ratio to 1 ≤ 1.01",
                   ratio)]
     rows += [
         ("member_year_member_wei", "ether a member needs for a year (bench.member_year)", "0",
