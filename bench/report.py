@@ -198,6 +198,7 @@ def plot_per_contribution(bars: list[tuple[str, int]], path: Path) -> None:
         ax.text(i, v, f"{v:,}", ha="center", va="bottom", fontsize=8)
     ax.set_ylabel("gas per contribution")
     ax.set_yscale("log")
+    ax.set_ylim(bottom=100)
     ax.set_title("Registering one contribution (log scale)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
