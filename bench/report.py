@@ -30,10 +30,61 @@ VANA_PER_CONTRIBUTION = 765_000
 
 # The rows of the gas table, in the order a member meets them; anything else follows.
 ORDER = (
-    "join_by_voucher", "propose", "castVoteWithParams", "queue", "execute", "submit", "accept",
-    "submitBatch", "acceptBatch", "claimBatchLeaf", "claimBatchLeaves", "purchase",
-    "settleOffchain", "claimMany",
+    "join_by_voucher", "propose", "castVoteWithParamsBySig", "queue", "execute", "submit",
+    "accept", "reject", "submitBatch", "acceptBatch", "purchase", "settleOffchain", "claimLeaf",
+    "claimLeaves", "activateLeaves", "claimMany", "claimBatches", "leave",
 )
+# The simulation's actions and the bench/bench_gas.py figure of the same call.
+STEADY_KEY = {
+    "join_by_voucher": "join_by_voucher", "submit": "submit", "accept": "accept",
+    "reject": "reject", "purchase": "purchase", "settleOffchain": "settleOffchain",
+    "propose": "propose", "queue": "queue", "execute": "execute", "leave": "leave",
+    "claimLeaf": "batch_claim_first_leaf", "activateLeaves": "batch_activate_leaf",
+    "claimBatches": "batch_claim_again",
+}
+# bench/gas.json's batch figures (bench/bench_gas.py) in the report's order, with their goals:
+# (key, what it is, goal, check of the figure against gas.json's other figures or None).
+REGISTRATION_SIZES = (16, 64, 256, 1024)
+
+
+def _batch_goals(g: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
+    rows: list[tuple[str, str, str, bool | None]] = []
+    base = g.get("batch_registration_per_contribution_16")
+    for n in REGISTRATION_SIZES:
+        key = f"batch_registration_per_contribution_{n}"
+        if key not in g:
+            continue
+        goal, met = "falls as 1/N (N × figure within 10% of the 16-leaf batch's)", None
+        if base:
+            met = g[key] * n <= 1.1 * base * 16
+        if n == 1024:
+            goal, met = "≤ 1,000", g[key] <= 1_000
+        rows.append((key, f"per contribution, {n:,}-leaf batch, submit and accept", goal, met))
+    first = g.get("batch_claim_first_leaf")
+    rows += [
+        ("batch_claim_first_leaf", "a member's first claim of one leaf's revenue", "≤ 90,000",
+         None if first is None else first <= 90_000),
+        ("batch_claim_first_leaf_new_payee", "the same, to an account holding no USD yet",
+         "reported", None),
+        ("batch_claim_16_leaves_multiproof", "16 leaves' first claim, one multiproof",
+         "≤ 4 × one leaf", None if not first or "batch_claim_16_leaves_multiproof" not in g
+         else g["batch_claim_16_leaves_multiproof"] <= 4 * first),
+        ("batch_claim_again", "claimBatches: claimed leaves again, no proof", "reported", None),
+        ("batch_activate_leaf", "activateLeaves of one leaf (tokens)", "reported", None),
+        ("batch_revoke_leaf", "revokeLeaf", "reported", None),
+    ]
+    for name, label in (("purchase_batches", "a purchase"), ("batch_claim_batches", "a claim")):
+        one, many = g.get(f"{name}_1"), g.get(f"{name}_1000")
+        ratio = None if not one or many is None else many / one <= 1.01
+        rows += [(f"{name}_1", f"{label}, 1 accepted batch in the pool", "", None),
+                 (f"{name}_1000", f"{label}, 1,000 accepted batches", "ratio to 1 ≤ 1.01",
+                  ratio)]
+    rows += [
+        ("member_year_member_wei", "ether a member needs for a year (bench.member_year)", "0",
+         None if "member_year_member_wei" not in g else g["member_year_member_wei"] == 0),
+        ("member_year_relayer_gas", "gas the relayer pays for that year", "reported", None),
+    ]
+    return [row for row in rows if row[0] in g]
 
 
 def load(name: str) -> dict[str, Any] | None:
@@ -58,7 +109,7 @@ def ordered_actions(actions: dict[str, Any]) -> list[str]:
 
 def plot_actions(results: dict[str, Any], path: Path) -> None:
     actions = results["actions"]
-    names = [a for a in ordered_actions(actions) if not a.startswith("claimMany_")]
+    names = [a for a in ordered_actions(actions) if not a.startswith("claimLeaves_")]
     medians = [actions[a]["median"] for a in names]
     p95 = [actions[a]["p95"] for a in names]
     fig, ax = plt.subplots(figsize=(8, 0.42 * len(names) + 1.5))
@@ -128,12 +179,12 @@ def per_contribution_bars(
     single = results["per_contribution"]["single_submit_plus_accept_median"]
     if single:
         bars.append(("Lumbung single\n(submit + accept)", single))
-    batched = results["per_contribution"].get("batched_amortized")
+    batched = results["per_contribution"].get("batch_registration")
     if batched:
-        bars.append(("Lumbung batched\n(simulation, amortized)", batched))
-    elif gas and gas.get("gas", {}).get("batch_amortized_per_contribution"):
-        amortized = gas["gas"]["batch_amortized_per_contribution"]
-        bars.append(("Lumbung batched\n(bench_gas, 1,024)", amortized))
+        bars.append(("Lumbung batches\n(simulation)", batched))
+    largest = (gas or {}).get("gas", {}).get("batch_registration_per_contribution_1024")
+    if largest:
+        bars.append(("Lumbung batch\n(bench_gas, 1,024)", largest))
     bars.append(("Vana DLP\n(reported)", VANA_PER_CONTRIBUTION))
     return bars
 
@@ -146,7 +197,9 @@ def plot_per_contribution(bars: list[tuple[str, int]], path: Path) -> None:
     for i, v in enumerate(values):
         ax.text(i, v, f"{v:,}", ha="center", va="bottom", fontsize=8)
     ax.set_ylabel("gas per contribution")
-    ax.set_title("Registering one contribution")
+    ax.set_yscale("log")
+    ax.set_ylim(bottom=100)
+    ax.set_title("Registering one contribution (log scale)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -182,14 +235,28 @@ def build(results: dict[str, Any] | None, gas: dict[str, Any] | None,
         f"Mode **{results['mode']}**: {s['members']:,} members (60% producers, 15% funders, "
         f"20% workers, 5% stewards, joined by registrar vouchers), {s['contributions']:,} "
         f"contributions in 5 pools, {s['purchases']:,} purchases (half wallet `purchase`, half "
-        f"off-chain API orders settled by the worker), {s['proposals']} governed proposal(s), "
-        "and a `claimMany` by every member. Every action is a real transaction on a fresh Anvil "
-        "with the governed cooperative deployed as `make run` deploys it, in blocks 12 s apart "
-        "(votes 1 s apart). Governance steps, the settlement worker's transactions and the "
-        "flatness measurements are mined alone in their blocks; the others share blocks (up to "
-        "100), except that no two in a block push the same "
-        "checkpoint (joins of one class, mints of contribution tokens), so each figure is the "
-        "gas the transaction costs alone in its block.",
+        f"off-chain API orders settled by the worker) and as many again before a second round "
+        f"of claims, {s['proposals']} governed proposal(s). Every action is a real transaction "
+        "on a fresh Anvil with the governed cooperative deployed as `make run` deploys it, in "
+        "blocks 12 s apart (votes 1 s apart). Governance steps, the settlement worker's "
+        "transactions and the flatness measurements are mined alone in their blocks; the others "
+        "share blocks (up to 100), except that no two in a block push the same checkpoint "
+        "(joins of one class, mints of contribution tokens), so each figure is the gas the "
+        "transaction costs alone in its block.",
+        "",
+        "**The gasless path.** Members' accounts hold no ether at all, and the run checks at "
+        "the end that every one still holds none and never sent a transaction. Members sign; "
+        "the cooperative's gas relayer (Anvil's account 9) sends: joins (the registrar's "
+        "voucher), ballots (`castVoteWithReasonAndParamsBySig`), and every other member or "
+        "curator action as an ERC-2771 request through the LumbungForwarder (`submit`, "
+        "`accept`/`reject`, `acceptBatch`, `claimLeaf`/`claimLeaves`, `activateLeaves`, "
+        "`claimMany`, `claimBatches`, `leave`). Consent and review are EIP-712 signatures "
+        "only: members sign a consent per contribution, a curator signs each review, and the "
+        "aggregator (the cooperative's own account, holding AGGREGATOR_ROLE) submits one "
+        "curator's reviews of one pool per batch (at most 48 leaves of a member and 1,024 "
+        "reviews a batch), with the manifest's CID; the designated curator confirms it. 5% of "
+        "the contributions take the single path for comparison, 5% of the reviews reject."
+        + relay_limits(results),
         "",
         f"Wall time **{results['wall_s']:,} s** for {results['transactions']:,} transactions"
         f"{in_blocks} on {results['machine']['cpus']} CPUs "
@@ -201,8 +268,8 @@ def build(results: dict[str, Any] | None, gas: dict[str, Any] | None,
         "|---|---:|",
     ]
     phases = results["phases_s"]
-    order = ["deploy", "join", "governance", "contributions", "purchases", "claims", "earnings",
-             "flatness", "indexer"]
+    order = ["deploy", "join", "governance", "contributions", "purchases", "claims",
+             "claims again", "earnings", "leave", "no ether", "member year", "flatness", "indexer"]
     names = [p for p in order if p in phases] + [p for p in phases if p not in order]
     lines += [f"| {name} | {phases[name]:,} |" for name in names]
     lines.append("")
@@ -211,11 +278,6 @@ def build(results: dict[str, Any] | None, gas: dict[str, Any] | None,
 
     # Gas per action.
     steady = (gas or {}).get("gas", {})
-    steady_key = {"join_by_voucher": "join_by_voucher", "submit": "submit", "accept": "accept",
-                  "purchase": "purchase", "settleOffchain": "settleOffchain",
-                  "castVoteWithParams": "castVote_n1", "propose": "propose", "queue": "queue",
-                  "execute": "execute", "submitBatch": "batch_submit_1024",
-                  "claimBatchLeaf": "batch_claim"}
     actions = results["actions"]
     lines += [
         "## Gas per action",
@@ -227,18 +289,22 @@ def build(results: dict[str, Any] | None, gas: dict[str, Any] | None,
     ]
     for name in ordered_actions(actions):
         a = actions[name]
-        ref = steady.get(steady_key.get(name, ""), None)
+        ref = steady.get(STEADY_KEY.get(name, ""), None)
         lines.append(f"| `{name}` | {a['count']:,} | {a['median']:,} | {a['p95']:,} | "
                      f"{a['mean']:,.0f} | {fmt(ref)} |")
     lines += [
         "",
-        "`claimMany_k_pots` rows split `claimMany` by the number of pots claimed at once. "
-        "`settleOffchain` is the API's settlement worker's transaction. The last column is "
-        "bench/bench_gas.py's figure for the same call in a steady state (a member's second "
-        "contribution, a pool's second sale); the simulation's p95 includes first-time costs "
-        "(a member's first token checkpoint and units, a pool's first sale).",
+        "Relayed actions' figures are the relayer's whole transaction: the call plus the "
+        "forwarder's signature check, nonce and quota count (some 30,000 gas more than the "
+        "call sent directly; a signer's first request of a period writes a fresh quota slot). "
+        "`claimLeaves_k_leaves` rows split `claimLeaves` by the number of leaves claimed at "
+        "once. `settleOffchain` is the API's settlement worker's transaction. The last column "
+        "is bench/bench_gas.py's figure for the same call sent directly, in a steady state (a "
+        "member's second contribution, a pool's second sale); the simulation's p95 includes "
+        "first-time costs (a member's first token checkpoint and units, a pool's first sale).",
         "",
     ]
+    lines += batch_figures_section(gas)
 
     # Per contribution.
     bars = per_contribution_bars(results, gas)
@@ -247,13 +313,7 @@ def build(results: dict[str, Any] | None, gas: dict[str, Any] | None,
     lines += [f"| {label.replace(chr(10), ' ')} | {value:,} |" for label, value in bars]
     lines.append("")
     if results.get("batches"):
-        lines += ["| batch pool | leaves | claim transactions | gas in total | per contribution |",
-                  "|---:|---:|---:|---:|---:|"]
-        for b in results["batches"]:
-            lines.append(f"| {b['pool']} | {b['leaves']:,} | {b['claims']:,} | "
-                         f"{b['gas_total']:,} | {b['gas_per_contribution']:,} |")
-        lines += ["", "A batch costs `submitBatch` + `acceptBatch` + one claim per contributor "
-                  "(a multiproof for all of that contributor's leaves), divided by its leaves.", ""]
+        lines += batch_table(results["batches"])
 
     # Flatness.
     flat = results.get("flat", {})
@@ -285,7 +345,7 @@ def build(results: dict[str, Any] | None, gas: dict[str, Any] | None,
             "|---|---:|---:|",
             f"| accepted contribution weight | {d['gini_contribution_weight']} | "
             f"{d['top_decile_share_weight']:.1%} |",
-            f"| earnings (RevenueClaimed) | {d['gini_earnings']} | "
+            f"| earnings (RevenueClaimed, BatchRevenueClaimed) | {d['gini_earnings']} | "
             f"{d['top_decile_share_earnings']:.1%} |",
             f"| contribution count | {d['gini_contribution_count']} | |",
             "",
@@ -314,7 +374,8 @@ def build(results: dict[str, Any] | None, gas: dict[str, Any] | None,
         lines += ["## Indexer", "",
                   f"The indexer caught up with the whole chain ({idx['blocks']:,} blocks, "
                   f"{idx['events']:,} events) in {idx['seconds']:,} s: {idx['blocks_per_s']:,} "
-                  f"blocks/s, {idx['events_per_s']:,} events/s (SQLite).", ""]
+                  f"blocks/s, {idx['events_per_s']:,} events/s (SQLite); "
+                  f"{idx.get('quarantined_logs', 0):,} logs quarantined.", ""]
 
     lines += ["## API and CID throughput", ""]
     if api:
@@ -353,7 +414,9 @@ def build(results: dict[str, Any] | None, gas: dict[str, Any] | None,
     else:
         lines += ["bench/ipfs.json is missing (run `python bench/bench_ipfs.py`).", ""]
 
-    lines += member_year_section(load("member_year.json"))
+    year = load("member_year.json")
+    lines += member_year_section(year)
+    lines += simulated_year_section(results.get("member_year"), year)
     lines += [
         "## Peers",
         "",
@@ -364,6 +427,128 @@ def build(results: dict[str, Any] | None, gas: dict[str, Any] | None,
         "",
     ]
     return "\n".join(lines)
+
+
+def relay_limits(results: dict[str, Any]) -> str:
+    """The sentence on the forwarder's limits the run set, if it set them."""
+    limits = results.get("relay_limits")
+    if not limits:
+        return ""
+    return (
+        f" The forwarder's default quota (100 requests per signer per 7 days, 1,000,000 gas a "
+        f"request) is a member's, not a curator's confirming thousands of reviews in a day: the "
+        f"timelock (the forwarder's admin, impersonated) raised it for the run with "
+        f"`setRelayLimits` to {limits['quota']:,} requests per {limits['period_s'] // 86_400} "
+        f"days and {limits['max_gas']:,} gas a request (a claim of 48 leaves asks for more "
+        "than a million)."
+    )
+
+
+def batch_table(batches: list[dict[str, Any]]) -> list[str]:
+    """The simulation's batches by pool: their sizes and what registering them cost."""
+    by_pool: dict[int, list[dict[str, Any]]] = {}
+    for b in batches:
+        by_pool.setdefault(b["pool"], []).append(b)
+    lines = ["| pool | batches | leaves | largest | rejected | submitBatch + acceptBatch | "
+             "per contribution |", "|---:|---:|---:|---:|---:|---:|---:|"]
+    for pool, rows in sorted(by_pool.items()):
+        leaves, gas = sum(b["leaves"] for b in rows), sum(b["gas_total"] for b in rows)
+        lines.append(f"| {pool} | {len(rows):,} | {leaves:,} | "
+                     f"{max(b['leaves'] for b in rows):,} | "
+                     f"{sum(b['rejected'] for b in rows):,} | {gas:,} | "
+                     f"{round(gas / max(1, leaves)):,} |")
+    solo = sum(1 for b in batches if b["contributors"] == 1)
+    return [*lines, "", "Registering a batch is `submitBatch` (the aggregator) and `acceptBatch` "
+            "(the designated curator, relayed), whatever its size: its leaves earn from the "
+            "acceptance without a transaction each. A member has at most 48 leaves in a batch, "
+            f"so the busiest members' work fills batches of their own ({solo:,} of "
+            f"{len(batches):,} batches hold one member's leaves only). Each member's claims of "
+            "its leaves come later and are its own (gas per action above, and the member-year "
+            "table).", ""]
+
+
+def batch_figures_section(gas: dict[str, Any] | None) -> list[str]:
+    """bench/gas.json's batch and relay figures (bench/bench_gas.py) against their goals."""
+    lines = ["## Batch figures against their goals", ""]
+    if gas is None:
+        return [*lines, "bench/gas.json is missing (`python -m bench.bench_gas`).", ""]
+    rows = _batch_goals(gas.get("gas", {}))
+    if not rows:
+        return [*lines, "bench/gas.json has no batch figures yet (`python -m bench.bench_gas`).",
+                ""]
+    g = gas["gas"]
+    lines += ["From bench/gas.json (`python -m bench.bench_gas`, each call sent directly and "
+              "measured alone).", "", "| figure | | gas | goal | met |", "|---|---|---:|---|:---:|"]
+    for key, label, goal, met in rows:
+        mark = "" if met is None else ("yes" if met else "**no**")
+        lines.append(f"| `{key}` | {label} | {fmt(g[key])} | {goal} | {mark} |")
+    return [*lines, ""]
+
+
+def simulated_year_section(
+    sim: dict[str, Any] | None, year: dict[str, Any] | None
+) -> list[str]:
+    """What the relayer paid for each simulated member, beside bench.member_year's member."""
+    lines = ["## The simulated members' actions, paid by the relayer", ""]
+    if not sim:
+        return [*lines, "bench/results.json has no member-year figures (`python -m "
+                "bench.simulate`).", ""]
+    everyone = sim["all"]
+    lines += [
+        f"Per member of the simulation ({everyone['members']:,} members, "
+        f"{sim['relayed_transactions']:,} relayed transactions; the simulation compresses the "
+        f"year into its phases, {sim['chain_days']} days of chain time): the gas the relayer "
+        "paid for the member's own actions (join, votes, single submits, claims of leaves "
+        "and pots, activations, a second claim, leaving) and "
+        "its cost at bench/costs.py's stated prices (above), on L1 and on an OP-stack L2 (each "
+        "transaction's bytes as the chain holds them, for the L1 data fee). The ether each "
+        "member needed: **0** (every account checked at the end: no balance, no transaction).",
+        "",
+        "| members | | transactions | gas | on L1 (Rp) | on the L2 (Rp) | ether needed |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for stat in ("median", "p95", "max", "mean"):
+        lines.append(
+            f"| all | {stat} | {everyone['transactions'][stat]:,} | {everyone['gas'][stat]:,} | "
+            f"{everyone['l1_idr'][stat]:,.0f} | {everyone['l2_idr'][stat]:,.2f} | 0 |"
+        )
+    names = {"0": "producers", "1": "funders", "2": "workers", "3": "stewards"}
+    for cls, spread in sim["by_class"].items():
+        lines.append(
+            f"| {names.get(cls, cls)} ({spread['members']:,}) | median | "
+            f"{spread['transactions']['median']:,} | {spread['gas']['median']:,} | "
+            f"{spread['l1_idr']['median']:,.0f} | {spread['l2_idr']['median']:,.2f} | 0 |"
+        )
+    lines.append(
+        f"| all, in total | | {everyone['transactions']['total']:,} | "
+        f"{everyone['gas']['total']:,} | {everyone['l1_idr']['total']:,.0f} | "
+        f"{everyone['l2_idr']['total']:,.2f} | 0 |"
+    )
+    if year and "member" in year.get("totals", {}):
+        member = year["totals"]["member"]
+        lines.append(
+            f"| bench.member_year's member (50 single contributions, 10 votes, 12 claims) | | "
+            f"{member['count']:,} | {member['gas']:,} | {member['l1_idr']:,.0f} | "
+            f"{member['l2_idr']:,.2f} | {fmt(year.get('member_year_member_wei'))} |"
+        )
+    lines += ["", "| action | transactions | gas | on L1 (Rp) | on the L2 (Rp) |",
+              "|---|---:|---:|---:|---:|"]
+    for action, row in sim["by_action"].items():
+        lines.append(f"| `{action}` | {row['transactions']:,} | {row['gas']:,} | "
+                     f"{row['l1_idr']:,.0f} | {row['l2_idr']:,.2f} |")
+    other = sim["not_members"]
+    return [
+        *lines,
+        f"| curation and the bootstrap members (not in the rows above) | "
+        f"{other['transactions']:,} | {other['gas']:,} | {other['l1_idr']:,.0f} | "
+        f"{other['l2_idr']:,.2f} |",
+        "",
+        "The simulated members contribute through batches, so registering their work costs "
+        "them nothing: it is the aggregator's and the curator's, a few hundred thousand gas per "
+        "batch. What the relayer pays for a member is mostly its own claims: a proof per batch "
+        "it has leaves in the first time, then one `claimBatches` for all of them.",
+        "",
+    ]
 
 
 def member_year_section(year: dict[str, Any] | None) -> list[str]:
