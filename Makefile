@@ -101,7 +101,7 @@ test-ipfs: $(SETUP_TEST)
 	$(PYTEST) tests/ipfs -p no:pytest-brownie -q -n 2
 
 test-api: $(SETUP_TEST) $(COMPILED) ## the API against Anvil, on SQLite and PostgreSQL
-	$(PYTEST) tests/api -p no:pytest-brownie -q -n 2
+	$(PYTEST) tests/api tests/bench -p no:pytest-brownie -q -n 2
 
 test-browser: $(SETUP_TEST) $(COMPILED) ## the dApp in headless chromium against the whole cooperative
 	$(PYTEST) tests/browser -p no:pytest-brownie -q

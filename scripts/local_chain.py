@@ -96,6 +96,7 @@ def main() -> None:
             accounts[0],
             registrar=accounts[Role.REGISTRAR],
             settler=accounts[Role.SETTLER],
+            aggregator=accounts[Role.AGGREGATOR],
             governance=GovernorParams(),
             bootstrap=bootstrap,
         )

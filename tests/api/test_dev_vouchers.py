@@ -94,7 +94,7 @@ def test_absent_on_a_chain_that_is_not_for_development(settings, tmp_path, anvil
     elsewhere.write_text(json.dumps(deployment))
     own_key = SecretStr("0x" + "42" * 32)
     update = {"deployment_file": elsewhere, "registrar_key": own_key, "relayer_key": own_key,
-              "gas_relayer_key": own_key,
+              "gas_relayer_key": own_key, "aggregator_key": own_key,
               "kek": SecretStr("ab" * 32), "admin_token": SecretStr("not-dev"),
               "webhook_secret": SecretStr("not-dev"), "nonce_secret": SecretStr("not-dev"),
               "siwe_domain": "lumbung.example", "siwe_uri": "https://lumbung.example"}
