@@ -15,6 +15,7 @@ interface Vm {
     function load(address target, bytes32 slot) external view returns (bytes32 data);
     function assume(bool condition) external pure;
     function label(address account, string calldata newLabel) external;
+    function expectRevert() external;
     function expectRevert(bytes4 revertData) external;
     function expectRevert(bytes calldata revertData) external;
     function toString(uint256 value) external pure returns (string memory);
