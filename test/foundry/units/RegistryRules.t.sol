@@ -22,7 +22,7 @@ interface VmExpectEmit {
 /// @notice ContributionRegistry's rules one at a time, on the bootstrapped cooperative: each
 /// refusal with its exact custom error, and each effect (state, events, tokens, pool units,
 /// curation units) of pools, submissions, curation, revocation, governance's overturns and
-/// credit removals, and batches from submission to claims and their overturn.
+/// credit removals, and members' consent signatures (the batch path is BatchRules').
 contract RegistryRules is CooperativeFixture {
     uint256 private constant POOL = 1;
     uint256 private constant OTHER_POOL = 2;
@@ -720,6 +720,35 @@ contract RegistryRules is CooperativeFixture {
         vm.assertFalse(registry.isCurator(aggregator), "an aggregator is no curator");
     }
 
+    // -- consent ------------------------------------------------------------------------------
+
+    /// @notice A member's consent is an EIP-712 Consent under the registry's domain (ERC-5267):
+    /// the registry's digest is the one a wallet signs, the signature verifies, and a consent
+    /// for another pool, CID, contributor or deadline, or signed by someone else, does not.
+    function test_consentSignatureChecks() public view {
+        (, string memory name, string memory version, uint256 chainId, address verifyingContract,,) =
+            registry.eip712Domain();
+        vm.assertEq(keccak256(bytes(name)), keccak256("Lumbung Registry"), "domain name");
+        vm.assertEq(keccak256(bytes(version)), keccak256("1"), "domain version");
+        vm.assertEq(chainId, block.chainid, "domain chain");
+        vm.assertEq(verifyingContract, address(registry), "domain contract");
+
+        bytes memory cid = _cid("consented");
+        uint256 deadline = block.timestamp + 1 days;
+        bytes32 digest = _consentDigest(POOL, cid, alice, deadline);
+        vm.assertEq(registry.consentDigest(POOL, cid, alice, deadline), digest, "the wallet's digest");
+        bytes memory signature = _sign(Actors.memberKey(0), digest);
+        vm.assertTrue(registry.isValidConsent(POOL, cid, alice, deadline, signature), "alice's consent");
+
+        vm.assertFalse(registry.isValidConsent(OTHER_POOL, cid, alice, deadline, signature), "another pool");
+        vm.assertFalse(registry.isValidConsent(POOL, _cid("other"), alice, deadline, signature), "another CID");
+        vm.assertFalse(registry.isValidConsent(POOL, cid, bob, deadline, signature), "another contributor");
+        vm.assertFalse(registry.isValidConsent(POOL, cid, alice, deadline + 1, signature), "another deadline");
+        bytes memory bobs = _sign(Actors.memberKey(1), digest);
+        vm.assertFalse(registry.isValidConsent(POOL, cid, alice, deadline, bobs), "signed by bob");
+        vm.assertFalse(registry.isValidConsent(POOL, cid, alice, deadline, hex"00"), "no signature");
+    }
+
     // -- helpers ------------------------------------------------------------------------------
 
     /// @dev The next event the registry emits must be the one the caller emits next.
@@ -753,6 +782,39 @@ contract RegistryRules is CooperativeFixture {
         vm.expectRevert(refusal);
         vm.prank(caller);
         registry.reject(id, "");
+    }
+
+    /// @dev The EIP-712 digest of a Consent under the registry's domain, computed here as a
+    /// wallet does (eth_signTypedData_v4).
+    function _consentDigest(uint256 poolId, bytes memory cid, address contributor, uint256 deadline)
+        private
+        view
+        returns (bytes32)
+    {
+        bytes32 domainSeparator = keccak256(
+            abi.encode(
+                keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
+                keccak256("Lumbung Registry"),
+                keccak256("1"),
+                block.chainid,
+                address(registry)
+            )
+        );
+        bytes32 structHash = keccak256(
+            abi.encode(
+                keccak256("Consent(uint256 poolId,bytes cid,address contributor,uint256 deadline)"),
+                poolId,
+                keccak256(cid),
+                contributor,
+                deadline
+            )
+        );
+        return keccak256(abi.encodePacked("\x19\x01", domainSeparator, structHash));
+    }
+
+    function _sign(uint256 key, bytes32 digest) private pure returns (bytes memory) {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, digest);
+        return abi.encodePacked(r, s, v);
     }
 
     function _cid(string memory seed) private pure returns (bytes memory) {

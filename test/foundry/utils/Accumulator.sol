@@ -7,7 +7,8 @@ import {Vm} from "./Vm.sol";
 /// @notice A pool's revenue per unit in the RevenueDistributor (scaled by 1e18), which it keeps
 /// private: read from its storage, `_pots` at slot 5 (`forge inspect RevenueDistributor
 /// storageLayout`), accPerUnit a Pot's first word. The batch books of the model and the tests
-/// are checked against it; DistributorAccounting's test pins the slot.
+/// are checked against it; BatchRules' test_accumulatorSlotIsThePotsAccumulator
+/// pins the slot.
 library Accumulator {
     Vm private constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
 
