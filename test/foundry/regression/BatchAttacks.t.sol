@@ -308,6 +308,33 @@ contract BatchAttacks is BatchFixture {
         vm.assertEq(coop.token.balanceOf(alice), 110, "the twin was never activated: no token burnt");
     }
 
+    /// @notice BUG (the curator is paid from its batch by revoking its own leaf): claims refuse
+    /// the batch's curator (RevenueDistributorBatchCurator), but revokeBatchLeaf pays any
+    /// contributor what an unclaimed leaf earned, the curator's too. Found by the invariant
+    /// suite (invariant_batchPotsKeepTheirBooks). Fails until fixed.
+    function test_curatorRevokingItsLeafIsPaidNothing() public {
+        Built memory b = _accepted(
+            POOL, curator, _pair(curator, alice), _pairOf(_leaf(0, 50, "curator's"), _leaf(0, 50, "alice's"))
+        );
+        _sell(POOL, 1000);
+        uint256 before = coop.usd.balanceOf(curator);
+        vm.prank(curator);
+        coop.registry.revokeLeaf(b.batchId, b.leaves[0], _proof(b, 0));
+        vm.assertEq(coop.usd.balanceOf(curator), before, "the curator is paid nothing from its batch");
+    }
+
+    /// @notice BUG (a curator stripped of CURATOR_ROLE still accepts): acceptBatch checks only
+    /// that the designated curator is an active worker, so governance revoking a rogue
+    /// curator's role does not stop the batches already naming them; each acceptance still
+    /// credits its reviews. Fails until fixed.
+    function test_curatorStrippedOfTheRoleCannotAccept() public {
+        Built memory b = _aliceAndBob(50, 50);
+        coop.registry.revokeRole(coop.registry.CURATOR_ROLE(), curator);
+        vm.expectRevert();
+        vm.prank(curator);
+        coop.registry.acceptBatch(b.batchId);
+    }
+
     // -- helpers -----------------------------------------------------------------------------
 
     /// @dev A pending batch of alice's leaf and bob's in pool 1 for `curator`, committing their sum.

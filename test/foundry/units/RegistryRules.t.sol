@@ -2,6 +2,8 @@
 pragma solidity ^0.8.24;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {IERC1271} from "@openzeppelin/contracts/interfaces/IERC1271.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {ContributionRegistry} from "../../../contracts/ContributionRegistry.sol";
 import {IContributionRegistry} from "../../../contracts/interfaces/IContributionRegistry.sol";
 import {IMembership} from "../../../contracts/interfaces/IMembership.sol";
@@ -16,6 +18,21 @@ interface VmExpectEmit {
     /// @notice The next event emitted by `emitter` must equal the one emitted after this call.
     /// @param emitter The contract expected to emit it.
     function expectEmit(address emitter) external;
+}
+
+/// @notice A smart-contract wallet (ERC-1271) whose owner's ECDSA signature is its own.
+contract OwnedWallet is IERC1271 {
+    address private immutable _owner;
+
+    constructor(address owner_) {
+        _owner = owner_;
+    }
+
+    /// @inheritdoc IERC1271
+    function isValidSignature(bytes32 hash, bytes calldata signature) external view returns (bytes4) {
+        (address signer,,) = ECDSA.tryRecover(hash, signature);
+        return signer == _owner ? IERC1271.isValidSignature.selector : bytes4(0);
+    }
 }
 
 /// @title RegistryRules
@@ -747,6 +764,20 @@ contract RegistryRules is CooperativeFixture {
         bytes memory bobs = _sign(Actors.memberKey(1), digest);
         vm.assertFalse(registry.isValidConsent(POOL, cid, alice, deadline, bobs), "signed by bob");
         vm.assertFalse(registry.isValidConsent(POOL, cid, alice, deadline, hex"00"), "no signature");
+    }
+
+    /// @notice A contract wallet's consent verifies through ERC-1271, and only its owner's.
+    function test_contractWalletConsent() public {
+        address wallet = address(new OwnedWallet(alice));
+        bytes memory cid = _cid("from a wallet");
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes32 digest = registry.consentDigest(POOL, cid, wallet, deadline);
+        vm.assertTrue(
+            registry.isValidConsent(POOL, cid, wallet, deadline, _sign(Actors.memberKey(0), digest)), "owner signed"
+        );
+        vm.assertFalse(
+            registry.isValidConsent(POOL, cid, wallet, deadline, _sign(Actors.memberKey(1), digest)), "not the owner"
+        );
     }
 
     // -- helpers ------------------------------------------------------------------------------
