@@ -113,7 +113,7 @@ contract BuyerHandler is HandlerBase {
             return IDataMarket.DataMarketPurposeNotAllowed.selector;
         }
         if (a.price > a.maxPrice) return IDataMarket.DataMarketPriceAboveMax.selector;
-        if (model.poolWeight(a.poolId) == 0) return IDataMarket.DataMarketNoContent.selector;
+        if (model.poolUnits(a.poolId) == 0) return IDataMarket.DataMarketNoContent.selector;
         if (model.generalStrike() || model.struck(a.buyer)) return IDataMarket.DataMarketStrike.selector;
         if (allowance < a.price) return IERC20Errors.ERC20InsufficientAllowance.selector;
         if (model.expectedBalance(a.buyer) < a.price) return IERC20Errors.ERC20InsufficientBalance.selector;

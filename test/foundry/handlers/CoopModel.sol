@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 pragma solidity ^0.8.24;
 
+import {IBatchPots} from "../../../contracts/interfaces/IBatchPots.sol";
 import {IContributionRegistry} from "../../../contracts/interfaces/IContributionRegistry.sol";
+import {Cids} from "../utils/Cids.sol";
 
 /// @title CoopModel
 /// @notice The ghost state every handler shares: what the cooperative should hold, kept apart
@@ -16,25 +18,50 @@ contract CoopModel {
         uint48 weight;
     }
 
-    /// @notice A batch leaf: who, which content, in which form, at what weight.
+    /// @notice A batch leaf: who, which ordinal, which content in which form, at what weight,
+    /// and what its contributor did with it.
     struct Leaf {
         address contributor;
-        bytes cid;
+        uint8 ordinal;
         uint48 weight;
-        bool claimed;
+        bytes cid;
+        bool claimed; // taken into its contributor's holding by a claim
+        bool activated; // registered for tokens
+        bool revoked;
     }
 
-    /// @notice A two-leaf batch.
+    /// @notice A batch: its commitment, its curation, the registry's counts and the pot's books
+    /// (the pool's accumulator at acceptance and at the last change of its units).
     struct BatchModel {
         uint256 poolId;
         IContributionRegistry.BatchStatus status;
         address aggregator;
         address curator;
+        bytes32 root;
         uint256 count;
-        uint256 claimedCount;
         uint256 totalWeight;
+        uint256 rejected;
+        IBatchPots.BatchPotState potState;
+        uint256 maxWeight; // the pool's at acceptance
+        uint256 claimedCount; // the distributor's: claimed or revoked within the commitment
         uint256 claimedWeight;
-        Leaf[2] leaves;
+        uint256 activatedCount; // the registry's
+        uint256 activatedWeight;
+        uint256 units;
+        uint256 accStart;
+        uint256 booksAcc;
+        uint256 booksAccrued;
+        uint256 paid;
+        Leaf[] leaves; // filled by batchWithLeaves only (kept apart in _leavesOf)
+    }
+
+    /// @notice A contributor's holding in a batch: its claimed leaves' ordinals (and revoked
+    /// ones), their weight, and the accumulator they were last paid to.
+    struct Holding {
+        uint256 ordinals;
+        uint256 weight;
+        uint256 snapshot;
+        uint256 paid;
     }
 
     /// @notice What a credited review was of: a contribution or a batch.
@@ -42,6 +69,7 @@ contract CoopModel {
         address curator;
         bool isBatch;
         uint256 id;
+        uint256 units;
     }
 
     /// @notice A pool's listing in the market.
@@ -86,6 +114,12 @@ contract CoopModel {
     // -- batches ---------------------------------------------------------------------------
     uint256 private _batchCount;
     mapping(uint256 batchId => BatchModel) private _batches;
+    mapping(uint256 batchId => Leaf[]) private _leavesOf;
+    mapping(uint256 poolId => uint256) private _batchUnitsIn; // earning batches' units
+    mapping(uint256 batchId => mapping(address contributor => Holding)) private _holdings;
+    mapping(address contributor => uint256) private _leafTokens; // activated, unrevoked weight
+    uint256 private _totalLeafTokens;
+    mapping(uint256 id => bool) private _batched; // an id activated or revoked from a batch
 
     // -- membership ------------------------------------------------------------------------
     mapping(address account => uint256) private _status; // 0: not a member, else class + 1
@@ -194,17 +228,6 @@ contract CoopModel {
         else _addWeight(e.poolId, e.contributor, newWeight);
     }
 
-    function recordLeafClaimed(uint256 batchId, uint256 leafIndex, uint256 id) external onlyHandler {
-        BatchModel storage b = _batches[batchId];
-        Leaf storage leaf = b.leaves[leafIndex];
-        leaf.claimed = true;
-        ++b.claimedCount;
-        _ids.push(id);
-        b.claimedWeight += leaf.weight;
-        _entries[id] = Entry(leaf.contributor, b.poolId, IContributionRegistry.Status.ACCEPTED, leaf.weight);
-        _addWeight(b.poolId, leaf.contributor, leaf.weight);
-    }
-
     function weightOf(uint256 poolId, address contributor) external view returns (uint256) {
         return _weightOf[poolId][contributor];
     }
@@ -255,15 +278,19 @@ contract CoopModel {
 
     // -- curation work ---------------------------------------------------------------------
 
-    /// @notice One unit of curation work for the review of contribution or batch `id`.
-    function creditReview(address curator, bool isBatch, uint256 id, uint256 epoch) external onlyHandler {
+    /// @notice `units` of curation work for the review of contribution `id` (one) or of batch
+    /// `id` (one per review it holds).
+    function creditReview(address curator, bool isBatch, uint256 id, uint256 epoch, uint256 units)
+        external
+        onlyHandler
+    {
         bytes32 key = keccak256(abi.encode(isBatch, id));
         if (_reviewed[key]) revert CoopModelReviewedTwice(isBatch, id);
         _reviewed[key] = true;
-        ++_reviewsCredited[curator];
-        ++_totalReviewsCredited;
-        ++_reviewsInEpoch[curator][epoch];
-        _reviews.push(Review(curator, isBatch, id));
+        _reviewsCredited[curator] += units;
+        _totalReviewsCredited += units;
+        _reviewsInEpoch[curator][epoch] += units;
+        _reviews.push(Review(curator, isBatch, id, units));
     }
 
     /// @notice Governance removed, or anyone retired, `units` of the account's work units.
@@ -311,38 +338,219 @@ contract CoopModel {
 
     // -- batches ---------------------------------------------------------------------------
 
-    function recordBatch(uint256 poolId, address aggregator, uint256 count, uint256 totalWeight, Leaf[2] memory leaves)
+    /// @notice A batch was submitted with these leaves and commitments.
+    function recordBatch(BatchModel memory submitted, Leaf[] memory leaves)
         external
         onlyHandler
         returns (uint256 batchId)
     {
         batchId = ++_batchCount;
         BatchModel storage b = _batches[batchId];
-        b.poolId = poolId;
+        b.poolId = submitted.poolId;
         b.status = IContributionRegistry.BatchStatus.PENDING;
-        b.aggregator = aggregator;
-        b.count = count;
-        b.totalWeight = totalWeight;
-        b.leaves[0] = leaves[0];
-        b.leaves[1] = leaves[1];
+        b.aggregator = submitted.aggregator;
+        b.curator = submitted.curator;
+        b.root = submitted.root;
+        b.count = submitted.count;
+        b.totalWeight = submitted.totalWeight;
+        b.rejected = submitted.rejected;
+        for (uint256 i = 0; i < leaves.length; ++i) {
+            _leavesOf[batchId].push(leaves[i]);
+        }
     }
 
-    function recordBatchCurated(uint256 batchId, address curator, bool accepted) external onlyHandler {
+    /// @notice The designated curator accepted the batch (its pot opens at `acc`, the pool's
+    /// accumulator, unless it has no leaves), or rejected it.
+    function recordBatchCurated(uint256 batchId, bool accepted, uint256 acc) external onlyHandler {
         BatchModel storage b = _batches[batchId];
-        b.curator = curator;
-        b.status = accepted ? IContributionRegistry.BatchStatus.ACCEPTED : IContributionRegistry.BatchStatus.REJECTED;
+        if (!accepted) {
+            b.status = IContributionRegistry.BatchStatus.REJECTED;
+            return;
+        }
+        b.status = IContributionRegistry.BatchStatus.ACCEPTED;
+        if (b.count == 0) return;
+        b.potState = IBatchPots.BatchPotState.EARNING;
+        b.maxWeight = poolMaxWeight(b.poolId);
+        b.units = b.totalWeight;
+        _batchUnitsIn[b.poolId] += b.units;
+        b.accStart = acc;
+        b.booksAcc = acc;
     }
 
-    function recordBatchOverturned(uint256 batchId) external onlyHandler {
-        _batches[batchId].status = IContributionRegistry.BatchStatus.REJECTED;
+    /// @notice Governance overturned the batch at the pool's accumulator `acc`.
+    function recordBatchOverturned(uint256 batchId, uint256 acc) external onlyHandler {
+        BatchModel storage b = _batches[batchId];
+        b.status = IContributionRegistry.BatchStatus.OVERTURNED;
+        if (b.potState != IBatchPots.BatchPotState.EARNING) return;
+        _settleBooks(b, acc);
+        _batchUnitsIn[b.poolId] -= b.units;
+        b.units = 0;
+        b.potState = IBatchPots.BatchPotState.CLOSED;
+    }
+
+    /// @notice `account` claimed the leaves `ks` (none: only its holding) at the accumulator
+    /// `acc`; returns what the claim pays.
+    function recordLeavesClaimed(uint256 batchId, address account, uint256[] memory ks, uint256 acc)
+        external
+        onlyHandler
+        returns (uint256 amount)
+    {
+        BatchModel storage b = _batches[batchId];
+        Holding storage h = _holdings[batchId][account];
+        acc = _batchAcc(b, acc);
+        uint256 scaled = h.weight * (acc - h.snapshot);
+        for (uint256 i = 0; i < ks.length; ++i) {
+            Leaf storage leaf = _leavesOf[batchId][ks[i]];
+            leaf.claimed = true;
+            h.ordinals |= 1 << leaf.ordinal;
+            h.weight += leaf.weight;
+            scaled += uint256(leaf.weight) * (acc - b.accStart);
+            ++b.claimedCount;
+            b.claimedWeight += leaf.weight;
+        }
+        h.snapshot = acc;
+        amount = _pay(b, h, scaled);
+    }
+
+    /// @notice `account` activated the leaves `ks`.
+    function recordLeavesActivated(uint256 batchId, uint256[] memory ks) external onlyHandler {
+        BatchModel storage b = _batches[batchId];
+        for (uint256 i = 0; i < ks.length; ++i) {
+            Leaf storage leaf = _leavesOf[batchId][ks[i]];
+            leaf.activated = true;
+            uint256 id = _leafId(leaf);
+            _entries[id] = Entry(leaf.contributor, b.poolId, IContributionRegistry.Status.ACCEPTED, leaf.weight);
+            _batched[id] = true;
+            ++b.activatedCount;
+            b.activatedWeight += leaf.weight;
+            _leafTokens[leaf.contributor] += leaf.weight;
+            _totalLeafTokens += leaf.weight;
+        }
+    }
+
+    /// @notice The contributor revoked leaf `k` at the accumulator `acc`: its revenue so far is
+    /// paid, its weight leaves the pot (as the distributor's _takeLeaf), its tokens are burnt.
+    /// Returns what it pays and the weight removed from the pool.
+    function recordLeafRevoked(uint256 batchId, uint256 k, uint256 acc)
+        external
+        onlyHandler
+        returns (uint256 amount, uint256 removed)
+    {
+        BatchModel storage b = _batches[batchId];
+        Leaf storage leaf = _leavesOf[batchId][k];
+        Holding storage h = _holdings[batchId][leaf.contributor];
+        acc = _batchAcc(b, acc);
+        uint256 scaled = h.weight * (acc - h.snapshot);
+        uint256 bit = 1 << leaf.ordinal;
+        removed = leaf.weight;
+        if (h.ordinals & bit != 0) {
+            if (removed > h.weight) removed = h.weight;
+            h.weight -= removed;
+        } else if (withinCommitment(batchId, 1, leaf.weight)) {
+            scaled += uint256(leaf.weight) * (acc - b.accStart);
+            ++b.claimedCount;
+            b.claimedWeight += leaf.weight;
+        } else {
+            removed = 0;
+        }
+        h.ordinals |= bit;
+        h.snapshot = acc;
+        if (b.potState != IBatchPots.BatchPotState.EARNING) removed = 0;
+        amount = _pay(b, h, scaled);
+        if (removed != 0) {
+            _settleBooks(b, acc);
+            b.units -= removed;
+            _batchUnitsIn[b.poolId] -= removed;
+        }
+        leaf.revoked = true;
+        uint256 id = _leafId(leaf);
+        _entries[id] = Entry(leaf.contributor, b.poolId, IContributionRegistry.Status.REVOKED, leaf.weight);
+        _batched[id] = true;
+        if (leaf.activated) {
+            _leafTokens[leaf.contributor] -= leaf.weight;
+            _totalLeafTokens -= leaf.weight;
+        }
+    }
+
+    /// @notice Whether `count` more leaves of `weight` stay within the batch's commitment (in
+    /// the distributor's count of claimed and revoked leaves).
+    function withinCommitment(uint256 batchId, uint256 count, uint256 weight) public view returns (bool) {
+        BatchModel storage b = _batches[batchId];
+        return b.claimedCount + count <= b.count && b.claimedWeight + weight <= b.totalWeight;
+    }
+
+    /// @notice What the batch's pot holds not yet paid, scaled by 1e18, at the pool's
+    /// accumulator `acc`: its books (units × Δaccumulator since acceptance) less what it paid.
+    function batchEarnedScaled(uint256 batchId, uint256 acc) external view returns (uint256) {
+        BatchModel storage b = _batches[batchId];
+        if (b.potState == IBatchPots.BatchPotState.NONE) return 0;
+        return entitledScaled(batchId, acc) - b.paid * 1e18;
+    }
+
+    /// @notice Everything the batch's units earned since acceptance, scaled by 1e18.
+    function entitledScaled(uint256 batchId, uint256 acc) public view returns (uint256) {
+        BatchModel storage b = _batches[batchId];
+        if (b.potState == IBatchPots.BatchPotState.NONE) return 0;
+        return b.booksAccrued + b.units * (_batchAcc(b, acc) - b.booksAcc);
     }
 
     function batchCount() external view returns (uint256) {
         return _batchCount;
     }
 
+    /// @notice The batch, without its leaves.
     function batchOf(uint256 batchId) external view returns (BatchModel memory) {
         return _batches[batchId];
+    }
+
+    /// @notice The batch with its leaves.
+    function batchWithLeaves(uint256 batchId) external view returns (BatchModel memory b) {
+        b = _batches[batchId];
+        b.leaves = _leavesOf[batchId];
+    }
+
+    /// @notice The pool's units: its single accepted weights and its earning batches' units.
+    function poolUnits(uint256 poolId) external view returns (uint256) {
+        return _poolWeight[poolId] + _batchUnitsIn[poolId];
+    }
+
+    function holdingOf(uint256 batchId, address contributor) external view returns (Holding memory) {
+        return _holdings[batchId][contributor];
+    }
+
+    /// @notice Whether the contribution `id` was activated or revoked from a batch.
+    function batched(uint256 id) external view returns (bool) {
+        return _batched[id];
+    }
+
+    /// @notice The contributor's activated, unrevoked leaf weight: its tokens from batches.
+    function leafTokens(address contributor) external view returns (uint256) {
+        return _leafTokens[contributor];
+    }
+
+    function totalLeafTokens() external view returns (uint256) {
+        return _totalLeafTokens;
+    }
+
+    function _settleBooks(BatchModel storage b, uint256 acc) private {
+        b.booksAccrued += b.units * (acc - b.booksAcc);
+        b.booksAcc = acc;
+    }
+
+    /// @dev The accumulator a batch's leaves earn up to: the pool's `acc` while earning, else
+    /// the pool's at the overturn.
+    function _batchAcc(BatchModel storage b, uint256 acc) private view returns (uint256) {
+        return b.potState == IBatchPots.BatchPotState.EARNING ? acc : b.booksAcc;
+    }
+
+    function _pay(BatchModel storage b, Holding storage h, uint256 scaled) private returns (uint256 amount) {
+        amount = scaled / 1e18;
+        b.paid += amount;
+        h.paid += amount;
+    }
+
+    function _leafId(Leaf storage leaf) private view returns (uint256) {
+        return Cids.idOf(leaf.contributor, Cids.digestOf(leaf.cid));
     }
 
     // -- membership ------------------------------------------------------------------------

@@ -19,11 +19,12 @@ contract CuratorHandler is HandlerBase {
 
     /// @inheritdoc HandlerBase
     function selectors() external pure override returns (bytes4[] memory s) {
-        s = new bytes4[](4);
+        s = new bytes4[](5);
         s[0] = this.accept.selector;
         s[1] = this.reject.selector;
         s[2] = this.acceptBatch.selector;
-        s[3] = this.rejectBatch.selector;
+        s[3] = this.acceptBatch.selector; // twice as likely: a batch's life starts there
+        s[4] = this.rejectBatch.selector;
     }
 
     function accept(uint256 curatorSeed, uint256 idSeed, uint256 weightSeed, bool relayed) external {
@@ -36,7 +37,7 @@ contract CuratorHandler is HandlerBase {
             _act(key, relayed, address(coop.registry), abi.encodeCall(coop.registry.accept, (id, weight)), expected);
         if (!done) return;
         model.recordAccepted(id, weight);
-        _credited(curator, false, id);
+        _credited(curator, false, id, 1);
     }
 
     function reject(uint256 curatorSeed, uint256 idSeed, bool relayed) external {
@@ -47,24 +48,28 @@ contract CuratorHandler is HandlerBase {
             _act(key, relayed, address(coop.registry), abi.encodeCall(coop.registry.reject, (id, "fuzzed")), expected);
         if (!done) return;
         model.recordRejected(id);
-        _credited(curator, false, id);
+        _credited(curator, false, id, 1);
     }
 
-    function acceptBatch(uint256 curatorSeed, uint256 batchSeed, bool relayed) external {
-        (uint256 key, address curator, bool hasRole) = _curatorOf(curatorSeed);
-        uint256 batchId = _pickBatch(batchSeed);
-        bytes4 expected = _batchOutcome(curator, hasRole, batchId);
+    /// @notice The batch's designated curator (or, a quarter of the time, another curator or a
+    /// member) accepts it: one unit per review it holds, and its weight joins the pool.
+    function acceptBatch(uint256 callerSeed, uint256 batchSeed, bool relayed) external {
+        uint256 batchId = _pickRecentBatch(batchSeed);
+        (uint256 key, address caller) = _batchCallerOf(callerSeed, batchId);
+        CoopModel.BatchModel memory b = model.batchOf(batchId);
+        bytes4 expected = _batchOutcome(caller, b, true);
         (bool done,) =
             _act(key, relayed, address(coop.registry), abi.encodeCall(coop.registry.acceptBatch, (batchId)), expected);
         if (!done) return;
-        model.recordBatchCurated(batchId, curator, true);
-        _credited(curator, true, batchId);
+        model.recordBatchCurated(batchId, true, _poolAcc(b.poolId));
+        _credited(caller, true, batchId, b.count + b.rejected);
     }
 
-    function rejectBatch(uint256 curatorSeed, uint256 batchSeed, bool relayed) external {
-        (uint256 key, address curator, bool hasRole) = _curatorOf(curatorSeed);
-        uint256 batchId = _pickBatch(batchSeed);
-        bytes4 expected = _batchOutcome(curator, hasRole, batchId);
+    /// @notice The designated curator (or another) refuses the batch as assembled: no credit.
+    function rejectBatch(uint256 callerSeed, uint256 batchSeed, bool relayed) external {
+        uint256 batchId = _pickRecentBatch(batchSeed);
+        (uint256 key, address caller) = _batchCallerOf(callerSeed, batchId);
+        bytes4 expected = _batchOutcome(caller, model.batchOf(batchId), false);
         (bool done,) = _act(
             key,
             relayed,
@@ -72,16 +77,14 @@ contract CuratorHandler is HandlerBase {
             abi.encodeCall(coop.registry.rejectBatch, (batchId, "fuzzed")),
             expected
         );
-        if (!done) return;
-        model.recordBatchCurated(batchId, curator, false);
-        _credited(curator, true, batchId);
+        if (done) model.recordBatchCurated(batchId, false, 0);
     }
 
-    /// @dev Every review, whatever its verdict or the batch's declared size, earns one unit,
-    /// within the cap in force.
-    function _credited(address curator, bool isBatch, uint256 id) private {
+    /// @dev Every review earns one unit, whatever its verdict (a batch: one per accepted leaf
+    /// and per rejection it holds), within the cap in force.
+    function _credited(address curator, bool isBatch, uint256 id, uint256 units) private {
         uint256 epoch = _curationEpoch();
-        model.creditReview(curator, isBatch, id, epoch);
+        model.creditReview(curator, isBatch, id, epoch, units);
         vm.assertLe(coop.registry.reviewsInEpoch(curator, epoch), coop.registry.curationCap(), "reviews within the cap");
     }
 
@@ -100,9 +103,13 @@ contract CuratorHandler is HandlerBase {
         return model.idAt(seed >> 4);
     }
 
-    /// @dev A batch id from 1 to one past the last (unknown).
-    function _pickBatch(uint256 seed) private view returns (uint256) {
-        return 1 + seed % (model.batchCount() + 1);
+    /// @dev Half the time the latest batch (likely pending), else one from 1 to one past the
+    /// last (unknown); from the seed's hash, which spreads the fuzzer's edge values.
+    function _pickRecentBatch(uint256 seed) private view returns (uint256) {
+        seed = uint256(keccak256(abi.encode(seed)));
+        uint256 batches = model.batchCount();
+        if (seed % 2 == 0 && batches > 0) return batches;
+        return 1 + (seed >> 1) % (batches + 1);
     }
 
     /// @dev The registry's checks in its order; `accepting` adds the contributor's membership and
@@ -136,20 +143,38 @@ contract CuratorHandler is HandlerBase {
         return _capOutcome(curator);
     }
 
-    function _batchOutcome(address curator, bool hasRole, uint256 batchId) private view returns (bytes4) {
-        if (!hasRole) return IAccessControl.AccessControlUnauthorizedAccount.selector;
-        CoopModel.BatchModel memory b = model.batchOf(batchId);
+    /// @dev The registry's checks on a batch verdict by `caller`, in its order; acceptance adds
+    /// the worker's class and the cap for all the batch's reviews.
+    function _batchOutcome(address caller, CoopModel.BatchModel memory b, bool accepting)
+        private
+        view
+        returns (bytes4)
+    {
         if (b.status == IContributionRegistry.BatchStatus.NONE) {
             return IContributionRegistry.ContributionRegistryUnknownBatch.selector;
         }
         if (b.status != IContributionRegistry.BatchStatus.PENDING) {
             return IContributionRegistry.ContributionRegistryBatchNotPending.selector;
         }
-        if (b.aggregator == curator) return IContributionRegistry.ContributionRegistryBatchSelfCuration.selector;
-        if (model.statusOf(curator) != WORKER_STATUS) {
+        if (caller != b.curator) return IContributionRegistry.ContributionRegistryNotBatchCurator.selector;
+        if (!accepting) return OK;
+        if (model.statusOf(caller) != WORKER_STATUS) {
             return IContributionRegistry.ContributionRegistryCuratorNotWorker.selector;
         }
-        return _capOutcome(curator);
+        if (model.reviewsInEpoch(caller, _curationEpoch()) + b.count + b.rejected > model.curationCap()) {
+            return IContributionRegistry.ContributionRegistryCurationCapReached.selector;
+        }
+        return OK;
+    }
+
+    /// @dev Mostly the batch's designated curator; a quarter of the time a curator or member
+    /// picked by the seed's hash (the designated one, another curator, or one without the role).
+    function _batchCallerOf(uint256 seed, uint256 batchId) private view returns (uint256 key, address caller) {
+        seed = uint256(keccak256(abi.encode(seed)));
+        address designated = model.batchOf(batchId).curator;
+        if (seed % 4 != 3 && designated != address(0)) key = _keyOf(designated);
+        else (key,,) = _curatorOf(seed >> 2);
+        caller = vm.addr(key);
     }
 
     function _capOutcome(address curator) private view returns (bytes4) {

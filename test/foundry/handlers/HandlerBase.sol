@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {Errors} from "@openzeppelin/contracts/utils/Errors.sol";
 import {ILumbungForwarder} from "../../../contracts/interfaces/ILumbungForwarder.sol";
 import {IMembership} from "../../../contracts/interfaces/IMembership.sol";
+import {Accumulator} from "../utils/Accumulator.sol";
 import {Actors} from "../utils/Actors.sol";
 import {Bounds} from "../utils/Bounds.sol";
 import {Cooperative} from "../utils/CooperativeDeployer.sol";
@@ -21,6 +22,8 @@ abstract contract HandlerBase {
     error HandlerExpectedRevert(bytes4 expected);
     /// @notice The call reverted with another error than the expected one.
     error HandlerWrongRevert(bytes4 expected, bytes actual);
+    /// @notice No actor of the cast has this address.
+    error HandlerUnknownActor(address account);
 
     Vm internal constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
 
@@ -95,6 +98,31 @@ abstract contract HandlerBase {
 
     function _executeCall(uint256 key, address target, bytes memory data) private view returns (bytes memory) {
         return abi.encodeCall(coop.forwarder.execute, (Relay.signed(coop.forwarder, key, target, data)));
+    }
+
+    /// @dev The payment of a claim: exactly `expected`, to the signer. A relayed claim (or a
+    /// revocation) returns no data; the tokens must arrive all the same.
+    function _checkPaid(address who, bytes memory ret, uint256 expected, uint256 before) internal {
+        uint256 amount = coop.usd.balanceOf(who) - before;
+        vm.assertEq(amount, expected, "claim: pays exactly what was claimable, to the signer");
+        if (ret.length != 0) vm.assertEq(abi.decode(ret, (uint256)), amount, "claim: returns what it paid");
+        model.recordPaidOut(amount);
+    }
+
+    /// @dev The key of a contributor of the cast, or of the outsider.
+    function _keyOf(address account) internal pure returns (uint256) {
+        for (uint256 i = 0; i < Actors.CONTRIBUTOR_COUNT; ++i) {
+            if (Actors.contributor(i) == account) return Actors.contributorKey(i);
+        }
+        if (account == Actors.outsider()) return Actors.OUTSIDER_KEY;
+        revert HandlerUnknownActor(account);
+    }
+
+    /// @dev The pool's revenue accumulator (scaled by 1e18) in the distributor, read from its
+    /// storage: `_pots` is slot 5 (`forge inspect RevenueDistributor storageLayout`) and
+    /// accPerUnit a Pot's first word. The model keeps each batch's books against it.
+    function _poolAcc(uint256 poolId) internal view returns (uint256) {
+        return Accumulator.read(address(coop.distributor), poolId);
     }
 
     function bound(uint256 x, uint256 lo, uint256 hi) internal pure returns (uint256) {

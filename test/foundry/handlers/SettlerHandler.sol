@@ -45,7 +45,7 @@ contract SettlerHandler is HandlerBase {
         else if (!listing.active) expected = IDataMarket.DataMarketNotForSale.selector;
         else if (listing.purposes & 1 == 0) expected = IDataMarket.DataMarketPurposeNotAllowed.selector;
         else if (listing.price > amount) expected = IDataMarket.DataMarketPriceAboveMax.selector;
-        else if (model.poolWeight(poolId) == 0) expected = IDataMarket.DataMarketNoContent.selector;
+        else if (model.poolUnits(poolId) == 0) expected = IDataMarket.DataMarketNoContent.selector;
         else if (model.generalStrike() || model.struck(caller) || model.refStruck(buyerRef)) {
             expected = IDataMarket.DataMarketStrike.selector;
         }

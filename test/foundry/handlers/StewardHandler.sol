@@ -143,8 +143,9 @@ contract StewardHandler is HandlerBase {
     function reopenPool(uint256 poolSeed) external {
         uint256 poolId = _anyPoolId(poolSeed);
         bytes4 expected = OK;
-        if (!_knownPool(poolId)) expected = IContributionRegistry.ContributionRegistryUnknownPool.selector;
-        else if (!model.poolClosed(poolId)) {
+        if (!_knownPool(poolId)) {
+            expected = IContributionRegistry.ContributionRegistryUnknownPool.selector;
+        } else if (!model.poolClosed(poolId)) {
             expected = IContributionRegistry.ContributionRegistryPoolAlreadyOpen.selector;
         }
         _call(address(this), address(coop.registry), abi.encodeCall(coop.registry.reopenPool, (poolId)), expected);
@@ -157,7 +158,10 @@ contract StewardHandler is HandlerBase {
         address treasury = coop.distributor.treasury();
         uint256 before = coop.usd.balanceOf(treasury);
         bytes memory ret = _call(
-            Actors.contributor(callerSeed), address(coop.distributor), abi.encodeCall(coop.distributor.releaseReserve, ()), OK
+            Actors.contributor(callerSeed),
+            address(coop.distributor),
+            abi.encodeCall(coop.distributor.releaseReserve, ()),
+            OK
         );
         uint256 amount = abi.decode(ret, (uint256));
         vm.assertEq(amount, accrued, "releaseReserve: all that accrued");
@@ -172,12 +176,14 @@ contract StewardHandler is HandlerBase {
     /// @notice A pool's maximum weight: mostly around the default, sometimes 0 or past the ceiling.
     function setPoolMaxWeight(uint256 poolSeed, uint256 maxSeed) external {
         uint256 poolId = _anyPoolId(poolSeed);
-        uint256 maxWeight = maxSeed % 8 == 0 ? ((maxSeed >> 3) % 2 == 0 ? 0 : _MAX_WEIGHT_CEILING + 1)
+        uint256 maxWeight = maxSeed % 8 == 0
+            ? ((maxSeed >> 3) % 2 == 0 ? 0 : _MAX_WEIGHT_CEILING + 1)
             : bound(maxSeed >> 3, 1, 2 * model.DEFAULT_MAX_WEIGHT());
         if (maxSeed % 8 == 1) maxWeight = _MAX_WEIGHT_CEILING;
         bytes4 expected = OK;
-        if (!_knownPool(poolId)) expected = IContributionRegistry.ContributionRegistryUnknownPool.selector;
-        else if (maxWeight == 0 || maxWeight > _MAX_WEIGHT_CEILING) {
+        if (!_knownPool(poolId)) {
+            expected = IContributionRegistry.ContributionRegistryUnknownPool.selector;
+        } else if (maxWeight == 0 || maxWeight > _MAX_WEIGHT_CEILING) {
             expected = IContributionRegistry.ContributionRegistryInvalidMaxWeight.selector;
         }
         _call(
@@ -191,18 +197,27 @@ contract StewardHandler is HandlerBase {
 
     /// @notice The curation cap: often small (so curators reach it), sometimes 0 or too large.
     function setCurationCap(uint256 capSeed) external {
-        uint256 cap = capSeed % 8 == 0 ? ((capSeed >> 3) % 2 == 0 ? 0 : _MAX_CURATION_CAP + 1) : bound(capSeed >> 3, 1, 6);
-        bytes4 expected =
-            cap == 0 || cap > _MAX_CURATION_CAP ? IContributionRegistry.ContributionRegistryInvalidCurationCap.selector : OK;
+        uint256 cap = capSeed % 8 == 0 ? ((capSeed >> 3) % 2 == 0 ? 0 : _MAX_CURATION_CAP + 1) : _validCap(capSeed >> 3);
+        bytes4 expected = cap == 0 || cap > _MAX_CURATION_CAP
+            ? IContributionRegistry.ContributionRegistryInvalidCurationCap.selector
+            : OK;
         _call(address(this), address(coop.registry), abi.encodeCall(coop.registry.setCurationCap, (cap)), expected);
         if (expected == OK) model.setCurationCap(cap);
+    }
+
+    /// @dev A cap the handlers meet: half the time 1 to 6 (single reviews reach it), else 7 to 24
+    /// (a batch's reviews fit, or reach it).
+    function _validCap(uint256 seed) private pure returns (uint256) {
+        return seed % 2 == 0 ? bound(seed >> 1, 1, 6) : bound(seed >> 1, 7, 24);
     }
 
     /// @notice Governance re-weighs an accepted contribution within the pool's maximum, or
     /// (a quarter of the time) rejects it; the contributor keeps what it earned before, and one
     /// who has left gets no higher weight.
     function overturn(uint256 idSeed, uint256 weightSeed) external {
-        uint256 id = model.idCount() == 0 || idSeed % 16 == 0 ? uint256(keccak256(abi.encode("unknown", idSeed))) : model.idAt(idSeed >> 4);
+        uint256 id = model.idCount() == 0 || idSeed % 16 == 0
+            ? uint256(keccak256(abi.encode("unknown", idSeed)))
+            : model.idAt(idSeed >> 4);
         CoopModel.Entry memory e = model.entry(id);
         uint48 newWeight = weightSeed % 4 == 0 ? 0 : _fuzzWeight(weightSeed >> 2, e.poolId);
         bytes4 expected = OK;
@@ -224,23 +239,30 @@ contract StewardHandler is HandlerBase {
         );
     }
 
-    /// @notice Governance rejects an accepted batch: its unclaimed leaves are claimable no more.
+    /// @notice Governance overturns a pending or accepted batch: an accepted one stops earning
+    /// at once, its leaves keeping what they earned before (claimable, to the wei).
     function overturnBatch(uint256 batchSeed) external {
         uint256 batchId = 1 + batchSeed % (model.batchCount() + 1);
-        IContributionRegistry.BatchStatus status = model.batchOf(batchId).status;
+        CoopModel.BatchModel memory b = model.batchOf(batchId);
         bytes4 expected = OK;
-        if (status == IContributionRegistry.BatchStatus.NONE) {
+        if (b.status == IContributionRegistry.BatchStatus.NONE) {
             expected = IContributionRegistry.ContributionRegistryUnknownBatch.selector;
-        } else if (status != IContributionRegistry.BatchStatus.ACCEPTED) {
+        } else if (
+            b.status != IContributionRegistry.BatchStatus.PENDING
+                && b.status != IContributionRegistry.BatchStatus.ACCEPTED
+        ) {
             expected = IContributionRegistry.ContributionRegistryBatchNotAccepted.selector;
         }
+        uint256 earnedBefore = coop.distributor.batchEarnedScaled(batchId);
         _call(
             address(this),
             address(coop.registry),
             abi.encodeCall(coop.registry.overturnBatch, (batchId, "fuzzed")),
             expected
         );
-        if (expected == OK) model.recordBatchOverturned(batchId);
+        if (expected != OK) return;
+        model.recordBatchOverturned(batchId, _poolAcc(b.poolId));
+        vm.assertEq(coop.distributor.batchEarnedScaled(batchId), earnedBefore, "overturn: the batch keeps its earnings");
     }
 
     /// @notice Governance removes some of an account's work units (more than it holds: refused).
@@ -277,7 +299,12 @@ contract StewardHandler is HandlerBase {
         }
         if (tooLarge) limits[(seed >> 40) % 4] = uint32(_MAX_VOUCHERS + 1);
         bytes4 expected = tooLarge ? IMembership.MembershipInvalidVoucherLimit.selector : OK;
-        _call(address(this), address(coop.membership), abi.encodeCall(coop.membership.setVoucherLimits, (limits)), expected);
+        _call(
+            address(this),
+            address(coop.membership),
+            abi.encodeCall(coop.membership.setVoucherLimits, (limits)),
+            expected
+        );
         if (expected == OK) model.setVoucherLimits(limits);
     }
 }

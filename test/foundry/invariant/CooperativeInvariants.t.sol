@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 pragma solidity ^0.8.24;
 
+import {IBatchPots} from "../../../contracts/interfaces/IBatchPots.sol";
 import {IContributionRegistry} from "../../../contracts/interfaces/IContributionRegistry.sol";
 import {IMembership} from "../../../contracts/interfaces/IMembership.sol";
 import {AggregatorHandler} from "../handlers/AggregatorHandler.sol";
@@ -12,12 +13,14 @@ import {MemberHandler} from "../handlers/MemberHandler.sol";
 import {RegistrarHandler} from "../handlers/RegistrarHandler.sol";
 import {SettlerHandler} from "../handlers/SettlerHandler.sol";
 import {StewardHandler} from "../handlers/StewardHandler.sol";
+import {Accumulator} from "../utils/Accumulator.sol";
 import {Actors} from "../utils/Actors.sol";
 import {CooperativeFixture} from "../utils/CooperativeFixture.sol";
 
 /// @title CooperativeInvariants
 /// @notice The adversarial invariant suite against the ungoverned cooperative (issue 13's rules
-/// included: bounded weights, committed batches, one unit per review within a cap): every
+/// included: bounded weights, committed batches, one unit per review within a cap; issue 16's
+/// batch pots: batches earning from acceptance, leaves claimed, activated and revoked): every
 /// actor's handler acts at random with bounded inputs, good and bad, and after every call the
 /// contracts must agree with the model and the money must add up to the wei.
 contract CooperativeInvariants is CooperativeFixture {
@@ -68,12 +71,13 @@ contract CooperativeInvariants is CooperativeFixture {
 
     // -- money -----------------------------------------------------------------------------
 
-    /// @notice deposited × 1e18 = claimed × 1e18 + Σ earnedScaled + (reserve accrued + released)
-    /// × 1e18 + reserve remainder: no wei created or lost.
+    /// @notice deposited × 1e18 = claimed × 1e18 + Σ positions' earnedScaled + Σ batches'
+    /// batchEarnedScaled + (reserve accrued + released) × 1e18 + reserve remainder: no wei
+    /// created or lost.
     function invariant_moneyIsConservedToTheWei() public view {
         (uint256 deposited, uint256 claimed, uint256 accrued, uint256 released) = coop.distributor.totals();
-        uint256 rhs = claimed * PRECISION + _sumEarnedScaled() + (accrued + released) * PRECISION
-            + coop.distributor.reserveRemainder();
+        uint256 rhs = claimed * PRECISION + _sumEarnedScaled() + _sumBatchEarnedScaled() + (accrued + released)
+            * PRECISION + coop.distributor.reserveRemainder();
         vm.assertEq(deposited * PRECISION, rhs, "deposited = claimed + earned + reserve, scaled, exactly");
     }
 
@@ -89,12 +93,12 @@ contract CooperativeInvariants is CooperativeFixture {
         vm.assertEq(released, model.released(), "released = sum of the releases");
     }
 
-    /// @notice The positions of the cast are all the units there are, in every pot, so the sum
-    /// in the money invariant leaves nobody out.
+    /// @notice The positions of the cast and the earning batches are all the units there are,
+    /// in every pot, so the sums in the money invariant leave nobody out.
     function invariant_castHoldsEveryUnit() public view {
         for (uint256 k = 0; k <= POOL_COUNT; ++k) {
             uint256 pot = _pot(k);
-            uint256 sum;
+            uint256 sum = k == POOL_COUNT ? 0 : _batchUnits(pot);
             for (uint256 i = 0; i < Actors.CONTRIBUTOR_COUNT; ++i) {
                 sum += coop.distributor.unitsOf(pot, Actors.contributor(i));
             }
@@ -114,35 +118,37 @@ contract CooperativeInvariants is CooperativeFixture {
 
     // -- tokens and shares -----------------------------------------------------------------
 
-    /// @notice Token supply = Σ accepted, unrevoked weights = Σ pool units = Σ pool weights.
-    function invariant_supplyEqualsAcceptedWeightEqualsPoolUnits() public view {
-        uint256 units;
-        uint256 weights;
-        for (uint256 p = 1; p <= POOL_COUNT; ++p) {
-            units += coop.distributor.totalUnits(p);
-            (,,,,, uint96 totalWeight) = coop.registry.pool(p);
-            weights += totalWeight;
-        }
+    /// @notice Token supply = Σ single accepted weights + Σ activated, unrevoked leaf weights;
+    /// each pool's weight in the registry = its units in the distributor = its single accepted
+    /// weights + its earning batches' units.
+    function invariant_supplyAndPoolWeightsAreAcceptedWeights() public view {
         uint256 supply = coop.token.totalSupply();
-        vm.assertEq(supply, model.totalAcceptedWeight(), "supply = accepted weight (model)");
-        vm.assertEq(supply, units, "supply = pool units");
-        vm.assertEq(supply, weights, "supply = pool weights");
+        vm.assertEq(supply, model.totalAcceptedWeight() + model.totalLeafTokens(), "supply = accepted + activated");
+        for (uint256 p = 1; p <= POOL_COUNT; ++p) {
+            (,,,,, uint96 totalWeight) = coop.registry.pool(p);
+            uint256 units = coop.distributor.totalUnits(p);
+            vm.assertEq(totalWeight, units, "pool weight = pool units");
+            vm.assertEq(units, model.poolWeight(p) + _batchUnits(p), "pool units = single weights + batch units");
+            vm.assertEq(units, model.poolUnits(p), "pool units (model)");
+        }
     }
 
-    /// @notice Each contributor's units in each pool are the sum of their accepted weights there,
-    /// and their tokens and votes the sum over pools.
+    /// @notice Each contributor's units in each pool are the sum of their single accepted
+    /// weights there, and their tokens and votes those summed over pools plus their activated,
+    /// unrevoked leaves.
     function invariant_positionsAreAcceptedWeights() public view {
         for (uint256 i = 0; i < Actors.CONTRIBUTOR_COUNT; ++i) {
             address who = Actors.contributor(i);
-            uint256 total;
+            uint256 total = model.leafTokens(who);
             for (uint256 p = 1; p <= POOL_COUNT; ++p) {
                 uint256 weight = model.weightOf(p, who);
                 vm.assertEq(coop.distributor.unitsOf(p, who), weight, "units = accepted weights in the pool");
                 total += weight;
             }
-            vm.assertEq(coop.token.balanceOf(who), total, "tokens = accepted weights");
+            vm.assertEq(coop.token.balanceOf(who), total, "tokens = accepted weights + activated leaves");
             vm.assertEq(coop.token.getVotes(who), total, "votes = tokens (own delegate)");
         }
+        vm.assertEq(coop.token.balanceOf(Actors.outsider()), 0, "the outsider activates nothing");
     }
 
     /// @notice No contributor's pool units above what their bounded weights give: at most the
@@ -161,7 +167,8 @@ contract CooperativeInvariants is CooperativeFixture {
     }
 
     /// @notice The workers' pot only for real reviews: its units are the reviews credited (one
-    /// each, whatever was reviewed) less the units governance removed or anyone retired.
+    /// per contribution, one per accepted leaf and rejection of an accepted batch, none for a
+    /// rejected batch) less the units governance removed or anyone retired.
     function invariant_workUnitsAreCreditedReviews() public view {
         vm.assertEq(
             coop.distributor.totalUnits(workPot),
@@ -172,21 +179,36 @@ contract CooperativeInvariants is CooperativeFixture {
             address who = Actors.contributor(i);
             vm.assertEq(coop.distributor.unitsOf(workPot, who), model.workUnits(who), "account's work units");
         }
-        vm.assertEq(model.reviewCount(), model.totalReviewsCredited(), "one review record per unit credited");
+        uint256 units;
+        for (uint256 r = 0; r < model.reviewCount(); ++r) {
+            CoopModel.Review memory review = model.reviewAt(r);
+            if (review.isBatch) {
+                CoopModel.BatchModel memory b = model.batchOf(review.id);
+                vm.assertEq(review.units, b.count + b.rejected, "a batch: one unit per review it holds");
+            } else {
+                vm.assertEq(review.units, 1, "a contribution: one unit");
+            }
+            units += review.units;
+        }
+        vm.assertEq(units, model.totalReviewsCredited(), "the review records are the units credited");
     }
 
-    /// @notice Every credited review is of a real contribution or batch, reviewed on-chain (no
-    /// longer pending), by a curator other than its submitter; none is credited twice (the
-    /// model refuses a second credit).
+    /// @notice Every credited review is of a real contribution, reviewed on-chain (no longer
+    /// pending) by a curator other than its contributor, or of a batch its designated curator,
+    /// not its aggregator, accepted (a rejected batch credits nothing); none is credited twice
+    /// (the model refuses a second credit).
     function invariant_reviewsAreOfRealContent() public view {
         uint256 reviews = model.reviewCount();
         for (uint256 r = 0; r < reviews; ++r) {
             CoopModel.Review memory review = model.reviewAt(r);
             if (review.isBatch) {
-                (, IContributionRegistry.BatchStatus status, bytes32 root,,, address aggregator, address curator) =
+                (, IContributionRegistry.BatchStatus status,,,, address aggregator, address curator) =
                     coop.registry.batch(review.id);
-                vm.assertTrue(root != bytes32(0), "a real batch");
-                vm.assertTrue(status != IContributionRegistry.BatchStatus.PENDING, "the batch was curated");
+                vm.assertTrue(
+                    status == IContributionRegistry.BatchStatus.ACCEPTED
+                        || status == IContributionRegistry.BatchStatus.OVERTURNED,
+                    "the batch was accepted"
+                );
                 vm.assertEq(curator, review.curator, "by the curator credited");
                 vm.assertTrue(aggregator != review.curator, "not by its aggregator");
             } else {
@@ -212,23 +234,88 @@ contract CooperativeInvariants is CooperativeFixture {
 
     // -- registry, market, membership ------------------------------------------------------
 
-    /// @notice Every batch's status and claimed count are the model's.
+    /// @notice Every batch is the model's: its commitment and curation, and the leaves
+    /// activated never more than it committed, in count and weight.
     function invariant_batchesMatchTheModel() public view {
         uint256 count = model.batchCount();
         vm.assertEq(coop.registry.batchCount(), count, "batch count");
         for (uint256 id = 1; id <= count; ++id) {
             CoopModel.BatchModel memory b = model.batchOf(id);
-            (, IContributionRegistry.BatchStatus status,,, uint256 claimed,, address curator) = coop.registry.batch(id);
+            (
+                uint256 poolId,
+                IContributionRegistry.BatchStatus status,
+                bytes32 root,
+                uint256 committedCount,
+                uint256 rejected,
+                address aggregator,
+                address curator
+            ) = coop.registry.batch(id);
+            vm.assertEq(poolId, b.poolId, "batch pool");
             vm.assertEq(uint256(status), uint256(b.status), "batch status");
-            vm.assertEq(claimed, b.claimedCount, "batch claimed count");
+            vm.assertEq(root, b.root, "batch root");
+            vm.assertEq(committedCount, b.count, "batch count");
+            vm.assertEq(rejected, b.rejected, "batch rejections");
+            vm.assertEq(aggregator, b.aggregator, "batch aggregator");
             vm.assertEq(curator, b.curator, "batch curator");
-            (uint256 totalWeight, uint256 claimedWeight) = coop.registry.batchWeights(id);
+            vm.assertTrue(curator != aggregator, "the aggregator never curates its batch");
+            (uint256 totalWeight, uint256 activatedCount, uint256 activatedWeight) = coop.registry.batchWeights(id);
             vm.assertEq(totalWeight, b.totalWeight, "batch committed weight");
-            vm.assertEq(claimedWeight, b.claimedWeight, "batch claimed weight");
-            vm.assertLe(claimed, b.count, "never more leaves than committed");
-            vm.assertLe(claimedWeight, totalWeight, "never more weight than committed");
+            vm.assertEq(activatedCount, b.activatedCount, "leaves activated");
+            vm.assertEq(activatedWeight, b.activatedWeight, "weight activated");
+            vm.assertLe(activatedCount, b.count, "never more leaves activated than committed");
+            vm.assertLe(activatedWeight, totalWeight, "never more weight activated than committed");
             vm.assertLe(totalWeight, b.count * coop.registry.MAX_WEIGHT_CEILING(), "committed within the ceiling");
         }
+    }
+
+    /// @notice Every batch's pot keeps the model's books to the wei: its units, its leaves
+    /// claimed (never more than committed, in count and weight), what it paid (never more than
+    /// its units earned since acceptance), what it still holds; every actor's holding (a
+    /// revoked leaf's weight gone from it) and what it was paid; its curator holds and was paid
+    /// nothing from it.
+    function invariant_batchPotsKeepTheirBooks() public view {
+        uint256 count = model.batchCount();
+        for (uint256 id = 1; id <= count; ++id) {
+            CoopModel.BatchModel memory b = model.batchOf(id);
+            (uint256 poolId, IBatchPots.BatchPotState state,,,,,) = coop.distributor.batchPot(id);
+            vm.assertEq(uint256(state), uint256(b.potState), "pot state");
+            if (state == IBatchPots.BatchPotState.NONE) continue;
+            vm.assertEq(poolId, b.poolId, "pot pool");
+            _checkPotBooks(id, b);
+            _checkHoldings(id, b);
+        }
+    }
+
+    function _checkPotBooks(uint256 id, CoopModel.BatchModel memory b) private view {
+        (,, address curator, uint256 units, uint256 claimedCount, uint256 claimedWeight, uint256 paid) =
+            coop.distributor.batchPot(id);
+        vm.assertEq(curator, b.curator, "pot curator: the designated one");
+        vm.assertEq(units, b.units, "pot units");
+        vm.assertEq(claimedCount, b.claimedCount, "leaves claimed");
+        vm.assertEq(claimedWeight, b.claimedWeight, "weight claimed");
+        vm.assertLe(claimedCount, b.count, "never more leaves claimed than committed");
+        vm.assertLe(claimedWeight, b.totalWeight, "never more weight claimed than committed");
+        vm.assertLe(units, b.totalWeight, "never more units than committed");
+        vm.assertEq(paid, b.paid, "paid");
+        uint256 acc = Accumulator.read(address(coop.distributor), b.poolId);
+        vm.assertLe(paid * PRECISION, model.entitledScaled(id, acc), "never paid more than it earned");
+        vm.assertEq(coop.distributor.batchEarnedScaled(id), model.batchEarnedScaled(id, acc), "pot holds the rest");
+    }
+
+    function _checkHoldings(uint256 id, CoopModel.BatchModel memory b) private view {
+        uint256 paidToHolders;
+        for (uint256 i = 0; i <= Actors.CONTRIBUTOR_COUNT; ++i) {
+            address who = i == Actors.CONTRIBUTOR_COUNT ? Actors.outsider() : Actors.contributor(i);
+            CoopModel.Holding memory h = model.holdingOf(id, who);
+            (uint256 weight, uint256 ordinals) = coop.distributor.batchHolding(id, who);
+            vm.assertEq(weight, h.weight, "holding weight");
+            vm.assertEq(ordinals, h.ordinals, "holding ordinals");
+            paidToHolders += h.paid;
+        }
+        vm.assertEq(paidToHolders, b.paid, "the batch paid its leaves' contributors only");
+        vm.assertEq(model.holdingOf(id, b.curator).paid, 0, "the curator was paid nothing from it");
+        (uint256 curatorWeight,) = coop.distributor.batchHolding(id, b.curator);
+        vm.assertEq(curatorWeight, 0, "the curator holds nothing in it");
     }
 
     /// @notice Each order id settled at most once, to the purchase the model recorded.
@@ -273,16 +360,30 @@ contract CooperativeInvariants is CooperativeFixture {
         for (uint256 k = 0; k <= POOL_COUNT; ++k) {
             pots[k] = _pot(k);
         }
-        for (uint256 i = 0; i < Actors.CONTRIBUTOR_COUNT; ++i) {
-            vm.prank(Actors.contributor(i));
+        uint256[] memory batches = _earningBatches();
+        for (uint256 i = 0; i <= Actors.CONTRIBUTOR_COUNT; ++i) {
+            address who = i == Actors.CONTRIBUTOR_COUNT ? Actors.outsider() : Actors.contributor(i);
+            vm.startPrank(who);
             coop.distributor.claimMany(pots);
+            coop.distributor.claimBatches(batches);
+            vm.stopPrank();
+            for (uint256 j = 0; j < batches.length; ++j) {
+                vm.assertEq(coop.distributor.claimableFromBatch(batches[j], who, 0), 0, "holdings paid up");
+            }
         }
         coop.distributor.releaseReserve();
         uint256 left = coop.usd.balanceOf(address(coop.distributor));
+        uint256 inBatches = _sumBatchEarnedScaled();
         vm.assertEq(
-            left * PRECISION, _sumEarnedScaled() + coop.distributor.reserveRemainder(), "only sub-wei remainders left"
+            left * PRECISION,
+            _sumEarnedScaled() + inBatches + coop.distributor.reserveRemainder(),
+            "only remainders and unclaimed leaves' revenue left"
         );
-        vm.assertLe(left, Actors.CONTRIBUTOR_COUNT * pots.length, "less than a wei per position");
+        vm.assertLe(
+            left * PRECISION - inBatches,
+            (Actors.CONTRIBUTOR_COUNT * pots.length + 1) * PRECISION,
+            "beside the batches, less than a wei per position"
+        );
         invariant_moneyIsConservedToTheWei();
     }
 
@@ -292,6 +393,35 @@ contract CooperativeInvariants is CooperativeFixture {
             for (uint256 i = 0; i < Actors.CONTRIBUTOR_COUNT; ++i) {
                 sum += coop.distributor.earnedScaled(pot, Actors.contributor(i));
             }
+        }
+    }
+
+    function _sumBatchEarnedScaled() private view returns (uint256 sum) {
+        uint256 count = model.batchCount();
+        for (uint256 id = 1; id <= count; ++id) {
+            sum += coop.distributor.batchEarnedScaled(id);
+        }
+    }
+
+    /// @dev The units of the batches earning in pool `poolId`.
+    function _batchUnits(uint256 poolId) private view returns (uint256 sum) {
+        uint256 count = model.batchCount();
+        for (uint256 id = 1; id <= count; ++id) {
+            (uint256 batchPool, IBatchPots.BatchPotState state,, uint256 units,,,) = coop.distributor.batchPot(id);
+            if (state == IBatchPots.BatchPotState.EARNING && batchPool == poolId) sum += units;
+        }
+    }
+
+    /// @dev Every batch whose pot was opened.
+    function _earningBatches() private view returns (uint256[] memory ids) {
+        uint256 count = model.batchCount();
+        ids = new uint256[](count);
+        uint256 n;
+        for (uint256 id = 1; id <= count; ++id) {
+            if (model.batchOf(id).potState != IBatchPots.BatchPotState.NONE) ids[n++] = id;
+        }
+        assembly ("memory-safe") {
+            mstore(ids, n)
         }
     }
 

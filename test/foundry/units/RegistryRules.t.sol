@@ -2,6 +2,8 @@
 pragma solidity ^0.8.24;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {IERC1271} from "@openzeppelin/contracts/interfaces/IERC1271.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {ContributionRegistry} from "../../../contracts/ContributionRegistry.sol";
 import {IContributionRegistry} from "../../../contracts/interfaces/IContributionRegistry.sol";
 import {IMembership} from "../../../contracts/interfaces/IMembership.sol";
@@ -10,7 +12,6 @@ import {CidLib} from "../../../contracts/libraries/CidLib.sol";
 import {Actors} from "../utils/Actors.sol";
 import {Cids} from "../utils/Cids.sol";
 import {CooperativeFixture} from "../utils/CooperativeFixture.sol";
-import {TwoLeafTree} from "../utils/TwoLeafTree.sol";
 
 /// @notice forge's `expectEmit(address)`, which the shared utils/Vm.sol does not declare.
 interface VmExpectEmit {
@@ -19,26 +20,31 @@ interface VmExpectEmit {
     function expectEmit(address emitter) external;
 }
 
+/// @notice A smart-contract wallet (ERC-1271) whose owner's ECDSA signature is its own.
+contract OwnedWallet is IERC1271 {
+    address private immutable _owner;
+
+    constructor(address owner_) {
+        _owner = owner_;
+    }
+
+    /// @inheritdoc IERC1271
+    function isValidSignature(bytes32 hash, bytes calldata signature) external view returns (bytes4) {
+        (address signer,,) = ECDSA.tryRecover(hash, signature);
+        return signer == _owner ? IERC1271.isValidSignature.selector : bytes4(0);
+    }
+}
+
 /// @title RegistryRules
 /// @notice ContributionRegistry's rules one at a time, on the bootstrapped cooperative: each
 /// refusal with its exact custom error, and each effect (state, events, tokens, pool units,
 /// curation units) of pools, submissions, curation, revocation, governance's overturns and
-/// credit removals, and batches from submission to claims and their overturn.
+/// credit removals, and members' consent signatures (the batch path is BatchRules').
 contract RegistryRules is CooperativeFixture {
     uint256 private constant POOL = 1;
     uint256 private constant OTHER_POOL = 2;
     uint48 private constant MAX_WEIGHT = 100;
     bytes32 private constant ADMIN_ROLE = 0x00;
-
-    /// @dev A three-leaf batch built off-chain by scripts/merkle.py's `batch_tree` (OpenZeppelin's
-    /// StandardMerkleTree): alice's leaves (CIDv0 over keccak256("alice 1"), 10) and (CIDv0 over
-    /// keccak256("alice 2"), 25), bob's (CIDv0 over keccak256("bob 1"), 20). The proofs are
-    /// `batch_claims`' output: alice's multiproof takes her leaves in that order with the proof
-    /// [ALICE_MULTIPROOF] and flags [false, true]; bob's proof is [ALICE_1_LEAF, BOB_PROOF_1].
-    bytes32 private constant THREE_LEAF_ROOT = 0xcf4cad87ff3c4bc268f3d5dd6382bc1cd90a06d21362228b248ee20519264ca1;
-    bytes32 private constant ALICE_1_LEAF = 0x7f50a3784d862581640fcfbb34e6a28024ea55cd0316a9c35fe57dd19f12d166;
-    bytes32 private constant ALICE_MULTIPROOF = 0xc9c88fbb03e2065c6eaba555a2cce755db97697f5cbbc0c071a4a0e48479e64a;
-    bytes32 private constant BOB_PROOF_1 = 0xdd07e1d39131afe1260dcbbfff5cb06521782fa4022d5916682c6d67540ed6d0;
 
     ContributionRegistry private registry;
     address private alice;
@@ -49,15 +55,6 @@ contract RegistryRules is CooperativeFixture {
     address private aggregator;
     address private outsider;
     bytes private manifest;
-
-    /// @dev A two-leaf batch: the leaves' CIDs and hashes (each leaf's proof is the other's hash).
-    struct TwoLeaves {
-        uint256 batchId;
-        bytes cidA;
-        bytes cidB;
-        bytes32 leafA;
-        bytes32 leafB;
-    }
 
     function setUp() public {
         _deployCooperative();
@@ -194,7 +191,7 @@ contract RegistryRules is CooperativeFixture {
         registry.submit(POOL, cid);
         vm.expectRevert(abi.encodeWithSelector(IContributionRegistry.ContributionRegistryPoolClosed.selector, POOL));
         vm.prank(aggregator);
-        registry.submitBatch(POOL, keccak256("root"), 1, 1, manifest);
+        registry.submitBatch(POOL, curator, keccak256("root"), 1, 1, 0, manifest);
         vm.expectRevert(abi.encodeWithSelector(IContributionRegistry.ContributionRegistryPoolClosed.selector, POOL));
         registry.closePool(POOL);
         _expectUnauthorized(alice, ADMIN_ROLE);
@@ -239,7 +236,7 @@ contract RegistryRules is CooperativeFixture {
             registry.submit(poolId, cid);
             vm.expectRevert(refusal);
             vm.prank(aggregator);
-            registry.submitBatch(poolId, keccak256("root"), 1, 1, manifest);
+            registry.submitBatch(poolId, curator, keccak256("root"), 1, 1, 0, manifest);
         }
     }
 
@@ -740,428 +737,47 @@ contract RegistryRules is CooperativeFixture {
         vm.assertFalse(registry.isCurator(aggregator), "an aggregator is no curator");
     }
 
-    // -- batches: submission and curation -----------------------------------------------------
+    // -- consent ------------------------------------------------------------------------------
 
-    /// @notice A batch is recorded pending with its root, count, committed weight and
-    /// aggregator; nothing is registered yet.
-    function test_submitBatchRecordsAPendingBatch() public {
-        bytes32 root = keccak256("root");
-        _expectEmit();
-        emit IContributionRegistry.BatchSubmitted(1, POOL, root, 3, 150, manifest, aggregator);
-        vm.prank(aggregator);
-        vm.assertEq(registry.submitBatch(POOL, root, 3, 150, manifest), 1, "the first batch");
+    /// @notice A member's consent is an EIP-712 Consent under the registry's domain (ERC-5267):
+    /// the registry's digest is the one a wallet signs, the signature verifies, and a consent
+    /// for another pool, CID, contributor or deadline, or signed by someone else, does not.
+    function test_consentSignatureChecks() public view {
+        (, string memory name, string memory version, uint256 chainId, address verifyingContract,,) =
+            registry.eip712Domain();
+        vm.assertEq(keccak256(bytes(name)), keccak256("Lumbung Registry"), "domain name");
+        vm.assertEq(keccak256(bytes(version)), keccak256("1"), "domain version");
+        vm.assertEq(chainId, block.chainid, "domain chain");
+        vm.assertEq(verifyingContract, address(registry), "domain contract");
 
-        vm.assertEq(registry.batchCount(), 1, "counted");
-        _assertBatch(1, IContributionRegistry.BatchStatus.PENDING, 0, address(0));
-        (uint256 poolId,, bytes32 storedRoot, uint256 count,, address storedAggregator,) = registry.batch(1);
-        vm.assertEq(poolId, POOL, "pool");
-        vm.assertEq(storedRoot, root, "root");
-        vm.assertEq(count, 3, "count");
-        vm.assertEq(storedAggregator, aggregator, "aggregator");
-        (uint256 totalWeight, uint256 claimedWeight) = registry.batchWeights(1);
-        vm.assertEq(totalWeight, 150, "committed");
-        vm.assertEq(claimedWeight, 0, "none claimed");
-        _assertPool(POOL, 0, 0, 0);
+        bytes memory cid = _cid("consented");
+        uint256 deadline = block.timestamp + 1 days;
+        bytes32 digest = _consentDigest(POOL, cid, alice, deadline);
+        vm.assertEq(registry.consentDigest(POOL, cid, alice, deadline), digest, "the wallet's digest");
+        bytes memory signature = _sign(Actors.memberKey(0), digest);
+        vm.assertTrue(registry.isValidConsent(POOL, cid, alice, deadline, signature), "alice's consent");
+
+        vm.assertFalse(registry.isValidConsent(OTHER_POOL, cid, alice, deadline, signature), "another pool");
+        vm.assertFalse(registry.isValidConsent(POOL, _cid("other"), alice, deadline, signature), "another CID");
+        vm.assertFalse(registry.isValidConsent(POOL, cid, bob, deadline, signature), "another contributor");
+        vm.assertFalse(registry.isValidConsent(POOL, cid, alice, deadline + 1, signature), "another deadline");
+        bytes memory bobs = _sign(Actors.memberKey(1), digest);
+        vm.assertFalse(registry.isValidConsent(POOL, cid, alice, deadline, bobs), "signed by bob");
+        vm.assertFalse(registry.isValidConsent(POOL, cid, alice, deadline, hex"00"), "no signature");
     }
 
-    /// @notice A batch needs a root, a leaf, a weight from count to count × maximum (both
-    /// bounds allowed), a valid manifest CID and AGGREGATOR_ROLE; unknown batches have no state.
-    function test_submitBatchRefusals() public {
-        bytes32 root = keccak256("root");
-        vm.startPrank(aggregator);
-        vm.expectRevert(IContributionRegistry.ContributionRegistryZeroRoot.selector);
-        registry.submitBatch(POOL, bytes32(0), 1, 1, manifest);
-        vm.expectRevert(IContributionRegistry.ContributionRegistryEmptyBatch.selector);
-        registry.submitBatch(POOL, root, 0, 0, manifest);
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IContributionRegistry.ContributionRegistryInvalidBatchWeight.selector, 2, 1, MAX_WEIGHT
-            )
+    /// @notice A contract wallet's consent verifies through ERC-1271, and only its owner's.
+    function test_contractWalletConsent() public {
+        address wallet = address(new OwnedWallet(alice));
+        bytes memory cid = _cid("from a wallet");
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes32 digest = registry.consentDigest(POOL, cid, wallet, deadline);
+        vm.assertTrue(
+            registry.isValidConsent(POOL, cid, wallet, deadline, _sign(Actors.memberKey(0), digest)), "owner signed"
         );
-        registry.submitBatch(POOL, root, 2, 1, manifest);
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IContributionRegistry.ContributionRegistryInvalidBatchWeight.selector, 2, 2 * MAX_WEIGHT + 1, MAX_WEIGHT
-            )
+        vm.assertFalse(
+            registry.isValidConsent(POOL, cid, wallet, deadline, _sign(Actors.memberKey(1), digest)), "not the owner"
         );
-        registry.submitBatch(POOL, root, 2, 2 * MAX_WEIGHT + 1, manifest);
-        vm.expectRevert(abi.encodeWithSelector(CidLib.CidLibTruncated.selector, 33, 34));
-        registry.submitBatch(POOL, root, 1, 1, Cids.inForm(Cids.Form.MALFORMED, keccak256("manifest")));
-        vm.stopPrank();
-        _expectUnauthorized(alice, registry.AGGREGATOR_ROLE());
-        vm.prank(alice);
-        registry.submitBatch(POOL, root, 1, 1, manifest);
-
-        bytes memory unknown =
-            abi.encodeWithSelector(IContributionRegistry.ContributionRegistryUnknownBatch.selector, 1);
-        vm.expectRevert(unknown);
-        registry.batch(1);
-        vm.expectRevert(unknown);
-        registry.batchWeights(1);
-
-        vm.startPrank(aggregator);
-        vm.assertEq(registry.submitBatch(POOL, root, 2, 2, manifest), 1, "the lightest commitment");
-        vm.assertEq(registry.submitBatch(POOL, root, 2, 2 * MAX_WEIGHT, manifest), 2, "the heaviest commitment");
-        vm.stopPrank();
-    }
-
-    /// @notice Accepting a batch records its curator and credits one review; its leaves are
-    /// not registered until claimed.
-    function test_acceptBatchCreditsOneReview() public {
-        TwoLeaves memory tree = _batch(alice, 10, bob, 20, 2);
-        uint256 epoch = block.timestamp / registry.CURATION_EPOCH();
-        _expectEmit();
-        emit IContributionRegistry.BatchAccepted(tree.batchId, POOL, curator, 2);
-        _expectEmit();
-        emit IContributionRegistry.ReviewCredited(curator, epoch, 1);
-        vm.prank(curator);
-        registry.acceptBatch(tree.batchId);
-
-        _assertBatch(tree.batchId, IContributionRegistry.BatchStatus.ACCEPTED, 0, curator);
-        vm.assertEq(coop.distributor.unitsOf(workPot, curator), 1, "one unit of work");
-        _assertWeighed(alice, 0, "nothing minted before a claim");
-        _assertPool(POOL, 0, 0, 0);
-    }
-
-    /// @notice Rejecting a batch records its curator and credits one review; none of its leaves
-    /// can be claimed, and its CIDs stay free to submit.
-    function test_rejectBatchRegistersNothing() public {
-        TwoLeaves memory tree = _batch(alice, 10, bob, 20, 2);
-        uint256 epoch = block.timestamp / registry.CURATION_EPOCH();
-        _expectEmit();
-        emit IContributionRegistry.BatchRejected(tree.batchId, POOL, curator, "manifest missing");
-        _expectEmit();
-        emit IContributionRegistry.ReviewCredited(curator, epoch, 1);
-        vm.prank(curator);
-        registry.rejectBatch(tree.batchId, "manifest missing");
-
-        _assertBatch(tree.batchId, IContributionRegistry.BatchStatus.REJECTED, 0, curator);
-        vm.assertEq(coop.distributor.unitsOf(workPot, curator), 1, "one unit of work");
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IContributionRegistry.ContributionRegistryBatchNotAccepted.selector,
-                tree.batchId,
-                IContributionRegistry.BatchStatus.REJECTED
-            )
-        );
-        registry.claimBatchLeaf(tree.batchId, alice, tree.cidA, 10, TwoLeafTree.proofOf(tree.leafB));
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IContributionRegistry.ContributionRegistryBatchNotPending.selector,
-                tree.batchId,
-                IContributionRegistry.BatchStatus.REJECTED
-            )
-        );
-        vm.prank(aggregatorCurator);
-        registry.acceptBatch(tree.batchId);
-
-        vm.prank(alice);
-        uint256 id = registry.submit(POOL, tree.cidA);
-        _assertContribution(id, alice, POOL, IContributionRegistry.Status.PENDING, 0);
-    }
-
-    /// @notice Batch curation refuses unknown batches, callers without CURATOR_ROLE, curators
-    /// who are not active workers, the batch's own aggregator, and batches already curated.
-    function test_batchCurationRefusals() public {
-        bytes memory unknown =
-            abi.encodeWithSelector(IContributionRegistry.ContributionRegistryUnknownBatch.selector, 1);
-        _expectBatchVerdictsRefused(curator, 1, unknown);
-
-        vm.prank(aggregatorCurator);
-        uint256 batchId = registry.submitBatch(POOL, keccak256("root"), 1, 1, manifest);
-        bytes memory selfCuration = abi.encodeWithSelector(
-            IContributionRegistry.ContributionRegistryBatchSelfCuration.selector, batchId, aggregatorCurator
-        );
-        _expectBatchVerdictsRefused(aggregatorCurator, batchId, selfCuration);
-
-        bytes32 curatorRole = registry.CURATOR_ROLE();
-        _expectBatchVerdictsRefused(aggregator, batchId, _unauthorized(aggregator, curatorRole));
-
-        coop.membership.changeClass(curator, IMembership.StakeholderClass.PRODUCER);
-        _expectBatchVerdictsRefused(curator, batchId, _notWorker(curator, true, IMembership.StakeholderClass.PRODUCER));
-        _assertBatch(batchId, IContributionRegistry.BatchStatus.PENDING, 0, address(0));
-
-        coop.membership.changeClass(curator, IMembership.StakeholderClass.WORKER);
-        vm.prank(curator);
-        registry.acceptBatch(batchId);
-        bytes memory notPending = abi.encodeWithSelector(
-            IContributionRegistry.ContributionRegistryBatchNotPending.selector,
-            batchId,
-            IContributionRegistry.BatchStatus.ACCEPTED
-        );
-        _expectBatchVerdictsRefused(curator, batchId, notPending);
-        vm.assertEq(coop.distributor.unitsOf(workPot, curator), 1, "one review credited");
-    }
-
-    // -- batches: claims ----------------------------------------------------------------------
-
-    /// @notice Anyone presents a leaf's proof for its contributor: the leaf becomes an accepted
-    /// contribution, minted and added to the pool units, counted in the batch; it cannot be
-    /// claimed twice.
-    function test_claimBatchLeafRegistersAnAcceptedContribution() public {
-        TwoLeaves memory tree = _acceptedBatch(alice, 10, bob, 20, 2);
-        uint256 expected = Cids.idOf(alice, Cids.digestOf(tree.cidA));
-        _expectEmit();
-        emit IContributionRegistry.BatchLeafClaimed(tree.batchId, expected, alice, POOL, 10, tree.cidA);
-        vm.prank(outsider);
-        uint256 id = registry.claimBatchLeaf(tree.batchId, alice, tree.cidA, 10, TwoLeafTree.proofOf(tree.leafB));
-
-        vm.assertEq(id, expected, "alice's id for the leaf's content");
-        _assertContribution(id, alice, POOL, IContributionRegistry.Status.ACCEPTED, 10);
-        _assertPool(POOL, 1, 1, 10);
-        _assertBatch(tree.batchId, IContributionRegistry.BatchStatus.ACCEPTED, 1, curator);
-        (uint256 totalWeight, uint256 claimedWeight) = registry.batchWeights(tree.batchId);
-        vm.assertEq(totalWeight, 30, "committed");
-        vm.assertEq(claimedWeight, 10, "claimed");
-        _assertWeighed(alice, 10, "minted");
-
-        bytes32[] memory proof = TwoLeafTree.proofOf(tree.leafB);
-        vm.expectRevert(
-            abi.encodeWithSelector(IContributionRegistry.ContributionRegistryDuplicateCid.selector, id, alice)
-        );
-        registry.claimBatchLeaf(tree.batchId, alice, tree.cidA, 10, proof);
-    }
-
-    /// @notice A content its contributor already submitted, in any form or pool, cannot be
-    /// claimed again from a batch: the first registration wins.
-    function test_claimRefusesContentAlreadySubmitted() public {
-        TwoLeaves memory tree = _acceptedBatch(alice, 10, bob, 20, 2);
-        vm.prank(alice);
-        uint256 submitted = registry.submit(OTHER_POOL, Cids.inForm(Cids.Form.V1_DAG_PB, Cids.digestOf(tree.cidA)));
-        bytes32[] memory proof = TwoLeafTree.proofOf(tree.leafB);
-        vm.expectRevert(
-            abi.encodeWithSelector(IContributionRegistry.ContributionRegistryDuplicateCid.selector, submitted, alice)
-        );
-        registry.claimBatchLeaf(tree.batchId, alice, tree.cidA, 10, proof);
-        _assertBatch(tree.batchId, IContributionRegistry.BatchStatus.ACCEPTED, 0, curator);
-        _assertContribution(submitted, alice, OTHER_POOL, IContributionRegistry.Status.PENDING, 0);
-    }
-
-    /// @notice A claim needs a known, accepted batch, a proof of exactly the leaf presented, and
-    /// a contributor who is an active member other than the batch's curator.
-    function test_claimBatchLeafRefusals() public {
-        bytes memory cid = _cid("anything");
-        bytes32[] memory noProof = new bytes32[](0);
-        vm.expectRevert(abi.encodeWithSelector(IContributionRegistry.ContributionRegistryUnknownBatch.selector, 1));
-        registry.claimBatchLeaf(1, alice, cid, 1, noProof);
-
-        TwoLeaves memory tree = _batch(alice, 10, curator, 20, 2);
-        bytes32[] memory proofA = TwoLeafTree.proofOf(tree.leafB);
-        bytes32[] memory proofB = TwoLeafTree.proofOf(tree.leafA);
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IContributionRegistry.ContributionRegistryBatchNotAccepted.selector,
-                tree.batchId,
-                IContributionRegistry.BatchStatus.PENDING
-            )
-        );
-        registry.claimBatchLeaf(tree.batchId, alice, tree.cidA, 10, proofA);
-        vm.prank(curator);
-        registry.acceptBatch(tree.batchId);
-
-        bytes memory invalidAlice = abi.encodeWithSelector(
-            IContributionRegistry.ContributionRegistryInvalidProof.selector, tree.batchId, alice
-        );
-        vm.expectRevert(invalidAlice);
-        registry.claimBatchLeaf(tree.batchId, alice, tree.cidA, 11, proofA);
-        vm.expectRevert(invalidAlice);
-        registry.claimBatchLeaf(tree.batchId, alice, tree.cidB, 10, proofA);
-        vm.expectRevert(invalidAlice);
-        registry.claimBatchLeaf(tree.batchId, alice, tree.cidA, 10, noProof);
-        vm.expectRevert(
-            abi.encodeWithSelector(IContributionRegistry.ContributionRegistryInvalidProof.selector, tree.batchId, bob)
-        );
-        registry.claimBatchLeaf(tree.batchId, bob, tree.cidA, 10, proofA);
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IContributionRegistry.ContributionRegistryBatchSelfCuration.selector, tree.batchId, curator
-            )
-        );
-        registry.claimBatchLeaf(tree.batchId, curator, tree.cidB, 20, proofB);
-
-        vm.prank(alice);
-        coop.membership.leave();
-        vm.expectRevert(abi.encodeWithSelector(IContributionRegistry.ContributionRegistryNotMember.selector, alice));
-        registry.claimBatchLeaf(tree.batchId, alice, tree.cidA, 10, proofA);
-        _assertBatch(tree.batchId, IContributionRegistry.BatchStatus.ACCEPTED, 0, curator);
-
-        TwoLeaves memory outsiders = _acceptedBatch(outsider, 10, bob, 20, 2);
-        bytes32[] memory outsiderProof = TwoLeafTree.proofOf(outsiders.leafB);
-        vm.expectRevert(abi.encodeWithSelector(IContributionRegistry.ContributionRegistryNotMember.selector, outsider));
-        registry.claimBatchLeaf(outsiders.batchId, outsider, outsiders.cidA, 10, outsiderProof);
-    }
-
-    /// @notice Claims stop at the batch's declared count, even when the tree holds more leaves.
-    function test_claimsStopAtTheDeclaredCount() public {
-        TwoLeaves memory tree = _acceptedBatch(alice, 10, bob, 20, 1);
-        registry.claimBatchLeaf(tree.batchId, alice, tree.cidA, 10, TwoLeafTree.proofOf(tree.leafB));
-        bytes32[] memory proof = TwoLeafTree.proofOf(tree.leafA);
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IContributionRegistry.ContributionRegistryBatchCountExceeded.selector, tree.batchId, 1
-            )
-        );
-        registry.claimBatchLeaf(tree.batchId, bob, tree.cidB, 20, proof);
-        _assertBatch(tree.batchId, IContributionRegistry.BatchStatus.ACCEPTED, 1, curator);
-        _assertWeighed(bob, 0, "bob's extra leaf minted nothing");
-    }
-
-    /// @notice A tree and multiproof built off-chain by scripts/merkle.py verify on-chain: alice
-    /// claims her two leaves at once, bob his one with an ordinary proof, and the registry's
-    /// leaf hash is StandardMerkleTree's.
-    function test_claimBatchLeavesWithAnOffChainMultiproof() public {
-        IContributionRegistry.BatchLeaf[] memory leaves = _aliceLeaves(10, 25);
-        vm.assertEq(registry.batchLeafHash(alice, leaves[0].cid, 10), ALICE_1_LEAF, "StandardMerkleTree's leaf hash");
-        uint256 batchId = _acceptedThreeLeafBatch(3, 55);
-        uint256 first = Cids.idOf(alice, keccak256("alice 1"));
-        uint256 second = Cids.idOf(alice, keccak256("alice 2"));
-        _expectEmit();
-        emit IContributionRegistry.BatchLeafClaimed(batchId, first, alice, POOL, 10, leaves[0].cid);
-        _expectEmit();
-        emit IContributionRegistry.BatchLeafClaimed(batchId, second, alice, POOL, 25, leaves[1].cid);
-        vm.prank(outsider);
-        uint256 credited = registry.claimBatchLeaves(batchId, alice, leaves, _aliceProof(), _aliceFlags());
-
-        vm.assertEq(credited, 35, "both weights credited");
-        _assertContribution(first, alice, POOL, IContributionRegistry.Status.ACCEPTED, 10);
-        _assertContribution(second, alice, POOL, IContributionRegistry.Status.ACCEPTED, 25);
-        _assertWeighed(alice, 35, "minted");
-
-        bytes32[] memory bobsProof = new bytes32[](2);
-        bobsProof[0] = ALICE_1_LEAF;
-        bobsProof[1] = BOB_PROOF_1;
-        registry.claimBatchLeaf(batchId, bob, _cid("bob 1"), 20, bobsProof);
-        _assertPool(POOL, 3, 3, 55);
-        _assertBatch(batchId, IContributionRegistry.BatchStatus.ACCEPTED, 3, curator);
-        (, uint256 claimedWeight) = registry.batchWeights(batchId);
-        vm.assertEq(claimedWeight, 55, "every leaf claimed");
-    }
-
-    /// @notice A multiclaim needs a leaf, a multiproof of exactly the leaves presented for the
-    /// contributor named, and room for all of them in the batch's count and committed weight;
-    /// it is all or nothing.
-    function test_claimBatchLeavesRefusals() public {
-        IContributionRegistry.BatchLeaf[] memory none = new IContributionRegistry.BatchLeaf[](0);
-        vm.expectRevert(IContributionRegistry.ContributionRegistryNoLeaves.selector);
-        registry.claimBatchLeaves(1, alice, none, new bytes32[](0), new bool[](0));
-        IContributionRegistry.BatchLeaf[] memory leaves = _aliceLeaves(10, 25);
-        vm.expectRevert(abi.encodeWithSelector(IContributionRegistry.ContributionRegistryUnknownBatch.selector, 1));
-        registry.claimBatchLeaves(1, alice, leaves, _aliceProof(), _aliceFlags());
-
-        uint256 batchId = _acceptedThreeLeafBatch(2, 55);
-        bytes32[] memory proof = _aliceProof();
-        bool[] memory flags = _aliceFlags();
-        bytes memory invalidAlice =
-            abi.encodeWithSelector(IContributionRegistry.ContributionRegistryInvalidProof.selector, batchId, alice);
-        vm.expectRevert(invalidAlice);
-        registry.claimBatchLeaves(batchId, alice, _aliceLeaves(10, 26), proof, flags);
-        vm.expectRevert(invalidAlice);
-        registry.claimBatchLeaves(batchId, alice, _aliceLeaves(25, 10), proof, flags);
-        vm.expectRevert(
-            abi.encodeWithSelector(IContributionRegistry.ContributionRegistryInvalidProof.selector, batchId, bob)
-        );
-        registry.claimBatchLeaves(batchId, bob, leaves, proof, flags);
-        vm.expectRevert(abi.encodeWithSelector(IContributionRegistry.ContributionRegistryNotMember.selector, outsider));
-        registry.claimBatchLeaves(batchId, outsider, leaves, proof, flags);
-
-        bytes32[] memory bobsProof = new bytes32[](2);
-        bobsProof[0] = ALICE_1_LEAF;
-        bobsProof[1] = BOB_PROOF_1;
-        registry.claimBatchLeaf(batchId, bob, _cid("bob 1"), 20, bobsProof);
-        vm.expectRevert(
-            abi.encodeWithSelector(IContributionRegistry.ContributionRegistryBatchCountExceeded.selector, batchId, 2)
-        );
-        registry.claimBatchLeaves(batchId, alice, leaves, proof, flags);
-
-        uint256 light = _acceptedThreeLeafBatch(3, 34);
-        vm.expectRevert(
-            abi.encodeWithSelector(IContributionRegistry.ContributionRegistryBatchWeightExceeded.selector, light, 34)
-        );
-        registry.claimBatchLeaves(light, alice, leaves, proof, flags);
-        (, IContributionRegistry.Status status) = registry.contributionOf(alice, leaves[0].cid);
-        vm.assertEq(uint256(status), uint256(IContributionRegistry.Status.NONE), "neither leaf registered");
-        _assertWeighed(alice, 0, "nothing minted");
-    }
-
-    /// @notice A relayer bundles several contributors' claims in one multicall; one failing
-    /// claim reverts the whole bundle.
-    function test_multicallBundlesClaims() public {
-        TwoLeaves memory tree = _acceptedBatch(alice, 10, bob, 20, 2);
-        bytes[] memory claims = new bytes[](2);
-        claims[0] = abi.encodeCall(
-            registry.claimBatchLeaf, (tree.batchId, alice, tree.cidA, 10, TwoLeafTree.proofOf(tree.leafB))
-        );
-        claims[1] = abi.encodeCall(
-            registry.claimBatchLeaf, (tree.batchId, alice, tree.cidA, 10, TwoLeafTree.proofOf(tree.leafB))
-        );
-        uint256 aliceId = Cids.idOf(alice, Cids.digestOf(tree.cidA));
-        vm.expectRevert(
-            abi.encodeWithSelector(IContributionRegistry.ContributionRegistryDuplicateCid.selector, aliceId, alice)
-        );
-        vm.prank(outsider);
-        registry.multicall(claims);
-        _assertWeighed(alice, 0, "the first claim reverted with the bundle");
-
-        claims[1] = abi.encodeCall(
-            registry.claimBatchLeaf, (tree.batchId, bob, tree.cidB, 20, TwoLeafTree.proofOf(tree.leafA))
-        );
-        vm.prank(outsider);
-        bytes[] memory results = registry.multicall(claims);
-        vm.assertEq(abi.decode(results[0], (uint256)), aliceId, "alice's id");
-        vm.assertEq(abi.decode(results[1], (uint256)), Cids.idOf(bob, Cids.digestOf(tree.cidB)), "bob's id");
-        _assertWeighed(alice, 10, "alice's leaf");
-        _assertWeighed(bob, 20, "bob's leaf");
-    }
-
-    // -- batches: governance ------------------------------------------------------------------
-
-    /// @notice Overturning an accepted batch stops its unclaimed leaves for ever; leaves claimed
-    /// before are contributions, overturned one by one.
-    function test_overturnBatchStopsLaterClaims() public {
-        TwoLeaves memory tree = _acceptedBatch(alice, 10, bob, 20, 2);
-        uint256 claimed = registry.claimBatchLeaf(tree.batchId, alice, tree.cidA, 10, TwoLeafTree.proofOf(tree.leafB));
-        _expectEmit();
-        emit IContributionRegistry.BatchOverturned(tree.batchId, POOL, "sybil manifest");
-        registry.overturnBatch(tree.batchId, "sybil manifest");
-
-        _assertBatch(tree.batchId, IContributionRegistry.BatchStatus.REJECTED, 1, curator);
-        bytes memory notAccepted = abi.encodeWithSelector(
-            IContributionRegistry.ContributionRegistryBatchNotAccepted.selector,
-            tree.batchId,
-            IContributionRegistry.BatchStatus.REJECTED
-        );
-        bytes32[] memory proof = TwoLeafTree.proofOf(tree.leafA);
-        vm.expectRevert(notAccepted);
-        registry.claimBatchLeaf(tree.batchId, bob, tree.cidB, 20, proof);
-        vm.expectRevert(notAccepted);
-        registry.overturnBatch(tree.batchId, "again");
-
-        _assertContribution(claimed, alice, POOL, IContributionRegistry.Status.ACCEPTED, 10);
-        _assertWeighed(alice, 10, "the claimed leaf stays");
-        registry.overturn(claimed, 0);
-        _assertWeighed(alice, 0, "until overturned on its own");
-        _assertPool(POOL, 1, 0, 0);
-    }
-
-    /// @notice Only the admin overturns a batch, and only an accepted one.
-    function test_overturnBatchRefusals() public {
-        vm.expectRevert(abi.encodeWithSelector(IContributionRegistry.ContributionRegistryUnknownBatch.selector, 1));
-        registry.overturnBatch(1, "");
-        TwoLeaves memory tree = _batch(alice, 10, bob, 20, 2);
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IContributionRegistry.ContributionRegistryBatchNotAccepted.selector,
-                tree.batchId,
-                IContributionRegistry.BatchStatus.PENDING
-            )
-        );
-        registry.overturnBatch(tree.batchId, "");
-        vm.prank(curator);
-        registry.acceptBatch(tree.batchId);
-        _expectUnauthorized(curator, ADMIN_ROLE);
-        vm.prank(curator);
-        registry.overturnBatch(tree.batchId, "");
-        _assertBatch(tree.batchId, IContributionRegistry.BatchStatus.ACCEPTED, 0, curator);
     }
 
     // -- helpers ------------------------------------------------------------------------------
@@ -1199,14 +815,37 @@ contract RegistryRules is CooperativeFixture {
         registry.reject(id, "");
     }
 
-    /// @dev `caller` can neither accept nor reject batch `batchId`, refused with `refusal`.
-    function _expectBatchVerdictsRefused(address caller, uint256 batchId, bytes memory refusal) private {
-        vm.expectRevert(refusal);
-        vm.prank(caller);
-        registry.acceptBatch(batchId);
-        vm.expectRevert(refusal);
-        vm.prank(caller);
-        registry.rejectBatch(batchId, "");
+    /// @dev The EIP-712 digest of a Consent under the registry's domain, computed here as a
+    /// wallet does (eth_signTypedData_v4).
+    function _consentDigest(uint256 poolId, bytes memory cid, address contributor, uint256 deadline)
+        private
+        view
+        returns (bytes32)
+    {
+        bytes32 domainSeparator = keccak256(
+            abi.encode(
+                keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
+                keccak256("Lumbung Registry"),
+                keccak256("1"),
+                block.chainid,
+                address(registry)
+            )
+        );
+        bytes32 structHash = keccak256(
+            abi.encode(
+                keccak256("Consent(uint256 poolId,bytes cid,address contributor,uint256 deadline)"),
+                poolId,
+                keccak256(cid),
+                contributor,
+                deadline
+            )
+        );
+        return keccak256(abi.encodePacked("\x19\x01", domainSeparator, structHash));
+    }
+
+    function _sign(uint256 key, bytes32 digest) private pure returns (bytes memory) {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, digest);
+        return abi.encodePacked(r, s, v);
     }
 
     function _cid(string memory seed) private pure returns (bytes memory) {
@@ -1223,61 +862,6 @@ contract RegistryRules is CooperativeFixture {
         id = _submit(contributor, seed);
         vm.prank(curator);
         registry.accept(id, weight);
-    }
-
-    /// @dev A pending two-leaf batch in pool 1 from the aggregator, committing both weights.
-    function _batch(address a, uint48 weightA, address b, uint48 weightB, uint24 count)
-        private
-        returns (TwoLeaves memory tree)
-    {
-        uint256 next = registry.batchCount() + 1;
-        tree.cidA = Cids.inForm(Cids.Form.V0, keccak256(abi.encode("leaf a", next)));
-        tree.cidB = Cids.inForm(Cids.Form.V1_RAW, keccak256(abi.encode("leaf b", next)));
-        tree.leafA = TwoLeafTree.leafHash(a, tree.cidA, weightA);
-        tree.leafB = TwoLeafTree.leafHash(b, tree.cidB, weightB);
-        vm.prank(aggregator);
-        tree.batchId =
-            registry.submitBatch(POOL, TwoLeafTree.root(tree.leafA, tree.leafB), count, weightA + weightB, manifest);
-    }
-
-    /// @dev As `_batch`, then accepted by `curator`.
-    function _acceptedBatch(address a, uint48 weightA, address b, uint48 weightB, uint24 count)
-        private
-        returns (TwoLeaves memory tree)
-    {
-        tree = _batch(a, weightA, b, weightB, count);
-        vm.prank(curator);
-        registry.acceptBatch(tree.batchId);
-    }
-
-    /// @dev scripts/merkle.py's three-leaf batch (55 in all), declaring `count` leaves of
-    /// `committed` weight in all, accepted.
-    function _acceptedThreeLeafBatch(uint24 count, uint48 committed) private returns (uint256 batchId) {
-        vm.prank(aggregator);
-        batchId = registry.submitBatch(POOL, THREE_LEAF_ROOT, count, committed, manifest);
-        vm.prank(curator);
-        registry.acceptBatch(batchId);
-    }
-
-    /// @dev Alice's two leaves in multiproof order, with the weights given.
-    function _aliceLeaves(uint48 first, uint48 second)
-        private
-        pure
-        returns (IContributionRegistry.BatchLeaf[] memory leaves)
-    {
-        leaves = new IContributionRegistry.BatchLeaf[](2);
-        leaves[0] = IContributionRegistry.BatchLeaf({cid: _cid("alice 1"), weight: first});
-        leaves[1] = IContributionRegistry.BatchLeaf({cid: _cid("alice 2"), weight: second});
-    }
-
-    function _aliceProof() private pure returns (bytes32[] memory proof) {
-        proof = new bytes32[](1);
-        proof[0] = ALICE_MULTIPROOF;
-    }
-
-    function _aliceFlags() private pure returns (bool[] memory flags) {
-        flags = new bool[](2);
-        flags[1] = true;
     }
 
     /// @dev One research sale of pool 1 at `price`.
@@ -1321,18 +905,5 @@ contract RegistryRules is CooperativeFixture {
         vm.assertEq(storedAccepted, acceptedCount, "accepted");
         vm.assertEq(storedWeight, totalWeight, "total weight");
         vm.assertEq(coop.distributor.totalUnits(poolId), totalWeight, "pool units");
-    }
-
-    function _assertBatch(
-        uint256 batchId,
-        IContributionRegistry.BatchStatus status,
-        uint256 claimedCount,
-        address batchCurator
-    ) private view {
-        (, IContributionRegistry.BatchStatus storedStatus,,, uint256 storedClaimed,, address storedCurator) =
-            registry.batch(batchId);
-        vm.assertEq(uint256(storedStatus), uint256(status), "batch status");
-        vm.assertEq(storedClaimed, claimedCount, "claimed leaves");
-        vm.assertEq(storedCurator, batchCurator, "batch curator");
     }
 }

@@ -76,8 +76,10 @@ library Actors {
         return vm.addr(0x7E5A5E);
     }
 
+    uint256 internal constant OUTSIDER_KEY = 0x0075D1;
+
     /// @notice An account that never becomes a member (batch leaves may name it).
     function outsider() internal pure returns (address) {
-        return vm.addr(0x0075D1);
+        return vm.addr(OUTSIDER_KEY);
     }
 }

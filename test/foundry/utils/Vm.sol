@@ -12,8 +12,10 @@ interface Vm {
     function startPrank(address msgSender) external;
     function stopPrank() external;
     function warp(uint256 newTimestamp) external;
+    function load(address target, bytes32 slot) external view returns (bytes32 data);
     function assume(bool condition) external pure;
     function label(address account, string calldata newLabel) external;
+    function expectRevert() external;
     function expectRevert(bytes4 revertData) external;
     function expectRevert(bytes calldata revertData) external;
     function toString(uint256 value) external pure returns (string memory);
