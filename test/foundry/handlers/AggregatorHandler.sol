@@ -243,9 +243,6 @@ contract AggregatorHandler is HandlerBase {
         (uint256 batchId, CoopModel.BatchModel memory b) = _pickBatch(batchSeed);
         if (b.leaves.length == 0) return;
         uint256 k = leafSeed % b.leaves.length;
-        // Open bug: the batch's curator revoking its own leaf is paid its earnings (see
-        // BatchAttacks' test_curatorRevokingItsLeafIsPaidNothing); left out until it is fixed.
-        if (b.leaves[k].contributor == b.curator) return;
         (address caller, bytes memory data, bool invalid) = _leafCall(batchId, b, k, leafSeed >> 8, callerSeed, false);
         bytes4 expected = _revocationOutcome(b, b.leaves[k], invalid);
 
@@ -342,6 +339,7 @@ contract AggregatorHandler is HandlerBase {
         uint256 weight;
         for (uint256 i = 0; i < ks.length; ++i) {
             CoopModel.Leaf memory leaf = b.leaves[ks[i]];
+            if (leaf.ordinal >= ORDINAL_LIMIT) return IContributionRegistry.ContributionRegistryInvalidOrdinal.selector;
             if (leaf.weight == 0) return IContributionRegistry.ContributionRegistryZeroWeight.selector;
             if (leaf.weight > maxWeight) return IContributionRegistry.ContributionRegistryWeightAboveMax.selector;
             uint256 id = _idOf(leaf);
@@ -364,8 +362,8 @@ contract AggregatorHandler is HandlerBase {
         return OK;
     }
 
-    /// @dev The checks of a revocation, registry then distributor. A leaf past ordinal 47 that
-    /// was activated can never be revoked (see BatchAttacks' test_leafOfOrdinalAbove47IsNotActivated).
+    /// @dev The checks of a revocation, registry then distributor. A leaf past ordinal 47 is
+    /// never activated, and its revocation is refused by the distributor.
     function _revocationOutcome(CoopModel.BatchModel memory b, CoopModel.Leaf memory leaf, bool invalid)
         private
         view
@@ -378,12 +376,8 @@ contract AggregatorHandler is HandlerBase {
             return IContributionRegistry.ContributionRegistryBatchNotAccepted.selector;
         }
         if (invalid) return IContributionRegistry.ContributionRegistryInvalidProof.selector;
-        uint256 id = _idOf(leaf);
-        IContributionRegistry.Status status = model.entry(id).status;
-        bool activated = status == IContributionRegistry.Status.ACCEPTED && model.batched(id);
-        if (status != IContributionRegistry.Status.NONE && !activated) {
-            return IContributionRegistry.ContributionRegistryNotRevocable.selector;
-        }
+        // Each leaf is revoked once, whatever registered its content.
+        if (leaf.revoked) return IContributionRegistry.ContributionRegistryNotRevocable.selector;
         // Overturned before acceptance: no pot to take the leaf from.
         if (b.potState == IBatchPots.BatchPotState.NONE) return IBatchPots.RevenueDistributorBatchState.selector;
         if (leaf.ordinal >= ORDINAL_LIMIT) return IBatchPots.RevenueDistributorLeafTaken.selector;

@@ -440,21 +440,35 @@ contract CoopModel {
         Leaf storage leaf = _leavesOf[batchId][k];
         Holding storage h = _holdings[batchId][leaf.contributor];
         acc = _batchAcc(b, acc);
-        uint256 scaled = h.weight * (acc - h.snapshot);
-        uint256 bit = 1 << leaf.ordinal;
+        uint256 scaled;
         removed = leaf.weight;
-        if (h.ordinals & bit != 0) {
-            if (removed > h.weight) removed = h.weight;
-            h.weight -= removed;
-        } else if (withinCommitment(batchId, 1, leaf.weight)) {
-            scaled += uint256(leaf.weight) * (acc - b.accStart);
-            ++b.claimedCount;
-            b.claimedWeight += leaf.weight;
+        if (leaf.contributor == b.curator) {
+            // The curator's holding is marked at acceptance: its own leaf never earns; its
+            // weight leaves the pool if it was within the commitment.
+            if (withinCommitment(batchId, 1, leaf.weight)) {
+                ++b.claimedCount;
+                b.claimedWeight += leaf.weight;
+            } else {
+                removed = 0;
+            }
         } else {
-            removed = 0;
+            scaled = h.weight * (acc - h.snapshot);
+            uint256 bit = 1 << leaf.ordinal;
+            if (h.ordinals & bit != 0) {
+                if (removed > h.weight) removed = h.weight;
+                h.weight -= removed;
+            } else if (
+                leaf.weight != 0 && leaf.weight <= b.maxWeight && withinCommitment(batchId, 1, leaf.weight)
+            ) {
+                scaled += uint256(leaf.weight) * (acc - b.accStart);
+                ++b.claimedCount;
+                b.claimedWeight += leaf.weight;
+            } else {
+                removed = 0; // beyond the commitment or the pool's maximum: it never earned
+            }
+            h.ordinals |= bit;
+            h.snapshot = acc;
         }
-        h.ordinals |= bit;
-        h.snapshot = acc;
         if (b.potState != IBatchPots.BatchPotState.EARNING) removed = 0;
         amount = _pay(b, h, scaled);
         if (removed != 0) {
@@ -464,8 +478,11 @@ contract CoopModel {
         }
         leaf.revoked = true;
         uint256 id = _leafId(leaf);
-        _entries[id] = Entry(leaf.contributor, b.poolId, IContributionRegistry.Status.REVOKED, leaf.weight);
-        _batched[id] = true;
+        // The content turns revoked when this leaf activated it or nothing registered it.
+        if (leaf.activated || _entries[id].status == IContributionRegistry.Status.NONE) {
+            _entries[id] = Entry(leaf.contributor, b.poolId, IContributionRegistry.Status.REVOKED, leaf.weight);
+            _batched[id] = true;
+        }
         if (leaf.activated) {
             _leafTokens[leaf.contributor] -= leaf.weight;
             _totalLeafTokens -= leaf.weight;

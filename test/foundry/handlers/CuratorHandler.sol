@@ -143,13 +143,17 @@ contract CuratorHandler is HandlerBase {
         return _capOutcome(curator);
     }
 
-    /// @dev The registry's checks on a batch verdict by `caller`, in its order; acceptance adds
+    /// @dev The registry's checks on a batch verdict by `caller`, in its order (the curator role
+    /// first, as both verdicts are for CURATOR_ROLE); acceptance adds
     /// the worker's class and the cap for all the batch's reviews.
     function _batchOutcome(address caller, CoopModel.BatchModel memory b, bool accepting)
         private
         view
         returns (bytes4)
     {
+        if (!coop.registry.hasRole(coop.registry.CURATOR_ROLE(), caller)) {
+            return IAccessControl.AccessControlUnauthorizedAccount.selector;
+        }
         if (b.status == IContributionRegistry.BatchStatus.NONE) {
             return IContributionRegistry.ContributionRegistryUnknownBatch.selector;
         }

@@ -240,7 +240,8 @@ contract StewardHandler is HandlerBase {
     }
 
     /// @notice Governance overturns a pending or accepted batch: an accepted one stops earning
-    /// at once, its leaves keeping what they earned before (claimable, to the wei).
+    /// at once, its leaves keeping what they earned before (claimable, to the wei), and its
+    /// curator's credit for its reviews is taken back.
     function overturnBatch(uint256 batchSeed) external {
         uint256 batchId = 1 + batchSeed % (model.batchCount() + 1);
         CoopModel.BatchModel memory b = model.batchOf(batchId);
@@ -261,6 +262,12 @@ contract StewardHandler is HandlerBase {
             expected
         );
         if (expected != OK) return;
+        if (b.status == IContributionRegistry.BatchStatus.ACCEPTED) {
+            // The curator's credit for the batch's reviews goes, as far as it still holds it.
+            uint256 held = model.workUnits(b.curator);
+            uint256 reviews = uint256(b.count) + b.rejected;
+            model.removeWork(b.curator, reviews < held ? reviews : held);
+        }
         model.recordBatchOverturned(batchId, _poolAcc(b.poolId));
         vm.assertEq(coop.distributor.batchEarnedScaled(batchId), earnedBefore, "overturn: the batch keeps its earnings");
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 pragma solidity ^0.8.24;
 
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {IBatchPots} from "../../../contracts/interfaces/IBatchPots.sol";
 import {IContributionRegistry} from "../../../contracts/interfaces/IContributionRegistry.sol";
 import {BatchLeaf} from "../../../contracts/types/BatchLeaf.sol";
@@ -41,9 +42,16 @@ contract BatchAttacks is BatchFixture {
         Built memory b = _aliceAndBob(50, 50);
         address[2] memory others = [aggregatingCurator, alice];
         for (uint256 i = 0; i < others.length; ++i) {
-            bytes memory refusal = abi.encodeWithSelector(
-                IContributionRegistry.ContributionRegistryNotBatchCurator.selector, b.batchId, others[i], curator
-            );
+            // Another curator is not the designated one; a member without the role is refused first.
+            bytes memory refusal = i == 0
+                ? abi.encodeWithSelector(
+                    IContributionRegistry.ContributionRegistryNotBatchCurator.selector, b.batchId, others[i], curator
+                )
+                : abi.encodeWithSelector(
+                    IAccessControl.AccessControlUnauthorizedAccount.selector,
+                    others[i],
+                    coop.registry.CURATOR_ROLE()
+                );
             vm.expectRevert(refusal);
             vm.prank(others[i]);
             coop.registry.acceptBatch(b.batchId);

@@ -142,7 +142,6 @@ contract BatchRules is BatchFixture {
         (
             uint256 poolId,
             IBatchPots.BatchPotState state,
-            address potCurator,
             uint256 units,
             uint256 claimedCount,
             uint256 claimedWeight,
@@ -150,7 +149,9 @@ contract BatchRules is BatchFixture {
         ) = coop.distributor.batchPot(b.batchId);
         vm.assertEq(poolId, POOL, "pot pool");
         vm.assertEq(uint256(state), uint256(IBatchPots.BatchPotState.EARNING), "earning");
-        vm.assertEq(potCurator, curator, "pot curator");
+        (uint256 curatorWeight, uint256 curatorOrdinals) = coop.distributor.batchHolding(b.batchId, curator);
+        vm.assertEq(curatorWeight, 0, "the curator holds no weight");
+        vm.assertEq(curatorOrdinals, (1 << 48) - 1, "the curator's holding is marked: every ordinal taken");
         vm.assertEq(units, 30, "pot units");
         vm.assertEq(claimedCount + claimedWeight + paid, 0, "nothing claimed yet");
 
@@ -168,7 +169,7 @@ contract BatchRules is BatchFixture {
         vm.prank(curator);
         coop.registry.acceptBatch(batchId);
         vm.assertEq(coop.distributor.unitsOf(workPot, curator), 3, "three reviews");
-        (, IBatchPots.BatchPotState state,,,,,) = coop.distributor.batchPot(batchId);
+        (, IBatchPots.BatchPotState state,,,,) = coop.distributor.batchPot(batchId);
         vm.assertEq(uint256(state), uint256(IBatchPots.BatchPotState.NONE), "no pot");
         vm.assertEq(coop.distributor.totalUnits(POOL), 0, "no units");
     }
@@ -266,7 +267,7 @@ contract BatchRules is BatchFixture {
         vm.prank(alice);
         vm.assertEq(coop.distributor.claimBatches(ids), 700, "paid without proofs");
         vm.assertEq(_claim(b, 1), 350 + 700, "bob's leaf: everything since acceptance");
-        (,,,, uint256 claimedCount, uint256 claimedWeight, uint256 paid) = coop.distributor.batchPot(b.batchId);
+        (,,, uint256 claimedCount, uint256 claimedWeight, uint256 paid) = coop.distributor.batchPot(b.batchId);
         vm.assertEq(claimedCount, 4, "four leaves claimed");
         vm.assertEq(claimedWeight, 100, "their weight");
         vm.assertEq(paid, 2100, "everything the batch earned");
@@ -345,7 +346,7 @@ contract BatchRules is BatchFixture {
         );
         vm.prank(alice);
         coop.registry.revoke(id);
-        (,,,, uint256 claimedCount,,) = coop.distributor.batchPot(b.batchId);
+        (,,, uint256 claimedCount,,) = coop.distributor.batchPot(b.batchId);
         vm.assertEq(claimedCount, 0, "activation claims no revenue");
 
         _sell(POOL, 900);
