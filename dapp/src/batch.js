@@ -47,6 +47,12 @@ export const TEXT = {
   claim: "Claim",
 };
 
+/** The Consent's EIP-712 fields (lumbung/consent.py's CONSENT). */
+export const CONSENT = [
+  { name: "poolId", type: "uint256" }, { name: "cid", type: "bytes" },
+  { name: "contributor", type: "address" }, { name: "deadline", type: "uint256" },
+];
+
 // RFC 4648 base32, lower case, as CIDv1's multibase "b" prefix uses it.
 const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
 
@@ -78,6 +84,7 @@ export async function signConsent(upload) {
   const { domain, message } = typed;
   const expectedCid = cidHex(upload.cid);
   const same = typed.primaryType === "Consent"
+    && JSON.stringify(typed.types.Consent) === JSON.stringify(CONSENT)
     && Number(domain.chainId) === state.config.chain_id
     && getAddress(domain.verifyingContract) === getAddress(address("ContributionRegistry"))
     && String(message.poolId) === String(upload.pool_id)

@@ -3,8 +3,9 @@
 // reason, signed in the wallet as the EIP-712 Review (no transaction); and the curator's batches
 // waiting for confirmation, each confirmed with acceptBatch (relayed when they hold no ETH).
 // The full workbench (the content opened for review, rubrics, history) is issue 17's.
-import { getAddress } from "viem";
+import { getAddress, hashTypedData } from "viem";
 import { api, hasSession, siweToken } from "./api.js";
+import { CONSENT, cidHex } from "./batch.js";
 import { address } from "./chain.js";
 import { sendTx, paidNote } from "./tx.js";
 import { state } from "./state.js";
@@ -26,7 +27,7 @@ export const TEXT = {
   needReason: "Say why you reject it: the member reads it.",
   badWeight: (max) => `The weight is a whole number from 1 to ${max}.`,
   reviewed: (verdict) => `Your review is kept: ${verdict}. The cooperative puts it in a batch for you to confirm.`,
-  mismatch: "The review to sign does not name this cooperative's registry; nothing was signed.",
+  mismatch: "The review to sign is not for this file in this cooperative; nothing was signed.",
   batches: "Your batches waiting for confirmation",
   noBatches: "No batch waits for your confirmation.",
   batchLine: (b) => `${b.count} accepted (total weight ${b.total_weight}), ${b.rejected} rejected`,
@@ -50,21 +51,28 @@ export function mount(el) {
 }
 
 /** The Review the curator signs, typed from the queue's domain and types, if the domain is this
- * deployment's registry. */
-function reviewTyped(queue, digest, weight, reason) {
+ * deployment's registry and the consent it names is the one shown: its digest recomputed here
+ * from the item's pool, CID, contributor and deadline. */
+function reviewTyped(queue, item, weight, reason) {
   const { domain } = queue;
+  const cid = cidHex(item.cid);
+  const shown = cid && hashTypedData({
+    domain, types: { Consent: CONSENT }, primaryType: "Consent",
+    message: { poolId: BigInt(item.pool_id), cid, contributor: item.contributor, deadline: BigInt(item.deadline) },
+  });
   if (Number(domain.chainId) !== state.config.chain_id
-    || getAddress(domain.verifyingContract) !== getAddress(address("ContributionRegistry"))) {
-    throw Object.assign(new Error("review domain mismatch"), { plain: TEXT.mismatch });
+    || getAddress(domain.verifyingContract) !== getAddress(address("ContributionRegistry"))
+    || shown !== item.consent_digest.toLowerCase()) {
+    throw Object.assign(new Error("review mismatch"), { plain: TEXT.mismatch });
   }
-  return { types: queue.types, primaryType: "Review", domain, message: { consent: digest, weight, reason } };
+  return { types: queue.types, primaryType: "Review", domain, message: { consent: item.consent_digest, weight, reason } };
 }
 
 async function review(queue, item, weight, reason, card) {
   for (const b of card.querySelectorAll("button")) b.disabled = true;
   const note = card.querySelector(".review-message");
   try {
-    const typed = reviewTyped(queue, item.consent_digest, weight, reason);
+    const typed = reviewTyped(queue, item, weight, reason);
     const signature = await window.ethereum.request({ method: "eth_signTypedData_v4", params: [state.account, JSON.stringify(typed)] });
     const kept = await api("/v1/curation/reviews", {
       method: "POST", auth: true, body: { contribution_id: item.contribution_id, weight, reason, signature },

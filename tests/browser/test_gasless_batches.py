@@ -3,7 +3,9 @@ nothing) joins, uploads two files and signs each one's consent in the wallet; a 
 fresh key) reviews them in the browser, accepting one with a weight and rejecting the other
 with a reason the member then reads; the aggregator job submits the batch; the curator confirms
 it; a buyer buys the pool; the member claims the batch's revenue, activates the file's tokens,
-votes and revokes the file. Every transaction is relayed by the API's gas relayer.
+votes and revokes the file. Every transaction is relayed by the API's gas relayer. And the
+bounds of what the page asks a wallet to sign: only this upload's consent, only a review of the
+consent shown.
 
 Screenshots go to test-artifacts/browser/ (30-… onwards).
 """
@@ -12,15 +14,17 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from eth_account import Account
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Route, expect
 
 from api.chain import Chain
 from lumbung.devchain import Coop, Role
-from tests.api.harness import ADDRESSES, STEWARD
+from tests.api.harness import ADDRESSES, CURATOR, STEWARD
 from tests.browser.conftest import Cooperative
 from tests.browser.helpers import (
     WAIT_MS,
@@ -258,3 +262,72 @@ def test_a_member_and_a_curator_with_no_ether_follow_the_batch_path(
     assert [t["action"] for t in curator_txs.json()] == [
         "ContributionRegistry.acceptBatch", "Membership.join"]
     assert {t["status"] for t in member_txs.json() + curator_txs.json()} == {"success"}
+
+
+def answering(tamper: Callable[[dict[str, Any]], None]) -> Callable[[Route], None]:
+    """A route handler that answers the API's response with its typed data tampered."""
+
+    def answer(route: Route) -> None:
+        body = route.fetch().json()
+        tamper(body["typed_data"])
+        route.fulfill(json=body)
+
+    return answer
+
+
+def test_a_wallet_signs_only_the_consent_and_the_review_the_page_shows(
+    cooperative: Cooperative, browser: Browser, chain: Chain
+):
+    # Whoever answers GET …/consent (a compromised API, a proxy) could ask for the member's
+    # signature over another pool's purposes, another contributor, another registry or another
+    # file. The dApp checks the typed data against the upload it shows: the wallet never asks.
+    member = fresh_wallet(browser, cooperative)
+    join(member, "producer", chain)
+    tab(member, "contribute")
+    upload_and_consent(member, "harga-pasar-2.csv", PRICES + b"2")
+    page = member.page
+    other = ADDRESSES[Role.PRODUCER]
+    tampered = {
+        "poolId": lambda typed: typed["message"].update(poolId=1),
+        "contributor": lambda typed: typed["message"].update(contributor=other),
+        "cid": lambda typed: typed["message"].update(cid="0x01551220" + "ab" * 32),
+        "registry": lambda typed: typed["domain"].update(verifyingContract=other),
+        "chainId": lambda typed: typed["domain"].update(chainId=1),
+    }
+    for field, tamper in tampered.items():
+        page.route("**/v1/contributions/*/consent", answering(tamper))
+        page.click("#consent")
+        expect(page.locator("#consent-message")).to_contain_text(
+            "asked you to sign a consent for something else", timeout=WAIT_MS)
+        assert "eth_signTypedData_v4" not in member.methods(), field
+        page.unroute("**/v1/contributions/*/consent")
+        page.evaluate("document.getElementById('consent-message').textContent = ''")
+    member.shot("42-consent-refused")
+    # Untouched, the same button signs it.
+    page.click("#consent")
+    expect(page.locator("#consented")).to_be_visible(timeout=WAIT_MS)
+    assert member.methods().count("eth_signTypedData_v4") == 1
+
+    # A curator is asked to sign a review of the consent shown, and of no other: a queue whose
+    # digest names another consent is refused before the wallet asks.
+    curator = open_wallet(browser, cooperative, ADDRESSES[CURATOR])
+    cpage = curator.page
+    cpage.click("#connect")
+
+    def swapped(route: Route) -> None:
+        body = route.fetch().json()
+        for item in body["items"]:
+            item["consent_digest"] = "0x" + "11" * 32
+        route.fulfill(json=body)
+
+    cpage.route("**/v1/curation/queue*", swapped)
+    expect(cpage.locator("[data-tab=curation]")).to_be_visible(timeout=WAIT_MS)
+    tab(curator, "curation")
+    cpage.click("#curation-sign-in")
+    card = cpage.locator(".review").first
+    card.locator(".review-weight").fill("2")
+    card.locator(".accept").click()
+    expect(card.locator(".review-message")).to_contain_text(
+        "The review to sign is not for this file", timeout=WAIT_MS)
+    assert "eth_signTypedData_v4" not in curator.methods()
+    curator.shot("43-review-refused")
