@@ -2,7 +2,7 @@
 // consent in the wallet (free: the cooperative registers it in a batch) or register it on-chain
 // alone; follow each contribution's stage, activate its tokens, revoke it, erase it.
 import { api, hasSession, siweToken } from "./api.js";
-import { TEXT, activateLeaf, memberBatches, revokeLeaf, signConsent, stageWords } from "./batch.js";
+import { TEXT, activateLeaf, cidHex, memberBatches, revokeLeaf, signConsent, stageWords } from "./batch.js";
 import { sendTx, paidNote } from "./tx.js";
 import { state } from "./state.js";
 import { h, fill, pill, units, short, errorText } from "./ui.js";
@@ -45,9 +45,9 @@ function poolOf(id) {
   return pools.find((p) => String(p.id) === String(id));
 }
 
-/** What the member consents to, in plain words: the pool's name and purposes, and that it is
- * free; or, for a member who wants it, the registration on-chain. Once one is done, the card
- * keeps only its outcome. */
+/** For an upload ({contribution_id, cid, pool_id}): what the member consents to, in plain words
+ * (the pool's name and purposes, and that it is free); or, for a member who wants it, the
+ * registration on-chain. Once one is done, the card keeps only its outcome. */
 function consentCard(upload) {
   const pool = poolOf(upload.pool_id);
   const purposes = pool?.purposes.length ? pool.purposes.map((p) => p.replace(/_/g, " ")).join(", ") : TEXT.noPurposes;
@@ -84,7 +84,7 @@ function consentCard(upload) {
     return h("p", { class: "ok", id: "consented" }, TEXT.consentDone);
   });
   step(register, async () => {
-    const receipt = await sendTx({ label: "Register the contribution", to: upload.registry, data: upload.calldata });
+    const receipt = await sendTx({ label: "Register the contribution", contract: "ContributionRegistry", functionName: "submit", args: [BigInt(upload.pool_id), cidHex(upload.cid)] });
     return h("p", { class: "ok", id: "registered" }, `Registered: it now waits for a curator.${paidNote(receipt)}`);
   });
   return card;
@@ -141,8 +141,14 @@ function revokeAction({ id, held }) {
 
 /** The actions on a contribution's row: activate a leaf's tokens, revoke (confirmed in a row
  * below it), erase a revoked one's file. */
-function actionsFor({ id, stage, onChain, held }) {
+function actionsFor({ id, cid, poolId, stage, onChain, held }) {
   const actions = [];
+  if (stage === "uploaded" || stage === "expired") {
+    actions.push(h("button", {
+      class: "sign-consent", type: "button",
+      onclick: () => { fill(pending, consentCard({ contribution_id: id, cid, pool_id: poolId })); pending.scrollIntoView(); },
+    }, TEXT.consentButton));
+  }
   const revocable = held ? ["earning", "claimed", "active"].includes(stage) : ["pending", "accepted"].includes(stage);
   if (held && (stage === "earning" || stage === "claimed")) {
     actions.push(h("button", { class: "activate", type: "button", title: TEXT.activateHint, onclick: () => quietly(() => activateLeaf(held.batchId, held)) }, TEXT.activate));

@@ -284,7 +284,7 @@ def test_a_wallet_signs_only_the_consent_and_the_review_the_page_shows(
     member = fresh_wallet(browser, cooperative)
     join(member, "producer", chain)
     tab(member, "contribute")
-    upload_and_consent(member, "harga-pasar-2.csv", PRICES + b"2")
+    contribution = upload_and_consent(member, "harga-pasar-2.csv", PRICES + b"2")
     page = member.page
     other = ADDRESSES[Role.PRODUCER]
     tampered = {
@@ -303,9 +303,18 @@ def test_a_wallet_signs_only_the_consent_and_the_review_the_page_shows(
         page.unroute("**/v1/contributions/*/consent")
         page.evaluate("document.getElementById('consent-message').textContent = ''")
     member.shot("42-consent-refused")
-    # Untouched, the same button signs it.
+    # Untouched, it is signed, even after the page was closed: from the upload's row.
+    page.reload()
+    expect(page.locator("body")).to_have_attribute("data-ready", "true", timeout=WAIT_MS)
+    page.click("#connect")
+    tab(member, "contribute")
+    row = page.locator(f'#my-contributions tr[data-contribution-id="{contribution}"]')
+    expect(row).to_have_attribute("data-status", "uploaded", timeout=WAIT_MS)
+    row.locator(".sign-consent").click()
+    expect(page.locator("#consent-what")).to_contain_text('"Market prices"')
     page.click("#consent")
     expect(page.locator("#consented")).to_be_visible(timeout=WAIT_MS)
+    expect(row).to_have_attribute("data-status", "signed", timeout=WAIT_MS)
     assert member.methods().count("eth_signTypedData_v4") == 1
 
     # A curator is asked to sign a review of the consent shown, and of no other: a queue whose
