@@ -2,10 +2,10 @@
 nothing) joins, uploads two files and signs each one's consent in the wallet; a curator (another
 fresh key) reviews them in the browser, accepting one with a weight and rejecting the other
 with a reason the member then reads; the aggregator job submits the batch; the curator confirms
-it; a buyer buys the pool; the member claims the batch's revenue, activates the file's tokens,
-votes and revokes the file. Every transaction is relayed by the API's gas relayer. And the
-bounds of what the page asks a wallet to sign: only this upload's consent, only a review of the
-consent shown.
+it; a buyer buys the pool; the member claims the batch's revenue (and, after a second sale,
+again without a proof), activates the file's tokens, votes and revokes the file. Every
+transaction is relayed by the API's gas relayer. And the bounds of what the page asks a wallet
+to sign: only this upload's consent, only a review of the consent shown.
 
 Screenshots go to test-artifacts/browser/ (30-… onwards).
 """
@@ -211,6 +211,15 @@ def test_a_member_and_a_curator_with_no_ether_follow_the_batch_path(
     expect(batch_row).to_have_attribute("data-claimable", "0", timeout=WAIT_MS)
     member.shot("39-batch-revenue-claimed")
 
+    # A second sale: the leaf, claimed before, is paid with claimBatches (no proof).
+    buy(cooperative, POOL, price, "Bappeda Kabupaten")
+    again = distributor.functions.claimableFromBatch(batch_id, member.account, 0).call()
+    assert share - 1 <= again <= share
+    expect(batch_row).to_have_attribute("data-claimable", str(again), timeout=WAIT_MS)
+    batch_row.locator(".claim-batch").click()
+    paid_by_the_cooperative(page, f"Claim batch #{batch_id}", chain, forwarder)
+    assert token.functions.balanceOf(member.account).call() == owed + again
+
     # 5. Activate the file's tokens from its row, relayed; they count for votes.
     tab(member, "contribute")
     expect(row).to_have_attribute("data-status", "claimed", timeout=WAIT_MS)
@@ -257,7 +266,8 @@ def test_a_member_and_a_curator_with_no_ether_follow_the_batch_path(
         curator_txs = http.get("/v1/relay/transactions", params={"account": curator.account})
     assert [t["action"] for t in member_txs.json()] == [  # newest first
         "ContributionRegistry.revokeLeaf", "CoopGovernor.castVoteWithReasonAndParamsBySig",
-        "ContributionRegistry.activateLeaves", "RevenueDistributor.claimLeaves",
+        "ContributionRegistry.activateLeaves", "RevenueDistributor.claimBatches",
+        "RevenueDistributor.claimLeaves",
         "Membership.join"]
     assert [t["action"] for t in curator_txs.json()] == [
         "ContributionRegistry.acceptBatch", "Membership.join"]
