@@ -19,7 +19,7 @@ export const TEXT = {
   consentDone: "Consent signed. A curator reviews your file next.",
   selfHint: "One transaction from your wallet (the cooperative pays its gas when you have no ETH); a curator then reviews it on-chain.",
   selfButton: "Register it myself on-chain now",
-  mismatch: "The cooperative asked you to sign a consent for something else than this upload; nothing was signed.",
+  mismatch: "The cooperative asked you to sign a consent for something other than this upload; nothing was signed.",
   noPurposes: "no purposes yet",
   stage: {
     uploaded: () => "Uploaded: waiting for your consent",

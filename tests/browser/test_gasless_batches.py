@@ -308,11 +308,11 @@ def test_a_wallet_signs_only_the_consent_and_the_review_the_page_shows(
         page.route("**/v1/contributions/*/consent", answering(tamper))
         page.click("#consent")
         expect(page.locator("#consent-message")).to_contain_text(
-            "asked you to sign a consent for something else", timeout=WAIT_MS)
+            "asked you to sign a consent for something other than this upload", timeout=WAIT_MS)
         assert "eth_signTypedData_v4" not in member.methods(), field
         page.unroute("**/v1/contributions/*/consent")
+        member.shot("42-consent-refused")  # the last one refused: another chain
         page.evaluate("document.getElementById('consent-message').textContent = ''")
-    member.shot("42-consent-refused")
     # Untouched, it is signed, even after the page was closed: from the upload's row.
     page.reload()
     expect(page.locator("body")).to_have_attribute("data-ready", "true", timeout=WAIT_MS)
