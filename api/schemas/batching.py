@@ -151,14 +151,18 @@ class BatchRef(BaseModel):
     status: str = Field(description="submitting, or the on-chain status: pending, accepted, …")
     manifest_cid: str
     ordinal: int | None = Field(description="the leaf's ordinal; null for a rejection")
+    decided_block: int | None = Field(
+        description="the block of the curator's acceptance or rejection, or of an overturn"
+    )
 
     @classmethod
-    def of(cls, batch: AggregatedBatch, status: str | None, ordinal: int | None) -> Self:
+    def of(cls, batch: AggregatedBatch, on_chain: Batch | None, ordinal: int | None) -> Self:
         return cls(
             batch_id=batch.batch_id,
-            status=status or "submitting",
+            status=on_chain.status if on_chain else "submitting",
             manifest_cid=batch.manifest_cid,
             ordinal=ordinal,
+            decided_block=on_chain.decided_block if on_chain else None,
         )
 
 
@@ -183,11 +187,7 @@ class UploadProgress(BaseModel):
             stage=Stage(found.stage).value,
             consent=ConsentPublic.from_model(found.consent) if found.consent else None,
             review=ReviewPublic.from_model(found.review) if found.review else None,
-            batch=BatchRef.of(
-                carried.batch,
-                carried.on_chain.status if carried.on_chain else None,
-                carried.entry.ordinal,
-            )
+            batch=BatchRef.of(carried.batch, carried.on_chain, carried.entry.ordinal)
             if carried
             else None,
         )

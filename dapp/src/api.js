@@ -31,11 +31,16 @@ function tokenKey() {
   return `lumbung.siwe.${state.account}`;
 }
 
+/** Whether the connected account is signed in (so an authenticated read asks the wallet nothing). */
+export function hasSession() {
+  const stored = state.account && JSON.parse(sessionStorage.getItem(tokenKey()) || "null");
+  return Boolean(stored && Date.parse(stored.expires_at) > Date.now() + 60_000);
+}
+
 /** A SIWE bearer token for the connected account; asks the wallet to sign in when needed. */
 export async function siweToken() {
   if (!state.account) throw new Error("connect a wallet first");
-  const stored = JSON.parse(sessionStorage.getItem(tokenKey()) || "null");
-  if (stored && Date.parse(stored.expires_at) > Date.now() + 60_000) return stored.token;
+  if (hasSession()) return JSON.parse(sessionStorage.getItem(tokenKey())).token;
   const nonce = await api("/v1/auth/nonce");
   const address = getAddress(state.account);
   const issuedAt = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");

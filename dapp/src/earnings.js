@@ -2,12 +2,13 @@
 // work, one claim for all of them, and a chart of earnings over time.
 import { api } from "./api.js";
 import { read } from "./chain.js";
+import { claimBatch, memberBatches } from "./batch.js";
 import { sendTx, paidNote } from "./tx.js";
 import { state } from "./state.js";
 import { h, fill, units, stat, errorText } from "./ui.js";
 import { cumulative, timeChart } from "./charts.js";
 
-let summary, table, claimButton, message, chart;
+let summary, table, claimButton, message, chart, batchTable, batchMessage;
 let claimablePots = [];
 let lastHistory = "";
 
@@ -17,9 +18,15 @@ export function mount(el) {
   message = h("p", { id: "claim-message", class: "muted" });
   claimButton = h("button", { id: "claim", type: "button", onclick: claim, disabled: true }, "Claim everything");
   chart = h("div", { class: "chart", id: "earnings-chart" });
+  batchTable = h("div", { class: "table-wrap", id: "batch-earnings" });
+  batchMessage = h("p", { id: "batch-claim-message", class: "muted" });
   fill(el, h("h2", {}, "Earnings"),
     h("p", { class: "muted" }, "Each sale of a pool pays its contributors pro rata to the weight of their accepted contributions; curators share the workers' part. Earnings wait here until you claim them."),
     summary, h("div", { class: "card" }, table, h("p", {}, claimButton), message),
+    h("h3", {}, "From batches"),
+    h("div", { class: "card" },
+      h("p", { class: "muted" }, "Files registered in a batch earn from the day its curator confirms it. One claim per batch pays every file of yours in it."),
+      batchTable, batchMessage),
     h("h3", {}, "Over time"), h("div", { class: "card" }, chart));
 }
 
@@ -32,6 +39,41 @@ async function claim() {
     fill(message, h("span", { class: "error" }, errorText(err)));
   }
   refresh();
+}
+
+async function claimFromBatch(batch, button) {
+  button.disabled = true;
+  try {
+    const receipt = await claimBatch(batch);
+    fill(batchMessage, h("span", { class: "ok" }, `Claimed from batch #${batch.batch_id} in block ${receipt.blockNumber}.${paidNote(receipt)}`));
+  } catch (err) {
+    fill(batchMessage, h("span", { class: "error" }, errorText(err)));
+  }
+  refresh();
+}
+
+/** The member's accepted batches: what each would pay now, and its claim. */
+async function renderBatches(fmt) {
+  const accepted = (await memberBatches()).filter((b) => b.status === "accepted");
+  if (!accepted.length) {
+    fill(batchTable, h("p", { class: "muted" }, "None of your files is in an accepted batch yet."));
+    return 0n;
+  }
+  let total = 0n;
+  fill(batchTable, h("table", {},
+    h("thead", {}, h("tr", {}, h("th", {}, "Batch"), h("th", { class: "num" }, "Claimable"), h("th", {}, ""))),
+    h("tbody", {}, accepted.map((batch) => {
+      const amount = BigInt(batch.claimable);
+      total += amount;
+      const button = h("button", { class: "claim-batch", type: "button", disabled: amount === 0n }, "Claim");
+      button.addEventListener("click", () => claimFromBatch(batch, button));
+      const files = batch.leaves.length === 1 ? "1 file" : `${batch.leaves.length} files`;
+      return h("tr", { "data-batch-id": batch.batch_id, "data-claimable": amount.toString() },
+        h("td", {}, `#${batch.batch_id}`, h("div", { class: "muted" }, files)),
+        h("td", { class: "num" }, fmt(amount)),
+        h("td", {}, button));
+    }))));
+  return total;
 }
 
 function potName(potId) {
@@ -59,12 +101,14 @@ export async function refresh() {
     return h("tr", { "data-pot": pot, "data-claimable": amount.toString(), "data-claimed": done.toString() },
       h("td", {}, potName(pot)), h("td", { class: "num" }, fmt(amount)), h("td", { class: "num" }, fmt(done)));
   }).filter(Boolean);
+  const fromBatches = await renderBatches(fmt);
   fill(summary,
-    stat("Claimable now", fmt(total), { id: "claimable-total", "data-raw": total.toString() }),
-    stat("Claimed so far", fmt(totalClaimed), { id: "claimed-total", "data-raw": totalClaimed.toString() }));
+    stat("Claimable from pools", fmt(total), { id: "claimable-total", "data-raw": total.toString() }),
+    stat("Claimable from batches", fmt(fromBatches), { id: "batch-claimable-total", "data-raw": fromBatches.toString() }),
+    stat("Claimed from pools", fmt(totalClaimed), { id: "claimed-total", "data-raw": totalClaimed.toString() }));
   fill(table, rows.length
     ? h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "From"), h("th", { class: "num" }, "Claimable"), h("th", { class: "num" }, "Claimed"))), h("tbody", {}, rows))
-    : h("p", { class: "muted" }, "No earnings yet: they come once your accepted contributions are sold."));
+    : h("p", { class: "muted" }, "Nothing from pools yet: contributions registered on their own, and curation work, earn here once sold."));
   claimButton.disabled = total === 0n;
   const history = state.member?.earnings_history || [];
   const key = JSON.stringify(history);

@@ -1,16 +1,17 @@
 // The Lumbung members' dApp: wallet, membership, contributions, earnings, governance and the
 // cooperative's books. Served by the API at /; reads /v1/config first.
 import { api } from "./api.js";
-import { connect, switchChain, watchWallet } from "./chain.js";
+import { connect, read, switchChain, watchWallet } from "./chain.js";
 import { state, onChange, changed, rightChain } from "./state.js";
 import { h, fill, short, errorText } from "./ui.js";
 import * as membership from "./membership.js";
 import * as contribute from "./contribute.js";
 import * as earnings from "./earnings.js";
+import * as curation from "./curation.js";
 import * as governance from "./governance.js";
 import * as transparency from "./transparency.js";
 
-const SECTIONS = { membership, contribute, earnings, governance, transparency };
+const SECTIONS = { membership, contribute, earnings, curation, governance, transparency };
 const REFRESH_MS = 3000;
 let current = "membership";
 let refreshing = false;
@@ -56,12 +57,14 @@ function show(tab) {
 }
 
 async function refreshMember() {
-  if (!state.account) { state.member = null; return; }
+  if (!state.account) { state.member = null; state.curator = false; return; }
   try {
     state.member = await api(`/v1/members/${state.account}`);
   } catch {
     state.member = null;
   }
+  state.curator = rightChain() ? await read("ContributionRegistry", "isCurator", [state.account]).catch(() => false) : false;
+  document.querySelector("[data-tab=curation]").hidden = !state.curator;
 }
 
 async function refresh() {

@@ -5,6 +5,7 @@ export const state = {
   walletChainId: null, // the wallet's current chain
   member: null,        // GET /v1/members/{account}
   onChain: null,       // {active, cls} from Membership.memberStatus
+  curator: false,      // ContributionRegistry.isCurator(account): may review
 };
 
 const listeners = new Set();

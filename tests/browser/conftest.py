@@ -40,6 +40,7 @@ class Cooperative:
     database_url: str
     admin_token: str
     logs: Path
+    env: dict[str, str]  # the environment the API, indexer and worker run with
 
     @property
     def w3(self) -> Web3:
@@ -79,6 +80,8 @@ def cooperative(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cooperativ
         "LUMBUNG_SIWE_URI": api_url,
         "LUMBUNG_INDEXER_POLL_S": "0.2",
         "LUMBUNG_WORKER_POLL_S": "0.2",
+        # The worker aggregates once as it starts; a test runs `lumbung worker aggregate` itself.
+        "LUMBUNG_AGGREGATE_EVERY_S": "86400",
         # One browser signs in, uploads, orders and relays far faster than a person would.
         **{f"LUMBUNG_RATE_LIMIT_{c}": "1000000/1"
            for c in ("NONCE", "SIGNIN", "UPLOAD", "ORDERS", "RELAY")},
@@ -93,7 +96,7 @@ def cooperative(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cooperativ
     try:
         wait_for(lambda: httpx.get(f"{api_url}/v1/config", timeout=2).status_code == 200, 60,
                  "the API")
-        yield Cooperative(anvil, api_url, database_url, DEV_ADMIN_TOKEN, work)
+        yield Cooperative(anvil, api_url, database_url, DEV_ADMIN_TOKEN, work, env)
     finally:
         for process in processes:
             process.terminate()

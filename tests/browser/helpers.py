@@ -18,14 +18,19 @@ from eth_account import Account
 from eth_account.messages import encode_defunct, encode_typed_data
 from playwright.sync_api import Browser, Page, expect
 
+from api.chain import Chain
 from api.db import make_engine, make_sessionmaker, transaction
 from api.services.buyers import create_buyer
+from lumbung.devchain import Role
 from lumbung.protocol import ANVIL_CHAIN_ID
+from tests.api.harness import ADDRESSES
 from tests.browser.conftest import ARTIFACTS, Cooperative
 
 PROVIDER = Path(__file__).with_name("provider.js").read_text()
 PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 800}
 WAIT_MS = 45_000
+GAS_RELAYER = ADDRESSES[Role.GAS_RELAYER]
 
 
 @dataclass
@@ -33,8 +38,16 @@ class Wallet:
     page: Page
     account: str
 
-    def shot(self, name: str) -> None:
-        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    def shot(self, name: str, wide: bool = False) -> None:
+        """A full-page screenshot at the phone's 390 px, or with ``wide`` at a laptop's width."""
+        if wide:
+            self.page.set_viewport_size(LAPTOP)
+        self.page.evaluate("window.scrollTo(0, 0)")  # the sticky tab bar stays on top
+        try:
+            self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        finally:
+            if wide:
+                self.page.set_viewport_size(PHONE)
 
     def methods(self) -> list[str]:
         """Every EIP-1193 method the page asked the wallet for, in order."""
@@ -92,6 +105,22 @@ def last_tx_mined(page: Page, label: str) -> str:
             f"{label!r} was not mined: {error}: {card.inner_text()} (transaction {tx_hash})"
         ) from None
     return str(card.get_attribute("data-tx-hash"))
+
+
+def paid_by_the_cooperative(page: Page, label: str, chain: Chain, to: str) -> str:
+    """The newest card labelled `label` was relayed: mined, sent by the gas relayer to `to`,
+    and it says what the cooperative paid, to the wei of its receipt. Returns its hash."""
+    tx_hash = last_tx_mined(page, label)
+    card = page.locator(f'.tx[data-tx-label="{label}"]').first
+    expect(card).to_have_attribute("data-relayed", "true")
+    expect(card.locator(".paid")).to_contain_text("The cooperative paid")
+    expect(card.locator(".paid")).to_contain_text(" ETH for this.")
+    tx = chain.w3.eth.get_transaction(tx_hash)
+    receipt = chain.w3.eth.get_transaction_receipt(tx_hash)
+    assert (tx["from"], tx["to"]) == (GAS_RELAYER, to), (label, tx)
+    assert int(card.get_attribute("data-cost-wei") or "0") == (
+        receipt["gasUsed"] * receipt["effectiveGasPrice"])
+    return tx_hash
 
 
 def advance(coop: Cooperative, seconds: int) -> None:

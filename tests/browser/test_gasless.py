@@ -10,33 +10,25 @@ Screenshots go to test-artifacts/browser/ (20-… onwards).
 from __future__ import annotations
 
 from eth_account import Account
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from api.chain import Chain
-from lumbung.devchain import KEYS, Coop, Role
+from lumbung.devchain import KEYS, Coop
 from lumbung.eip712 import sign_forward_request
 from tests.api.harness import ADDRESSES, CURATOR, STEWARD, send
 from tests.browser.conftest import Cooperative
-from tests.browser.helpers import WAIT_MS, advance, buy, last_tx_mined, open_wallet, tab
+from tests.browser.helpers import (
+    GAS_RELAYER,
+    WAIT_MS,
+    advance,
+    buy,
+    open_wallet,
+    paid_by_the_cooperative,
+    tab,
+)
 
-GAS_RELAYER = ADDRESSES[Role.GAS_RELAYER]
 POOL = 2  # pool 1 is test_cooperative's: here the member is pool 2's only contributor
 DATA = b"day,from,to,mode\n1,Desa Sukamaju,Pasar Baru,angkot\n" + bytes(range(256)) * 4
-
-
-def paid_by_the_cooperative(page: Page, label: str, chain: Chain, to: str) -> None:
-    """The newest card labelled `label` was relayed: mined, sent by the gas relayer to `to`,
-    and it says what the cooperative paid, to the wei of its receipt."""
-    tx_hash = last_tx_mined(page, label)
-    card = page.locator(f'.tx[data-tx-label="{label}"]').first
-    expect(card).to_have_attribute("data-relayed", "true")
-    expect(card.locator(".paid")).to_contain_text("The cooperative paid")
-    expect(card.locator(".paid")).to_contain_text(" ETH for this.")
-    tx = chain.w3.eth.get_transaction(tx_hash)
-    receipt = chain.w3.eth.get_transaction_receipt(tx_hash)
-    assert (tx["from"], tx["to"]) == (GAS_RELAYER, to), (label, tx)
-    assert int(card.get_attribute("data-cost-wei") or "0") == (
-        receipt["gasUsed"] * receipt["effectiveGasPrice"])
 
 
 def curator_accepts_through_the_relay(coop: Cooperative, chain: Chain, contribution: int) -> None:
