@@ -52,7 +52,9 @@ MANIFEST = "manifest.json"
 CIPHERTEXT_FORM = "ciphertext"
 _ID = r"0x[0-9a-f]{64}"
 _CIPHERTEXT_PATH = re.compile(rf"({_ID})(\.[a-z0-9]{{1,10}})?\.age")
-_IDENTITY_PATH = re.compile(rf"{_ID}\.key")
+# Bounds on what is read whole from an archive nobody vouches for.
+MAX_MANIFEST_BYTES = 64 << 20
+MAX_IDENTITY_BYTES = 1 << 10
 
 
 @dataclass
@@ -163,6 +165,9 @@ def _manifest(
     if MANIFEST not in members:
         report.fail("no-manifest", f"the archive holds no {MANIFEST}")
         return None
+    if members[MANIFEST].size > MAX_MANIFEST_BYTES:
+        report.fail("bad-manifest", f"{MANIFEST} is larger than {MAX_MANIFEST_BYTES} bytes")
+        return None
     extracted = tar.extractfile(members[MANIFEST])
     assert extracted is not None
     try:
@@ -270,7 +275,7 @@ def _check_file(
         return False
     identity_file = tar.extractfile(members[entry["identity_path"]])
     assert identity_file is not None
-    identity_text = identity_file.read().decode(errors="replace")
+    identity_text = identity_file.read(MAX_IDENTITY_BYTES).decode(errors="replace")
     lines = [line for line in identity_text.splitlines() if line and not line.startswith("#")]
     out_path = plaintext_dir / f"{key}{match.group(2) or ''}" if plaintext_dir else None
     try:
