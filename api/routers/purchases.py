@@ -53,16 +53,18 @@ def _byte_range(header: str | None, length: int) -> tuple[int, int] | None:
     if match is None:
         return None
     first, last = match.group(1), match.group(2)
-    if not first:
+    if not first:  # the last ``last`` bytes
         if not last:
             return None
+        if int(last) == 0:
+            raise RangeNotSatisfiableError(length)
         return max(length - int(last), 0), length
     start = int(first)
+    if last and int(last) < start:
+        return None  # not a valid range: ignored, as RFC 9110 says
     if start >= length:
         raise RangeNotSatisfiableError(length)
     stop = min(int(last) + 1, length) if last else length
-    if stop <= start:
-        raise RangeNotSatisfiableError(length)
     return start, stop
 
 

@@ -332,6 +332,11 @@ def test_a_download_resumes_from_where_it_stopped(
     assert tail.headers["Content-Range"] == f"bytes {size - 10}-{size - 1}/{size}"
     past = api.http.get(url, params={"form": "ciphertext"}, headers={"Range": f"bytes={size}-"})
     assert past.status_code == 416
+    assert api.http.get(url, params={"form": "ciphertext"}, headers={"Range": "bytes=-0"}
+                        ).status_code == 416
+    for ignored in ("bytes=5-3", "bytes=0-1,5-9", "items=0-1"):  # answered whole (RFC 9110)
+        whole_again = api.http.get(url, params={"form": "ciphertext"}, headers={"Range": ignored})
+        assert whole_again.status_code == 200 and whole_again.content == whole
 
     # A revocation since changes the archive and its ETag: the stale part is thrown away.
     (first, *_rest) = entries(bought.archive)
