@@ -31,7 +31,7 @@ from buyer.market import Market, PurchaseFailedError
 from buyer.onchain import Cooperative
 from buyer.verify import Report, verify_delivery
 from lumbung.deployment import DeploymentRecord
-from tests.api.harness import ADDRESSES, KEYS, PRODUCER, AnvilChain, run_cli, send
+from tests.api.harness import ADDRESSES, KEYS, PRODUCER, AnvilChain, run_cli, send, serve_api
 from tests.api.identity_helpers import contribute, index, login
 from tests.api.orderflow import make_buyer, pay, run_worker, worker_env
 
@@ -394,3 +394,58 @@ def test_an_offchain_order_is_idempotent_and_settles(
     report = verify_delivery(archive, cooperative_of(anvil), purchase_id)
     assert report.ok, report.failures
     assert len(report.verified) == 1
+
+
+def test_the_buyer_commands_buy_download_and_verify(
+    client: TestClient, context: Context, settings: Settings, anvil: AnvilChain, w3: Web3,
+    contracts: dict[str, Contract], tmp_path: Path,
+) -> None:
+    """``lumbung buyer …`` as a buyer runs it, against the API in its own uvicorn process."""
+    producer = login(client, PRODUCER)
+    data = os.urandom(300 * KiB)
+    contribute(client, w3, contracts, producer, PRODUCER, POOL, data, "survey.xlsx")
+    index(context)
+    price = cooperative_of(anvil).quote(POOL).price
+    fund(w3, contracts, price)
+    server = serve_api(settings, tmp_path / "api.log")
+    try:
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("LUMBUNG_")},
+            "LUMBUNG_API_URL": server.url,
+            "LUMBUNG_RPC_URL": anvil.rpc_url,
+            "LUMBUNG_DEPLOYMENT": str(anvil.deployment_file),
+            "LUMBUNG_BUYER_KEY": KEYS[BUYER],
+        }
+
+        def buyer(*args: str) -> subprocess.CompletedProcess[str]:
+            return run_cli(env, "buyer", *args)
+
+        listed = buyer("catalogue")
+        assert listed.returncode == 0, listed.stderr
+        assert POOL in {p["id"] for p in json.loads(listed.stdout)}
+        assert json.loads(buyer("quote", str(POOL)).stdout)["price"] == str(price)
+        refused = buyer("purchase", str(POOL), "research", "--max-price", str(price - 1))
+        assert refused.returncode == 2 and "refuses the purchase" in refused.stderr
+        bought = buyer("purchase", str(POOL), "research", "--max-price", str(price))
+        assert bought.returncode == 0, bought.stderr
+        purchase_id = json.loads(bought.stdout)["purchase_id"]
+        index(context)
+        archive = tmp_path / "mine.tar"
+        fetched = buyer("download", str(purchase_id), "--out", str(archive))
+        assert fetched.returncode == 0, fetched.stderr
+        checked = buyer("verify", str(archive), "--purchase", str(purchase_id),
+                        "--plaintext", str(tmp_path / "plain"))
+        assert checked.returncode == 0, checked.stderr
+        assert "verified: 1 contributions match the chain" in checked.stdout
+        (plain,) = (tmp_path / "plain").iterdir()
+        assert plain.suffix == ".xlsx" and plain.read_bytes() == data
+
+        # An off-chain buyer's order, retried with its key, is one order.
+        api_key = make_buyer(context).api_key
+        keyed = {**env, "LUMBUNG_API_KEY": api_key}
+        first = run_cli(keyed, "buyer", "order", str(POOL), "research", "--idempotency-key", "k1")
+        again = run_cli(keyed, "buyer", "order", str(POOL), "research", "--idempotency-key", "k1")
+        assert first.returncode == 0, first.stderr
+        assert json.loads(first.stdout)["id"] == json.loads(again.stdout)["id"]
+    finally:
+        server.stop()
