@@ -21,15 +21,19 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 from web3 import Web3
 from web3.contract import Contract
 
 from api.context import Context
+from api.db import transaction
+from api.models import VaultItem
 from api.settings import Settings
-from buyer.api import BuyerApi
+from buyer.api import BuyerApi, DownloadInterruptedError
 from buyer.market import Market, PurchaseFailedError
 from buyer.onchain import Cooperative
 from buyer.verify import Report, verify_delivery
+from ipfs.cid import parse_cid
 from lumbung.deployment import DeploymentRecord
 from tests.api.harness import ADDRESSES, KEYS, PRODUCER, AnvilChain, run_cli, send, serve_api
 from tests.api.identity_helpers import contribute, index, login
@@ -447,5 +451,31 @@ def test_the_buyer_commands_buy_download_and_verify(
         again = run_cli(keyed, "buyer", "order", str(POOL), "research", "--idempotency-key", "k1")
         assert first.returncode == 0, first.stderr
         assert json.loads(first.stdout)["id"] == json.loads(again.stdout)["id"]
+    finally:
+        server.stop()
+
+
+def test_a_broken_download_keeps_what_arrived(
+    bought: Bought, context: Context, settings: Settings, tmp_path: Path
+) -> None:
+    """A stream the server cuts short (here: a stored ciphertext that fails age's check, in the
+    plaintext form) is reported as interrupted; the part that arrived stays for a resume."""
+    target = next(e for e in entries(bought.archive) if e["size"] > 100 * KiB)
+    ciphertext = bytearray(b"".join(context.ipfs.cat(parse_cid(target["cid"]))))
+    ciphertext[len(ciphertext) // 2] ^= 0x01
+    tampered = str(context.ipfs.add_bytes(bytes(ciphertext), cid_version=1))
+    with transaction(context.sessions) as session:
+        stored = update(VaultItem).where(VaultItem.cid == target["cid"])
+        session.execute(stored.values(cid=tampered))
+    server = serve_api(settings, tmp_path / "api.log")
+    try:
+        api = BuyerApi(server.url)
+        api.sign_in(KEYS[BUYER])
+        destination = tmp_path / "plain.tar"
+        with pytest.raises(DownloadInterruptedError, match="run it again to resume"):
+            api.download(bought.purchase_id, destination, form="plaintext")
+        part = destination.with_name("plain.tar.part")
+        assert 0 < part.stat().st_size and not destination.exists()
+        assert destination.with_name("plain.tar.etag").read_text().startswith('"')
     finally:
         server.stop()
