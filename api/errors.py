@@ -76,6 +76,15 @@ class RateLimitedError(LumbungError):
         self.retry_after_s = retry_after_s
 
 
+class RangeNotSatisfiableError(LumbungError):
+    """A ``Range`` that starts past the end of what was asked for."""
+
+    slug, status, title = "range-not-satisfiable", 416, "Range not satisfiable"
+
+    def __init__(self, length: int) -> None:
+        super().__init__(f"the archive is {length} bytes long", length=length)
+
+
 class ChainUnavailableError(LumbungError):
     """The chain RPC does not answer; the client should retry after a while."""
 

@@ -36,6 +36,8 @@ from api.errors import SiweMessageError, SiweRejectedError, UnauthorizedError
 from api.models import ConsumedNonce, WalletSession
 from api.settings import Settings
 from lumbung.protocol import ADDRESS_PATTERN, utc
+from lumbung.siwe import PREAMBLE as _PREAMBLE
+from lumbung.siwe import build_message as build_message
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +56,6 @@ _ISSUED_NONCE = re.compile(rf"[0-9a-f]{{{2 * (_NONCE_SIGNED + _NONCE_MAC)}}}")
 # ahead of an API process's cannot delete a row that process would still need.
 SWEEP_MARGIN = timedelta(minutes=5)
 
-_PREAMBLE = " wants you to sign in with your Ethereum account:"
 _ADDRESS = re.compile(ADDRESS_PATTERN)
 _NONCE = re.compile(r"[A-Za-z0-9]{8,}")
 _CHAIN_ID = re.compile(r"[1-9][0-9]{0,19}")
@@ -415,45 +416,3 @@ def logout(session: Session, token: str) -> None:
     )
     session.delete(stored)
     session.flush()
-
-
-def build_message(
-    *,
-    domain: str,
-    address: str,
-    uri: str,
-    chain_id: int,
-    nonce: str,
-    issued_at: datetime,
-    statement: str | None = "Sign in to the Lumbung data cooperative.",
-    expiration_time: datetime | None = None,
-    not_before: datetime | None = None,
-    request_id: str | None = None,
-    resources: tuple[str, ...] = (),
-) -> str:
-    """An EIP-4361 message, as a wallet or the dApp would compose it."""
-
-    def stamp(value: datetime) -> str:
-        return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-    lines = [f"{domain}{_PREAMBLE}", address, ""]
-    if statement is not None:
-        lines += [statement, ""]
-    else:
-        lines += [""]
-    lines += [
-        f"URI: {uri}",
-        "Version: 1",
-        f"Chain ID: {chain_id}",
-        f"Nonce: {nonce}",
-        f"Issued At: {stamp(issued_at)}",
-    ]
-    if expiration_time is not None:
-        lines.append(f"Expiration Time: {stamp(expiration_time)}")
-    if not_before is not None:
-        lines.append(f"Not Before: {stamp(not_before)}")
-    if request_id is not None:
-        lines.append(f"Request ID: {request_id}")
-    if resources:
-        lines += ["Resources:", *(f"- {r}" for r in resources)]
-    return "\n".join(lines)

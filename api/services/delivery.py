@@ -1,12 +1,29 @@
-"""Purchases and their delivery: a tar of the pool's decrypted contributions, streamed.
+"""Purchases and their delivery: a tar of the pool's contributions, streamed, resumable.
 
 What a purchase delivers is fixed by the chain: the pool's contributions accepted at or before
-the purchase's ``content_block`` that are still accepted now, with their keys intact (revoked
-and erased ones are left out). The plan is read from the database up front; the stream then
-only touches IPFS, one verified chunk at a time, so memory stays bounded whatever the pool's
-size. The tar is written by hand (headers from :meth:`tarfile.TarInfo.tobuf`), so its exact
-length is known before the first byte and is sent as ``Content-Length``: a stream aborted by a
-failed integrity check is visibly short, never silently wrong.
+the purchase's ``content_block`` that are still accepted now, with their keys intact. The plan
+is read from the database up front; the stream then only touches IPFS, one verified chunk at a
+time, so memory stays bounded whatever the pool's size. The tar is written by hand (headers from
+:meth:`tarfile.TarInfo.tobuf`), so its exact length is known before the first byte and is sent
+as ``Content-Length``: a stream aborted by a failed integrity check is visibly short, never
+silently wrong. The same plan always yields the same bytes (fixed times, fixed order), so a
+download can be resumed with an HTTP ``Range`` at any offset (:func:`archive_window`), and the
+manifest's hash is the archive's ``ETag``.
+
+Two forms (``DeliveryForm``):
+
+* ``plaintext``: each contribution decrypted, as ``<contribution id><extension>``;
+* ``ciphertext``: what a buyer can check against the chain without trusting this node. Each
+  contribution is ``<contribution id><extension>.age``, its ciphertext exactly as stored (so
+  ``ipfs add --cid-version=1 --only-hash`` of it prints the CID the chain holds), and
+  ``<contribution id>.key``, its age identity (``age -d -i <id>.key <id>.csv.age``).
+
+Files are named by contribution id and the extension of the member's file name, never by the
+name itself (a village's or a person's name). ``manifest.json`` gives the purchase id, pool and
+block, and per contribution its id, CID, plaintext size and SHA-256 (and in the ciphertext form
+the ciphertext's size and the identity's file); the contributions the purchase's block held that
+are no longer delivered are listed in ``left_out``, each with its reason and, where the indexer
+saw it, the block of its revocation.
 
 The indexer sees a revocation only once it is confirmed, so the plan is checked against the chain
 at its head before anything is sent: every planned contribution the registry no longer holds as
@@ -18,9 +35,15 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import tarfile
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from pathlib import PurePosixPath
+from typing import Any
 
 from eth_utils import to_checksum_address
 from sqlalchemy import or_, select
@@ -41,6 +64,29 @@ ZERO_ORDER = "0x" + "00" * 32
 # Entries carry a fixed time so the same purchase always yields the same archive.
 ENTRY_MTIME = 0
 ACCEPTED = CONTRIBUTION_STATUSES.index("accepted")
+MANIFEST_VERSION = 2
+MANIFEST_NAME = "manifest.json"
+# An extension is kept only if it is short and plain: it must not carry a name of its own.
+_EXTENSION = re.compile(r"\.[a-z0-9]{1,10}")
+# Ciphertext sizes by CID: content-addressed, so a size never goes stale.
+_CIPHERTEXT_SIZES_KEPT = 100_000
+
+
+class DeliveryForm(StrEnum):
+    """What a delivery carries for each contribution."""
+
+    PLAINTEXT = "plaintext"
+    CIPHERTEXT = "ciphertext"
+
+
+class LeftOut(StrEnum):
+    """Why a contribution the purchase's block held is not delivered."""
+
+    REVOKED = "revoked"  # by its contributor, after the purchase's block
+    OVERTURNED = "overturned"  # rejected by governance after it was accepted
+    ERASED = "erased"  # revoked, and its key destroyed since
+    NOT_HELD = "not-held"  # this node holds no upload of it by its contributor
+    LEGACY_FORMAT = "legacy-format"  # vault format 1: only the plaintext form can carry it
 
 
 class DeliveryAbortedError(RuntimeError):
@@ -51,14 +97,63 @@ class DeliveryAbortedError(RuntimeError):
 class DeliveredFile:
     cid: str
     contribution_id: str
-    filename: str
+    extension: str
     size: int
     sha256: str
     key: vault.ItemKey
+    # The ciphertext form only: the stored ciphertext's size and the age identity.
+    ciphertext_size: int | None = None
+    identity: str | None = None
 
     @property
     def path(self) -> str:
-        return f"{self.cid}/{self.filename}"
+        name = f"{self.contribution_id}{self.extension}"
+        return f"{name}.age" if self.identity is not None else name
+
+    @property
+    def identity_path(self) -> str:
+        return f"{self.contribution_id}.key"
+
+    @property
+    def identity_file(self) -> bytes:
+        return f"{self.identity}\n".encode()
+
+    def describe(self) -> dict[str, Any]:
+        entry: dict[str, Any] = {
+            "contribution_id": self.contribution_id,
+            "cid": self.cid,
+            "path": self.path,
+            "size": self.size,
+            "sha256": self.sha256,
+        }
+        if self.identity is not None:
+            entry["ciphertext_size"] = self.ciphertext_size
+            entry["identity_path"] = self.identity_path
+        return entry
+
+
+@dataclass(frozen=True)
+class LeftOutFile:
+    contribution_id: str
+    cid: str
+    reason: LeftOut
+    revoked_block: int | None
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "contribution_id": self.contribution_id,
+            "cid": self.cid,
+            "reason": str(self.reason),
+            "revoked_block": self.revoked_block,
+        }
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of the archive: its length, and how to produce exactly that many bytes."""
+
+    length: int
+    pieces: Callable[[], Iterator[bytes]]
 
 
 @dataclass(frozen=True)
@@ -68,35 +163,63 @@ class DeliveryPlan:
     content_block: int
     license_cid: str | None
     files: tuple[DeliveredFile, ...]
+    form: DeliveryForm = DeliveryForm.PLAINTEXT
+    left_out: tuple[LeftOutFile, ...] = field(default=())
 
     def manifest(self) -> bytes:
         return json.dumps(
             {
+                "version": MANIFEST_VERSION,
+                "form": str(self.form),
                 "purchase_id": self.purchase_id,
                 "pool_id": self.pool_id,
                 "content_block": self.content_block,
                 "license_cid": self.license_cid,
-                "contributions": [
-                    {
-                        "cid": f.cid,
-                        "contribution_id": f.contribution_id,
-                        "filename": f.filename,
-                        "size": f.size,
-                        "sha256": f.sha256,
-                    }
-                    for f in self.files
-                ],
+                "contributions": [f.describe() for f in self.files],
+                "left_out": [f.describe() for f in self.left_out],
             },
             indent=2,
         ).encode()
 
+    def etag(self) -> str:
+        """A strong ETag: the manifest fixes every byte of the archive."""
+        return '"' + hashlib.sha256(self.manifest()).hexdigest() + '"'
+
     def content_length(self) -> int:
-        total = len(_header("manifest.json", len(self.manifest()))) + _padded(
-            len(self.manifest())
-        )
-        for f in self.files:
-            total += len(_header(f.path, f.size)) + _padded(f.size)
-        return total + 2 * BLOCK
+        return sum(segment.length for segment in self.segments(None, None))
+
+    def segments(self, ipfs: IpfsBackend | None, keys: vault.Vault | None) -> list[Segment]:
+        """The archive as segments (``ipfs`` and ``keys`` are needed only to produce them)."""
+        out = _entry(MANIFEST_NAME, _constant(self.manifest()))
+        for item in self.files:
+            if item.identity is None:
+                produce = self._producing(item, _decrypted, ipfs, keys)
+                out += _entry(item.path, Segment(item.size, produce))
+                continue
+            assert item.ciphertext_size is not None
+            produce = self._producing(item, _stored, ipfs)
+            out += _entry(item.path, Segment(item.ciphertext_size, produce))
+            out += _entry(item.identity_path, _constant(item.identity_file))
+        out.append(_zeros(2 * BLOCK))
+        return out
+
+    def _producing(
+        self, item: DeliveredFile, produce: Callable[..., Iterator[bytes]], *args: Any
+    ) -> Callable[[], Iterator[bytes]]:
+        """``produce(*args, item)``, whose failure aborts the delivery naming the file."""
+
+        def pieces() -> Iterator[bytes]:
+            try:
+                yield from produce(*args, item)
+            except LumbungError as exc:
+                logger.error(
+                    "delivery of purchase %s aborted at %s: %s", self.purchase_id, item.cid, exc
+                )
+                raise DeliveryAbortedError(
+                    f"delivery of purchase {self.purchase_id} aborted at {item.cid}: {exc}"
+                ) from exc
+
+        return pieces
 
 
 def _padded(size: int) -> int:
@@ -107,6 +230,29 @@ def _header(name: str, size: int) -> bytes:
     info = tarfile.TarInfo(name)
     info.size, info.mtime, info.mode, info.type = size, ENTRY_MTIME, 0o644, tarfile.REGTYPE
     return info.tobuf(format=tarfile.PAX_FORMAT, encoding="utf-8", errors="strict")
+
+
+def _constant(data: bytes) -> Segment:
+    return Segment(len(data), lambda: iter((data,)))
+
+
+def _zeros(length: int) -> Segment:
+    return _constant(bytes(length))
+
+
+def _entry(name: str, content: Segment) -> list[Segment]:
+    """A tar entry: its header, its content, and the padding to the next 512-byte block."""
+    return [
+        _constant(_header(name, content.length)),
+        content,
+        _zeros(_padded(content.length) - content.length),
+    ]
+
+
+def extension_of(filename: str) -> str:
+    """The member's file name's extension, lower-cased, if plain (``.csv``), else none."""
+    suffix = PurePosixPath(filename.replace("\\", "/")).suffix.lower()
+    return suffix if _EXTENSION.fullmatch(suffix) else ""
 
 
 def is_wallet_purchase(purchase: Purchase) -> bool:
@@ -180,50 +326,100 @@ def accepted_at_head(chain: Chain, contribution_ids: Sequence[str]) -> set[str]:
     }
 
 
+class _CiphertextSizes:
+    """Ciphertext sizes by CID, measured once per process by reading the stored ciphertext (age
+    adds random-length grease to its header, so a size cannot be computed from the plaintext's)."""
+
+    def __init__(self, kept: int) -> None:
+        self._kept = kept
+        self._sizes: OrderedDict[str, int] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, ipfs: IpfsBackend, cid: str) -> int:
+        with self._lock:
+            if cid in self._sizes:
+                self._sizes.move_to_end(cid)
+                return self._sizes[cid]
+        with contributions.storage_errors():
+            size = sum(len(piece) for piece in ipfs.cat(parse_cid(cid)))
+        with self._lock:
+            self._sizes[cid] = size
+            while len(self._sizes) > self._kept:
+                self._sizes.popitem(last=False)
+        return size
+
+
+ciphertext_size = _CiphertextSizes(_CIPHERTEXT_SIZES_KEPT)
+
+
+def _held_at_block(purchase: Purchase) -> Any:
+    """The pool's contributions accepted at or before the purchase's block and not closed
+    (revoked or overturned) by then: what the purchase's block held."""
+    return select(Contribution, VaultItem).join(
+        VaultItem, VaultItem.contribution_id == Contribution.id, isouter=True
+    ).where(
+        Contribution.pool_id == purchase.pool_id,
+        Contribution.accepted_block <= purchase.content_block,
+        or_(
+            Contribution.status == "accepted",
+            Contribution.closed_block > purchase.content_block,
+        ),
+    ).order_by(Contribution.accepted_block, Contribution.id)
+
+
+def _why_left_out(
+    contribution: Contribution, item: VaultItem | None, at_head: bool
+) -> LeftOut | None:
+    if item is not None and item.erased_at is not None:
+        return LeftOut.ERASED
+    if contribution.status == "revoked" or (contribution.status == "accepted" and not at_head):
+        return LeftOut.REVOKED
+    if contribution.status != "accepted":
+        return LeftOut.OVERTURNED
+    if not contributions.is_deliverable(contribution, item):
+        return LeftOut.NOT_HELD
+    return None
+
+
 def plan(
-    session: Session, purchase: Purchase, chain: Chain, keys: vault.Vault
+    session: Session,
+    purchase: Purchase,
+    chain: Chain,
+    keys: vault.Vault,
+    form: DeliveryForm = DeliveryForm.PLAINTEXT,
+    ipfs: IpfsBackend | None = None,
 ) -> DeliveryPlan:
     """What ``purchase`` delivers now: read from the database in one go, less what the chain's
-    head no longer holds as accepted (see :func:`accepted_at_head`)."""
-    rows = session.execute(
-        select(Contribution, VaultItem)
-        .join(VaultItem, VaultItem.contribution_id == Contribution.id, isouter=True)
-        .where(
-            Contribution.pool_id == purchase.pool_id,
-            Contribution.status == "accepted",
-            Contribution.accepted_block <= purchase.content_block,
-        )
-        .order_by(Contribution.accepted_block, Contribution.id)
-    ).all()
-    still_accepted = accepted_at_head(chain, [contribution.id for contribution, _ in rows])
+    head no longer holds as accepted (see :func:`accepted_at_head`). The ciphertext form reads
+    each ciphertext's size from ``ipfs`` (once per process)."""
+    rows = session.execute(_held_at_block(purchase)).all()
+    still_accepted = accepted_at_head(
+        chain, [c.id for c, _ in rows if c.status == "accepted"]
+    )
     files: list[DeliveredFile] = []
+    left_out: list[LeftOutFile] = []
     for contribution, item in rows:
-        if contribution.id not in still_accepted:
+        reason = _why_left_out(contribution, item, contribution.id in still_accepted)
+        if reason is None and form is DeliveryForm.CIPHERTEXT:
+            assert item is not None
+            if item.format != vault.FORMAT_AGE:
+                reason = LeftOut.LEGACY_FORMAT
+        if reason is not None:
             logger.info(
-                "purchase %s: contribution %s is no longer accepted on chain; not delivered",
-                purchase.id, contribution.id,
+                "purchase %s: contribution %s not delivered: %s",
+                purchase.id, contribution.id, reason,
             )
-            continue
-        if not contributions.is_deliverable(contribution, item):
-            if item is None:
-                logger.warning(
-                    "purchase %s: contribution %s has no vault item; not delivered",
-                    purchase.id, contribution.id,
+            left_out.append(
+                LeftOutFile(
+                    contribution_id=contribution.id,
+                    cid=contribution.cid,
+                    reason=reason,
+                    revoked_block=contribution.closed_block,
                 )
+            )
             continue
         assert item is not None
-        key = contributions.item_key(item)
-        facts = keys.facts(key)
-        files.append(
-            DeliveredFile(
-                cid=item.cid,
-                contribution_id=contribution.id,
-                filename=facts.filename,
-                size=item.size,
-                sha256=facts.plaintext_sha256,
-                key=key,
-            )
-        )
+        files.append(_delivered(contribution, item, keys, form, ipfs))
     pool = session.get(Pool, purchase.pool_id)
     return DeliveryPlan(
         purchase_id=purchase.id,
@@ -231,11 +427,43 @@ def plan(
         content_block=purchase.content_block,
         license_cid=pool.license_cid if pool is not None else None,
         files=tuple(files),
+        form=form,
+        left_out=tuple(left_out),
     )
 
 
-def _decrypted(ipfs: IpfsBackend, keys: vault.Vault, item: DeliveredFile) -> Iterator[bytes]:
+def _delivered(
+    contribution: Contribution,
+    item: VaultItem,
+    keys: vault.Vault,
+    form: DeliveryForm,
+    ipfs: IpfsBackend | None,
+) -> DeliveredFile:
+    key = contributions.item_key(item)
+    facts = keys.facts(key)
+    delivered = DeliveredFile(
+        cid=item.cid,
+        contribution_id=contribution.id,
+        extension=extension_of(facts.filename),
+        size=item.size,
+        sha256=facts.plaintext_sha256,
+        key=key,
+    )
+    if form is DeliveryForm.PLAINTEXT:
+        return delivered
+    assert ipfs is not None, "the ciphertext form reads ciphertext sizes from IPFS"
+    return replace(
+        delivered,
+        ciphertext_size=ciphertext_size(ipfs, item.cid),
+        identity=keys.age_key(key).identity,
+    )
+
+
+def _decrypted(
+    ipfs: IpfsBackend | None, keys: vault.Vault | None, item: DeliveredFile
+) -> Iterator[bytes]:
     """The verified plaintext of one file; raises rather than yield a wrong byte count."""
+    assert ipfs is not None and keys is not None
     digest = hashlib.sha256()
     delivered = 0
     with contributions.storage_errors():
@@ -250,30 +478,65 @@ def _decrypted(ipfs: IpfsBackend, keys: vault.Vault, item: DeliveredFile) -> Ite
         raise VaultIntegrityError(f"{item.cid} does not decrypt to the recorded plaintext")
 
 
-def stream_tar(ipfs: IpfsBackend, keys: vault.Vault, delivery: DeliveryPlan) -> Iterator[bytes]:
-    """The archive, piece by piece: ``manifest.json``, then each file, then the end marker.
+def _stored(ipfs: IpfsBackend | None, item: DeliveredFile) -> Iterator[bytes]:
+    """The stored ciphertext, as IPFS verified it block by block; its length as planned."""
+    assert ipfs is not None
+    delivered = 0
+    with contributions.storage_errors():
+        for piece in ipfs.cat(parse_cid(item.cid)):
+            delivered += len(piece)
+            if delivered > (item.ciphertext_size or 0):
+                raise VaultIntegrityError(f"{item.cid} is longer than planned")
+            yield piece
+    if delivered != item.ciphertext_size:
+        raise VaultIntegrityError(f"{item.cid} is shorter than planned")
+
+
+def archive_window(
+    segments: Sequence[Segment], start: int, stop: int
+) -> Iterator[bytes]:
+    """Bytes ``start`` to ``stop`` (exclusive) of the archive: segments before ``start`` are
+    skipped unread, the one holding it is produced and cut."""
+    offset = 0
+    for segment in segments:
+        end = offset + segment.length
+        if end > start and offset < stop and segment.length:
+            position = offset
+            pieces = segment.pieces()
+            for piece in pieces:
+                low, high = max(start - position, 0), min(stop - position, len(piece))
+                if low < high:
+                    yield piece[low:high]
+                position += len(piece)
+                if position >= stop:
+                    break
+            close = getattr(pieces, "close", None)
+            if close is not None:
+                close()
+        offset = end
+        if offset >= stop:
+            return
+
+
+def stream_tar(
+    ipfs: IpfsBackend,
+    keys: vault.Vault,
+    delivery: DeliveryPlan,
+    start: int = 0,
+    stop: int | None = None,
+) -> Iterator[bytes]:
+    """The archive (or bytes ``start`` to ``stop`` of it), piece by piece: ``manifest.json``,
+    then each file, then the end marker.
 
     Once the response has started, a failure can only cut the stream short: it is logged and
     re-raised as :class:`DeliveryAbortedError`, which aborts the connection.
     """
-    manifest = delivery.manifest()
-    yield _header("manifest.json", len(manifest)) + manifest
-    yield bytes(_padded(len(manifest)) - len(manifest))
-    for item in delivery.files:
-        yield _header(item.path, item.size)
-        try:
-            yield from _decrypted(ipfs, keys, item)
-        except LumbungError as exc:
-            logger.error(
-                "delivery of purchase %s aborted at %s: %s", delivery.purchase_id, item.cid, exc
-            )
-            raise DeliveryAbortedError(
-                f"delivery of purchase {delivery.purchase_id} aborted at {item.cid}: {exc}"
-            ) from exc
-        yield bytes(_padded(item.size) - item.size)
-    yield bytes(2 * BLOCK)
+    segments = delivery.segments(ipfs, keys)
+    stop = sum(s.length for s in segments) if stop is None else stop
+    yield from archive_window(segments, start, stop)
     logger.info(
-        "delivered purchase %s: %d contributions", delivery.purchase_id, len(delivery.files)
+        "delivered purchase %s (%s, bytes %d-%d): %d contributions",
+        delivery.purchase_id, delivery.form, start, stop, len(delivery.files),
     )
 
 

@@ -103,8 +103,11 @@ def test_delivery_holds_exactly_what_the_purchase_bought(
         return entries, json.loads(entries.pop("manifest.json"))
 
     entries, manifest = fetch()
-    expected = {f"{delivered[n]['cid']}/{n}": data for n, data in files.items()}
-    expected[f"{steward_file['cid']}/s.txt"] = b"steward's"
+    # Named by contribution id and extension, never by the member's file name.
+    expected = {
+        delivered[n]["contribution_id"] + "." + n.split(".")[1]: data for n, data in files.items()
+    }
+    expected[f"{steward_file['contribution_id']}.txt"] = b"steward's"
     assert entries == expected
     assert manifest["purchase_id"] == purchase_id and manifest["pool_id"] == 1
     assert manifest["content_block"] == record["content_block"]
@@ -113,15 +116,23 @@ def test_delivery_holds_exactly_what_the_purchase_bought(
         u["contribution_id"] for u in (*delivered.values(), steward_file)
     }
     for entry in manifest["contributions"]:
-        data = entries[f"{entry['cid']}/{entry['filename']}"]
+        data = entries[entry["path"]]
         assert entry["sha256"] == sha256(data) and entry["size"] == len(data)
     left_out = {to_revoke["cid"], other_pool["cid"], pending["cid"], copied["cid"], late["cid"]}
     assert not left_out & {c["cid"] for c in manifest["contributions"]}
+    # What the purchase's block held and is no longer delivered is listed, with its reason.
+    revoked_at = w3.eth.block_number
+    assert {(o["contribution_id"], o["reason"]) for o in manifest["left_out"]} == {
+        (to_revoke["contribution_id"], "revoked"), (f"0x{copy_id:064x}", "not-held"),
+    }
+    assert manifest["left_out"][0]["revoked_block"] in (revoked_at, None)
 
     # Erasing the revoked one changes nothing for the buyer; its ciphertext is now dead.
     erase = client.post(f"/v1/contributions/{to_revoke['contribution_id']}/erase", headers=producer)
     assert erase.status_code == 200
-    assert fetch()[0] == expected
+    entries_after, manifest_after = fetch()
+    assert entries_after == expected
+    assert {o["reason"] for o in manifest_after["left_out"]} == {"erased", "not-held"}
     with context.sessions() as session:
         item = session.query(VaultItem).filter_by(cid=to_revoke["cid"]).one()
         assert item.wrapped_key is None
@@ -129,7 +140,7 @@ def test_delivery_holds_exactly_what_the_purchase_bought(
     photo_id = delivered["photo.jpg"]["contribution_id"]
     send(w3, registry.functions.revoke(int(photo_id, 16)), ADDRESSES[PRODUCER])
     index(context)
-    assert f"{delivered['photo.jpg']['cid']}/photo.jpg" not in fetch()[0]
+    assert f"{photo_id}.jpg" not in fetch()[0]
 
 
 def test_authorization_matrix(
@@ -242,7 +253,8 @@ def test_delivery_memory_stays_bounded(
     entries = read_tar(response.content)
     manifest = json.loads(entries.pop("manifest.json"))
     assert {c["cid"]: c["sha256"] for c in manifest["contributions"]} == digests
-    assert {name.split("/")[0]: sha256(data) for name, data in entries.items()} == digests
+    paths = {c["path"]: c["cid"] for c in manifest["contributions"]}
+    assert {paths[name]: sha256(data) for name, data in entries.items()} == digests
 
 
 def test_a_revocation_counts_before_the_indexer_sees_it(
@@ -269,7 +281,12 @@ def test_a_revocation_counts_before_the_indexer_sees_it(
     delivered = {c["contribution_id"] for c in manifest["contributions"]}
     assert kept["contribution_id"] in delivered
     assert revoked["contribution_id"] not in delivered
-    assert entries == {f"{kept['cid']}/kept.txt": b"kept"}
+    assert entries == {f"{kept['contribution_id']}.txt": b"kept"}
+    (left,) = manifest["left_out"]
+    assert left == {
+        "contribution_id": revoked["contribution_id"], "cid": revoked["cid"],
+        "reason": "revoked", "revoked_block": None,  # the indexer has not seen it yet
+    }
 
 
 def test_a_delivery_is_refused_while_the_chain_cannot_confirm_it(

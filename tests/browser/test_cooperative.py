@@ -78,7 +78,7 @@ def test_the_cooperative_end_to_end(cooperative: Cooperative, browser: Browser, 
     delivery = buy(cooperative, 1, price, "Institut Pertanian Bogor")
     with tarfile.open(fileobj=io.BytesIO(delivery)) as tar:
         names = tar.getnames()
-        member_file = tar.extractfile(f"{cid}/rice-yields.csv")
+        member_file = tar.extractfile(f"{contribution_id}.csv")  # named by id, not by name
         assert member_file is not None, names
         assert member_file.read() == DATA
 
