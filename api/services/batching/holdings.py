@@ -26,6 +26,9 @@ from lumbung.merkle import BatchLeaf, MultiProof, StandardMerkleTree, leaf_of
 # The on-chain statuses under which a batch's leaves have earned something.
 EARNED = ("accepted", "overturned")
 
+# Leaves activated in one request, well within the forwarder's default 1,000,000 gas.
+ACTIVATION_CHUNK = 16
+
 
 @dataclass(frozen=True)
 class HeldLeaf:
@@ -42,7 +45,7 @@ class Holding:
     status: str
     leaves: list[HeldLeaf]
     unclaimed: MultiProof | None  # leaves not yet claimed or revoked (the distributor's bitmap)
-    inactive: MultiProof | None  # leaves not yet activated or revoked (the indexer's)
+    inactive: MultiProof | None  # up to ACTIVATION_CHUNK leaves not yet activated or revoked
     claimable: int
 
 
@@ -92,6 +95,10 @@ def holdings(session: Session, chain: Chain, account: str) -> list[Holding]:
             if stage not in (Stage.ACTIVE, Stage.REVOKED):
                 inactive_values.append(value)
         unclaimed = tree.get_multi_proof(unclaimed_values) if unclaimed_values else None
+        # One activation writes a contribution slot per leaf (about 31,000 gas each): a batch's
+        # 48 leaves at once would pass the forwarder's gas limit per request, so the member
+        # activates ACTIVATION_CHUNK at a time.
+        inactive_values = inactive_values[:ACTIVATION_CHUNK]
         inactive = tree.get_multi_proof(inactive_values) if inactive_values else None
         new_weight = sum(leaf_of(v).weight for v in unclaimed_values)
         claimable = (
