@@ -19,27 +19,14 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
-from eth_account import Account
 from eth_account.messages import SignableMessage, encode_typed_data
-from eth_utils import keccak
 from web3.contract import Contract
 
 from bench.costs import STATED, Prices, Transaction, l1_cost_wei, l2_cost_wei, rupiah
 from bench.sim_chain import Call, Rpc
+from lumbung import consent
 from lumbung.eip712 import EIP712_DOMAIN, sign_forward_request
 
-# The registry's EIP-712 messages (docs: the batch design; ContributionRegistry.CONSENT_TYPEHASH).
-CONSENT = [
-    {"name": "poolId", "type": "uint256"},
-    {"name": "cid", "type": "bytes"},
-    {"name": "contributor", "type": "address"},
-    {"name": "deadline", "type": "uint256"},
-]
-REVIEW = [
-    {"name": "consent", "type": "bytes32"},
-    {"name": "weight", "type": "uint48"},
-    {"name": "reason", "type": "string"},
-]
 # The gas the outer execute needs beyond the request's own: the forwarder's signature check,
 # nonce and quota, and the 1/63 it must keep back (ERC2771Forwarder._checkForwardedGas).
 EXECUTE_OVERHEAD = 120_000
@@ -71,26 +58,29 @@ class Domain:
         })
 
 
-def digest(message: SignableMessage) -> bytes:
-    """The EIP-712 digest of a typed message (what ecrecover checks)."""
-    return keccak(b"\x19" + message.version + message.header + message.body)
-
-
 def sign_consent(
     key: bytes, registry: Domain, pool_id: int, cid: bytes, contributor: str, deadline: int
 ) -> tuple[bytes, bytes]:
     """A member's consent to a contribution: (its digest, the signature)."""
-    message = registry.message("Consent", CONSENT, {
-        "poolId": pool_id, "cid": cid, "contributor": contributor, "deadline": deadline,
-    })
-    return digest(message), bytes(Account.sign_message(message, key).signature)
+    typed = consent.consent_typed_data(
+        _registry(registry), pool_id=pool_id, cid=cid, contributor=contributor, deadline=deadline
+    )
+    return consent.digest(typed), consent.sign(typed, key)
 
 
-def sign_review(key: bytes, registry: Domain, consent: bytes, weight: int, reason: str) -> bytes:
+def sign_review(key: bytes, registry: Domain, consent_digest: bytes, weight: int, reason: str) -> (
+    bytes
+):
     """A curator's review of a consented contribution (weight 0: a rejection)."""
-    message = registry.message("Review", REVIEW,
-                               {"consent": consent, "weight": weight, "reason": reason})
-    return bytes(Account.sign_message(message, key).signature)
+    typed = consent.review_typed_data(
+        _registry(registry), consent_digest=consent_digest, weight=weight, reason=reason
+    )
+    return consent.sign(typed, key)
+
+
+def _registry(domain: Domain) -> consent.RegistryDomain:
+    """lumbung.consent's domain of the registry whose ERC-5267 domain this is."""
+    return consent.RegistryDomain(domain.chain_id, domain.verifying_contract)
 
 
 @dataclass
