@@ -97,11 +97,11 @@ times: setup-test ## time every test target cold, then warm, into bench/test-tim
 	$(BIN)/python toolchain/time_tests.py --label $(or $(LABEL),current) $(TEST_TARGETS)
 	anvil --lumbung-reap
 
-test-ipfs: $(SETUP_TEST) ## the IPFS layer and the buyer package (no chain)
-	$(PYTEST) tests/ipfs tests/buyer -p no:pytest-brownie -q -n 2
+test-ipfs: $(SETUP_TEST) ## the IPFS layer (no chain)
+	$(PYTEST) tests/ipfs -p no:pytest-brownie -q -n 2
 
 test-api: $(SETUP_TEST) $(COMPILED) ## the API against Anvil, on SQLite and PostgreSQL
-	$(PYTEST) tests/api tests/bench -p no:pytest-brownie -q -n 2
+	$(PYTEST) tests/api tests/bench tests/buyer -p no:pytest-brownie -q -n 2
 
 test-browser: $(SETUP_TEST) $(COMPILED) ## the dApp in headless chromium against the whole cooperative
 	$(PYTEST) tests/browser -p no:pytest-brownie -q
