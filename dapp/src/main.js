@@ -10,8 +10,10 @@ import * as earnings from "./earnings.js";
 import * as curation from "./curation.js";
 import * as governance from "./governance.js";
 import * as transparency from "./transparency.js";
+import * as guide from "./guide.js";
+import { t, applyStatic, language, onLanguage, setLanguage } from "./i18n.js";
 
-const SECTIONS = { membership, contribute, earnings, curation, governance, transparency };
+const SECTIONS = { membership, contribute, earnings, curation, governance, transparency, guide };
 const REFRESH_MS = 3000;
 let current = "membership";
 let refreshing = false;
@@ -35,12 +37,12 @@ function renderWallet() {
   if (state.account && !rightChain()) {
     banner(
       h("span", { id: "wrong-chain" },
-        `Your wallet is on chain ${state.walletChainId}; the cooperative runs on chain ${state.config.chain_id}.`),
+        t("banner.wrongChain", { wallet: state.walletChainId, chain: state.config.chain_id })),
       h("button", { id: "switch-chain", type: "button", onclick: () => switchChain().catch((e) => banner(errorText(e))) },
-        "Switch network"),
+        t("banner.switchChain")),
     );
   } else if (!window.ethereum) {
-    banner("No wallet found in this browser. Install MetaMask (or another EIP-1193 wallet) to take part; you can still read the cooperative's books.");
+    banner(t("banner.noWallet"));
   } else {
     banner();
   }
@@ -80,14 +82,31 @@ async function refresh() {
   }
 }
 
+function mountAll() {
+  for (const [name, section] of Object.entries(SECTIONS)) section.mount(document.getElementById(name));
+}
+
+function renderLanguageSwitch() {
+  for (const button of document.querySelectorAll("[data-lang]")) {
+    button.setAttribute("aria-pressed", String(button.dataset.lang === language()));
+  }
+}
+
 async function boot() {
   try {
     state.config = await api("/v1/config");
   } catch (err) {
-    banner(`The cooperative's API does not answer (${errorText(err)}). Reload in a moment.`);
+    applyStatic();
+    banner(t("banner.apiDown", { error: errorText(err) }));
     return;
   }
-  for (const [name, section] of Object.entries(SECTIONS)) section.mount(document.getElementById(name));
+  applyStatic();
+  renderLanguageSwitch();
+  mountAll();
+  for (const button of document.querySelectorAll("[data-lang]")) {
+    button.addEventListener("click", () => setLanguage(button.dataset.lang));
+  }
+  onLanguage(() => { renderLanguageSwitch(); mountAll(); renderWallet(); refresh(); });
   document.getElementById("connect").addEventListener("click", () =>
     connect().catch((err) => banner(errorText(err))));
   watchWallet();

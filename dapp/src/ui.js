@@ -1,4 +1,5 @@
 // Small DOM and formatting helpers shared by the sections.
+import { t, has, formatDate, formatDecimal, normaliseDecimal } from "./i18n.js";
 
 /** Builds an element: h("button", {onclick, class: "x"}, "text", child...). */
 export function h(tag, attrs = {}, ...children) {
@@ -39,13 +40,21 @@ export function units(raw, decimals) {
   return negative ? `-${text}` : text;
 }
 
-/** Parses "12.5" into 12500000n at 6 decimals; throws on malformed input. */
+/** "12,5 tUSD" (id) or "12.5 tUSD" (en) for 12500000n at 6 decimals: exact, in the token's units. */
+export function amount(raw, decimals, symbol) {
+  const text = formatDecimal(units(raw, decimals));
+  return symbol ? `${text} ${symbol}` : text;
+}
+
+/**
+ * Parses what a person typed ("12,5", "12.5", "1.000,5") into 12500000n at 6 decimals; throws
+ * an Error with a message in the page's language on malformed input or too many decimals.
+ */
 export function parseUnits(text, decimals) {
-  const match = /^\s*(\d+)(?:\.(\d+))?\s*$/.exec(text);
-  if (!match) throw new Error(`"${text}" is not an amount`);
-  const frac = (match[2] || "");
-  if (frac.length > decimals) throw new Error(`at most ${decimals} decimals`);
-  return BigInt(match[1]) * 10n ** BigInt(decimals) + BigInt(frac.padEnd(decimals, "0") || "0");
+  const canonical = normaliseDecimal(text);
+  const [whole, frac = ""] = canonical.split(".");
+  if (frac.length > decimals) throw new Error(t("amount.decimals", { decimals }));
+  return BigInt(whole) * 10n ** BigInt(decimals) + BigInt(frac.padEnd(decimals, "0") || "0");
 }
 
 export function short(text, head = 6, tail = 4) {
@@ -54,11 +63,13 @@ export function short(text, head = 6, tail = 4) {
 }
 
 export function when(unixSeconds) {
-  return new Date(Number(unixSeconds) * 1000).toLocaleString();
+  return formatDate(unixSeconds);
 }
 
-export function pill(text) {
-  return h("span", { class: `pill ${text}`, "data-status": text }, text.replace(/_/g, " "));
+/** A status badge: data-status keeps the machine name, the text is the status in words. */
+export function pill(text, label) {
+  const words = label ?? (has(`status.${text}`) ? t(`status.${text}`) : text.replace(/_/g, " "));
+  return h("span", { class: `pill ${text}`, "data-status": text }, words);
 }
 
 export function stat(label, value, attrs = {}) {
@@ -67,7 +78,7 @@ export function stat(label, value, attrs = {}) {
 
 /** A message for a failure: problem+json detail, decoded contract error, or the raw message. */
 export function errorText(err) {
-  if (!err) return "unknown error";
+  if (!err) return t("error.unknown");
   if (err.plain) return err.plain;
   if (err.problem) return err.problem.detail || err.problem.title;
   return err.shortMessage || err.message || String(err);
