@@ -142,7 +142,7 @@ deploy: setup compile ## deploy the governed cooperative: make deploy NETWORK=se
 	$(if $(BOOTSTRAP),LUMBUNG_BOOTSTRAP=$(abspath $(BOOTSTRAP))) brownie run scripts/deploy.py --network $(NETWORK)
 
 run: setup ## the local cooperative: chain, API + dApp, indexer, worker (DEMO=1 seeds a demo)
-	DEMO=$(DEMO) toolchain/run-local.sh
+	DEMO=$(DEMO) CURRENCY=$(CURRENCY) toolchain/run-local.sh
 
 bench: setup-test compile ## benchmarks; figures go to bench/*.json (QUICK=1 for a short run)
 	$(BIN)/python bench/bench_ipfs.py $(if $(QUICK),--quick,)

@@ -29,7 +29,7 @@ from lumbung.deployment import DeploymentRecord
 from lumbung.devchain import KEYS, Role
 from lumbung.eip712 import sign_voucher
 from lumbung.protocol import DEV_ADMIN_TOKEN, StakeholderClass, signed_description
-from scripts.local_chain import DEPLOYMENT_FILE, USD
+from scripts.local_chain import DEPLOYMENT_FILE, currency_of
 
 ROOT = Path(__file__).resolve().parent.parent
 logger = logging.getLogger(__name__)
@@ -130,7 +130,7 @@ def seed(api: httpx.Client, admin_token: str, database_url: str | None) -> None:
     if api.get("/v1/governance/proposals").raise_for_status().json():
         logger.info("Seeded (the demo proposal exists already).")
         return
-    propose(market, governor)
+    propose(market, governor, contracts)
 
 
 def create_buyer(name: str, database_url: str | None) -> str:
@@ -183,15 +183,21 @@ def settle_demo_orders(api: httpx.Client, admin_token: str, database_url: str | 
     logger.info("  buyer API key (keep it to try the order API): %s", api_key)
 
 
-def propose(market, governor) -> None:
-    from brownie import web3
+def propose(market, governor, contracts: dict[str, str]) -> None:
+    from brownie import TestStablecoin, web3
 
     accounts = network.accounts
     logger.info("Governance: the steward proposes a new price for pool 3; voting opens")
     steward = accounts[Role.STEWARD]
-    calldata = market.setPrice.encode_input(3, 12 * USD)
+    # In the deployment's own currency: 12 dollars' worth (Rp 192,000 in tIDR).
+    symbol = str(TestStablecoin.at(contracts["PaymentToken"]).symbol())
+    currency = currency_of(symbol)
+    price = currency.of_usd(12)
+    calldata = market.setPrice.encode_input(3, price)
     description = signed_description(
-        f"Raise the market-prices pool to 12 USD ({datetime.now(UTC):%Y-%m-%d})", steward.address
+        f"Raise the market-prices pool to {price // currency.unit:,} {symbol} "
+        f"({datetime.now(UTC):%Y-%m-%d})",
+        steward.address,
     )
     governor.propose([market.address], [0], [calldata], description, {"from": steward})
     # The chain's clock stays on the wall clock (make run mines a block every few seconds): the

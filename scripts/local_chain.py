@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from brownie import network, project, web3
@@ -24,32 +26,64 @@ DEPLOYMENT_FILE = ROOT / "deployments" / "development.json"
 
 logger = logging.getLogger(__name__)
 
-USD = 10**6
-SETTLER_FLOAT = 1_000_000 * USD
-# The three pools a fresh local cooperative starts with: name, price, allowed purposes.
+USD = 10**6  # one test dollar in the TestStablecoin's base units (6 decimals)
+
+
+@dataclass(frozen=True)
+class Currency:
+    """A local chain's payment token: its contract, one whole unit in base units, and how many
+    of them a US dollar is worth (so that the starter prices mean the same in each)."""
+
+    contract: str
+    symbol: str
+    unit: int
+    per_usd: int
+
+    def of_usd(self, dollars: int) -> int:
+        """``dollars`` US dollars in this currency's base units."""
+        return dollars * self.per_usd * self.unit
+
+
+# USD: the 6-decimal TestStablecoin (the tests' default). IDR: the 2-decimal TestRupiah, for a
+# cooperative paid in rupiah (make run CURRENCY=IDR; the demo's default), at Rp 16,000 a dollar.
+CURRENCIES = {
+    "USD": Currency("TestStablecoin", "tUSD", 10**6, 1),
+    "IDR": Currency("TestRupiah", "tIDR", 10**2, 16_000),
+}
+SETTLER_FLOAT_USD = 1_000_000
+# The three pools a fresh local cooperative starts with: name, price in dollars, purposes.
 _OPEN_DATA = Purpose.RESEARCH | Purpose.PUBLIC_INTEREST
-STARTER_POOLS = (
-    ("Rice-field photos", 25 * USD, _OPEN_DATA),
-    ("Mobility diaries", 40 * USD, _OPEN_DATA | Purpose.COMMERCIAL),
-    ("Market prices", 10 * USD, _OPEN_DATA | Purpose.COMMERCIAL | Purpose.AI_TRAINING),
+STARTER_POOLS_USD = (
+    ("Rice-field photos", 25, _OPEN_DATA),
+    ("Mobility diaries", 40, _OPEN_DATA | Purpose.COMMERCIAL),
+    ("Market prices", 10, _OPEN_DATA | Purpose.COMMERCIAL | Purpose.AI_TRAINING),
 )
+
+
+def currency_of(symbol: str) -> Currency:
+    """The local currency whose token has ``symbol`` (tUSD or tIDR)."""
+    for currency in CURRENCIES.values():
+        if currency.symbol == symbol:
+            return currency
+    raise ValueError(f"no local currency has the token symbol {symbol!r}")
 
 
 def bootstrap(deployment) -> None:
     """What the deployer sets up before it hands every admin role to the timelock."""
     accounts = network.accounts
     tx = {"from": accounts[0]}
+    currency = currency_of(str(deployment.payment_token.symbol()))
     membership, registry, market = deployment.membership, deployment.registry, deployment.market
     membership.admit(accounts[Role.STEWARD], StakeholderClass.STEWARD, tx)
     membership.admit(accounts[Role.CURATOR], StakeholderClass.WORKER, tx)
     membership.admit(accounts[Role.PRODUCER], StakeholderClass.PRODUCER, tx)
     registry.grantRole(registry.CURATOR_ROLE(), accounts[Role.CURATOR], tx)
     # The settler pays for off-chain orders from its own balance (bridged from the payment
-    # provider); on the local chain it starts with test dollars instead.
-    deployment.payment_token.mint(accounts[Role.SETTLER], SETTLER_FLOAT, tx)
-    for pool_id, (name, price, purposes) in enumerate(STARTER_POOLS, start=1):
+    # provider); on the local chain it starts with test money instead.
+    deployment.payment_token.mint(accounts[Role.SETTLER], currency.of_usd(SETTLER_FLOAT_USD), tx)
+    for pool_id, (name, dollars, purposes) in enumerate(STARTER_POOLS_USD, start=1):
         registry.createPool(name, "", tx)
-        market.setListing(pool_id, price, int(purposes), True, b"", tx)
+        market.setListing(pool_id, currency.of_usd(dollars), int(purposes), True, b"", tx)
 
 
 def deployment_is_live(path: Path) -> bool:
@@ -67,6 +101,12 @@ def main() -> None:
     parser.add_argument("--rpc-url", help="the chain to deploy to (default: anvil-live's host)")
     parser.add_argument(
         "--deployment-file", type=Path, default=DEPLOYMENT_FILE, help="where to record it"
+    )
+    parser.add_argument(
+        "--currency",
+        choices=sorted(CURRENCIES),
+        default=os.environ.get("LUMBUNG_LOCAL_CURRENCY") or "USD",
+        help="a new deployment's payment token (default USD, or $LUMBUNG_LOCAL_CURRENCY)",
     )
     args = parser.parse_args()
     deployment_file: Path = args.deployment_file
@@ -92,8 +132,12 @@ def main() -> None:
         logger.info("Chain already holds the deployment in %s", deployment_file)
     else:
         accounts = network.accounts
+        currency = CURRENCIES[args.currency]
+        token_contract = getattr(loaded, currency.contract)
+        logger.info("Deploying, paid in %s (%s)", currency.symbol, currency.contract)
         deployment = deploy.deploy_all(
             accounts[0],
+            payment_token=token_contract.deploy({"from": accounts[0]}),
             registrar=accounts[Role.REGISTRAR],
             settler=accounts[Role.SETTLER],
             aggregator=accounts[Role.AGGREGATOR],

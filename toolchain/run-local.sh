@@ -77,7 +77,10 @@ for _ in $(seq 1 50); do
   sleep 0.2
 done
 
-"$py" -m scripts.local_chain
+# The payment token of a new deployment: CURRENCY=USD (tUSD, 6 decimals) or IDR (tIDR, a
+# 2-decimal rupiah); the demo is paid in rupiah unless CURRENCY says otherwise.
+currency=${CURRENCY:-$([ "${DEMO:-}" = 1 ] && echo IDR || echo USD)}
+"$py" -m scripts.local_chain --currency "$currency"
 "$py" -c 'from api.db import migrate; from api.settings import get_settings; migrate(get_settings().database_url)' >>"$state_dir/api.log" 2>&1
 
 start api "$state_dir/api.log" "$py" -m uvicorn api.main:create_app --factory \

@@ -324,6 +324,7 @@ class Cooperative(RuleBasedStateMachine):
             "touched": set(),
             "activated": [0, 0],
             "revoked": set(),
+            "opened": False,
         }
 
     def _pick_batch(self, st_pick, *statuses):
@@ -333,7 +334,9 @@ class Cooperative(RuleBasedStateMachine):
     def _accept_batch(self, batch_id):
         batch = self.batches[batch_id]
         self.coop.registry.acceptBatch(batch_id, {"from": batch["curator"]})
-        batch.update(status="accepted", units=sum(leaf.weight for leaf in batch["leaves"]))
+        batch.update(
+            status="accepted", opened=True, units=sum(leaf.weight for leaf in batch["leaves"])
+        )
         self.work_units += len(batch["leaves"]) + batch["rejected"]
 
     @rule(st_pick=st_pick)
@@ -383,6 +386,11 @@ class Cooperative(RuleBasedStateMachine):
         distributor = self.coop.distributor
         args = (batch_id, leaf.argument(), leaf_proof(batch["tree"], leaf, batch["domain"]))
         sender = {"from": leaf.contributor}
+        if not batch["opened"]:  # overturned before acceptance: the distributor has no root
+            with brownie.reverts(revert_pattern=r"RevenueDistributorInvalidLeafProof:.*"):
+                distributor.claimLeaf(*args, sender)
+            STEPS_RUN["leaf claim refused: never accepted"] += 1
+            return
         if leaf.contributor == batch["curator"].address:
             with brownie.reverts(revert_pattern=r"RevenueDistributorBatchCurator:.*"):
                 distributor.claimLeaf(*args, sender)
@@ -435,6 +443,11 @@ class Cooperative(RuleBasedStateMachine):
         args = (batch_id, leaf.argument(), leaf_proof(batch["tree"], leaf, batch["domain"]))
         sender = {"from": leaf.contributor}
         key = contribution_id(leaf.contributor, leaf.cid)
+        if not batch["opened"]:  # overturned before acceptance: it never earned
+            with brownie.reverts(revert_pattern=r"RevenueDistributorBatchState:.*"):
+                registry.revokeLeaf(*args, sender)
+            STEPS_RUN["leaf revocation refused: never accepted"] += 1
+            return
         if (leaf.contributor, leaf.ordinal) in batch["revoked"]:
             with brownie.reverts(revert_pattern=r"ContributionRegistryNotRevocable:.*"):
                 registry.revokeLeaf(*args, sender)
