@@ -16,6 +16,7 @@ from api.context import Context
 from api.indexer import index_until_head, rebuild_all
 from api.indexer.projections import dump
 from api.models import AggregatedBatch, AggregateState, BatchEntry
+from api.services.batching import aggregator as aggregator_module
 from api.services.batching import manifest as mf
 from api.services.batching.aggregator import Aggregator, CrashPoint
 from lumbung.devchain import Role
@@ -217,6 +218,35 @@ def test_a_crash_between_submit_and_record_submits_the_batch_once(
         batches = session.scalars(select(AggregatedBatch)).all()
         assert [(b.state, b.batch_id) for b in batches] == [(AggregateState.SUBMITTED, 1)]
         assert len(session.scalars(select(BatchEntry)).all()) == 1
+
+
+@ONE_DATABASE
+def test_a_batch_sent_before_a_crash_is_found_in_narrow_log_ranges(
+    client: TestClient, context: Context, coop: Coop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The aggregator looks for the batch it sent in ranges a public node accepts: here one
+    block each, over blocks mined after the submission."""
+    reviewed_uploads(client, [(PRODUCER, b"plot 7 yields", 7, "")])
+    with pytest.raises(SimulatedCrash):
+        Aggregator(context, crash=crash_at(CrashPoint.SENT)).run_once()
+    for _ in range(3):
+        coop.rpc("evm_mine")
+    ranges: list[tuple[int, int]] = []
+    eth = context.chain.w3.eth
+    real_get_logs = eth.get_logs
+
+    def get_logs(params: Any) -> Any:
+        ranges.append((int(params["fromBlock"]), int(params["toBlock"])))
+        return real_get_logs(params)
+
+    monkeypatch.setattr(aggregator_module, "FIND_LOG_RANGE", 1)
+    monkeypatch.setattr(eth, "get_logs", get_logs)
+    assert Aggregator(context).run_once() == 1
+    assert coop.c["ContributionRegistry"].functions.batchCount().call() == 1
+    assert ranges and all(start == end for start, end in ranges)
+    with context.sessions() as session:
+        (batch,) = session.scalars(select(AggregatedBatch)).all()
+        assert (batch.state, batch.batch_id) == (AggregateState.SUBMITTED, 1)
 
 
 @ONE_DATABASE

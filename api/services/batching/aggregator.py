@@ -33,6 +33,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -84,6 +85,9 @@ def no_crash(point: CrashPoint) -> None:
 # The on-chain statuses (the indexer's ``batches.status``) of a batch still waiting for its
 # curator, whose reviews are not credited yet.
 WAITING = "pending"
+# The widest eth_getLogs the aggregator asks for when it looks for a batch it sent (public RPC
+# nodes refuse ranges wider than a few thousand blocks).
+FIND_LOG_RANGE = 2_000
 
 
 def unbatched_reviews(session: Session, now: int) -> list[tuple[Review, Consent]]:
@@ -397,13 +401,19 @@ class Aggregator:
         manifest = bytes(parse_cid(manifest_cid))
         event = self.chain["ContributionRegistry"].events.BatchSubmitted()
         mine = {"aggregator": self.relayer.address}
-        logs = self.chain.guard(
-            lambda: event.get_logs(from_block=from_block, argument_filters=mine)
-        )
-        for log in logs:
-            args = log["args"]
-            if "0x" + bytes(args["root"]).hex() == root and bytes(args["manifestCid"]) == manifest:
-                return int(args["batchId"]), hex_hash(log["transactionHash"])
+        latest = int(self.chain.guard(lambda: self.chain.w3.eth.block_number))
+        # In ranges of FIND_LOG_RANGE blocks: public RPC nodes refuse wider eth_getLogs.
+        for start in range(int(from_block), latest + 1, FIND_LOG_RANGE):
+            end = min(start + FIND_LOG_RANGE - 1, latest)
+            logs = self.chain.guard(partial(event.get_logs, from_block=start, to_block=end,
+                                            argument_filters=mine))
+            for log in logs:
+                args = log["args"]
+                if (
+                    "0x" + bytes(args["root"]).hex() == root
+                    and bytes(args["manifestCid"]) == manifest
+                ):
+                    return int(args["batchId"]), hex_hash(log["transactionHash"])
         return None
 
     def record(self, key: int, found: tuple[int, str]) -> int:
