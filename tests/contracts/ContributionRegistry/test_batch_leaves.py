@@ -8,6 +8,7 @@ from eth_utils import keccak
 
 from lumbung.merkle import (
     BATCH_LEAF_ENCODING,
+    MAX_LEAVES_PER_CONTRIBUTOR,
     BatchDomain,
     BatchLeaf,
     batch_claims,
@@ -15,6 +16,7 @@ from lumbung.merkle import (
     leaf_of,
     leaf_proof,
     standard_leaf_hash,
+    with_ordinals,
 )
 from lumbung.protocol import contribution_id as expected_id
 
@@ -513,6 +515,16 @@ def test_a_leaf_past_ordinal_47_is_never_activated(
     arguments, proof, flags = multiproof(tree, member)
     with brownie.reverts(f"ContributionRegistryInvalidOrdinal: {batch_id}, 48"):
         registry.activateLeaves(batch_id, arguments, proof, flags, {"from": member})
+
+
+def test_the_aggregators_limit_per_contributor_is_the_contracts(distributor, member):
+    """lumbung.merkle numbers at most as many leaves per contributor as a holding has ordinal
+    bits, and refuses one more, so the aggregator never builds a leaf nobody could claim."""
+    assert distributor.MAX_LEAVES_PER_HOLDER() == MAX_LEAVES_PER_CONTRIBUTOR
+    entries = [(member.address, f"cid {i}".encode(), 1) for i in range(MAX_LEAVES_PER_CONTRIBUTOR)]
+    assert with_ordinals(entries)[-1].ordinal == MAX_LEAVES_PER_CONTRIBUTOR - 1
+    with pytest.raises(ValueError, match="more than 48 leaves"):
+        with_ordinals([*entries, (member.address, b"one more", 1)])
 
 
 def test_revoking_a_twin_leaf_leaves_the_activated_one_alone(
