@@ -19,6 +19,7 @@ from api.models import AggregatedBatch, AggregateState, BatchEntry
 from api.services.batching import aggregator as aggregator_module
 from api.services.batching import manifest as mf
 from api.services.batching.aggregator import Aggregator, CrashPoint
+from api.services.batching.holdings import ACTIVATION_CHUNK
 from lumbung.devchain import Role
 from lumbung.merkle import BatchDomain, BatchLeaf, StandardMerkleTree, batch_tree
 from tests.api.batch_helpers import give_consent, give_review, uploaded
@@ -69,9 +70,11 @@ def reviewed_uploads(client: TestClient, reviews: list[tuple[int, bytes, int, st
     return ids
 
 
-def relayed(client: TestClient, coop: Coop, account: int, function: Any) -> None:
+def relayed(
+    client: TestClient, coop: Coop, account: int, function: Any, gas: int = 600_000
+) -> None:
     """``account`` signs ``function`` as a ForwardRequest and the API's gas relay sends it."""
-    body = forward_body(coop.w3, coop.c, account, function, gas=600_000)
+    body = forward_body(coop.w3, coop.c, account, function, gas=gas)
     response = client.post("/v1/relay", json=body)
     assert response.status_code == 200, response.text
     assert response.json()["status"] == "success"
@@ -218,6 +221,42 @@ def test_a_crash_between_submit_and_record_submits_the_batch_once(
         batches = session.scalars(select(AggregatedBatch)).all()
         assert [(b.state, b.batch_id) for b in batches] == [(AggregateState.SUBMITTED, 1)]
         assert len(session.scalars(select(BatchEntry)).all()) == 1
+
+
+@ONE_DATABASE
+def test_a_members_leaves_are_activated_a_chunk_at_a_time(
+    client: TestClient, context: Context, coop: Coop
+) -> None:
+    """A multiproof of a whole batch's leaves would pass the forwarder's gas limit: the API
+    offers at most ACTIVATION_CHUNK inactive leaves per request, each within the forwarder's
+    gas limit with a tenth to spare, and the rest next time."""
+    count = ACTIVATION_CHUNK + 2
+    reviewed_uploads(
+        client, [(PRODUCER, f"plot {i}".encode(), 1 + i % 3, "") for i in range(count)]
+    )
+    assert Aggregator(context).run_once() == 1
+    registry = coop.c["ContributionRegistry"]
+    coop.relay(CURATOR, registry.functions.acceptBatch(1))
+    index_until_head(context)
+    activated = 0
+    for expected in (ACTIVATION_CHUNK, count - ACTIVATION_CHUNK):
+        (mine,) = client.get(f"/v1/members/{ADDRESSES[PRODUCER]}/batches").json()["batches"]
+        inactive = mine["inactive"]
+        assert len(inactive["leaves"]) == expected
+        activate = registry.functions.activateLeaves(
+            1, leaf_args(inactive["leaves"]), proof_args(inactive["proof"]), inactive["proof_flags"]
+        )
+        # Within the forwarder's gas limit per request, as the dApp asks for.
+        max_gas = coop.c["Forwarder"].functions.relayLimits().call()[2]
+        assert activate.estimate_gas({"from": ADDRESSES[PRODUCER]}) < max_gas * 9 // 10
+        relayed(client, coop, PRODUCER, activate, gas=max_gas)
+        index_until_head(context)
+        activated += sum(leaf["weight"] for leaf in inactive["leaves"])
+    (mine,) = client.get(f"/v1/members/{ADDRESSES[PRODUCER]}/batches").json()["batches"]
+    assert mine["inactive"] is None
+    token = coop.c["ContributionToken"]
+    assert token.functions.balanceOf(ADDRESSES[PRODUCER]).call() == activated
+    assert activated == sum(1 + i % 3 for i in range(count))
 
 
 @ONE_DATABASE
