@@ -18,6 +18,7 @@ from brownie.network.contract import ProjectContract
 from lumbung.deployment import DeploymentRecord
 from lumbung.devchain import Role
 from lumbung.protocol import Purpose, StakeholderClass
+from lumbung.rubrics import STARTER_METADATA
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOYMENT_FILE = ROOT / "deployments" / "development.json"
@@ -35,6 +36,7 @@ STARTER_POOLS = (
 )
 
 
+
 def bootstrap(deployment) -> None:
     """What the deployer sets up before it hands every admin role to the timelock."""
     accounts = network.accounts
@@ -47,8 +49,10 @@ def bootstrap(deployment) -> None:
     # The settler pays for off-chain orders from its own balance (bridged from the payment
     # provider); on the local chain it starts with test dollars instead.
     deployment.payment_token.mint(accounts[Role.SETTLER], SETTLER_FLOAT, tx)
-    for pool_id, (name, price, purposes) in enumerate(STARTER_POOLS, start=1):
-        registry.createPool(name, "", tx)
+    for pool_id, ((name, price, purposes), metadata) in enumerate(
+        zip(STARTER_POOLS, STARTER_METADATA, strict=True), start=1
+    ):
+        registry.createPool(name, metadata, tx)
         market.setListing(pool_id, price, int(purposes), True, b"", tx)
 
 
