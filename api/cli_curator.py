@@ -25,7 +25,7 @@ from eth_account import Account
 from eth_utils import to_checksum_address
 
 from api.services.curation import REJECT_CODES, compose_reason
-from buyer.api import ApiError, BuyerApi
+from buyer.api import ApiError, BuyerApi, _checked
 from ipfs.cid import parse_cid
 from lumbung import consent as eip712
 
@@ -84,14 +84,18 @@ def _session(api_url: str, key_file: Path | None, env_key: str | None) -> Iterat
 
 
 def _get(api: BuyerApi, path: str) -> Any:
-    response = api.http.get(path)
-    if not response.is_success:
-        try:
-            detail = str(response.json().get("detail") or response.text)
-        except ValueError:
-            detail = response.text
-        raise ApiError(response.status_code, detail)
-    return response.json()
+    return _checked(api.http.get(path))
+
+
+def _fetched(path: str, as_json: bool, api_url: str, key_file: Path | None,
+             env_key: str | None) -> Any:
+    """The API's answer at ``path``, signed in; printed and None with ``as_json``."""
+    with _session(api_url, key_file, env_key) as api:
+        found = _get(api, path)
+    if as_json:
+        typer.echo(json.dumps(found, indent=2))
+        return None
+    return found
 
 
 def _rubric_text(text: dict[str, str]) -> str:
@@ -139,18 +143,17 @@ def _review(api: BuyerApi, key: str, contribution_id: str, weight: int, reason: 
     queue, item = _queued(api, contribution_id)
     typed = review_typed(_get(api, "/config"), queue, item, weight, reason)
     signature = "0x" + eip712.sign(typed, key).hex()
-    response = api.http.post(
-        "/curation/reviews",
-        json={
-            "contribution_id": item["contribution_id"],
-            "weight": weight,
-            "reason": reason,
-            "signature": signature,
-        },
+    kept = _checked(
+        api.http.post(
+            "/curation/reviews",
+            json={
+                "contribution_id": item["contribution_id"],
+                "weight": weight,
+                "reason": reason,
+                "signature": signature,
+            },
+        )
     )
-    if not response.is_success:
-        raise ApiError(response.status_code, str(response.json().get("detail")))
-    kept = response.json()
     typed_line = f"weight {kept['weight']}" if kept["weight"] else f"reason {kept['reason']!r}"
     typer.echo(f"{kept['verdict']} {item['contribution_id']} ({typed_line})")
 
@@ -164,10 +167,9 @@ def queue(
     curator_key: CuratorKey = None,
 ) -> None:
     """What waits for your review, oldest first, with each pool's rubric."""
-    with _session(api_url, key_file, curator_key) as api:
-        found = _get(api, "/curation/queue" + (f"?pool_id={pool}" if pool is not None else ""))
-    if as_json:
-        typer.echo(json.dumps(found, indent=2))
+    path = "/curation/queue" + (f"?pool_id={pool}" if pool is not None else "")
+    found = _fetched(path, as_json, api_url, key_file, curator_key)
+    if found is None:
         return
     for pool_id, rubric in found["pools"].items():
         typer.echo(f"pool {pool_id} {rubric['name']!r}: weight 1 to {rubric['max_weight']}")
@@ -249,10 +251,8 @@ def history(
     curator_key: CuratorKey = None,
 ) -> None:
     """Your reviews, throughput and pay."""
-    with _session(api_url, key_file, curator_key) as api:
-        found = _get(api, "/curation/history")
-    if as_json:
-        typer.echo(json.dumps(found, indent=2))
+    found = _fetched("/curation/history", as_json, api_url, key_file, curator_key)
+    if found is None:
         return
     done, pay = found["throughput"], found["pay"]
     typer.echo(
