@@ -25,7 +25,9 @@ from tests.browser.helpers import WAIT_MS, Wallet, open_wallet, tab
 POOL = 1  # "Rice-field photos": its rubric is the first starter pool's
 WEIGHT = 40
 NOTES = {"id": "Sawah ini difoto terlalu gelap.", "en": "This field was photographed too dark."}
-REJECT_NOTES = {"id": "Wajah tetangga terlihat jelas.", "en": "A neighbour's face is clearly visible."}
+REJECT_NOTES = {
+    "id": "Wajah tetangga terlihat jelas.", "en": "A neighbour's face is clearly visible.",
+}
 SAYS = {
     "id": {"accepted": "diterima", "rejected": "ditolak", "rubric": "Arti bobot",
            "same": "dari anggota yang sama"},
