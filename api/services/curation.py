@@ -346,13 +346,13 @@ def pay_of(session: Session, chain: Chain, wallet: str) -> Pay:
     units = distributor.units_of(work_pot, wallet)
     total = distributor.total_units(work_pot)
     claimable = distributor.claimable(work_pot, wallet)
-    claimed = int(
-        session.scalar(
-            select(func.coalesce(func.sum(RevenueClaim.amount), 0)).where(
+    # Amounts are uint256 (stored as text on every backend): summed here, not by SQL.
+    claimed = sum(
+        session.scalars(
+            select(RevenueClaim.amount).where(
                 RevenueClaim.pot_id == work_pot, RevenueClaim.account == wallet
             )
         )
-        or 0
     )
     workers_bps = distributor.split().workers_bps
     epoch = chain.head_timestamp() // registry.curation_epoch()

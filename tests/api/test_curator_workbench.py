@@ -7,11 +7,15 @@ from __future__ import annotations
 import json
 
 from fastapi.testclient import TestClient
+from web3 import Web3
+from web3.contract import Contract
 
 from api.context import Context
+from api.indexer import index_until_head
 from api.services.curation import compose_reason, parse_reason, parse_rubric
 from lumbung.rubrics import STARTER_METADATA
 from tests.api.batch_helpers import give_consent, give_review, uploaded
+from tests.api.cooperative import Coop
 from tests.api.harness import ADDRESSES, CURATOR, ONE_DATABASE, PRODUCER, STEWARD
 from tests.api.identity_helpers import login
 
@@ -36,7 +40,6 @@ def content_url(contribution_id: str) -> str:
     return f"/v1/curation/contributions/{contribution_id}/content"
 
 
-@ONE_DATABASE
 def test_a_curator_opens_a_contribution_waiting_for_review_and_the_member_reads_the_log(
     client: TestClient, context: Context
 ) -> None:
@@ -124,7 +127,6 @@ def test_rubrics_and_reasons_parse_what_governance_and_curators_wrote() -> None:
     assert parse_reason("") == (None, "")
 
 
-@ONE_DATABASE
 def test_a_template_reason_reaches_the_member(client: TestClient, context: Context) -> None:
     member, curator = login(client, PRODUCER), login(client, CURATOR)
     rejected = consented(client, member, PRODUCER, 1, b"a blurry photo")
@@ -139,7 +141,6 @@ def test_a_template_reason_reaches_the_member(client: TestClient, context: Conte
     assert listed["uploads"][0]["review"]["reason_code"] == "personal_data_visible"
 
 
-@ONE_DATABASE
 def test_the_same_file_is_flagged_by_the_same_member_or_another(
     client: TestClient, context: Context
 ) -> None:
@@ -169,7 +170,6 @@ def test_the_same_file_is_flagged_by_the_same_member_or_another(
     assert items[again] == [{"contribution_id": others, "same_contributor": False}]
 
 
-@ONE_DATABASE
 def test_the_curators_history_throughput_and_pay(client: TestClient, context: Context) -> None:
     member, curator = login(client, PRODUCER), login(client, CURATOR)
     accepted = consented(client, member, PRODUCER, 1, b"plot 7 yields")
@@ -196,3 +196,27 @@ def test_the_curators_history_throughput_and_pay(client: TestClient, context: Co
     assert pay["credited_reviews"] == chain.distributor.units_of(work_pot, ADDRESSES[CURATOR])
     assert pay["curation_cap"] == chain.registry.curation_cap()
     assert client.get("/v1/curation/history", headers=member).status_code == 403
+
+
+def test_pay_is_the_work_pots_read_from_the_chain(
+    client: TestClient, context: Context, stocked: None, w3: Web3, contracts: dict[str, Contract]
+) -> None:
+    coop = Coop(w3, contracts)
+    curator = login(client, CURATOR)
+    distributor, me = context.chain.distributor, ADDRESSES[CURATOR]
+    work_pot = distributor.work_pot()
+    coop.buy(PRODUCER, 1)  # the workers' share of the sale goes to the work pot
+    units, total = distributor.units_of(work_pot, me), distributor.total_units(work_pot)
+    owed = distributor.claimable(work_pot, me)
+    assert units >= 3 and owed > 0  # stocked: three accepted reviews credited
+    pay = client.get("/v1/curation/history", headers=curator).json()["pay"]
+    workers_bps = distributor.split().workers_bps
+    assert pay["credited_reviews"] == units and pay["total_credited"] == total
+    assert pay["claimable"] == str(owed) and pay["claimed"] == "0"
+    assert pay["per_review_share_ppb"] == workers_bps * 10**9 // (10_000 * total)
+    assert pay["earned_per_review"] == str(owed // units)
+    coop.claim(CURATOR, work_pot)
+    index_until_head(context)
+    pay = client.get("/v1/curation/history", headers=curator).json()["pay"]
+    assert (pay["claimable"], pay["claimed"]) == ("0", str(owed))
+    assert pay["earned_per_review"] == str(owed // units)
