@@ -704,3 +704,18 @@ class BatchEntry(Base):
     contributor: Mapped[str] = mapped_column(String(42), index=True)
     ordinal: Mapped[int | None] = mapped_column(Integer, nullable=True)  # None: a rejection
     weight: Mapped[int] = mapped_column(BigInteger)
+
+
+class CurationAccess(Base):
+    """A curator opened a contribution's plaintext for review (the curators' workbench): who,
+    when, which contribution. The contribution's member reads these rows as their access log;
+    they name no file and no content, so they stay after an erasure as the record of it."""
+
+    __tablename__ = "curation_access"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    contribution_id: Mapped[str] = mapped_column(String(66), index=True)
+    pool_id: Mapped[int] = mapped_column(BigInteger)
+    # The contribution's uploader, whose log this row is in.
+    member: Mapped[str] = mapped_column(String(42), index=True)
+    curator: Mapped[str] = mapped_column(String(42), index=True)
+    opened_at: Mapped[datetime] = mapped_column(index=True)

@@ -20,6 +20,7 @@ from brownie.network.contract import ProjectContract
 from lumbung.deployment import DeploymentRecord
 from lumbung.devchain import Role
 from lumbung.protocol import Purpose, StakeholderClass
+from lumbung.rubrics import STARTER_METADATA
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOYMENT_FILE = ROOT / "deployments" / "development.json"
@@ -81,8 +82,10 @@ def bootstrap(deployment) -> None:
     # The settler pays for off-chain orders from its own balance (bridged from the payment
     # provider); on the local chain it starts with test money instead.
     deployment.payment_token.mint(accounts[Role.SETTLER], currency.of_usd(SETTLER_FLOAT_USD), tx)
-    for pool_id, (name, dollars, purposes) in enumerate(STARTER_POOLS_USD, start=1):
-        registry.createPool(name, "", tx)
+    for pool_id, ((name, dollars, purposes), metadata) in enumerate(
+        zip(STARTER_POOLS_USD, STARTER_METADATA, strict=True), start=1
+    ):
+        registry.createPool(name, metadata, tx)
         market.setListing(pool_id, currency.of_usd(dollars), int(purposes), True, b"", tx)
 
 

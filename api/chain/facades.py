@@ -28,6 +28,7 @@ from api.chain.results import (
     Pool,
     RelayLimits,
     RelaysUsed,
+    Split,
 )
 
 R = TypeVar("R")
@@ -238,6 +239,9 @@ class DistributorFacade(ContractFacade):
         self._work_pot = self._bind("WORK_POT", int)
         self._batch_holding = self._bind("batchHolding", BatchHolding)
         self._claimable_from_batch = self._bind("claimableFromBatch", int)
+        self._units_of = self._bind("unitsOf", int)
+        self._claimable = self._bind("claimable", int)
+        self._split = self._bind("split", Split)
 
     def batch_holding(self, batch_id: int, account: str) -> BatchHolding:
         return self._read(self._batch_holding, batch_id, account)
@@ -252,6 +256,16 @@ class DistributorFacade(ContractFacade):
 
     def work_pot(self) -> int:
         return self._read(self._work_pot)
+
+    def units_of(self, pot_id: int, account: str) -> int:
+        return self._read(self._units_of, pot_id, account)
+
+    def claimable(self, pot_id: int, account: str) -> int:
+        return self._read(self._claimable, pot_id, account)
+
+    def split(self) -> Split:
+        """The contributors', workers' and reserve's shares of a sale."""
+        return self._read(self._split)
 
 
 class GovernorFacade(ContractFacade):

@@ -128,3 +128,12 @@ class DecodedCall:
     function: str
     selector: str
     args: dict[str, object]
+
+
+@dataclass(frozen=True)
+class Split:
+    """``RevenueDistributor.split()``: each share of a sale, in basis points."""
+
+    contributors_bps: int
+    workers_bps: int
+    reserve_bps: int

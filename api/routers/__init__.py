@@ -30,3 +30,4 @@ V1 += [relay.router]
 from api.routers import batches, consents, curation, uploads  # noqa: E402
 
 V1 += [consents.router, curation.router, uploads.router, batches.router]
+V1 += [curation.member_router]

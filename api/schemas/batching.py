@@ -4,6 +4,7 @@ batch with its manifest's check (``/v1/batches/{id}``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any, Literal, Self
 
@@ -15,11 +16,15 @@ from api.services.batching.holdings import Holding
 from api.services.batching.reviews import MAX_REASON_CHARS
 from api.services.batching.stages import Progress, Stage
 from api.services.batching.verification import Verification
+from api.services.curation import REJECT_CODES, Duplicate, PoolRubric, parse_reason
 from lumbung import merkle
 from lumbung.merkle import BatchLeaf
 from lumbung.protocol import ADDRESS_PATTERN, CONTRIBUTION_ID_PATTERN
 
 UINT48_MAX = 2**48 - 1
+RejectCode = Literal[
+    "unreadable", "wrong_pool", "duplicate", "personal_data_visible", "low_quality", "other"
+]
 # 65 bytes for an EOA; a contract wallet's ERC-1271 signature may be longer.
 SIGNATURE_PATTERN = r"^0x(?:[0-9a-fA-F]{2}){65,2048}$"
 Signature = Annotated[str, Field(pattern=SIGNATURE_PATTERN, description="a signature, 0x hex")]
@@ -93,20 +98,34 @@ class ReviewPublic(BaseModel):
     curator: str = Field(pattern=ADDRESS_PATTERN)
     verdict: Literal["accepted", "rejected"]
     weight: int
-    reason: str
+    reason: str = Field(description="as signed: 'code: note', 'code', or free text (other)")
+    reason_code: RejectCode | None = Field(
+        description="the reject template the reason names; null for an acceptance without one"
+    )
+    reason_note: str = Field(description="the reason's free text, without its template code")
     signature: str
     reviewed_at: datetime
 
     @classmethod
     def from_model(cls, row: Review) -> Self:
+        code, note = parse_reason(row.reason)
         return cls(
             curator=row.curator,
             verdict="accepted" if row.weight else "rejected",
             weight=row.weight,
             reason=row.reason,
+            reason_code=code,  # type: ignore[arg-type]
+            reason_note=note,
             signature=_hex(row.signature),
             reviewed_at=row.created_at,
         )
+
+
+class DuplicatePublic(BaseModel):
+    """Another upload whose plaintext is the same file as this one."""
+
+    contribution_id: str
+    same_contributor: bool = Field(description="true: by the same member; false: another's")
 
 
 class QueueItem(BaseModel):
@@ -117,9 +136,12 @@ class QueueItem(BaseModel):
     consent_digest: str = Field(description="the Review's ``consent`` field")
     deadline: int
     signed_at: datetime
+    duplicates: list[DuplicatePublic] = Field(
+        default_factory=list, description="other uploads (not erased) of the same file"
+    )
 
     @classmethod
-    def from_model(cls, row: Consent) -> Self:
+    def from_model(cls, row: Consent, duplicates: Sequence[Duplicate] = ()) -> Self:
         return cls(
             contribution_id=row.contribution_id,
             pool_id=row.pool_id,
@@ -128,6 +150,37 @@ class QueueItem(BaseModel):
             consent_digest=row.digest,
             deadline=row.deadline,
             signed_at=row.created_at,
+            duplicates=[
+                DuplicatePublic(
+                    contribution_id=d.contribution_id, same_contributor=d.same_contributor
+                )
+                for d in duplicates
+            ],
+        )
+
+
+class RubricLevelPublic(BaseModel):
+    weight: int = Field(description="the level applies from this weight up to the next level")
+    text: dict[str, str] = Field(
+        description="per language ('en', 'id'); the key '' when the pool wrote one text"
+    )
+
+
+class PoolRubricPublic(BaseModel):
+    """What a weight means in a pool: its bound (on-chain) and its rubric (its metadata)."""
+
+    pool_id: int
+    name: str
+    max_weight: int
+    rubric: list[RubricLevelPublic]
+
+    @classmethod
+    def of(cls, found: PoolRubric) -> Self:
+        return cls(
+            pool_id=found.pool_id,
+            name=found.name,
+            max_weight=found.max_weight,
+            rubric=[RubricLevelPublic(weight=lv.weight, text=lv.text) for lv in found.levels],
         )
 
 
@@ -138,6 +191,13 @@ class CurationQueue(BaseModel):
     domain: dict[str, Any]
     types: dict[str, Any]
     max_weight: dict[str, int] = Field(description="each listed pool's maximum weight")
+    pools: dict[str, PoolRubricPublic] = Field(
+        default_factory=dict, description="each listed pool's name, bound and rubric"
+    )
+    reject_codes: list[RejectCode] = Field(
+        default_factory=lambda: list(REJECT_CODES),  # type: ignore[arg-type]
+        description="the reject templates: a reason is 'code: note', 'code', or free text",
+    )
     items: list[QueueItem]
 
 

@@ -14,6 +14,7 @@ from api.db import transaction
 from api.indexer import index_until_head
 from api.models import VaultItem
 from ipfs.cid import cid_string
+from lumbung.rubrics import STARTER_METADATA
 from tests.api.cooperative import Coop
 from tests.api.harness import ADDRESSES, PRODUCER, STEWARD
 
@@ -45,19 +46,22 @@ def test_the_starter_pools(client: TestClient, context: Context) -> None:
     assert response.status_code == 200
     assert response.json() == [
         {
-            "id": 1, "name": "Rice-field photos", "metadata": "", "open": True, "listed": True,
+            "id": 1, "name": "Rice-field photos", "metadata": STARTER_METADATA[0],
+            "open": True, "listed": True,
             "price": "25000000", "purposes": ["research", "public_interest"],
             "purposes_mask": 3, "license_cid": None, "accepted_contributions": 0,
             "total_size_bytes": 0, "strike_active": False,
         },
         {
-            "id": 2, "name": "Mobility diaries", "metadata": "", "open": True, "listed": True,
+            "id": 2, "name": "Mobility diaries", "metadata": STARTER_METADATA[1],
+            "open": True, "listed": True,
             "price": "40000000", "purposes": ["research", "public_interest", "commercial"],
             "purposes_mask": 7, "license_cid": None, "accepted_contributions": 0,
             "total_size_bytes": 0, "strike_active": False,
         },
         {
-            "id": 3, "name": "Market prices", "metadata": "", "open": True, "listed": True,
+            "id": 3, "name": "Market prices", "metadata": STARTER_METADATA[2],
+            "open": True, "listed": True,
             "price": "10000000",
             "purposes": ["research", "public_interest", "commercial", "ai_training"],
             "purposes_mask": 15, "license_cid": None, "accepted_contributions": 0,

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-01 23:53:40.316333
+Create Date: 2026-12-02 03:22:47.849028
 """
 
 from __future__ import annotations
@@ -188,6 +188,26 @@ def upgrade() -> None:
             batch_op.f("ix_contributions_contributor"), ["contributor"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_contributions_pool_id"), ["pool_id"], unique=False)
+
+    op.create_table(
+        "curation_access",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("contribution_id", sa.String(length=66), nullable=False),
+        sa.Column("pool_id", sa.BigInteger(), nullable=False),
+        sa.Column("member", sa.String(length=42), nullable=False),
+        sa.Column("curator", sa.String(length=42), nullable=False),
+        sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_curation_access")),
+    )
+    with op.batch_alter_table("curation_access", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_curation_access_contribution_id"), ["contribution_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_curation_access_curator"), ["curator"], unique=False)
+        batch_op.create_index(batch_op.f("ix_curation_access_member"), ["member"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_curation_access_opened_at"), ["opened_at"], unique=False
+        )
 
     op.create_table(
         "governor_rules",
@@ -685,6 +705,13 @@ def downgrade() -> None:
     op.drop_table("indexer_cursor")
     op.drop_table("indexed_blocks")
     op.drop_table("governor_rules")
+    with op.batch_alter_table("curation_access", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_curation_access_opened_at"))
+        batch_op.drop_index(batch_op.f("ix_curation_access_member"))
+        batch_op.drop_index(batch_op.f("ix_curation_access_curator"))
+        batch_op.drop_index(batch_op.f("ix_curation_access_contribution_id"))
+
+    op.drop_table("curation_access")
     with op.batch_alter_table("contributions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_contributions_pool_id"))
         batch_op.drop_index(batch_op.f("ix_contributions_contributor"))
