@@ -36,6 +36,11 @@ _UPLOAD_BODY = {
                     "properties": {
                         "file": {"type": "string", "format": "binary"},
                         "pool_id": {"type": "integer", "minimum": 0},
+                        "keep_metadata": {
+                            "type": "boolean",
+                            "description": "keep the file's location, device and author "
+                            "metadata (default: removed before encryption)",
+                        },
                     },
                 }
             }
@@ -80,11 +85,14 @@ async def upload(
         raise ValidationError(f"malformed multipart body: {exc.message}") from exc
     try:
         file, pool_text = form.get("file"), form.get("pool_id")
+        keep_text = form.get("keep_metadata", "false")
         if not isinstance(file, UploadFile):
             raise ValidationError("the multipart field 'file' (a file) is missing")
         if not isinstance(pool_text, str):
             raise ValidationError("the multipart field 'pool_id' is missing")
         pool_id = contributions.parse_pool_id(pool_text)
+        if not isinstance(keep_text, str) or keep_text.lower() not in ("true", "false", "1", "0"):
+            raise ValidationError("the multipart field 'keep_metadata' is true or false")
         uploaded = await run_in_threadpool(
             contributions.store_upload,
             session,
@@ -97,11 +105,16 @@ async def upload(
             content_type=file.content_type,
             plaintext=file.file,
             size_hint=file.size,
+            keep_metadata=keep_text.lower() in ("true", "1"),
         )
     finally:
         await form.close()
     return ContributionUploaded.from_model(
-        uploaded.item, uploaded.plaintext_sha256, uploaded.registry, uploaded.calldata
+        uploaded.item,
+        uploaded.plaintext_sha256,
+        uploaded.registry,
+        uploaded.calldata,
+        uploaded.metadata,
     )
 
 

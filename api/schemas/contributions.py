@@ -7,6 +7,7 @@ from typing import Literal, Self
 from pydantic import BaseModel, Field
 
 from api.models import Contribution, VaultItem
+from api.services.metadata import Stripped
 from lumbung.protocol import ADDRESS_PATTERN, CONTRIBUTION_ID_PATTERN
 
 ContributionStatus = Literal["pending", "accepted", "rejected", "revoked"]
@@ -48,13 +49,27 @@ class ContributionUploaded(BaseModel):
     calldata: str = Field(
         pattern=r"^0x[0-9a-f]*$", description="submit(poolId, cid) for the member's wallet to send"
     )
+    file_kind: str = Field(
+        description="the kind read from the file's first bytes: image, pdf, office, "
+        "opendocument or other (whose metadata is not read)"
+    )
+    metadata_removed: dict[str, int] = Field(
+        description="metadata fields removed before encryption, counted per category: "
+        "location, device, author, time, software, other (empty: none found, or kept)"
+    )
+    metadata_kept: bool = Field(description="the member chose to keep the file's metadata")
 
     @classmethod
     def from_model(
-        cls, row: VaultItem, plaintext_sha256: str, registry: str, calldata: str
+        cls,
+        row: VaultItem,
+        plaintext_sha256: str,
+        registry: str,
+        calldata: str,
+        stripped: Stripped,
     ) -> Self:
-        """The stored ``row``, the plaintext's hash (told to the uploader, not stored) and the
-        ``calldata`` that registers it at ``registry``."""
+        """The stored ``row``, the plaintext's hash (told to the uploader, not stored), the
+        ``calldata`` that registers it at ``registry`` and what was stripped from it."""
         return cls(
             cid=row.cid,
             contribution_id=row.contribution_id,
@@ -62,6 +77,9 @@ class ContributionUploaded(BaseModel):
             plaintext_sha256=plaintext_sha256,
             registry=registry,
             calldata=calldata,
+            file_kind=str(stripped.kind),
+            metadata_removed={str(k): v for k, v in sorted(stripped.removed.items())},
+            metadata_kept=stripped.kept,
         )
 
 

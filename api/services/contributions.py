@@ -40,7 +40,7 @@ from api.errors import (
 )
 from api.models import Contribution, Member, Pool, VaultItem
 from api.redaction import redact_text
-from api.services import vault, vault_legacy
+from api.services import metadata, vault, vault_legacy
 from api.services.keystore import KeyStore
 from api.settings import Settings
 from ipfs.cid import parse_cid
@@ -68,6 +68,7 @@ class Uploaded:
     plaintext_sha256: str
     registry: str
     calldata: str
+    metadata: metadata.Stripped
 
 
 @contextmanager
@@ -156,17 +157,24 @@ def store_upload(
     content_type: str | None,
     plaintext: BinaryIO,
     size_hint: int | None = None,
+    keep_metadata: bool = False,
 ) -> Uploaded:
-    """Encrypts ``plaintext``, stores the ciphertext on IPFS and records the vault item."""
+    """Strips ``plaintext``'s location, device and author metadata (unless the member keeps
+    them; see api.services.metadata), encrypts it, stores the ciphertext on IPFS and records the
+    vault item."""
     if size_hint is not None and size_hint > settings.max_upload_bytes:
         raise PayloadTooLargeError(
             f"the file has {size_hint} bytes; the limit is {settings.max_upload_bytes}"
         )
     check_can_contribute(session, chain, pool_id, uploader)
     keys = vault_of(settings)
+    try:
+        stripped = metadata.strip(plaintext, keep=keep_metadata)
+    except metadata.MetadataError as exc:
+        raise ValidationError(f"{exc}; upload it again, or keep its metadata") from exc
     with tempfile.TemporaryFile(prefix="lumbung-sealed-") as sealed_file:
         sealed = keys.seal(
-            plaintext,
+            stripped.data,
             sealed_file,
             safe_filename(filename),
             (content_type or "application/octet-stream")[:255],
@@ -186,7 +194,7 @@ def store_upload(
     calldata = chain.registry.submit_calldata(pool_id, bytes(cid))
     logger.info("stored contribution %s (%d bytes)", item.cid, item.size)
     logger.debug("contribution %s uploaded by %s", item.cid, uploader)
-    return Uploaded(item, sealed.plaintext_sha256, chain.registry.address, calldata)
+    return Uploaded(item, sealed.plaintext_sha256, chain.registry.address, calldata, stripped)
 
 
 def _record(
@@ -224,9 +232,7 @@ def get_contribution(
     key = normalise_contribution_id(contribution_id)
     contribution = session.get(Contribution, key)
     if contribution is None:
-        raise NotFoundError(
-            f"contribution {key} is not registered on chain (or not indexed yet)"
-        )
+        raise NotFoundError(f"contribution {key} is not registered on chain (or not indexed yet)")
     return contribution, vault_item(session, key)
 
 
@@ -245,8 +251,12 @@ def is_deliverable(contribution: Contribution, item: VaultItem | None) -> bool:
 
 
 def erase(
-    session: Session, chain: Chain, ipfs: IpfsBackend, keys: vault.Vault,
-    contribution_id: str, wallet: str,
+    session: Session,
+    chain: Chain,
+    ipfs: IpfsBackend,
+    keys: vault.Vault,
+    contribution_id: str,
+    wallet: str,
 ) -> VaultItem:
     """Erases an upload on its uploader's request: destroys its key in the key store, clears
     what the row says of the file, and deletes the ciphertext's blocks.

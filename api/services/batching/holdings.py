@@ -97,9 +97,9 @@ def holdings(session: Session, chain: Chain, account: str) -> list[Holding]:
             if stage not in (Stage.ACTIVE, Stage.REVOKED):
                 inactive_values.append(value)
         unclaimed = tree.get_multi_proof(unclaimed_values) if unclaimed_values else None
-        # One activation writes a contribution slot and mints per leaf (about 56,000 gas each):
-        # a batch's 48 leaves at once would pass the forwarder's gas limit per request, so the member
-        # activates ACTIVATION_CHUNK at a time.
+        # One activation writes a contribution slot and mints per leaf (about 56,000 gas
+        # each): a batch's 48 leaves at once would pass the forwarder's gas limit per request,
+        # so the member activates ACTIVATION_CHUNK at a time.
         inactive_values = inactive_values[:ACTIVATION_CHUNK]
         inactive = tree.get_multi_proof(inactive_values) if inactive_values else None
         new_weight = sum(leaf_of(v).weight for v in unclaimed_values)
