@@ -30,6 +30,7 @@ from api.chain.results import (
     RelaysUsed,
     Split,
 )
+from lumbung.protocol import BatchStatus
 
 R = TypeVar("R")
 
@@ -167,6 +168,16 @@ class RegistryFacade(ContractFacade):
     def batch(self, batch_id: int) -> BatchRecord:
         """Raises ContractRevertError ``ContributionRegistryUnknownBatch`` for an unknown id."""
         return self._read(self._batch, batch_id)
+
+    def batches_accepted_at_head(self, batch_ids: Sequence[int]) -> set[int]:
+        """Those of ``batch_ids`` the registry holds as accepted (not overturned) at the chain's
+        head: a delivery never sends the leaves of a batch governance overturned before the
+        indexer saw it."""
+        return {
+            batch_id
+            for batch_id in batch_ids
+            if self.batch(batch_id).status == BatchStatus.ACCEPTED
+        }
 
     def consent_digest(self, pool_id: int, cid: bytes, contributor: str, deadline: int) -> bytes:
         """The EIP-712 digest of the Consent, as the registry computes it."""

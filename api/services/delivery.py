@@ -52,7 +52,7 @@ from sqlalchemy.orm import Session
 from api.chain import Chain
 from api.errors import LumbungError, NotFoundError, VaultIntegrityError, VaultKeyErasedError
 from api.models import CONTRIBUTION_STATUSES, Buyer, Contribution, Order, Pool, Purchase, VaultItem
-from api.services import contributions, vault
+from api.services import contributions, delivery_batches, vault
 from api.services.keystore import ERASED
 from ipfs.cid import parse_cid
 from ipfs.interface import IpfsBackend
@@ -104,6 +104,8 @@ class DeliveredFile:
     # The ciphertext form only: the stored ciphertext's size and the age identity.
     ciphertext_size: int | None = None
     identity: str | None = None
+    # The batch whose leaf it is (None: registered singly, or a leaf activated since).
+    batch_id: int | None = None
 
     @property
     def path(self) -> str:
@@ -129,6 +131,8 @@ class DeliveredFile:
         if self.identity is not None:
             entry["ciphertext_size"] = self.ciphertext_size
             entry["identity_path"] = self.identity_path
+        if self.batch_id is not None:
+            entry["batch_id"] = self.batch_id
         return entry
 
 
@@ -138,14 +142,38 @@ class LeftOutFile:
     cid: str
     reason: LeftOut
     revoked_block: int | None
+    batch_id: int | None = None
 
     def describe(self) -> dict[str, Any]:
-        return {
+        entry: dict[str, Any] = {
             "contribution_id": self.contribution_id,
             "cid": self.cid,
             "reason": str(self.reason),
             "revoked_block": self.revoked_block,
         }
+        if self.batch_id is not None:
+            entry["batch_id"] = self.batch_id
+        return entry
+
+
+@dataclass(frozen=True)
+class BatchManifest:
+    """An accepted batch some delivered or left-out leaf came from: its manifest as pinned
+    (the ciphertext form carries it, so a buyer rebuilds the batch's tree without this node)."""
+
+    batch_id: int
+    manifest_cid: str
+    data: bytes | None = None
+
+    @property
+    def path(self) -> str:
+        return f"batches/{self.batch_id}.json"
+
+    def describe(self) -> dict[str, Any]:
+        entry: dict[str, Any] = {"batch_id": self.batch_id, "manifest_cid": self.manifest_cid}
+        if self.data is not None:
+            entry["path"] = self.path
+        return entry
 
 
 @dataclass(frozen=True)
@@ -165,6 +193,7 @@ class DeliveryPlan:
     files: tuple[DeliveredFile, ...]
     form: DeliveryForm = DeliveryForm.PLAINTEXT
     left_out: tuple[LeftOutFile, ...] = field(default=())
+    batches: tuple[BatchManifest, ...] = field(default=())
 
     def manifest(self) -> bytes:
         return json.dumps(
@@ -177,6 +206,7 @@ class DeliveryPlan:
                 "license_cid": self.license_cid,
                 "contributions": [f.describe() for f in self.files],
                 "left_out": [f.describe() for f in self.left_out],
+                "batches": [b.describe() for b in self.batches],
             },
             indent=2,
         ).encode()
@@ -200,6 +230,9 @@ class DeliveryPlan:
             produce = self._producing(item, _stored, ipfs)
             out += _entry(item.path, Segment(item.ciphertext_size, produce))
             out += _entry(item.identity_path, _constant(item.identity_file))
+        for batch in self.batches:
+            if batch.data is not None:
+                out += _entry(batch.path, _constant(batch.data))
         out.append(_zeros(2 * BLOCK))
         return out
 
@@ -288,9 +321,7 @@ def get_purchase(
     """The caller's purchase; anyone else's is reported as missing, not as forbidden."""
     purchase = session.get(Purchase, purchase_id)
     if purchase is None or not owns(session, purchase, buyer, wallet):
-        raise NotFoundError(
-            f"purchase {purchase_id} is not one of yours (or is not indexed yet)"
-        )
+        raise NotFoundError(f"purchase {purchase_id} is not one of yours (or is not indexed yet)")
     return purchase
 
 
@@ -355,16 +386,19 @@ ciphertext_size = _CiphertextSizes(_CIPHERTEXT_SIZES_KEPT)
 def _held_at_block(purchase: Purchase) -> Any:
     """The pool's contributions accepted at or before the purchase's block and not closed
     (revoked or overturned) by then: what the purchase's block held."""
-    return select(Contribution, VaultItem).join(
-        VaultItem, VaultItem.contribution_id == Contribution.id, isouter=True
-    ).where(
-        Contribution.pool_id == purchase.pool_id,
-        Contribution.accepted_block <= purchase.content_block,
-        or_(
-            Contribution.status == "accepted",
-            Contribution.closed_block > purchase.content_block,
-        ),
-    ).order_by(Contribution.accepted_block, Contribution.id)
+    return (
+        select(Contribution, VaultItem)
+        .join(VaultItem, VaultItem.contribution_id == Contribution.id, isouter=True)
+        .where(
+            Contribution.pool_id == purchase.pool_id,
+            Contribution.accepted_block <= purchase.content_block,
+            or_(
+                Contribution.status == "accepted",
+                Contribution.closed_block > purchase.content_block,
+            ),
+        )
+        .order_by(Contribution.accepted_block, Contribution.id)
+    )
 
 
 def _why_left_out(
@@ -393,33 +427,55 @@ def plan(
     head no longer holds as accepted (see :func:`accepted_at_head`). The ciphertext form reads
     each ciphertext's size from ``ipfs`` (once per process)."""
     rows = session.execute(_held_at_block(purchase)).all()
-    still_accepted = accepted_at_head(
-        chain, [c.id for c, _ in rows if c.status == "accepted"]
-    )
+    still_accepted = accepted_at_head(chain, [c.id for c, _ in rows if c.status == "accepted"])
     files: list[DeliveredFile] = []
     left_out: list[LeftOutFile] = []
     for contribution, item in rows:
         reason = _why_left_out(contribution, item, contribution.id in still_accepted)
-        if reason is None and form is DeliveryForm.CIPHERTEXT:
-            assert item is not None
-            if item.format != vault.FORMAT_AGE:
-                reason = LeftOut.LEGACY_FORMAT
-        if reason is not None:
-            logger.info(
-                "purchase %s: contribution %s not delivered: %s",
-                purchase.id, contribution.id, reason,
-            )
-            left_out.append(
-                LeftOutFile(
-                    contribution_id=contribution.id,
-                    cid=contribution.cid,
-                    reason=reason,
-                    revoked_block=contribution.closed_block,
-                )
-            )
-            continue
-        assert item is not None
-        files.append(_delivered(contribution, item, keys, form, ipfs))
+        _place(
+            purchase,
+            contribution.id,
+            contribution.cid,
+            item,
+            reason,
+            contribution.closed_block,
+            None,
+            keys,
+            form,
+            ipfs,
+            files,
+            left_out,
+        )
+    leaves = delivery_batches.held_leaves(session, purchase, {c.id for c, _ in rows})
+    earning_at_head = chain.registry.batches_accepted_at_head(
+        sorted({leaf.batch_id for leaf in leaves if leaf.overturned_block is None})
+    )
+    batches: dict[int, str] = {}
+    for leaf in leaves:
+        reason, closed = _why_leaf_left_out(leaf, leaf.batch_id in earning_at_head)
+        _place(
+            purchase,
+            leaf.contribution_id,
+            leaf.cid,
+            leaf.item,
+            reason,
+            closed,
+            leaf.batch_id,
+            keys,
+            form,
+            ipfs,
+            files,
+            left_out,
+        )
+        batches[leaf.batch_id] = leaf.manifest_cid
+    manifests = tuple(
+        BatchManifest(
+            batch_id,
+            cid,
+            _manifest_bytes(ipfs, cid) if form is DeliveryForm.CIPHERTEXT and ipfs else None,
+        )
+        for batch_id, cid in sorted(batches.items())
+    )
     pool = session.get(Pool, purchase.pool_id)
     return DeliveryPlan(
         purchase_id=purchase.id,
@@ -429,11 +485,61 @@ def plan(
         files=tuple(files),
         form=form,
         left_out=tuple(left_out),
+        batches=manifests,
     )
 
 
+def _place(
+    purchase: Purchase,
+    contribution_id: str,
+    cid: str,
+    item: VaultItem | None,
+    reason: LeftOut | None,
+    closed_block: int | None,
+    batch_id: int | None,
+    keys: vault.Vault,
+    form: DeliveryForm,
+    ipfs: IpfsBackend | None,
+    files: list[DeliveredFile],
+    left_out: list[LeftOutFile],
+) -> None:
+    """Adds one contribution the purchase's block held to the files, or to what is left out."""
+    if reason is None and form is DeliveryForm.CIPHERTEXT:
+        assert item is not None
+        if item.format != vault.FORMAT_AGE:
+            reason = LeftOut.LEGACY_FORMAT
+    if reason is not None:
+        logger.info(
+            "purchase %s: contribution %s not delivered: %s", purchase.id, contribution_id, reason
+        )
+        left_out.append(LeftOutFile(contribution_id, cid, reason, closed_block, batch_id))
+        return
+    assert item is not None
+    files.append(replace(_delivered(contribution_id, item, keys, form, ipfs), batch_id=batch_id))
+
+
+def _why_leaf_left_out(
+    leaf: delivery_batches.HeldLeaf, earning_at_head: bool
+) -> tuple[LeftOut | None, int | None]:
+    """Why a leaf the purchase's block held is not delivered, and the block it left at."""
+    if leaf.item is not None and leaf.item.erased_at is not None:
+        return LeftOut.ERASED, leaf.revoked_block or leaf.overturned_block
+    if leaf.revoked_block is not None:
+        return LeftOut.REVOKED, leaf.revoked_block
+    if leaf.overturned_block is not None or not earning_at_head:
+        return LeftOut.OVERTURNED, leaf.overturned_block
+    if leaf.item is None or not leaf.cid:
+        return LeftOut.NOT_HELD, None
+    return None, None
+
+
+def _manifest_bytes(ipfs: IpfsBackend, cid: str) -> bytes:
+    """A batch manifest as pinned (the aggregator pins each one it submits)."""
+    return b"".join(ipfs.cat(parse_cid(cid)))
+
+
 def _delivered(
-    contribution: Contribution,
+    contribution_id: str,
     item: VaultItem,
     keys: vault.Vault,
     form: DeliveryForm,
@@ -443,7 +549,7 @@ def _delivered(
     facts = keys.facts(key)
     delivered = DeliveredFile(
         cid=item.cid,
-        contribution_id=contribution.id,
+        contribution_id=contribution_id,
         extension=extension_of(facts.filename),
         size=item.size,
         sha256=facts.plaintext_sha256,
@@ -492,9 +598,7 @@ def _stored(ipfs: IpfsBackend | None, item: DeliveredFile) -> Iterator[bytes]:
         raise VaultIntegrityError(f"{item.cid} is shorter than planned")
 
 
-def archive_window(
-    segments: Sequence[Segment], start: int, stop: int
-) -> Iterator[bytes]:
+def archive_window(segments: Sequence[Segment], start: int, stop: int) -> Iterator[bytes]:
     """Bytes ``start`` to ``stop`` (exclusive) of the archive: segments before ``start`` are
     skipped unread, the one holding it is produced and cut."""
     offset = 0
@@ -536,7 +640,11 @@ def stream_tar(
     yield from archive_window(segments, start, stop)
     logger.info(
         "delivered purchase %s (%s, bytes %d-%d): %d contributions",
-        delivery.purchase_id, delivery.form, start, stop, len(delivery.files),
+        delivery.purchase_id,
+        delivery.form,
+        start,
+        stop,
+        len(delivery.files),
     )
 
 
