@@ -323,7 +323,8 @@ function contributionRow(r) {
   h("td", { class: "pool", "data-label": t("contribute.col.pool") }, poolName(r.poolId)),
   h("td", { class: "stage", "data-label": t("contribute.col.status") }, stageLabel(r), " ",
     h("span", { class: "stage-words" }, r.words), r.onChain?.erased || r.upload?.erased ? [" ", pill("erased")] : "",
-    reason ? h("div", { class: "reason" }, t("contribute.reason", { reason })) : null),
+    // The stage's words say a review's reason; a reason they do not carry gets its own line.
+    reason && !r.words.includes(reason) ? h("div", { class: "reason" }, t("contribute.reason", { reason })) : null),
   h("td", { class: "weight num", "data-label": t("contribute.col.weight") }, r.weight ? formatNumber(r.weight) : "—"),
   h("td", { class: "earned", "data-label": t("contribute.col.earnings") }, earningsWords(r)),
   h("td", { class: "actions" }, actionsFor(r)));

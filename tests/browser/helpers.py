@@ -96,11 +96,13 @@ def no_overflow(page: Page) -> list[str]:
     found: list[str] = page.evaluate("""() => {
       const width = window.innerWidth;
       const wide = [];
-      if (document.documentElement.scrollWidth > width) wide.push(`page ${document.documentElement.scrollWidth}`);
+      const page = document.documentElement.scrollWidth;
+      if (page > width) wide.push(`page ${page}`);
       for (const el of document.querySelectorAll("body *")) {
         if (!el.getClientRects().length || el.closest("[hidden], .tabs, .txs")) continue;
         const box = el.getBoundingClientRect();
-        if (box.right > width + 0.5) wide.push(`${el.tagName.toLowerCase()}#${el.id}.${el.className} ${Math.round(box.right)}`);
+        const name = `${el.tagName.toLowerCase()}#${el.id}.${el.className}`;
+        if (box.right > width + 0.5) wide.push(`${name} ${Math.round(box.right)}`);
       }
       return wide;
     }""")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from eth_account import Account
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, FilePayload, Page, expect
 
 from api.chain import Chain
 from lumbung.devchain import Coop
@@ -76,8 +76,8 @@ def shot(wallet: Wallet, lang: str, name: str) -> None:
 
 def choose_file(page: Page, name: str) -> None:
     page.select_option("#pool-select", str(POOL))
-    page.set_input_files("#contrib-file", files=[
-        {"name": name, "mimeType": "text/csv", "buffer": DATA}])
+    page.set_input_files("#contrib-file",
+                         files=[FilePayload(name=name, mimeType="text/csv", buffer=DATA)])
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
