@@ -13,7 +13,7 @@ import { t, tn, has, formatDate, formatNumber, formatSize } from "./i18n.js";
 
 let pools = [];
 let maxUpload = null; // the API's upload size limit in bytes, once known (GET …/uploads)
-let poolSelect, poolInfo, fileInput, sizeNote, uploadMessage, progress, pending, unregistered, list;
+let poolSelect, poolInfo, fileInput, sizeNote, uploadMessage, progress, pending, unregistered, list, actionMessage;
 
 export function mount(el) {
   poolSelect = h("select", { id: "pool-select", onchange: renderPoolInfo });
@@ -26,6 +26,8 @@ export function mount(el) {
   pending = h("div", { id: "upload-result" });
   unregistered = h("div", { id: "unregistered-uploads" });
   list = h("div", { id: "my-contributions" });
+  // Outside the lists, which a refresh rebuilds: an action's failure stays until the next one.
+  actionMessage = h("p", { id: "contrib-action-message", role: "status" });
   fill(el,
     h("h2", {}, t("contribute.title")),
     h("div", { class: "card" },
@@ -36,7 +38,7 @@ export function mount(el) {
       h("button", { id: "upload", type: "button", onclick: upload }, t("contribute.upload")),
       progress, uploadMessage, pending),
     h("h3", {}, t("contribute.unregisteredTitle")), unregistered,
-    h("h3", {}, t("contribute.mineTitle")), list);
+    h("h3", {}, t("contribute.mineTitle")), actionMessage, list);
   renderSizeNote();
 }
 
@@ -183,14 +185,16 @@ async function erase(id, button, { name, unregistered: plain }) {
   });
   if (!confirmed) return;
   button.disabled = true;
+  fill(actionMessage);
   try {
     await api(`/v1/contributions/${id}/erase`, { method: "POST", auth: true });
     if (pending.querySelector(`[data-contribution-id="${id}"]`)) fill(pending);
-    refresh();
+    fill(actionMessage, h("span", { class: "ok", "data-erased": id }, t(plain ? "contribute.deleted" : "contribute.erased", { name })));
   } catch (err) {
     button.disabled = false;
-    button.after(h("div", { class: "error" }, errorText(err)));
+    fill(actionMessage, h("span", { class: "error", "data-failed": id }, errorText(err)));
   }
+  refresh();
 }
 
 /** Revokes a contribution after the member confirms: its leaf (revokeLeaf) or, registered

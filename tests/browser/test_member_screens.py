@@ -195,6 +195,8 @@ def test_a_member_uses_the_screens_in_plain_words_on_a_phone(
     expect(gone).to_be_visible()
     gone.locator(".delete-upload").click()
     dialog.locator(".confirm-yes").click()
+    expect(page.locator("#contrib-action-message")).to_contain_text(
+        words(lang, "contribute.deleted", name=second), timeout=WAIT_MS)
     expect(gone).to_have_count(0, timeout=WAIT_MS)
 
     # 5. Revokes the registered file: cancelled first (no transaction), then confirmed.
@@ -222,6 +224,8 @@ def test_a_member_uses_the_screens_in_plain_words_on_a_phone(
     expect(row).to_have_attribute("data-erased", "false")
     row.locator(".erase").click()
     dialog.locator(".confirm-yes").click()
+    expect(page.locator("#contrib-action-message")).to_contain_text(
+        words(lang, "contribute.erased", name=first), timeout=WAIT_MS)
     expect(row).to_have_attribute("data-erased", "true", timeout=WAIT_MS)
     expect(row.locator(".file-name")).to_have_text(words(lang, "contribute.erasedFile"))
     shot(member, lang, "08-revoked-erased")
