@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal, Self
 
 from pydantic import BaseModel, Field
@@ -82,7 +82,10 @@ class MemberUpload(UploadProgress):
         item = found.item
         return cls(
             **UploadProgress.from_progress(found, filename).model_dump(),
-            uploaded_at=item.created_at,
+            # SQLite hands back naive times, all UTC: say so, or a browser reads local time.
+            uploaded_at=item.created_at
+            if item.created_at.tzinfo
+            else item.created_at.replace(tzinfo=UTC),
             size=item.size,
             erased=item.erased_at is not None,
         )

@@ -163,9 +163,11 @@ async function upload() {
     refresh();
   } catch (err) {
     progress.hidden = true;
+    // The API's refusals of an upload, in the member's words (its own detail is English).
+    const refusals = { 403: "contribute.refused.notMember", 404: "contribute.refused.noPool", 409: "contribute.refused.closed" };
     const text = err.status === 413
       ? t("contribute.tooLarge", { size: formatSize(file.size), limit: maxUpload ? formatSize(maxUpload) : "?" })
-      : errorText(err);
+      : refusals[err.status] ? t(refusals[err.status], { pool: poolName(poolSelect.value) }) : errorText(err);
     fill(uploadMessage, h("span", { class: "error" }, text));
   }
 }

@@ -29,8 +29,7 @@ def test_the_owner_sees_name_date_size_and_erasure_of_each_upload(
     assert (row["filename"], row["stage"], row["erased"]) == ("hasil-panen.csv", "uploaded", False)
     assert row["size"] > 0
     uploaded_at = datetime.fromisoformat(row["uploaded_at"])
-    if uploaded_at.tzinfo is None:
-        uploaded_at = uploaded_at.replace(tzinfo=UTC)
+    assert uploaded_at.utcoffset() == timedelta(0)  # with its zone: a browser reads it right
     assert before <= uploaded_at <= datetime.now(UTC) + timedelta(seconds=5)
 
     # An unregistered upload is its uploader's to erase; its row stays, without its name.
