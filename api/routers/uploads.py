@@ -7,7 +7,8 @@ from fastapi import APIRouter
 from api.deps import ChainDep, SessionDep, SettingsDep
 from api.deps_auth import CurrentWallet
 from api.errors import ForbiddenError
-from api.schemas.batching import MemberBatch, MemberBatches, UploadProgress, Uploads
+from api.schemas.batching import MemberBatch, MemberBatches
+from api.schemas.members import MemberUpload, MemberUploads
 from api.services.batching import holdings, stages
 from api.services.contributions import vault_of
 from api.services.members import parse_address
@@ -15,24 +16,26 @@ from api.services.members import parse_address
 router = APIRouter(prefix="/members", tags=["members"])
 
 
-@router.get("/{address}/uploads", response_model=Uploads)
+@router.get("/{address}/uploads", response_model=MemberUploads)
 def uploads(
     address: str,
     session: SessionDep,
     settings: SettingsDep,
     chain: ChainDep,
     wallet: CurrentWallet,
-) -> Uploads:
-    """Every upload of the signed-in member, newest first, with its stage, consent, review and
-    batch; 403 for another member's address."""
+) -> MemberUploads:
+    """Every upload of the signed-in member, newest first, with its stage, consent, review,
+    batch, upload time, size and whether it was erased, and the API's upload size limit; 403
+    for another member's address."""
     if parse_address(address) != wallet:
         raise ForbiddenError("a member sees only their own uploads")
     now, vault = chain.head_timestamp(), vault_of(settings)
-    return Uploads(
+    return MemberUploads(
         uploads=[
-            UploadProgress.from_progress(found, stages.filename_of(vault, found.item))
+            MemberUpload.of(found, stages.filename_of(vault, found.item))
             for found in stages.uploads(session, wallet, now)
-        ]
+        ],
+        max_upload_bytes=settings.max_upload_bytes,
     )
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Literal, Self
 
 from pydantic import BaseModel, Field
 
 from api.models import Member, Position, RevenueClaim
+from api.schemas.batching import UploadProgress
 from api.schemas.common import Amount
 from api.schemas.contributions import ContributionPublic
+from api.services.batching.stages import Progress
 from lumbung.protocol import CLASS_NAMES, StakeholderClassName
 
 
@@ -64,3 +67,30 @@ class MemberPublic(BaseModel):
     contributions: list[ContributionPublic]
     earnings: list[EarningPublic]
     earnings_history: list[EarningEvent]
+
+
+class MemberUpload(UploadProgress):
+    """An upload as its uploader's list shows it: the batch path's progress, and when it was
+    uploaded, its size and whether its file was erased."""
+
+    uploaded_at: datetime = Field(description="when the file was uploaded")
+    size: int = Field(description="the stored (encrypted) bytes; 0 once erased")
+    erased: bool = Field(description="its key was destroyed: the file is gone for good")
+
+    @classmethod
+    def of(cls, found: Progress, filename: str | None) -> Self:
+        item = found.item
+        return cls(
+            **UploadProgress.from_progress(found, filename).model_dump(),
+            # SQLite hands back naive times, all UTC: say so, or a browser reads local time.
+            uploaded_at=item.created_at
+            if item.created_at.tzinfo
+            else item.created_at.replace(tzinfo=UTC),
+            size=item.size,
+            erased=item.erased_at is not None,
+        )
+
+
+class MemberUploads(BaseModel):
+    uploads: list[MemberUpload]
+    max_upload_bytes: int = Field(description="the largest file the API accepts, in bytes")

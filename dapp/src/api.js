@@ -2,6 +2,7 @@
 // Ethereum (EIP-4361) sessions, one per wallet address, kept for the tab's lifetime.
 import { getAddress, stringToHex } from "viem";
 import { state } from "./state.js";
+import { t } from "./i18n.js";
 
 export class ApiError extends Error {
   constructor(status, problem) {
@@ -27,6 +28,34 @@ export async function api(path, { method = "GET", body, form, auth = false, head
   return data;
 }
 
+/**
+ * POSTs a multipart `form` with XMLHttpRequest, which, unlike fetch, reports the upload's
+ * progress: `onProgress(sent, total)` as the bytes leave (slow rural links take minutes).
+ * Signed in like api(..., {auth: true}); resolves to the JSON answer, throws an ApiError.
+ */
+export async function uploadForm(path, form, { onProgress } = {}) {
+  const token = await siweToken();
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", path);
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.setRequestHeader("Authorization", `Bearer ${token}`);
+    xhr.upload.addEventListener("progress", (event) => {
+      if (onProgress) onProgress(event.loaded, event.lengthComputable ? event.total : null);
+    });
+    xhr.addEventListener("load", () => {
+      let data = xhr.responseText;
+      try { data = JSON.parse(xhr.responseText); } catch { /* not JSON: keep the text */ }
+      if (xhr.status === 401) sessionStorage.removeItem(tokenKey());
+      if (xhr.status >= 200 && xhr.status < 300) resolve(data);
+      else reject(new ApiError(xhr.status, typeof data === "object" && data ? data : { title: data || `HTTP ${xhr.status}` }));
+    });
+    xhr.addEventListener("error", () => reject(Object.assign(new Error("network error"), { plain: t("error.network") })));
+    xhr.addEventListener("abort", () => reject(Object.assign(new Error("aborted"), { plain: t("error.aborted") })));
+    xhr.send(form);
+  });
+}
+
 function tokenKey() {
   return `lumbung.siwe.${state.account}`;
 }
@@ -39,7 +68,7 @@ export function hasSession() {
 
 /** A SIWE bearer token for the connected account; asks the wallet to sign in when needed. */
 export async function siweToken() {
-  if (!state.account) throw new Error("connect a wallet first");
+  if (!state.account) throw Object.assign(new Error("connect a wallet first"), { plain: t("tx.connectFirst") });
   if (hasSession()) return JSON.parse(sessionStorage.getItem(tokenKey())).token;
   const nonce = await api("/v1/auth/nonce");
   const address = getAddress(state.account);

@@ -7,44 +7,47 @@ import { api } from "./api.js";
 import { address, reader } from "./chain.js";
 import { sendTx } from "./tx.js";
 import { state } from "./state.js";
+import { t, formatDate, formatNumber } from "./i18n.js";
 
-/** Every string of the batch path, in one place for translation (issue 17). */
+/** Every string of the batch path, from the catalogues (batch.*), read at the time of use so
+ * they follow the page's language. */
+const w = (weight) => (weight === undefined || weight === null ? "?" : formatNumber(weight));
 export const TEXT = {
-  consentTitle: "Your consent",
-  consentWhat: (pool, purposes) => `You allow the cooperative to offer this file to buyers of the pool "${pool}", for: ${purposes}.`,
-  consentFree: "Signing costs nothing: it is a signature in your wallet, not a transaction, and needs no ETH.",
-  consentAfter: "A curator then reviews the file; accepted files are registered together in a batch, which the cooperative pays for, and earn from the day the curator confirms it.",
-  consentUntil: (date) => `The cooperative must register it before ${date}; after that you sign again.`,
-  consentButton: "Sign my consent (free)",
-  consentDone: "Consent signed. A curator reviews your file next.",
-  selfHint: "One transaction from your wallet (the cooperative pays its gas when you have no ETH); a curator then reviews it on-chain.",
-  selfButton: "Register it myself on-chain now",
-  mismatch: "The cooperative asked you to sign a consent for something other than this upload; nothing was signed.",
-  noPurposes: "no purposes yet",
+  get consentTitle() { return t("batch.consentTitle"); },
+  consentWhat: (pool, purposes) => t("batch.consentWhat", { pool, purposes }),
+  get consentFree() { return t("batch.consentFree"); },
+  get consentAfter() { return t("batch.consentAfter"); },
+  consentUntil: (date) => t("batch.consentUntil", { date }),
+  get consentButton() { return t("batch.consentButton"); },
+  get consentDone() { return t("batch.consentDone"); },
+  get selfHint() { return t("batch.selfHint"); },
+  get selfButton() { return t("batch.selfButton"); },
+  get mismatch() { return t("batch.mismatch"); },
+  get noPurposes() { return t("batch.noPurposes"); },
   stage: {
-    uploaded: () => "Uploaded: waiting for your consent",
-    signed: () => "Consent signed: waiting for a curator's review",
-    expired: () => "Consent expired before it was registered: sign again",
-    accepted_review: (w) => `Reviewed: accepted with weight ${w}, waiting for its batch`,
-    rejected_review: (reason) => `Reviewed: rejected. Reason: ${reason}`,
-    batched: (id) => `In batch #${id}, waiting for the curator's confirmation`,
-    submitting: () => "Being registered in a batch",
-    earning: (w, since) => `Accepted with weight ${w}; earning since ${since}`,
-    claimed: (w) => `Accepted with weight ${w}; earning, revenue claimed`,
-    active: (w) => `Accepted with weight ${w}; earning, tokens active`,
-    revoked: () => "Revoked: it no longer earns",
-    overturned: () => "Its batch was overturned by governance: it no longer earns",
-    pending: () => "Registered on-chain: waiting for a curator",
-    accepted: (w) => `Accepted with weight ${w}`,
-    rejected: () => "Rejected by a curator",
+    uploaded: () => t("batch.stage.uploaded"),
+    signed: () => t("batch.stage.signed"),
+    expired: () => t("batch.stage.expired"),
+    accepted_review: (weight) => t("batch.stage.acceptedReview", { weight: w(weight) }),
+    rejected_review: (reason) => t("batch.stage.rejectedReview", { reason }),
+    batched: (id) => t("batch.stage.batched", { id }),
+    submitting: () => t("batch.stage.submitting"),
+    earning: (weight, since) => t("batch.stage.earning", { weight: w(weight), since }),
+    claimed: (weight) => t("batch.stage.claimed", { weight: w(weight) }),
+    active: (weight) => t("batch.stage.active", { weight: w(weight) }),
+    revoked: () => t("batch.stage.revoked"),
+    overturned: () => t("batch.stage.overturned"),
+    pending: () => t("batch.stage.pending"),
+    accepted: (weight) => t("batch.stage.accepted", { weight: w(weight) }),
+    rejected: () => t("batch.stage.rejected"),
   },
-  activate: "Activate tokens",
-  activateHint: "Mints this file's weight in contribution tokens: they count for your voice from the next epoch.",
-  revoke: "Revoke",
-  revokeWarn: "Revoking cannot be undone. The cooperative stops offering this file, pays you what it earned so far, and burns its tokens if you activated them.",
-  revokeYes: "Yes, revoke it for good",
-  cancel: "Cancel",
-  claim: "Claim",
+  get activate() { return t("batch.activate"); },
+  get activateHint() { return t("batch.activateHint"); },
+  get revoke() { return t("batch.revoke"); },
+  get revokeWarn() { return t("batch.revokeWarn"); },
+  get revokeYes() { return t("batch.revokeYes"); },
+  get cancel() { return t("batch.cancel"); },
+  get claim() { return t("batch.claim"); },
 };
 
 /** The Consent's EIP-712 fields (lumbung/consent.py's CONSENT). */
@@ -100,13 +103,18 @@ export async function signConsent(upload) {
 
 const blockTimes = new Map();
 
-/** The date of block `number`, read once from the chain. */
-export async function blockDate(number) {
+/** The time of block `number` (unix seconds), read once from the chain. */
+export async function blockTime(number) {
   if (!blockTimes.has(number)) {
     const block = await reader().getBlock({ blockNumber: BigInt(number) });
-    blockTimes.set(number, new Date(Number(block.timestamp) * 1000).toLocaleDateString());
+    blockTimes.set(number, Number(block.timestamp));
   }
   return blockTimes.get(number);
+}
+
+/** The date of block `number` in the page's language ("2 Des 2026" / "2 Dec 2026"). */
+export async function blockDate(number) {
+  return formatDate(await blockTime(number), { time: false });
 }
 
 /** An upload's stage (GET …/uploads) in plain words. */
@@ -119,7 +127,7 @@ export async function stageWords(upload, weight) {
     case "batched":
       return upload.batch?.batch_id ? s.batched(upload.batch.batch_id) : s.submitting();
     case "earning":
-      return s.earning(w, upload.batch?.decided_block ? await blockDate(upload.batch.decided_block) : "its batch's acceptance");
+      return s.earning(w, upload.batch?.decided_block ? await blockDate(upload.batch.decided_block) : t("batch.sinceAcceptance"));
     default:
       return (s[upload.stage] || (() => upload.stage))(w);
   }
@@ -142,20 +150,20 @@ export function claimBatch(batch) {
   const call = unclaimed
     ? { functionName: "claimLeaves", args: [BigInt(batch.batch_id), unclaimed.leaves.map(leafArg), unclaimed.proof, unclaimed.proof_flags] }
     : { functionName: "claimBatches", args: [[BigInt(batch.batch_id)]] };
-  return sendTx({ label: `Claim batch #${batch.batch_id}`, contract: "RevenueDistributor", ...call });
+  return sendTx({ label: t("batch.tx.claim", { id: batch.batch_id }), contract: "RevenueDistributor", ...call });
 }
 
 /** Activates one leaf's tokens: a multiproof of that leaf alone is its proof with no flags set. */
 export function activateLeaf(batchId, held) {
   return sendTx({
-    label: "Activate tokens", contract: "ContributionRegistry", functionName: "activateLeaves",
+    label: t("batch.tx.activate"), contract: "ContributionRegistry", functionName: "activateLeaves",
     args: [BigInt(batchId), [leafArg(held.leaf)], held.proof, held.proof.map(() => false)],
   });
 }
 
 export function revokeLeaf(batchId, held) {
   return sendTx({
-    label: "Revoke the contribution", contract: "ContributionRegistry", functionName: "revokeLeaf",
+    label: t("batch.tx.revoke"), contract: "ContributionRegistry", functionName: "revokeLeaf",
     args: [BigInt(batchId), leafArg(held.leaf), held.proof],
   });
 }

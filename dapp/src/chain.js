@@ -5,6 +5,7 @@ import {
   http, numberToHex,
 } from "viem";
 import { state, changed, rightChain } from "./state.js";
+import { t, formatNumber } from "./i18n.js";
 
 let httpClient = null;
 let walletClient = null;
@@ -19,7 +20,7 @@ function chainDefinition() {
   const rpc = publicRpc();
   return defineChain({
     id,
-    name: state.config.dev_chain_ids.includes(id) ? `Lumbung local (chain ${id})` : `Lumbung chain ${id}`,
+    name: t(state.config.dev_chain_ids.includes(id) ? "chain.name.local" : "chain.name", { id }),
     nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
     rpcUrls: { default: { http: rpc ? [rpc] : [] } },
   });
@@ -33,7 +34,7 @@ export function reader() {
     return walletClient;
   }
   if (!publicRpc()) {
-    throw new Error("This cooperative publishes no RPC: connect a wallet on its chain to read it.");
+    throw Object.assign(new Error("no public RPC"), { plain: t("chain.noRpc") });
   }
   httpClient ||= createPublicClient({ chain: chainDefinition(), transport: http(publicRpc()), pollingInterval: 500 });
   return httpClient;
@@ -60,7 +61,7 @@ export function encode(name, functionName, args = []) {
 
 export async function connect() {
   if (!window.ethereum) {
-    throw new Error("No wallet found. Install MetaMask (or another EIP-1193 wallet) and reload.");
+    throw Object.assign(new Error("no wallet"), { plain: t("chain.noWallet") });
   }
   const accounts = await window.ethereum.request({ method: "eth_requestAccounts" });
   await adoptWallet(accounts);
@@ -99,47 +100,23 @@ export async function switchChain() {
 
 // ---- errors in plain words ----
 
-const PLAIN = {
-  MembershipAlreadyMember: () => "This account is already a member.",
-  MembershipNotMember: () => "This account is not a member of the cooperative.",
-  MembershipVoucherExpired: () => "The voucher has expired; ask the registrar for a new one.",
-  MembershipVoucherUsed: () => "This voucher has already been used.",
-  MembershipInvalidSigner: () => "The voucher was not signed by one of the cooperative's registrars.",
-  ContributionRegistryNotMember: () => "Only members can contribute: join the cooperative first.",
-  ContributionRegistryUnknownPool: (a) => `Pool ${a.poolId} does not exist.`,
-  ContributionRegistryPoolClosed: (a) => `Pool ${a.poolId} is closed to new contributions.`,
-  ContributionRegistryDuplicateCid: () => "You have already registered this exact file.",
-  ContributionRegistryUnknownContribution: () => "There is no such contribution.",
-  ContributionRegistryNotPending: () => "The contribution has already been reviewed or revoked.",
-  ContributionRegistryCuratorNotWorker: () => "Only curators in the worker class can review contributions.",
-  ContributionRegistrySelfCuration: () => "Curators cannot review their own contributions.",
-  ContributionRegistryZeroWeight: () => "An accepted contribution needs a weight above zero.",
-  ContributionRegistryNotContributor: () => "Only the member who contributed this can do that.",
-  ContributionRegistryNotRevocable: () => "This contribution cannot be revoked in its current state.",
-  DataMarketNotForSale: (a) => `Pool ${a.poolId} is not for sale right now.`,
-  DataMarketPurposeNotAllowed: () => "The pool's license does not allow this purpose.",
-  DataMarketPriceAboveMax: () => "The price went up above the maximum you accepted.",
-  DataMarketStrike: () => "The cooperative is on a data strike against this buyer.",
-  DataMarketOrderAlreadySettled: () => "This order was already settled.",
-  DataMarketInvalidListing: () => "The listing is invalid: it needs a price and at least one purpose.",
-  RevenueDistributorInvalidSplit: () => "The revenue split must add up to 100% (10 000 basis points).",
-  CoopGovernorProposerNotMember: () => "Only members can create proposals (membership counts from the previous block).",
-  CoopGovernorVoterNotMember: () => "You were not a member when this proposal's snapshot was taken, so you cannot vote on it.",
-  CoopGovernorZeroVotes: () => "Cast at least one vote.",
-  CoopGovernorDoubleVote: () => "You have already voted on this proposal.",
-  CoopGovernorInsufficientCredits: (a) => `That costs ${a.cost} credits but you have only ${a.remaining} left this epoch.`,
-  CoopGovernorInvalidClassWeights: (a) => `Class weights must add up to 10 000 basis points; these add up to ${a.total}.`,
-  CoopGovernorInvalidClassQuorum: () => "A class quorum cannot exceed 10 000 basis points (100%).",
-  GovernorUnexpectedProposalState: () => "The proposal is not in a state that allows this now.",
-  GovernorAlreadyCastVote: () => "You have already voted on this proposal.",
-  GovernorNonexistentProposal: () => "There is no such proposal.",
-  GovernorInsufficientProposerVotes: () => "You need more contribution tokens to create a proposal.",
-  ERC20InsufficientBalance: () => "Not enough balance.",
-  ERC20InsufficientAllowance: () => "The contract is not allowed to spend that much of your tokens.",
-  AccessControlUnauthorizedAccount: () => "Your account lacks the role needed for this.",
-  TimelockUnexpectedOperationState: () => "The timelock is not ready for this yet: wait until its delay has passed.",
-  TimelockUnexecutedPredecessor: () => "Another queued operation must run first.",
-};
+// Contract errors a member may meet, by name: their plain words are chain.error.<name> in the
+// catalogues, with the error's arguments as {placeholders}.
+const PLAIN = new Set([
+  "MembershipAlreadyMember", "MembershipNotMember", "MembershipVoucherExpired",
+  "MembershipVoucherUsed", "MembershipInvalidSigner", "ContributionRegistryNotMember",
+  "ContributionRegistryUnknownPool", "ContributionRegistryPoolClosed", "ContributionRegistryDuplicateCid",
+  "ContributionRegistryUnknownContribution", "ContributionRegistryNotPending", "ContributionRegistryCuratorNotWorker",
+  "ContributionRegistrySelfCuration", "ContributionRegistryZeroWeight", "ContributionRegistryNotContributor",
+  "ContributionRegistryNotRevocable", "DataMarketNotForSale", "DataMarketPurposeNotAllowed",
+  "DataMarketPriceAboveMax", "DataMarketStrike", "DataMarketOrderAlreadySettled",
+  "DataMarketInvalidListing", "RevenueDistributorInvalidSplit", "CoopGovernorProposerNotMember",
+  "CoopGovernorVoterNotMember", "CoopGovernorZeroVotes", "CoopGovernorDoubleVote",
+  "CoopGovernorInsufficientCredits", "CoopGovernorInvalidClassWeights", "CoopGovernorInvalidClassQuorum",
+  "GovernorUnexpectedProposalState", "GovernorAlreadyCastVote", "GovernorNonexistentProposal",
+  "GovernorInsufficientProposerVotes", "ERC20InsufficientBalance", "ERC20InsufficientAllowance",
+  "AccessControlUnauthorizedAccount", "TimelockUnexpectedOperationState", "TimelockUnexecutedPredecessor",
+]);
 
 function words(name) {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
@@ -147,8 +124,12 @@ function words(name) {
 
 /** A contract error by name, with its arguments, in plain words. */
 export function plainError(name, args = {}) {
-  const explain = PLAIN[name];
-  return explain ? explain(args) : `The contract refused: ${words(name)}.`;
+  if (!PLAIN.has(name)) return t("chain.refused", { words: words(name) });
+  const shown = {};
+  for (const [key, value] of Object.entries(args || {})) {
+    shown[key] = typeof value === "bigint" || typeof value === "number" ? formatNumber(value) : String(value);
+  }
+  return t(`chain.error.${name}`, shown);
 }
 
 function revertData(err) {
@@ -174,10 +155,10 @@ export function decodeRevert(err) {
     const named = {};
     (abiItem?.inputs || []).forEach((input, i) => { named[input.name || `arg${i}`] = args?.[i]; });
     if (errorName === "Error") return { name: "Error", args: named, plain: String(args?.[0]) };
-    if (errorName === "Panic") return { name: "Panic", args: named, plain: `The contract panicked (code ${args?.[0]}).` };
+    if (errorName === "Panic") return { name: "Panic", args: named, plain: t("chain.panic", { code: String(args?.[0]) }) };
     return { name: errorName, args: named, plain: plainError(errorName, named) };
   } catch {
-    return { name: "UnknownRevert", args: {}, plain: `The contract refused the transaction (${data.slice(0, 10)}).` };
+    return { name: "UnknownRevert", args: {}, plain: t("chain.unknownRevert", { selector: data.slice(0, 10) }) };
   }
 }
 
@@ -185,6 +166,6 @@ export function decodeRevert(err) {
 export function describe(err) {
   const decoded = decodeRevert(err);
   if (decoded) return decoded;
-  if (err?.code === 4001) return { name: "UserRejected", plain: "You rejected the request in your wallet." };
+  if (err?.code === 4001) return { name: "UserRejected", plain: t("chain.userRejected") };
   return { name: err?.name || "Error", plain: err?.shortMessage || err?.message || String(err) };
 }

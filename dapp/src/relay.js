@@ -7,30 +7,32 @@ import { decodeFunctionData, getAddress } from "viem";
 import { api } from "./api.js";
 import { abiOf, read, reader } from "./chain.js";
 import { state } from "./state.js";
+import { t, tn, formatDecimal, formatNumber } from "./i18n.js";
 
-/** Every string the relay shows, in one place for translation (issue 17). */
+/** Every string the relay shows, from the catalogues (relay.*): read at the time of use, so
+ * they follow the page's language. */
 export const TEXT = {
-  title: "Gas",
-  noEther: "You have no ETH. The cooperative pays the gas for you.",
-  choose: "Let the cooperative pay the gas",
-  chooseHint: "You sign; the cooperative sends it and pays.",
-  left: (left, quota) => `${left} of ${quota} free actions left`,
-  resets: (when) => ` until ${when}.`,
-  unavailable: "The cooperative cannot pay gas right now.",
-  sending: "The cooperative is sending it…",
-  paid: (eth) => `The cooperative paid ${eth} ETH for this.`,
-  minedIn: (block) => `Done in block ${block}.`,
-  notRelayable: "The cooperative does not pay gas for this. You need a little ETH.",
-  quotaUsed: "You have used all your free actions for now. Try again later.",
-  fundEmpty: "The cooperative's gas fund is empty. Try again later.",
-  fund: "Gas fund",
-  fundIntro: "The cooperative pays members' gas from this fund. Governance tops it up.",
-  fundBalance: "In the fund",
-  fundSpent: "Spent in 7 days",
-  fundDays: "Lasts about",
-  days: (n) => (n === null || n === undefined ? "—" : n > 3650 ? "over 10 years" : `${Math.floor(n)} days`),
-  fundActions: "Actions paid for",
-  fundPaid: "Paid in total",
+  get title() { return t("relay.title"); },
+  get noEther() { return t("relay.noEther"); },
+  get choose() { return t("relay.choose"); },
+  get chooseHint() { return t("relay.chooseHint"); },
+  left: (left, quota) => t("relay.left", { left: formatNumber(left), quota: formatNumber(quota) }),
+  resets: (when) => t("relay.resets", { when }),
+  get unavailable() { return t("relay.unavailable"); },
+  get sending() { return t("relay.sending"); },
+  paid: (eth) => t("relay.paid", { eth: formatDecimal(eth) }),
+  minedIn: (block) => t("relay.minedIn", { block: formatNumber(block) }),
+  get notRelayable() { return t("relay.notRelayable"); },
+  get quotaUsed() { return t("relay.quotaUsed"); },
+  get fundEmpty() { return t("relay.fundEmpty"); },
+  get fund() { return t("relay.fund"); },
+  get fundIntro() { return t("relay.fundIntro"); },
+  get fundBalance() { return t("relay.fundBalance"); },
+  get fundSpent() { return t("relay.fundSpent"); },
+  get fundDays() { return t("relay.fundDays"); },
+  days: (n) => (n === null || n === undefined ? "—" : n > 3650 ? t("relay.daysMany") : tn("relay.days", Math.floor(n))),
+  get fundActions() { return t("relay.fundActions"); },
+  get fundPaid() { return t("relay.fundPaid"); },
 };
 
 // OpenZeppelin's ERC2771Forwarder: the typed data it verifies and the one view the dApp reads.

@@ -6,11 +6,12 @@ import { address, describe, encode, plainError, reader } from "./chain.js";
 import { TEXT, ether, relay, relayBody, relaying } from "./relay.js";
 import { state, changed, rightChain } from "./state.js";
 import { h, fill } from "./ui.js";
+import { t, formatNumber } from "./i18n.js";
 
 function txCard(label) {
-  const status = h("div", { class: "tx-status" }, "Check and confirm in your wallet…");
+  const status = h("div", { class: "tx-status" }, t("tx.confirmInWallet"));
   const card = h("div", { class: "tx", "data-tx-state": "signing", "data-tx-label": label },
-    h("button", { class: "close", type: "button", "aria-label": "dismiss", onclick: () => card.remove() }, "×"),
+    h("button", { class: "close", type: "button", "aria-label": t("tx.dismiss"), onclick: () => card.remove() }, "×"),
     h("strong", {}, label), status);
   document.getElementById("txs").prepend(card);
   const set = (txState, ...text) => { card.dataset.txState = txState; fill(status, ...text); };
@@ -30,10 +31,9 @@ function withMargin(estimate) {
 async function unexplainedRevert(hash, receipt) {
   const tx = await reader().getTransaction({ hash }).catch(() => null);
   if (tx && receipt.gasUsed >= tx.gas) {
-    return Object.assign(new Error(`ran out of gas (used ${receipt.gasUsed} of its limit ${tx.gas})`), { name: "OutOfGas" });
+    return Object.assign(new Error(t("tx.outOfGas", { used: formatNumber(receipt.gasUsed), limit: formatNumber(tx.gas) })), { name: "OutOfGas" });
   }
-  const message = `reverted in block ${receipt.blockNumber}, although the same call passes on the block before: `
-    + "a transaction before it in that block, the block's time or a call inside running out of gas changed the outcome";
+  const message = t("tx.stateChanged", { block: formatNumber(receipt.blockNumber) });
   return Object.assign(new Error(message), { name: "StateChanged" });
 }
 
@@ -69,15 +69,15 @@ export function paidNote(receipt) {
  * `paidWei`), throws an error with `.plain` on failure.
  */
 export async function sendTx({ label, contract, functionName, args = [], to, data, voucher }) {
-  if (!state.account) throw Object.assign(new Error("connect a wallet first"), { plain: "Connect a wallet first." });
-  if (!rightChain()) throw Object.assign(new Error("wrong chain"), { plain: "Switch your wallet to the cooperative's chain first." });
+  if (!state.account) throw Object.assign(new Error("connect a wallet first"), { plain: t("tx.connectFirst") });
+  if (!rightChain()) throw Object.assign(new Error("wrong chain"), { plain: t("tx.switchFirst") });
   to ||= address(contract);
   data ||= encode(contract, functionName, args);
   const { card, set } = txCard(label);
   const fail = (err, sent) => {
     const reason = err.plain ? { name: err.name, plain: err.plain } : describe(err);
     card.dataset.error = reason.name;
-    set("failed", h("span", { class: "error" }, `${sent ? "Failed" : "Not sent"}: ${reason.plain}`));
+    set("failed", h("span", { class: "error" }, t(sent ? "tx.failed" : "tx.notSent", { reason: reason.plain })));
     setTimeout(() => card.remove(), 30_000);
     return Object.assign(new Error(reason.plain), { plain: reason.plain, errorName: reason.name, cause: err });
   };
@@ -104,7 +104,7 @@ async function sendFromWallet({ to, data, gas }, { card, set, fail }) {
     throw fail(err, false);
   }
   card.dataset.txHash = hash;
-  set("pending", "Pending… ", h("span", { class: "mono" }, `${hash.slice(0, 10)}…`));
+  set("pending", t("tx.pending"), " ", h("span", { class: "mono", title: hash }, `${hash.slice(0, 10)}…`));
   const receipt = await reader().waitForTransactionReceipt({ hash, pollingInterval: 500, timeout: 180_000 });
   if (receipt.status !== "success") {
     // Replay the call on the state before its block to learn why it reverted.
@@ -115,7 +115,7 @@ async function sendFromWallet({ to, data, gas }, { card, set, fail }) {
     }
     throw fail(await unexplainedRevert(hash, receipt), true);
   }
-  set("mined", h("span", { class: "ok" }, `Mined in block ${receipt.blockNumber}`));
+  set("mined", h("span", { class: "ok" }, t("tx.mined", { block: formatNumber(receipt.blockNumber) })));
   setTimeout(() => card.remove(), 8_000);
   changed();
   return receipt;
@@ -136,7 +136,7 @@ async function sendRelayed(body, { card, set, fail }) {
   // The chain's own receipt, not only the API's word for it.
   const receipt = await reader().waitForTransactionReceipt({ hash: result.tx_hash, pollingInterval: 500, timeout: 180_000 });
   if (receipt.status !== "success") {
-    throw fail(Object.assign(new Error(`reverted in block ${receipt.blockNumber}`), { name: "RelayedRevert" }), true);
+    throw fail(Object.assign(new Error(t("tx.reverted", { block: formatNumber(receipt.blockNumber) })), { name: "RelayedRevert" }), true);
   }
   // What the cooperative paid, from the receipt itself: gas used times its effective price.
   const cost = receipt.gasUsed * receipt.effectiveGasPrice;

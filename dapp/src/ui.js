@@ -80,6 +80,57 @@ export function stat(label, value, attrs = {}) {
 export function errorText(err) {
   if (!err) return t("error.unknown");
   if (err.plain) return err.plain;
+  if (err.problem && err.status === 413) return t("error.tooLarge");
+  if (err.problem && err.status === 429) return t("error.tooMany");
+  if (err.problem && err.status >= 500) return t("error.server", { detail: err.problem.detail || err.problem.title || err.status });
   if (err.problem) return err.problem.detail || err.problem.title;
   return err.shortMessage || err.message || String(err);
+}
+
+/** A file's content address (CID) in plain words: "file code bafy…x7q", the whole code in the
+ * tooltip. */
+export function fileCode(cid, attrs = {}) {
+  return h("span", { class: "file-code", title: t("member.fileCodeTitle", { cid }), ...attrs },
+    t("member.fileCode"), " ", h("span", { class: "mono" }, short(cid, 8, 6)));
+}
+
+/**
+ * Asks the person to confirm an action in a real dialog (<dialog>, modal): a title, what it
+ * does (`body`, text or nodes), and Cancel / the confirming button (`yes`, red with `danger`).
+ * Resolves to true when confirmed, false when cancelled (also with Escape). `name` becomes
+ * data-confirm, for tests and styles.
+ */
+export function confirmDialog({ name, title, body, yes, danger = true }) {
+  return new Promise((resolve) => {
+    const cancel = h("button", { class: "secondary confirm-cancel", type: "button", value: "cancel" }, t("member.cancel"));
+    const ok = h("button", { class: `${danger ? "danger" : ""} confirm-yes`, type: "button", value: "yes" }, yes);
+    const dialog = h("dialog", { class: "confirm-dialog", "data-confirm": name, "aria-labelledby": `confirm-${name}-title` },
+      h("h3", { id: `confirm-${name}-title` }, title),
+      h("div", { class: "confirm-body" }, body),
+      h("div", { class: "row confirm-buttons" }, cancel, ok));
+    let answer = false;
+    const close = (value) => { answer = value; dialog.close(); };
+    cancel.addEventListener("click", () => close(false));
+    ok.addEventListener("click", () => close(true));
+    dialog.addEventListener("close", () => { dialog.remove(); resolve(answer); });
+    document.body.append(dialog);
+    dialog.showModal();
+    cancel.focus();
+  });
+}
+
+/** A progress bar (0..1, or null while the total is unknown) with a line of words under it. */
+export function progressBar(attrs = {}) {
+  const fillEl = h("span", {});
+  const words = h("div", { class: "muted progress-words" });
+  const el = h("div", { class: "progress", role: "progressbar", "aria-valuemin": 0, "aria-valuemax": 100, ...attrs },
+    h("div", { class: "bar" }, fillEl), words);
+  el.set = (fraction, text) => {
+    const percent = fraction === null ? 0 : Math.round(Math.min(1, Math.max(0, fraction)) * 100);
+    fillEl.style.width = `${percent}%`;
+    el.setAttribute("aria-valuenow", String(percent));
+    el.dataset.percent = String(percent);
+    fill(words, text ?? "");
+  };
+  return el;
 }

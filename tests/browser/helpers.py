@@ -31,6 +31,7 @@ PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 800}
 WAIT_MS = 45_000
 GAS_RELAYER = ADDRESSES[Role.GAS_RELAYER]
+LOCALES = {"en": "en-US", "id": "id-ID"}
 
 
 @dataclass
@@ -67,12 +68,13 @@ def sign_for(key: str, method: str, params: list[Any]) -> str:
 
 def open_wallet(
     browser: Browser, coop: Cooperative, account: str, chain_id: int = ANVIL_CHAIN_ID,
-    key: str | None = None,
+    key: str | None = None, lang: str = "en",
 ) -> Wallet:
     """The dApp in a phone-sized page whose wallet is `account`: Anvil's unlocked account, or,
-    with `key`, a wallet that signs with that key here and sends nothing itself."""
+    with `key`, a wallet that signs with that key here and sends nothing itself. The browser's
+    language is `lang` ("en" or "id"), which the dApp follows until the visitor switches."""
     context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True,
-                                  has_touch=True)
+                                  has_touch=True, locale=LOCALES[lang])
     wallet = {"rpcUrl": coop.anvil.rpc_url, "account": account, "startChainId": hex(chain_id),
               "signsHere": key is not None}
     if key is not None:
@@ -87,6 +89,24 @@ def open_wallet(
     expect(page.locator("body")).to_have_attribute("data-ready", "true", timeout=WAIT_MS)
     assert not errors, errors
     return Wallet(page, account)
+
+
+def no_overflow(page: Page) -> list[str]:
+    """The elements wider than the phone's viewport (none on a screen that fits 390 px)."""
+    found: list[str] = page.evaluate("""() => {
+      const width = window.innerWidth;
+      const wide = [];
+      const page = document.documentElement.scrollWidth;
+      if (page > width) wide.push(`page ${page}`);
+      for (const el of document.querySelectorAll("body *")) {
+        if (!el.getClientRects().length || el.closest("[hidden], .tabs, .txs")) continue;
+        const box = el.getBoundingClientRect();
+        const name = `${el.tagName.toLowerCase()}#${el.id}.${el.className}`;
+        if (box.right > width + 0.5) wide.push(`${name} ${Math.round(box.right)}`);
+      }
+      return wide;
+    }""")
+    return found
 
 
 def tab(wallet: Wallet, name: str) -> None:

@@ -58,7 +58,7 @@ def test_the_cooperative_end_to_end(cooperative: Cooperative, browser: Browser, 
         {"name": "rice-yields.csv", "mimeType": "text/csv", "buffer": DATA}])
     page.click("#upload")  # signs in with Ethereum first (personal_sign), then uploads
     expect(page.locator("#register")).to_be_visible(timeout=WAIT_MS)
-    cid = page.locator("#upload-cid").inner_text()
+    cid = page.locator("#consent-card").get_attribute("data-cid")
     contribution_id = page.locator("#upload-result [data-contribution-id]").get_attribute(
         "data-contribution-id")
     assert contribution_id is not None

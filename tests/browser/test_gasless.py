@@ -89,7 +89,7 @@ def test_a_member_with_no_ether_joins_contributes_earns_claims_and_votes(
         {"name": "trips.csv", "mimeType": "text/csv", "buffer": DATA}])
     page.click("#upload")
     expect(page.locator("#register")).to_be_visible(timeout=WAIT_MS)
-    cid = page.locator("#upload-cid").inner_text()
+    cid = page.locator("#consent-card").get_attribute("data-cid")
     contribution = page.locator("#upload-result [data-contribution-id]").get_attribute(
         "data-contribution-id")
     assert contribution is not None

@@ -111,7 +111,7 @@ def test_a_member_and_a_curator_with_no_ether_follow_the_batch_path(
     prices = upload_and_consent(member, "harga-pasar.csv", PRICES)
     expect(page.locator("#consent-what")).to_contain_text(
         'buyers of the pool "Market prices", for: research, public interest, commercial, '
-        "ai training")
+        "AI training")
     expect(page.locator("#consent-free")).to_contain_text("Signing costs nothing")
     expect(page.locator("#register")).to_have_text("Register it myself on-chain now")
     member.shot("30-consent-to-sign")
@@ -184,9 +184,9 @@ def test_a_member_and_a_curator_with_no_ether_follow_the_batch_path(
     expect(row).to_have_attribute("data-status", "earning", timeout=WAIT_MS)
     accepted_at = datetime.fromtimestamp(
         w3.eth.get_block(w3.eth.get_transaction_receipt(confirmed)["blockNumber"])["timestamp"])
-    expect(row.locator(".stage-words")).to_have_text(  # the browser's en-US date
+    expect(row.locator(".stage-words")).to_have_text(  # the dApp's English date
         f"Accepted with weight {WEIGHT}; earning since "
-        f"{accepted_at.month}/{accepted_at.day}/{accepted_at.year}")
+        f"{accepted_at.day} {accepted_at:%b} {accepted_at.year}")
     member.shot("37-earning")
 
     # 4. A buyer buys the pool; the member claims the batch's revenue, relayed.
@@ -247,10 +247,10 @@ def test_a_member_and_a_curator_with_no_ether_follow_the_batch_path(
     tab(member, "contribute")
     expect(row).to_have_attribute("data-status", "active", timeout=WAIT_MS)
     row.locator(".revoke").click()
-    confirmation = page.locator(f'tr[data-confirm-for="{prices}"] .revoke-confirm')
+    confirmation = page.locator('dialog[data-confirm="revoke"]')
     expect(confirmation).to_contain_text("Revoking cannot be undone.")
     member.shot("40-revoke-confirmation")
-    confirmation.locator(".revoke-yes").click()
+    confirmation.locator(".confirm-yes").click()
     paid_by_the_cooperative(page, "Revoke the contribution", chain, forwarder)
     expect(row).to_have_attribute("data-status", "revoked", timeout=WAIT_MS)
     expect(row.locator(".stage-words")).to_have_text("Revoked: it no longer earns")
@@ -318,13 +318,15 @@ def test_a_wallet_signs_only_the_consent_and_the_review_the_page_shows(
     expect(page.locator("body")).to_have_attribute("data-ready", "true", timeout=WAIT_MS)
     page.click("#connect")
     tab(member, "contribute")
-    row = page.locator(f'#my-contributions tr[data-contribution-id="{contribution}"]')
-    expect(row).to_have_attribute("data-status", "uploaded", timeout=WAIT_MS)
-    row.locator(".sign-consent").click()
+    waiting = page.locator(f'#unregistered-uploads [data-contribution-id="{contribution}"]')
+    expect(waiting).to_have_attribute("data-status", "uploaded", timeout=WAIT_MS)
+    waiting.locator(".sign-consent").click()
     expect(page.locator("#consent-what")).to_contain_text('"Market prices"')
     page.click("#consent")
     expect(page.locator("#consented")).to_be_visible(timeout=WAIT_MS)
+    row = page.locator(f'#my-contributions tr[data-contribution-id="{contribution}"]')
     expect(row).to_have_attribute("data-status", "signed", timeout=WAIT_MS)
+    expect(waiting).to_have_count(0)
     assert member.methods().count("eth_signTypedData_v4") == 1
 
     # A curator is asked to sign a review of the consent shown, and of no other: a queue whose
