@@ -131,6 +131,59 @@ REGISTRY: list[dict[str, Any]] = [
         "name": "ContributionOverturned",
         "type": "event",
     },
+    {
+        "anonymous": False,
+        "inputs": [
+            {"indexed": True, "internalType": "uint256", "name": "batchId", "type": "uint256"},
+            {"indexed": True, "internalType": "uint256", "name": "poolId", "type": "uint256"},
+            {"indexed": False, "internalType": "address", "name": "curator", "type": "address"},
+            {"indexed": False, "internalType": "bytes32", "name": "root", "type": "bytes32"},
+            {"indexed": False, "internalType": "uint256", "name": "count", "type": "uint256"},
+            {"indexed": False, "internalType": "uint256", "name": "totalWeight", "type": "uint256"},
+            {"indexed": False, "internalType": "uint256", "name": "rejected", "type": "uint256"},
+            {"indexed": False, "internalType": "bytes", "name": "manifestCid", "type": "bytes"},
+            {"indexed": True, "internalType": "address", "name": "aggregator", "type": "address"},
+        ],
+        "name": "BatchSubmitted",
+        "type": "event",
+    },
+    {
+        "anonymous": False,
+        "inputs": [
+            {"indexed": True, "internalType": "uint256", "name": "batchId", "type": "uint256"},
+            {"indexed": True, "internalType": "uint256", "name": "poolId", "type": "uint256"},
+            {"indexed": True, "internalType": "address", "name": "curator", "type": "address"},
+            {"indexed": False, "internalType": "uint256", "name": "count", "type": "uint256"},
+            {"indexed": False, "internalType": "uint256", "name": "totalWeight", "type": "uint256"},
+            {"indexed": False, "internalType": "uint256", "name": "reviews", "type": "uint256"},
+        ],
+        "name": "BatchAccepted",
+        "type": "event",
+    },
+    {
+        "anonymous": False,
+        "inputs": [
+            {"indexed": True, "internalType": "uint256", "name": "batchId", "type": "uint256"},
+            {"indexed": True, "internalType": "uint256", "name": "poolId", "type": "uint256"},
+            {"indexed": False, "internalType": "string", "name": "reason", "type": "string"},
+        ],
+        "name": "BatchOverturned",
+        "type": "event",
+    },
+    {
+        "anonymous": False,
+        "inputs": [
+            {"indexed": True, "internalType": "uint256", "name": "batchId", "type": "uint256"},
+            {"indexed": True, "internalType": "uint256", "name": "id", "type": "uint256"},
+            {"indexed": True, "internalType": "address", "name": "contributor", "type": "address"},
+            {"indexed": False, "internalType": "uint256", "name": "poolId", "type": "uint256"},
+            {"indexed": False, "internalType": "uint8", "name": "ordinal", "type": "uint8"},
+            {"indexed": False, "internalType": "uint48", "name": "weight", "type": "uint48"},
+            {"indexed": False, "internalType": "bytes", "name": "cid", "type": "bytes"},
+        ],
+        "name": "LeafRevoked",
+        "type": "event",
+    },
 ]
 
 PERMIT_TOKEN: list[dict[str, Any]] = [

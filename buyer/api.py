@@ -70,7 +70,9 @@ class BuyerApi:
     ) -> None:
         headers = {"X-API-Key": api_key} if api_key else {}
         self.http = httpx.Client(
-            base_url=base_url.rstrip("/") + "/v1", headers=headers, timeout=timeout,
+            base_url=base_url.rstrip("/") + "/v1",
+            headers=headers,
+            timeout=timeout,
             transport=transport,
         )
 

@@ -145,7 +145,9 @@ def download(
         with Progress(*Progress.get_default_columns()[:1], *columns) as bar:
             task = bar.add_task(destination.name, total=None)
             client.download(
-                purchase_id, destination, form,
+                purchase_id,
+                destination,
+                form,
                 lambda done, total: bar.update(task, completed=done, total=total),
             )
     typer.echo(str(destination))
@@ -154,8 +156,8 @@ def download(
 def verify(
     archive: Path,
     purchase_id: Annotated[
-        int | None, typer.Option("--purchase", help="the purchase you made (default: the "
-                                 "manifest's)")
+        int | None,
+        typer.Option("--purchase", help="the purchase you made (default: the manifest's)"),
     ] = None,
     report: Annotated[
         Path | None, typer.Option(help="default: <archive>.verification.json")
@@ -189,8 +191,15 @@ def _guard() -> Iterator[None]:
     """The client's errors as a one-line message and exit status 2 (1 is a failed check)."""
     try:
         yield
-    except (ApiError, DownloadInterruptedError, OrderFailedError, PurchaseFailedError,
-            ChainRecordError, TimeoutError, OSError) as exc:
+    except (
+        ApiError,
+        DownloadInterruptedError,
+        OrderFailedError,
+        PurchaseFailedError,
+        ChainRecordError,
+        TimeoutError,
+        OSError,
+    ) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
 

@@ -77,8 +77,13 @@ class Market:
                 },
             )
             call = market.functions.purchaseWithPermit(
-                pool_id, purpose, max_price, deadline, signed.v,
-                signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big"),
+                pool_id,
+                purpose,
+                max_price,
+                deadline,
+                signed.v,
+                signed.r.to_bytes(32, "big"),
+                signed.s.to_bytes(32, "big"),
             )
         else:
             allowance = self.token.functions.allowance(self.account.address, market.address)

@@ -31,22 +31,21 @@ import tarfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Any, BinaryIO, cast
+from typing import IO, Any
 
 import pyrage
-from multiformats import CID
 
 from buyer.onchain import (
+    BatchContributions,
     ChainRecordError,
     ContributionHistory,
     ContributionSource,
     Cooperative,
     PurchaseRecord,
     SingleContributions,
+    file_cid,
     pool_histories,
 )
-from ipfs.cid import cid_string
-from ipfs.unixfs import ImportOptions, discard_blocks, import_file
 
 MANIFEST = "manifest.json"
 CIPHERTEXT_FORM = "ciphertext"
@@ -111,13 +110,6 @@ class _Digest(io.RawIOBase):
         return len(data)
 
 
-def file_cid(stream: IO[bytes], like: CID) -> CID:
-    """The CID ``ipfs add`` gives ``stream``'s bytes, in the version of ``like``."""
-    options = ImportOptions(cid_version=like.version)
-    root = import_file(cast(BinaryIO, stream), discard_blocks, options)
-    return CID.decode(cid_string(root.cid))
-
-
 def verify_delivery(
     archive: Path,
     cooperative: Cooperative,
@@ -150,11 +142,17 @@ def verify_delivery(
         _check_purchase(manifest, purchase, report)
         head = cooperative.w3.eth.block_number
         report.checked_to_block = head
+        manifests, manifest_paths = _batch_manifests(tar, members, manifest, report)
+        batches = BatchContributions(cooperative, manifests)
         histories = pool_histories(
-            sources or [SingleContributions(cooperative)], purchase.pool_id, head
+            sources or [SingleContributions(cooperative), batches], purchase.pool_id, head
         )
+        for problem in batches.problems:
+            report.fail(problem.code, problem.reason)
         bought = {k: h for k, h in histories.items() if h.held_at(purchase.content_block)}
-        delivered = _check_files(tar, members, manifest, bought, report, plaintext_dir)
+        delivered = _check_files(
+            tar, members, manifest, bought, report, plaintext_dir, manifest_paths
+        )
         _check_left_out(manifest, bought, delivered, purchase, report)
     return report
 
@@ -185,6 +183,37 @@ def _manifest(
     return dict(manifest)
 
 
+def _batch_manifests(
+    tar: tarfile.TarFile,
+    members: dict[str, tarfile.TarInfo],
+    manifest: dict[str, Any],
+    report: Report,
+) -> tuple[dict[str, bytes], set[str]]:
+    """The batch manifests the delivery carries (``batches/<id>.json``), by the CID the
+    delivery's manifest gives them; the source checks each against the chain's."""
+    found: dict[str, bytes] = {}
+    paths: set[str] = set()
+    for entry in manifest.get("batches", []):
+        path, cid = str(entry.get("path", "")), str(entry.get("manifest_cid", ""))
+        if not path:
+            continue
+        paths.add(path)
+        member = members.get(path)
+        if member is None:
+            report.fail(
+                "missing-file",
+                f"{path} (batch {entry.get('batch_id')}'s manifest) is not in the archive",
+            )
+            continue
+        if member.size > MAX_MANIFEST_BYTES:
+            report.fail("bad-manifest", f"{path} is larger than {MAX_MANIFEST_BYTES} bytes")
+            continue
+        extracted = tar.extractfile(member)
+        assert extracted is not None
+        found[cid] = extracted.read()
+    return found, paths
+
+
 def _check_purchase(manifest: dict[str, Any], purchase: PurchaseRecord, report: Report) -> None:
     for key, on_chain in (("pool_id", purchase.pool_id), ("content_block", purchase.content_block)):
         if manifest.get(key) != on_chain:
@@ -202,10 +231,11 @@ def _check_files(
     bought: dict[str, ContributionHistory],
     report: Report,
     plaintext_dir: Path | None,
+    manifest_paths: set[str],
 ) -> set[str]:
     """Checks every listed file; returns the contribution ids delivered and verified."""
     by_cid = {bytes(h.cid): h.contribution_id for h in bought.values()}
-    listed: set[str] = {MANIFEST}
+    listed: set[str] = {MANIFEST, *manifest_paths}
     delivered: set[str] = set()
     for entry in manifest.get("contributions", []):
         key = str(entry.get("contribution_id", ""))
@@ -262,9 +292,13 @@ def _check_file(
         expected_size = entry.get("ciphertext_size")
         length = (
             f"; it is {member.size} bytes, the manifest says {expected_size}"
-            + (" (truncated)" if isinstance(expected_size, int) and member.size < expected_size
-               else "")
-            if member.size != expected_size else ""
+            + (
+                " (truncated)"
+                if isinstance(expected_size, int) and member.size < expected_size
+                else ""
+            )
+            if member.size != expected_size
+            else ""
         )
         report.fail(
             "cid-mismatch",
@@ -287,8 +321,9 @@ def _check_file(
     except (pyrage.IdentityError, pyrage.DecryptError) as exc:
         if out_path is not None:
             out_path.unlink(missing_ok=True)
-        report.fail("decrypt-failed", f"{entry['path']} does not decrypt with its identity: {exc}",
-                    key)
+        report.fail(
+            "decrypt-failed", f"{entry['path']} does not decrypt with its identity: {exc}", key
+        )
         return False
     if plaintext.size != entry.get("size") or plaintext.sha256.hexdigest() != entry.get("sha256"):
         report.fail(
@@ -302,9 +337,15 @@ def _check_file(
             out_path.unlink(missing_ok=True)
         return False
     report.verified.append(
-        {"contribution_id": key, "cid": str(history.cid), "path": entry["path"],
-         "size": plaintext.size, "sha256": plaintext.sha256.hexdigest(),
-         "registered": history.path, "plaintext": str(out_path) if out_path else None}
+        {
+            "contribution_id": key,
+            "cid": str(history.cid),
+            "path": entry["path"],
+            "size": plaintext.size,
+            "sha256": plaintext.sha256.hexdigest(),
+            "registered": history.path,
+            "plaintext": str(out_path) if out_path else None,
+        }
     )
     return True
 
@@ -347,6 +388,11 @@ def _check_left_out(
             )
         else:
             report.left_out.append(
-                {"contribution_id": key, "cid": str(history.cid), "left_at_block": closed,
-                 "how": history.closed_by, "reason": listed[key].get("reason")}
+                {
+                    "contribution_id": key,
+                    "cid": str(history.cid),
+                    "left_at_block": closed,
+                    "how": history.closed_by,
+                    "reason": listed[key].get("reason"),
+                }
             )
