@@ -10,14 +10,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from web3 import Web3
 from web3.contract import Contract
 
 from api.context import Context
-from api.models import Purchase
+from api.models import AggregatedBatch, Purchase
 from api.services import buyers
+from api.services.batching.aggregator import Aggregator
 from api.services.receipts import spoken_date
-from tests.api.batch_helpers import give_consent, uploaded
+from lumbung.devchain import Role
+from tests.api.batch_helpers import give_consent, give_review, uploaded
+from tests.api.cooperative import Coop
 from tests.api.harness import ADDRESSES, CURATOR, ONE_DATABASE, PRODUCER, STEWARD, send
 from tests.api.identity_helpers import buy, contribute, index, login, sha256
 from tests.api.test_delivery import settle_offchain
@@ -181,3 +185,33 @@ def test_a_member_never_reads_another_members_receipts(
     assert client.get(f"/v1/members/{ADDRESSES[PRODUCER]}/receipts").status_code == 401
     missing = client.get(f"/v1/contributions/0x{'ab' * 32}/receipts", headers=member)
     assert missing.status_code == 404
+
+
+def test_a_batched_consent_points_at_its_batch_and_its_sales(
+    client: TestClient, context: Context, w3: Web3, contracts: dict[str, Contract]
+) -> None:
+    coop = Coop(w3, contracts)
+    registry = contracts["ContributionRegistry"]
+    role = registry.functions.AGGREGATOR_ROLE().call()
+    coop.as_timelock(registry.functions.grantRole(role, ADDRESSES[Role.AGGREGATOR]))
+    member, curator = login(client, PRODUCER), login(client, CURATOR)
+    leaf = uploaded(client, member, 1, b"plot 7 yields")
+    assert give_consent(client, member, leaf, PRODUCER).status_code == 200
+    assert give_review(client, curator, leaf, CURATOR, 7).status_code == 201
+    assert Aggregator(context).run_once() == 1
+    index(context)
+    (consent,) = receipts_of(client, member, ADDRESSES[PRODUCER])["receipts"]
+    with context.sessions() as session:
+        (batch,) = session.scalars(select(AggregatedBatch)).all()
+    submitted = w3.eth.get_transaction_receipt(batch.tx_hash)
+    assert consent["kind"] == "consent" and consent["on_chain"] == {
+        "chain_id": context.chain.chain_id, "contract": registry.address,
+        "tx_hash": batch.tx_hash, "block": submitted["blockNumber"],
+    }
+    send(w3, registry.functions.acceptBatch(batch.batch_id), ADDRESSES[CURATOR])
+    sold = buy(w3, contracts, BUYER, 1)
+    index(context)
+    kinds = by_kind(receipts_of(client, member, ADDRESSES[PRODUCER]))
+    (sale,) = kinds["sale"]
+    assert sale["contribution_id"] == leaf and sale["@id"].endswith(f":sale:{sold}:{leaf}")
+    assert sorted(kinds) == ["consent", "sale"]
