@@ -31,3 +31,7 @@ from api.routers import batches, consents, curation, uploads  # noqa: E402
 
 V1 += [consents.router, curation.router, uploads.router, batches.router]
 V1 += [curation.member_router]
+
+from api.routers import receipts  # noqa: E402
+
+V1 += [receipts.router]
