@@ -14,7 +14,8 @@ function timeLabels(ticks) {
   const options = span < 2 * 86400 ? { hour: "2-digit", minute: "2-digit" }
     : span < 300 * 86400 ? { day: "numeric", month: "short" } : { month: "short", year: "numeric" };
   const format = new Intl.DateTimeFormat(locale(), options);
-  return ticks.map((s) => format.format(new Date(s * 1000)));
+  // Neighbouring ticks in the same minute (or day) would repeat a label: keep the first.
+  return ticks.map((s) => format.format(new Date(s * 1000))).map((text, i, all) => (i && all[i - 1] === text ? "" : text));
 }
 
 /** Compact numbers for the y axis: 1.5k / 1,5 rb; exact amounts are in the figures beside. */

@@ -258,7 +258,7 @@ function buildCard(p) {
     fill(verdict, verdictLine(fresh, st, qs));
     verdict.dataset.passing = String(st === "active" && qs.every((q) => q.reached) && support(fresh, qs).passing);
     renderTallies(tallies, fresh, qs);
-    if (info && st !== "pending") {
+    if (info && st !== "pending" && (info.budget > 0n || info.voted)) {
       creditLine.dataset.spent = info.spent.toString();
       creditLine.dataset.left = info.left.toString();
       fill(creditLine, h("span", { class: "credits-spent" }, t("gov.spent", { spent: formatNumber(info.spent), budget: formatNumber(info.budget) })),

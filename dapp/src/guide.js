@@ -69,8 +69,8 @@ export async function refresh() {
     try {
       const [delay, period] = await Promise.all([read("CoopGovernor", "votingDelay"), read("CoopGovernor", "votingPeriod")]);
       live.push(t("guide.facts.voting", { delay: duration(delay), period: duration(period) }));
-      if (state.config.contracts.CoopTimelock) {
-        const minDelay = await read("CoopTimelock", "getMinDelay");
+      if (state.config.contracts.TimelockController) {
+        const minDelay = await read("TimelockController", "getMinDelay");
         live.push(t("guide.facts.timelock", { delay: duration(minDelay) }));
       }
     } catch { /* no chain to read: the explainer stands without the figures */ }
