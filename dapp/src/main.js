@@ -52,12 +52,10 @@ function show(tab) {
   current = SECTIONS[tab] ? tab : "membership";
   for (const section of document.querySelectorAll("[data-section]")) section.hidden = section.id !== current;
   for (const link of document.querySelectorAll("[data-tab]")) {
-    if (link.dataset.tab === current) {
-      link.setAttribute("aria-current", "page");
-      link.scrollIntoView({ block: "nearest", inline: "center" });
-    } else link.removeAttribute("aria-current");
+    if (link.dataset.tab === current) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
   }
-  tabCues();
+  revealTab();
   refresh();
 }
 
@@ -77,6 +75,14 @@ async function refreshMember() {
   state.curator = curator;
   const curation = document.querySelector("[data-tab=curation]");
   if (curation.hidden === state.curator) { curation.hidden = !state.curator; tabCues(); }
+}
+
+/** Scrolls the tab bar so the current tab shows whole (after a change of tab or of language). */
+function revealTab() {
+  const nav = document.querySelector(".tabs");
+  const link = nav.querySelector("[aria-current=page]");
+  if (link) nav.scrollLeft = link.offsetLeft - (nav.clientWidth - link.offsetWidth) / 2;
+  tabCues();
 }
 
 /** The tab bar scrolls sideways on a phone: fades with an arrow say there is more either side. */
@@ -125,7 +131,7 @@ async function boot() {
   for (const button of document.querySelectorAll("[data-lang]")) {
     button.addEventListener("click", () => setLanguage(button.dataset.lang));
   }
-  onLanguage(() => { renderLanguageSwitch(); mountAll(); renderWallet(); tabCues(); refresh(); });
+  onLanguage(() => { renderLanguageSwitch(); mountAll(); renderWallet(); revealTab(); refresh(); });
   document.getElementById("connect").addEventListener("click", () =>
     connect().catch((err) => banner(errorText(err))));
   watchWallet();
