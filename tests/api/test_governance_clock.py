@@ -85,3 +85,21 @@ def test_members_who_join_after_the_snapshot_are_not_counted(
     body = served(client, context, proposal_id)
     funders = body["tallies"][StakeholderClass.FUNDER]
     assert funders["members"] == funders["members_at_snapshot"] == 0
+
+
+def test_a_pending_expel_only_proposal_counts_without_the_named_member(
+    client: TestClient, context: Context, coop: Coop
+) -> None:
+    coop.admit(6, StakeholderClass.FUNDER)  # a lost key
+    coop.admit(7, StakeholderClass.FUNDER)
+    membership = coop.c["Membership"]
+    expel = membership.functions.expel(ADDRESSES[6])._encode_transaction_data()
+    proposal_id = coop.propose(STEWARD, [(membership.address, expel)], "Expel a lost key")
+    body = served(client, context, proposal_id)
+    assert body["state"] == "pending"
+    funders = body["tallies"][StakeholderClass.FUNDER]
+    assert (funders["members"], funders["members_at_snapshot"]) == (0, 1)
+    coop.advance(61)
+    body = served(client, context, proposal_id)
+    funders = body["tallies"][StakeholderClass.FUNDER]
+    assert funders["members"] == funders["members_at_snapshot"] == 1
