@@ -17,6 +17,7 @@ const BPS = 10000;
 let list, proposeCard, intro, you;
 let pools = [];
 let currentWeights = null;
+let currentSplit = null;
 const cards = new Map();
 
 export function mount(el) {
@@ -156,16 +157,18 @@ function voteCost(count, left) {
 async function credits(p, now) {
   if (!state.account || !rightChain() || p.vote_start >= now) return null;
   const snapshot = BigInt(p.vote_start);
-  // The pending block: on an idle chain, the newest block is older than the snapshot.
-  const opts = { blockTag: "pending" };
+  // The pending block: on an idle chain, the newest block is older than the snapshot (a node
+  // without pending blocks answers on the newest one).
   const c = reader();
   const gov = { address: address("CoopGovernor"), abi: state.config.abis.CoopGovernor };
+  const call = (functionName, args) => c.readContract({ ...gov, functionName, args, blockTag: "pending" })
+    .catch(() => c.readContract({ ...gov, functionName, args }));
   const [budget, [epoch], voted] = await Promise.all([
-    c.readContract({ ...gov, functionName: "getVotes", args: [state.account, snapshot], ...opts }),
-    c.readContract({ ...gov, functionName: "epochAt", args: [snapshot], ...opts }),
-    c.readContract({ ...gov, functionName: "hasVoted", args: [BigInt(p.id), state.account], ...opts }),
+    call("getVotes", [state.account, snapshot]),
+    call("epochAt", [snapshot]),
+    call("hasVoted", [BigInt(p.id), state.account]),
   ]);
-  const spent = await c.readContract({ ...gov, functionName: "creditsSpent", args: [state.account, epoch], ...opts });
+  const spent = await call("creditsSpent", [state.account, epoch]);
   return { budget, spent, left: budget > spent ? budget - spent : 0n, epoch, voted };
 }
 
@@ -359,6 +362,11 @@ async function castVote(card, count, support, confirm) {
 
 // ---- proposals a steward can make ----
 
+/** Basis points as the number a person types in a percent field: 2500 -> "25", 1250 -> "12,5". */
+function pct(bps) {
+  return formatNumber(Number(bps) / 100, { maximumFractionDigits: 2, useGrouping: false });
+}
+
 function poolSelect(id) {
   return h("select", { id }, pools.map((p) => h("option", { value: String(p.id) }, t("gov.poolOption", { name: p.name, id: String(p.id), price: money(p.price) }))));
 }
@@ -374,13 +382,13 @@ function buildProposeForm() {
   const layouts = {
     price: () => [h("label", { for: "p-pool" }, t("gov.f.pool")), poolSelect("p-pool"),
       input("p-price", t("gov.f.price", { symbol: token.symbol }), { inputmode: "decimal", placeholder: "25,5" })],
-    split: () => [input("p-contributors", t("gov.f.contributors"), { inputmode: "decimal", value: "70" }),
-      input("p-workers", t("gov.f.workers"), { inputmode: "decimal", value: "20" }),
-      input("p-reserve", t("gov.f.reserve"), { inputmode: "decimal", value: "10" }),
+    split: () => [input("p-contributors", t("gov.f.contributors"), { inputmode: "decimal", value: pct(currentSplit?.[0] ?? 7000) }),
+      input("p-workers", t("gov.f.workers"), { inputmode: "decimal", value: pct(currentSplit?.[1] ?? 2000) }),
+      input("p-reserve", t("gov.f.reserve"), { inputmode: "decimal", value: pct(currentSplit?.[2] ?? 1000) }),
       h("p", { class: "muted" }, t("gov.f.splitHint"))],
     weights: () => [h("p", { class: "muted" }, t("gov.f.weightsHint")),
       state.config.classes.map((c, i) => input(`p-w-${c}`, t("gov.f.classWeight", { class: className(c) }),
-        { inputmode: "decimal", value: currentWeights ? String(currentWeights[i] / 100) : "25" }))],
+        { inputmode: "decimal", value: pct(currentWeights?.[i] ?? 2500) }))],
     strike: () => [h("label", { for: "p-scope" }, t("gov.f.against")), h("select", { id: "p-scope" },
       h("option", { value: "general" }, t("gov.f.scopeAll")), h("option", { value: "buyer" }, t("gov.f.scopeBuyer"))),
     input("p-buyer", t("gov.f.buyer"), { placeholder: "0x…" }),
@@ -522,11 +530,16 @@ export async function refresh() {
   const poolsChanged = JSON.stringify(poolList.map((p) => [p.id, p.name, p.price])) !== JSON.stringify(pools.map((p) => [p.id, p.name, p.price]));
   pools = poolList;
   const steward = Boolean(state.onChain?.active && state.config.classes[state.onChain.cls] === "steward");
-  if (steward && currentWeights === null) {
-    currentWeights = await read("CoopGovernor", "classWeights").then((w) => [...w].map(Number)).catch(() => null);
-    if (currentWeights) proposeCard.redraw();
+  let rulesChanged = false;
+  if (steward) {
+    // The forms start from the rules now; they change only when a proposal is executed.
+    const [weights, split] = await Promise.all([
+      read("CoopGovernor", "classWeights").then((w) => [...w].map(Number)).catch(() => currentWeights),
+      read("RevenueDistributor", "split").then((w) => [...w].map(Number)).catch(() => currentSplit)]);
+    rulesChanged = JSON.stringify([weights, split]) !== JSON.stringify([currentWeights, currentSplit]);
+    [currentWeights, currentSplit] = [weights, split];
   }
-  if (poolsChanged) proposeCard.redraw();
+  if (poolsChanged || rulesChanged) proposeCard.redraw();
   proposeCard.hidden = !steward;
   fill(you, youLine());
   if (!proposals.length) { fill(list, h("p", { class: "muted", id: "no-proposals" }, t("gov.none"))); cards.clear(); return; }
