@@ -68,13 +68,15 @@ export async function refresh() {
   const deposited = BigInt(ledger.deposited);
   const claimed = BigInt(ledger.claimed);
   const claimable = BigInt(ledger.claimable);
-  const accrued = BigInt(ledger.reserve_accrued);
+  // The distributor's reserve holds what accrued since its last release (reserve_accrued); the
+  // releases so far went to the treasury (reserve_released).
+  const held = BigInt(ledger.reserve_accrued);
   const released = BigInt(ledger.reserve_released);
-  const remainder = deposited - claimed - claimable - accrued;
+  const remainder = deposited - claimed - claimable - held - released;
   fill(reconcile, h("div", { class: "reconcile" },
     line("", t("ledger.claimed"), claimed, { id: "ledger-claimed" }),
     line("+", t("ledger.claimable"), claimable, { id: "ledger-claimable" }),
-    line("+", t("ledger.reserveHeld"), accrued - released, { id: "ledger-reserve-held" }),
+    line("+", t("ledger.reserveHeld"), held, { id: "ledger-reserve-held" }),
     line("+", t("ledger.reserveReleased"), released, { id: "ledger-reserve-released" }),
     line("+", t("ledger.remainder"), remainder, { id: "ledger-remainder" }),
     line("=", t("ledger.depositedTotal"), deposited, { id: "ledger-total", total: true })));

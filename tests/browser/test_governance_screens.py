@@ -283,6 +283,7 @@ def test_governance_transparency_and_the_guide_on_a_phone(
         contribution_id, _ = coop.submit(account, 1, f"governance screens {account}".encode())
         coop.accept(contribution_id, weight)
     coop.buy(8, 1)
+    send(w3, distributor.functions.releaseReserve(), ADDRESSES[PRODUCER])  # to the treasury
     for lang in ("id", "en"):
         language(page, lang)
         tab(steward, "transparency")
@@ -291,10 +292,16 @@ def test_governance_transparency_and_the_guide_on_a_phone(
             "data-raw", str(before + 30_500_000), timeout=WAIT_MS)
         expect(total).to_have_attribute("data-raw", page.locator("#ledger-deposited")
                                         .get_attribute("data-raw") or "", timeout=WAIT_MS)
+        released = distributor.functions.totals().call()[3]
+        assert released > 0
+        expect(page.locator("#ledger-reserve-released")).to_have_attribute(
+            "data-raw", str(released), timeout=WAIT_MS)
         parts = sum(int(page.locator(f"#ledger-{k}").get_attribute("data-raw") or "0")
                     for k in ("claimed", "claimable", "reserve-held", "reserve-released",
                               "remainder"))
         assert parts == int(total.get_attribute("data-raw") or "0")
+        assert 0 <= int(page.locator("#ledger-remainder").get_attribute("data-raw") or "0") < 100
+        expect(page.locator("#ledger-reconcile")).to_have_attribute("data-balanced", "true")
         expect(page.locator("#ledger-chart canvas")).to_have_count(1)
         expect(page.locator("#ledger-chart .chart-unit")).to_contain_text("tUSD")
         expect(page.locator("#ledger-dust")).not_to_be_empty()
