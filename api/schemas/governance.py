@@ -30,6 +30,15 @@ class ClassTally(BaseModel):
         "clients need not repeat it)"
     )
     quorum_reached: bool
+    members_at_snapshot: int = Field(
+        default=0,
+        description="the class's members at the snapshot as far as the indexer knows them: "
+        "before the snapshot is indexed, every membership change indexed so far (the snapshot's "
+        "answer on an idle chain), for clients that open voting by the clock",
+    )
+    voters_needed_at_snapshot: int = Field(
+        default=0, description="voters the class's quorum asks for out of members_at_snapshot"
+    )
 
 
 class ProposalAction(BaseModel):
@@ -58,9 +67,21 @@ class ProposalPublic(BaseModel):
     class_quorums: list[int]
     tallies: list[ClassTally]
     actions: list[ProposalAction]
+    eta: int | None = Field(
+        default=None, description="once queued, when the timelock lets it execute, unix seconds"
+    )
+    created_block: int = Field(default=0, description="the block the proposal was created in")
+    indexed_time: int = Field(
+        default=0,
+        description="the timestamp of the newest indexed block: the time `state` is as of (on "
+        "an idle chain the governor's clock runs ahead of it; clients compare vote_start and "
+        "vote_end with the chain's pending block time)",
+    )
 
     @classmethod
-    def from_model(cls, row: Proposal, text: str, state: str, tallies: list[ClassTally]) -> Self:
+    def from_model(
+        cls, row: Proposal, text: str, state: str, tallies: list[ClassTally], indexed_time: int = 0
+    ) -> Self:
         """``row`` with its plain ``text``, its ``state`` and its per-class ``tallies``, as of
         the newest indexed block."""
         return cls(
@@ -76,4 +97,7 @@ class ProposalPublic(BaseModel):
             class_quorums=list(row.class_quorums),
             tallies=tallies,
             actions=[ProposalAction(**action) for action in row.actions],
+            eta=row.queued_eta,
+            created_block=row.created_block,
+            indexed_time=indexed_time,
         )

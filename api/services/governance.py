@@ -36,6 +36,12 @@ class Tally:
     members: int = 0
     voters_needed: int = 0  # the class's participation quorum, in voters
     quorum_reached: bool = True
+    # The class's members at the snapshot as far as the indexer knows them: before the snapshot
+    # is in the indexed past, every membership change indexed so far (on an idle chain, the
+    # snapshot's answer), so a client can show the quorum of a proposal whose voting opened
+    # while no block was mined.
+    members_at_snapshot: int = 0
+    voters_needed_at_snapshot: int = 0
 
 
 def indexed_time(session: Session) -> int:
@@ -113,16 +119,17 @@ def tallies(
 ) -> list[Tally]:
     """Per class: votes by support, voters, members counted for the quorum at the snapshot (less
     ``excluded``) and the quorum test."""
-    # The governor reports no members while the snapshot is not yet in the past.
-    if proposal.vote_start >= now:
-        sizes = [0] * CLASS_COUNT
-    elif excluded is not None and any(excluded):
+    if excluded is not None and any(excluded):
         # An expel-only proposal's base is the classes a second before it, less those named.
         created = class_sizes_at(session, _created_at(session, proposal) - 1)
-        sizes = [max(size - out, 0) for size, out in zip(created, excluded, strict=True)]
+        known = [max(size - out, 0) for size, out in zip(created, excluded, strict=True)]
     else:
-        sizes = class_sizes_at(session, proposal.vote_start)
-    result = [Tally(members=sizes[c]) for c in range(CLASS_COUNT)]
+        known = class_sizes_at(session, proposal.vote_start)
+    # The governor reports no members while the snapshot is not yet in the past.
+    sizes = [0] * CLASS_COUNT if proposal.vote_start >= now else known
+    result = [
+        Tally(members=sizes[c], members_at_snapshot=known[c]) for c in range(CLASS_COUNT)
+    ]
     for vote in session.scalars(select(Vote).where(Vote.proposal_id == proposal.id)):
         tally = result[vote.stakeholder_class]
         tally.voters += 1
@@ -134,6 +141,9 @@ def tallies(
             tally.abstain += vote.votes
     for c, tally in enumerate(result):
         tally.voters_needed = -(-tally.members * proposal.class_quorums[c] // BPS)  # ceiling
+        tally.voters_needed_at_snapshot = -(
+            -tally.members_at_snapshot * proposal.class_quorums[c] // BPS
+        )
         tally.quorum_reached = tally.voters >= tally.voters_needed
     return result
 
@@ -177,6 +187,7 @@ def _public(session: Session, proposal: Proposal, now: int, membership: str) -> 
         proposal,
         text=plain_description(proposal.description),
         state=proposal_state(proposal, class_tallies, now),
+        indexed_time=now,
         tallies=[
             ClassTally.model_validate(
                 {
@@ -188,6 +199,8 @@ def _public(session: Session, proposal: Proposal, now: int, membership: str) -> 
                     "members": t.members,
                     "voters_needed": t.voters_needed,
                     "quorum_reached": t.quorum_reached,
+                    "members_at_snapshot": t.members_at_snapshot,
+                    "voters_needed_at_snapshot": t.voters_needed_at_snapshot,
                 }
             )
             for c, t in enumerate(class_tallies)

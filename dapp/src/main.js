@@ -55,18 +55,43 @@ function show(tab) {
     if (link.dataset.tab === current) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
+  revealTab();
   refresh();
 }
 
+/** The connected member as every tab needs it (a reload or a deep link opens any tab first):
+ * the API's record, the on-chain status and class, and whether it may review. */
 async function refreshMember() {
-  if (!state.account) { state.member = null; state.curator = false; return; }
-  try {
-    state.member = await api(`/v1/members/${state.account}`);
-  } catch {
-    state.member = null;
-  }
-  state.curator = rightChain() ? await read("ContributionRegistry", "isCurator", [state.account]).catch(() => false) : false;
-  document.querySelector("[data-tab=curation]").hidden = !state.curator;
+  if (!state.account) { state.member = null; state.onChain = null; state.curator = false; return; }
+  const [member, onChain, curator] = await Promise.all([
+    api(`/v1/members/${state.account}`).catch(() => null),
+    rightChain()
+      ? read("Membership", "memberStatus", [state.account]).then(([active, cls]) => ({ active, cls: Number(cls) })).catch(() => state.onChain)
+      : Promise.resolve(null),
+    rightChain() ? read("ContributionRegistry", "isCurator", [state.account]).catch(() => false) : Promise.resolve(false),
+  ]);
+  state.member = member;
+  state.onChain = onChain;
+  state.curator = curator;
+  const curation = document.querySelector("[data-tab=curation]");
+  if (curation.hidden === state.curator) { curation.hidden = !state.curator; tabCues(); }
+}
+
+/** Scrolls the tab bar so the current tab shows whole (after a change of tab or of language). */
+function revealTab() {
+  const nav = document.querySelector(".tabs");
+  const link = nav.querySelector("[aria-current=page]");
+  if (link) nav.scrollLeft = link.offsetLeft - (nav.clientWidth - link.offsetWidth) / 2;
+  tabCues();
+}
+
+/** The tab bar scrolls sideways on a phone: fades with an arrow say there is more either side. */
+function tabCues() {
+  const nav = document.querySelector(".tabs");
+  const wrap = nav.parentElement;
+  const more = nav.scrollWidth - nav.clientWidth;
+  wrap.dataset.moreLeft = String(more > 2 && nav.scrollLeft > 2);
+  wrap.dataset.moreRight = String(more > 2 && nav.scrollLeft < more - 2);
 }
 
 async function refresh() {
@@ -106,12 +131,17 @@ async function boot() {
   for (const button of document.querySelectorAll("[data-lang]")) {
     button.addEventListener("click", () => setLanguage(button.dataset.lang));
   }
-  onLanguage(() => { renderLanguageSwitch(); mountAll(); renderWallet(); refresh(); });
+  onLanguage(() => { renderLanguageSwitch(); mountAll(); renderWallet(); revealTab(); refresh(); });
   document.getElementById("connect").addEventListener("click", () =>
     connect().catch((err) => banner(errorText(err))));
   watchWallet();
   onChange(() => { renderWallet(); refresh(); });
   window.addEventListener("hashchange", () => show(location.hash.slice(1)));
+  document.querySelector(".tabs").addEventListener("scroll", tabCues, { passive: true });
+  window.addEventListener("resize", tabCues);
+  for (const arrow of document.querySelectorAll("[data-scroll-tabs]")) {
+    arrow.addEventListener("click", () => document.querySelector(".tabs").scrollBy({ left: Number(arrow.dataset.scrollTabs) * 160, behavior: "smooth" }));
+  }
   if (window.ethereum) {
     const accounts = await window.ethereum.request({ method: "eth_accounts" }).catch(() => []);
     if (accounts.length) await connect().catch(() => {});

@@ -4,7 +4,7 @@ export const state = {
   account: null,       // connected address (checksummed)
   walletChainId: null, // the wallet's current chain
   member: null,        // GET /v1/members/{account}
-  onChain: null,       // {active, cls} from Membership.memberStatus
+  onChain: null,       // {active, cls} from Membership.memberStatus (main.js, for every tab)
   curator: false,      // ContributionRegistry.isCurator(account): may review
 };
 

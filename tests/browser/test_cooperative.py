@@ -117,7 +117,7 @@ def test_the_cooperative_end_to_end(cooperative: Cooperative, browser: Browser, 
     expect(steward.page.locator("#propose-fields")).to_contain_text("left out of their class")
     steward.shot("07a-steward-expel-form")
     steward.page.select_option("#propose-kind", "price")
-    steward.page.fill("#p-pool", "1")
+    steward.page.select_option("#p-pool", "1")
     steward.page.fill("#p-price", "30")
     steward.page.fill("#propose-description", "Raise the rice-yield pool to 30 USD")
     steward.page.click("#propose")
