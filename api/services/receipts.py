@@ -49,7 +49,7 @@ from api.models import (
     Review,
     VaultItem,
 )
-from api.services import contributions
+from api.services import contributions, delivery_batches
 from lumbung.protocol import Purpose
 
 DPV = "https://w3id.org/dpv#"
@@ -518,7 +518,8 @@ def _revocation_receipts(
 
 @dataclass(frozen=True)
 class _BatchedLeaf:
-    """One of the member's reviews carried as a leaf by a batch the registry accepted."""
+    """One of the member's reviews carried as a leaf by a batch the registry accepted (and
+    perhaps governance overturned since)."""
 
     contribution_id: str
     cid: str
@@ -526,6 +527,16 @@ class _BatchedLeaf:
     batch_id: int
     accepted_block: int
     ordinal: int
+    overturned_block: int | None = None
+
+    def held_at(self, block: int, revoked_at: int | None) -> bool:
+        """Whether the leaf was sold content at ``block`` (the rule the delivery plan uses:
+        api.services.delivery_batches)."""
+        return (
+            self.accepted_block <= block
+            and (revoked_at is None or revoked_at > block)
+            and (self.overturned_block is None or self.overturned_block > block)
+        )
 
 
 def _batched_leaves(session: Session, member: str) -> list[_BatchedLeaf]:
@@ -538,13 +549,23 @@ def _batched_leaves(session: Session, member: str) -> list[_BatchedLeaf]:
         .where(
             BatchEntry.contributor == member,
             BatchEntry.ordinal.is_not(None),
-            Batch.status == "accepted",
+            Batch.status.in_(("accepted", "overturned")),
             Batch.decided_block.is_not(None),
         )
-    )
+    ).all()
+    accepted = delivery_batches.accepted_blocks(session, {batch for _, _, batch, _ in rows})
     return [
-        _BatchedLeaf(key, cid, batch.pool_id, batch.id, batch.decided_block or 0, ordinal or 0)
+        _BatchedLeaf(
+            key,
+            cid,
+            batch.pool_id,
+            batch.id,
+            accepted[batch.id],
+            ordinal or 0,
+            batch.decided_block if batch.status == "overturned" else None,
+        )
         for key, cid, batch, ordinal in rows
+        if batch.id in accepted
     ]
 
 
@@ -615,10 +636,8 @@ def _sale_receipts(
                 held[c.id] = c.cid
         for leaf in batched:
             revoked_at = revoked_leaves.get((leaf.batch_id, leaf.ordinal))
-            if (
-                leaf.pool_id == purchase.pool_id
-                and leaf.accepted_block <= purchase.content_block
-                and (revoked_at is None or revoked_at > purchase.content_block)
+            if leaf.pool_id == purchase.pool_id and leaf.held_at(
+                purchase.content_block, revoked_at
             ):
                 held.setdefault(leaf.contribution_id, leaf.cid)
         name = _buyer_name(names, purchase)

@@ -136,3 +136,12 @@ def submit_batch(
     )
     send(coop.w3, submit, ADDRESSES[Role.AGGREGATOR])
     return SubmittedBatch(int(registry.functions.batchCount().call()), tree, domain, leaves)
+
+
+def coop_with_aggregator(context: Any) -> Coop:
+    """The cooperative, with the development aggregator granted AGGREGATOR_ROLE."""
+    coop = Coop(context.chain.w3, context.chain.contracts)
+    registry = coop.c["ContributionRegistry"]
+    role = registry.functions.AGGREGATOR_ROLE().call()
+    coop.as_timelock(registry.functions.grantRole(role, ADDRESSES[Role.AGGREGATOR]))
+    return coop

@@ -22,7 +22,7 @@ from api.services.batching.aggregator import Aggregator, CrashPoint
 from api.services.batching.holdings import ACTIVATION_CHUNK
 from lumbung.devchain import Role
 from lumbung.merkle import BatchDomain, BatchLeaf, StandardMerkleTree, batch_tree
-from tests.api.batch_helpers import give_consent, give_review, uploaded
+from tests.api.batch_helpers import coop_with_aggregator, give_consent, give_review, uploaded
 from tests.api.cooperative import Coop
 from tests.api.harness import ADDRESSES, CURATOR, ONE_DATABASE, PRODUCER, STEWARD, send
 from tests.api.identity_helpers import login
@@ -46,12 +46,7 @@ def crash_at(wanted: CrashPoint) -> Any:
 
 @pytest.fixture
 def coop(context: Context) -> Coop:
-    """The cooperative, with the development aggregator granted AGGREGATOR_ROLE."""
-    coop = Coop(context.chain.w3, context.chain.contracts)
-    registry = coop.c["ContributionRegistry"]
-    role = registry.functions.AGGREGATOR_ROLE().call()
-    coop.as_timelock(registry.functions.grantRole(role, ADDRESSES[Role.AGGREGATOR]))
-    return coop
+    return coop_with_aggregator(context)
 
 
 def reviewed_uploads(client: TestClient, reviews: list[tuple[int, bytes, int, str]]) -> list[str]:

@@ -22,7 +22,7 @@ from api.context import Context
 from api.services.batching.aggregator import Aggregator
 from buyer.market import Market
 from buyer.verify import verify_delivery
-from lumbung.devchain import Role
+from tests.api.batch_helpers import coop_with_aggregator
 from tests.api.cooperative import Coop
 from tests.api.harness import ADDRESSES, CURATOR, KEYS, ONE_DATABASE, PRODUCER, STEWARD, send
 from tests.api.identity_helpers import contribute, index, login
@@ -32,12 +32,7 @@ from tests.api.test_buyer import BUYER, POOL, buyer_api, cooperative_of, failure
 
 @pytest.fixture
 def coop(context: Context) -> Coop:
-    """The cooperative, with the development aggregator granted AGGREGATOR_ROLE."""
-    coop = Coop(context.chain.w3, context.chain.contracts)
-    registry = coop.c["ContributionRegistry"]
-    role = registry.functions.AGGREGATOR_ROLE().call()
-    coop.as_timelock(registry.functions.grantRole(role, ADDRESSES[Role.AGGREGATOR]))
-    return coop
+    return coop_with_aggregator(context)
 
 
 def manifest_of(archive: Path) -> dict[str, Any]:

@@ -21,7 +21,14 @@ from api.chain import BindingError, Chain, Contribution, Listing, Pool
 from api.chain import facades as chain_facades
 from api.chain.binding import flat_outputs, flat_values
 from api.chain.facades import ContractFacade
-from api.chain.results import BatchHolding, BatchRecord, Eip712Domain, RelayLimits, RelaysUsed
+from api.chain.results import (
+    BatchHolding,
+    BatchRecord,
+    Eip712Domain,
+    RelayLimits,
+    RelaysUsed,
+    Split,
+)
 from api.errors import ChainUnavailableError, ContractRevertError
 from api.models import CONTRIBUTION_STATUSES
 from lumbung.protocol import WORK_POT, ContributionStatus
@@ -73,7 +80,7 @@ def test_every_named_result_follows_its_interface_name_for_name(chain):
         for binding in facade.bindings
         if dataclasses.is_dataclass(binding.result)
     ]
-    results = {Listing, Pool, Contribution, Eip712Domain, BatchHolding, BatchRecord}
+    results = {Listing, Pool, Contribution, Eip712Domain, BatchHolding, BatchRecord, Split}
     if chain.forwarder is not None:
         results |= {RelayLimits, RelaysUsed}
     assert {binding.result for _, binding in named} == results

@@ -4,9 +4,11 @@ member, duplicate flags, and the curator's history and pay."""
 
 from __future__ import annotations
 
+import io
 import json
 
 from fastapi.testclient import TestClient
+from PIL import Image
 from web3 import Web3
 from web3.contract import Contract
 
@@ -19,7 +21,15 @@ from tests.api.cooperative import Coop
 from tests.api.harness import ADDRESSES, CURATOR, ONE_DATABASE, PRODUCER, STEWARD
 from tests.api.identity_helpers import login
 
-PHOTO = b"\x89PNG\r\n\x1a\n plot 7 at dawn"
+
+def _png() -> bytes:
+    """A real PNG (the upload strips metadata, so it parses what claims to be an image)."""
+    out = io.BytesIO()
+    Image.new("RGB", (8, 6), (60, 140, 60)).save(out, "PNG")
+    return out.getvalue()
+
+
+PHOTO = _png()
 
 
 def consented(client: TestClient, headers: dict[str, str], key: int, pool: int, data: bytes,
