@@ -171,6 +171,7 @@ async function upload() {
     progress.set(1, t("contribute.sent", { size: formatSize(file.size) }));
     fill(uploadMessage, h("span", { class: "ok" }, t("contribute.uploaded", { name: file.name, size: formatSize(result.size) })));
     showMetadata(result);
+    keepMetadata.checked = false; // each upload starts private again
     fill(pending, consentCard({ ...result, pool_id: poolSelect.value, filename: file.name }));
     refresh();
   } catch (err) {
@@ -186,7 +187,10 @@ async function upload() {
 
 /** What the API removed from the file before encrypting it, in words. */
 function showMetadata(result) {
-  const removed = Object.entries(result.metadata_removed || {}).filter(([, n]) => n > 0);
+  const order = ["location", "device", "author", "time", "software", "other"];
+  const rank = (name) => (order.includes(name) ? order.indexOf(name) : order.length);
+  const removed = Object.entries(result.metadata_removed || {}).filter(([, n]) => n > 0)
+    .sort(([a], [b]) => rank(a) - rank(b));
   metadataResult.dataset.kept = String(Boolean(result.metadata_kept));
   metadataResult.dataset.removed = removed.map(([k, n]) => `${k}:${n}`).join(",");
   if (result.metadata_kept) { fill(metadataResult, t("contribute.metadata.kept")); return; }

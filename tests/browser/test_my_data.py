@@ -102,6 +102,8 @@ def test_my_data_on_the_contribute_tab(cooperative: Cooperative, browser: Browse
             expect(result).to_contain_text(says["removed"], timeout=WAIT_MS)
             expect(result).to_contain_text(says["location"])
             expect(result).to_contain_text(says["author"])
+            text = result.inner_text()  # place first, as a member worries about it most
+            assert text.index(says["location"]) < text.index(says["author"]), text
             assert "location:" in (result.get_attribute("data-removed") or "")
             fits(page)
             member.shot(f"80-mydata-stripped-{lang}")
