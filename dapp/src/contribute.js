@@ -10,10 +10,12 @@ import { sendTx, paidNote } from "./tx.js";
 import { state } from "./state.js";
 import { h, fill, pill, amount, fileCode, confirmDialog, progressBar, errorText } from "./ui.js";
 import { t, tn, has, formatDate, formatNumber, formatSize } from "./i18n.js";
+import * as mydata from "./mydata.js";
 
 let pools = [];
 let maxUpload = null; // the API's upload size limit in bytes, once known (GET …/uploads)
 let poolSelect, poolInfo, fileInput, sizeNote, uploadMessage, progress, pending, unregistered, list, actionMessage;
+let keepMetadata, metadataResult, mydataEl;
 
 export function mount(el) {
   poolSelect = h("select", { id: "pool-select", onchange: renderPoolInfo });
@@ -28,6 +30,10 @@ export function mount(el) {
   list = h("div", { id: "my-contributions" });
   // Outside the lists, which a refresh rebuilds: an action's failure stays until the next one.
   actionMessage = h("p", { id: "contrib-action-message", role: "status" });
+  keepMetadata = h("input", { id: "keep-metadata", type: "checkbox" });
+  metadataResult = h("p", { id: "metadata-result", class: "muted" });
+  mydataEl = h("section", { id: "mydata-section" });
+  mydata.mount(mydataEl);
   fill(el,
     h("h2", {}, t("contribute.title")),
     h("div", { class: "card" },
@@ -35,10 +41,13 @@ export function mount(el) {
       h("div", { class: "label" }, t("contribute.file")), fileInput,
       h("label", { for: "contrib-file", class: "file-picker", id: "file-picker" }, t("contribute.chooseFile")), sizeNote,
       h("p", { class: "muted" }, t("contribute.privacy")),
+      h("div", { class: "keep-metadata" },
+        h("label", { for: "keep-metadata", class: "check" }, keepMetadata, t("contribute.keepMetadata")),
+        h("p", { class: "muted", id: "keep-metadata-why" }, t("contribute.keepMetadataWhy"))),
       h("button", { id: "upload", type: "button", onclick: upload }, t("contribute.upload")),
-      progress, uploadMessage, pending),
+      progress, uploadMessage, metadataResult, pending),
     h("h3", {}, t("contribute.unregisteredTitle")), unregistered,
-    h("h3", {}, t("contribute.mineTitle")), actionMessage, list);
+    h("h3", {}, t("contribute.mineTitle")), actionMessage, list, mydataEl);
   renderSizeNote();
 }
 
@@ -134,6 +143,7 @@ async function upload() {
   const file = fileInput.files[0];
   if (!file) { fill(uploadMessage, h("span", { class: "error" }, t("contribute.chooseFirst"))); return; }
   fill(pending);
+  fill(metadataResult);
   progress.hidden = true;
   try {
     fill(uploadMessage, t("contribute.signingIn"));
@@ -146,6 +156,7 @@ async function upload() {
     const form = new FormData();
     form.append("file", file);
     form.append("pool_id", poolSelect.value);
+    if (keepMetadata.checked) form.append("keep_metadata", "true");
     progress.hidden = false;
     progress.set(0, t("contribute.sending", { sent: formatSize(0), total: formatSize(file.size) }));
     fill(uploadMessage);
@@ -159,6 +170,8 @@ async function upload() {
     });
     progress.set(1, t("contribute.sent", { size: formatSize(file.size) }));
     fill(uploadMessage, h("span", { class: "ok" }, t("contribute.uploaded", { name: file.name, size: formatSize(result.size) })));
+    showMetadata(result);
+    keepMetadata.checked = false; // each upload starts private again
     fill(pending, consentCard({ ...result, pool_id: poolSelect.value, filename: file.name }));
     refresh();
   } catch (err) {
@@ -170,6 +183,41 @@ async function upload() {
       : refusals[err.status] ? t(refusals[err.status], { pool: poolName(poolSelect.value) }) : errorText(err);
     fill(uploadMessage, h("span", { class: "error" }, text));
   }
+}
+
+/** What the API removed from the file before encrypting it, in words. */
+function showMetadata(result) {
+  const order = ["location", "device", "author", "time", "software", "other"];
+  const rank = (name) => (order.includes(name) ? order.indexOf(name) : order.length);
+  const removed = Object.entries(result.metadata_removed || {}).filter(([, n]) => n > 0)
+    .sort(([a], [b]) => rank(a) - rank(b));
+  metadataResult.dataset.kept = String(Boolean(result.metadata_kept));
+  metadataResult.dataset.removed = removed.map(([k, n]) => `${k}:${n}`).join(",");
+  if (result.metadata_kept) { fill(metadataResult, t("contribute.metadata.kept")); return; }
+  if (!removed.length) {
+    fill(metadataResult, t(result.file_kind === "other" ? "contribute.metadata.notRead" : "contribute.metadata.none"));
+    return;
+  }
+  const words = removed.map(([k, n]) => t("contribute.metadata.item", {
+    what: has(`contribute.metadata.${k}`) ? t(`contribute.metadata.${k}`) : k, count: formatNumber(n),
+  }));
+  fill(metadataResult, t("contribute.metadata.removed", { list: words.join(", ") }));
+}
+
+/** A review's reason in the member's language: the template's words, then the curator's note. */
+export function reasonWords(review) {
+  if (!review) return "";
+  const code = review.reason_code;
+  const note = review.reason_note ?? "";
+  if (!code) return review.reason || note;
+  if (code === "other") return note || review.reason;
+  const words = has(`workbench.code.${code}`) ? t(`workbench.code.${code}`) : code;
+  return note ? t("contribute.reasonWithNote", { reason: words, note }) : words;
+}
+
+function localReview(upload) {
+  if (!upload?.review || upload.review.verdict !== "rejected") return upload;
+  return { ...upload, review: { ...upload.review, reason: reasonWords(upload.review) } };
 }
 
 async function quietly(action) {
@@ -241,6 +289,10 @@ function actionsFor(r) {
     button.addEventListener("click", () => erase(r.id, button, { name: r.label }));
     actions.push(button);
   }
+  if (hasSession()) {
+    actions.push(h("button", { class: "secondary contribution-receipts", type: "button",
+      onclick: () => mydata.downloadContributionReceipts(r.id, actionMessage) }, t("mydata.receiptsOne")));
+  }
   return actions;
 }
 
@@ -285,7 +337,7 @@ async function rows() {
   const owed = singles.length ? await poolClaimables(singles) : new Map();
   return Promise.all(found.map(async (r) => {
     const weight = r.held?.leaf.weight ?? r.onChain?.weight ?? r.upload?.review?.weight;
-    const words = r.upload ? await stageWords(r.upload, weight) : TEXT.stage[r.stage]?.(weight) || r.stage;
+    const words = r.upload ? await stageWords(localReview(r.upload), weight) : TEXT.stage[r.stage]?.(weight) || r.stage;
     const date = r.upload?.uploaded_at ? formatDate(Date.parse(r.upload.uploaded_at) / 1000)
       : r.onChain?.submitted_block ? await blockDate(r.onChain.submitted_block).catch(() => null) : null;
     const label = r.filename || (r.upload?.erased || r.onChain?.erased ? t("contribute.erasedFile") : t("contribute.unnamed"));
@@ -320,7 +372,7 @@ function stageLabel(r) {
 }
 
 function contributionRow(r) {
-  const reason = r.upload?.review?.verdict === "rejected" ? r.upload.review.reason : null;
+  const reason = r.upload?.review?.verdict === "rejected" ? reasonWords(r.upload.review) : null;
   return h("tr", {
     "data-contribution-id": r.id, "data-cid": r.cid, "data-status": r.stage,
     "data-erased": String(Boolean(r.onChain?.erased || r.upload?.erased)), "data-batch-id": r.held?.batchId ?? r.upload?.batch?.batch_id,
@@ -358,6 +410,7 @@ export async function refresh() {
     fill(poolSelect, options);
   }
   renderPoolInfo();
+  mydata.refresh().catch(() => {});
   if (!state.account) {
     fill(unregistered, h("p", { class: "muted" }, t("contribute.connectFirst")));
     fill(list, h("p", { class: "muted" }, t("contribute.connectFirst")));
