@@ -446,12 +446,17 @@ def plan(
             files,
             left_out,
         )
-    leaves = delivery_batches.held_leaves(session, purchase, {c.id for c, _ in rows})
+    listed = {c.id for c, _ in rows}
+    leaves = delivery_batches.held_leaves(session, purchase)
     earning_at_head = chain.registry.batches_accepted_at_head(
         sorted({leaf.batch_id for leaf in leaves if leaf.overturned_block is None})
     )
     batches: dict[int, str] = {}
     for leaf in leaves:
+        batches[leaf.batch_id] = leaf.manifest_cid
+        if leaf.contribution_id in listed:
+            continue  # activated since, and listed by the single path
+        listed.add(leaf.contribution_id)  # a twin leaf of another batch: listed once
         reason, closed = _why_leaf_left_out(leaf, leaf.batch_id in earning_at_head)
         _place(
             purchase,
@@ -467,7 +472,6 @@ def plan(
             files,
             left_out,
         )
-        batches[leaf.batch_id] = leaf.manifest_cid
     manifests = tuple(
         BatchManifest(
             batch_id,

@@ -69,9 +69,10 @@ def accepted_blocks(session: Session, batches: Collection[Batch]) -> dict[int, i
     return {k: v for k, v in blocks.items() if v is not None}
 
 
-def held_leaves(session: Session, purchase: Purchase, skip: Collection[str]) -> list[HeldLeaf]:
-    """The leaves of ``purchase``'s pool that its block held, oldest batch first, except the
-    contribution ids in ``skip`` (leaves activated since, which the single path lists)."""
+def held_leaves(session: Session, purchase: Purchase) -> list[HeldLeaf]:
+    """The leaves of ``purchase``'s pool that its block held, oldest batch first (activated
+    ones too: the caller lists each contribution once, and carries the manifest of every batch
+    it came from, which ``verify`` needs to know the leaf was bought)."""
     block = purchase.content_block
     batches = session.scalars(
         select(Batch).where(
@@ -110,8 +111,6 @@ def held_leaves(session: Session, purchase: Purchase, skip: Collection[str]) -> 
             revoked = leaf.revoked_block if leaf is not None else None
             if revoked is not None and revoked <= block:
                 continue  # revoked before the purchase: never part of it
-            if review.contribution_id in skip:
-                continue
             leaves.append(
                 HeldLeaf(
                     batch_id=batch.id,

@@ -144,3 +144,42 @@ def test_a_delivery_of_batched_contributions_verifies_against_the_chain(
         (batched[0], "overturned"),
         (batched[2], "overturned"),
     }
+
+
+@ONE_DATABASE
+def test_a_batch_whose_leaves_were_all_activated_still_carries_its_manifest(
+    client: TestClient, context: Context, coop: Coop, anvil: Any, w3: Web3,
+    contracts: dict[str, Contract], tmp_path: Path,
+) -> None:
+    """An activated leaf is listed once (as the single path lists it), and its batch's manifest
+    still travels with it: ``verify`` knows the leaf was bought only through the batch."""
+    (photo,) = reviewed_uploads(client, [(PRODUCER, b"plot 9 yields", 5, "")])
+    assert Aggregator(context).run_once() == 1
+    registry = coop.c["ContributionRegistry"]
+    coop.relay(CURATOR, registry.functions.acceptBatch(1))
+    index(context)
+    (mine,) = client.get(f"/v1/members/{ADDRESSES[PRODUCER]}/batches").json()["batches"]
+    inactive = mine["inactive"]
+    activate = registry.functions.activateLeaves(
+        1, leaf_args(inactive["leaves"]), proof_args(inactive["proof"]), inactive["proof_flags"]
+    )
+    send(w3, activate, ADDRESSES[PRODUCER])
+    index(context)
+
+    cooperative = cooperative_of(anvil)
+    price = cooperative.quote(POOL).price
+    fund(w3, contracts, price)
+    record = Market(cooperative, KEYS[BUYER]).purchase(POOL, 0, max_price=price)
+    index(context)
+    api = buyer_api(client)
+    api.sign_in(KEYS[BUYER])
+    api.wait_for_purchase(record.purchase_id, timeout=10)
+    archive = api.download(record.purchase_id, tmp_path / "delivery.tar")
+    manifest = manifest_of(archive)
+    assert [c["contribution_id"] for c in manifest["contributions"]] == [photo]
+    assert [b["batch_id"] for b in manifest["batches"]] == [1]
+    report = verify_delivery(archive, cooperative, record.purchase_id)
+    assert report.ok, report.failures
+    assert [(v["contribution_id"], v["registered"]) for v in report.verified] == [
+        (photo, "batch 1")
+    ]
