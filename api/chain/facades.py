@@ -171,12 +171,13 @@ class RegistryFacade(ContractFacade):
 
     def batches_accepted_at_head(self, batch_ids: Sequence[int]) -> set[int]:
         """Those of ``batch_ids`` the registry holds as accepted (not overturned) at the chain's
-        head: a delivery never sends the leaves of a batch governance overturned before the
-        indexer saw it."""
+        head, read as :meth:`contributions_at_head` reads: a delivery never sends the leaves of
+        a batch governance overturned before the indexer saw it."""
+        records = self._read_at_head(self._batch, batch_ids)
         return {
             batch_id
-            for batch_id in batch_ids
-            if self.batch(batch_id).status == BatchStatus.ACCEPTED
+            for batch_id, record in zip(batch_ids, records, strict=True)
+            if record.status == BatchStatus.ACCEPTED
         }
 
     def consent_digest(self, pool_id: int, cid: bytes, contributor: str, deadline: int) -> bytes:
@@ -191,21 +192,25 @@ class RegistryFacade(ContractFacade):
         return self._read(self._contribution, contribution_id)
 
     def contributions_at_head(self, contribution_ids: Sequence[int]) -> list[Contribution]:
-        """:meth:`contribution` of each of ``contribution_ids``, all read at the chain's head.
+        """:meth:`contribution` of each of ``contribution_ids``, all read at the chain's head."""
+        return self._read_at_head(self._contribution, contribution_ids)
+
+    def _read_at_head(self, binding: Binding[R], keys: Sequence[int]) -> list[R]:
+        """``binding`` of each of ``keys``, all read at the chain's head.
 
         The reads go through the registry's own ``multicall`` (OpenZeppelin Multicall, deployed
         with it wherever it is), one ``eth_call`` per :data:`CONTRIBUTIONS_PER_MULTICALL`
-        contributions, every one at the same block.
+        keys, every one at the same block.
         """
-        if not contribution_ids:
+        if not keys:
             return []
-        registry, binding = self._contract, self._contribution
+        registry = self._contract
 
-        def read() -> list[Contribution]:
+        def read() -> list[R]:
             head = registry.w3.eth.block_number
-            found: list[Contribution] = []
-            for start in range(0, len(contribution_ids), CONTRIBUTIONS_PER_MULTICALL):
-                chunk = contribution_ids[start : start + CONTRIBUTIONS_PER_MULTICALL]
+            found: list[R] = []
+            for start in range(0, len(keys), CONTRIBUTIONS_PER_MULTICALL):
+                chunk = keys[start : start + CONTRIBUTIONS_PER_MULTICALL]
                 calls = [registry.encode_abi(binding.function, args=[key]) for key in chunk]
                 results = registry.functions.multicall(calls).call(block_identifier=head)
                 found.extend(
