@@ -92,21 +92,42 @@ def open_wallet(
 
 
 def no_overflow(page: Page) -> list[str]:
-    """The elements wider than the phone's viewport (none on a screen that fits 390 px)."""
+    """What sticks out of the phone's viewport (nothing, on a screen that fits 390 px): the page's
+    own scroll width, and every shown element whose right edge passes the viewport's, except
+    inside a box that scrolls or clips sideways (the tab bar, a table's .table-wrap) and the
+    transaction cards (fixed in a corner)."""
     found: list[str] = page.evaluate("""() => {
       const width = window.innerWidth;
+      const scrolls = (el) => {
+        for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+          if (["auto", "scroll", "hidden"].includes(getComputedStyle(up).overflowX)) return true;
+        }
+        return false;
+      };
       const wide = [];
       const page = document.documentElement.scrollWidth;
       if (page > width) wide.push(`page ${page}`);
       for (const el of document.querySelectorAll("body *")) {
-        if (!el.getClientRects().length || el.closest("[hidden], .tabs, .txs")) continue;
+        if (!el.getClientRects().length || el.closest("[hidden], .txs")) continue;
         const box = el.getBoundingClientRect();
-        const name = `${el.tagName.toLowerCase()}#${el.id}.${el.className}`;
-        if (box.right > width + 0.5) wide.push(`${name} ${Math.round(box.right)}`);
+        if (!box.width || box.right <= width + 0.5 || scrolls(el)) continue;
+        wide.push(`${el.tagName.toLowerCase()}#${el.id}.${el.className} ${Math.round(box.right)}`);
       }
       return wide;
     }""")
     return found
+
+
+def assert_fits(page: Page, where: str = "") -> None:
+    """Nothing on the screen is wider than the phone's viewport (see :func:`no_overflow`)."""
+    wide = no_overflow(page)
+    assert not wide, f"{where}: wider than the 390 px screen: {wide[:8]}"
+
+
+def speak(wallet: Wallet, lang: str) -> None:
+    """Switches the page's language with its own ID/EN buttons."""
+    wallet.page.click(f"[data-lang={lang}]")
+    expect(wallet.page.locator("html")).to_have_attribute("lang", lang)
 
 
 def tab(wallet: Wallet, name: str) -> None:

@@ -15,38 +15,19 @@ from api.chain import Chain
 from tests.api.cooperative import Coop
 from tests.api.harness import ADDRESSES, PRODUCER, STEWARD, send
 from tests.browser.conftest import Cooperative
-from tests.browser.helpers import WAIT_MS, Wallet, advance, last_tx_mined, open_wallet, tab
+from tests.browser.helpers import (
+    WAIT_MS,
+    Wallet,
+    advance,
+    assert_fits,
+    last_tx_mined,
+    open_wallet,
+    tab,
+)
 
 USD = 10**6
 STRUCK_BUYER = "0x000000000000000000000000000000000000bEEF"
 TABS = ["membership", "contribute", "earnings", "governance", "transparency", "guide"]
-
-# Every visible element inside the viewport's width, except what a scroller clips (the tab bar
-# scrolls sideways, wide tables scroll inside their .table-wrap).
-OVERFLOW = """() => {
-  const width = window.innerWidth;
-  const clipped = (el) => {
-    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
-      const x = getComputedStyle(p).overflowX;
-      if (x === "auto" || x === "scroll" || x === "hidden") return true;
-    }
-    return false;
-  };
-  const out = [];
-  for (const el of document.querySelectorAll("body *")) {
-    const r = el.getBoundingClientRect();
-    if (!r.width || !r.height || r.right <= width + 0.5 || clipped(el)) continue;
-    out.push(`${el.tagName.toLowerCase()}#${el.id}.${el.className} right=${Math.round(r.right)}`);
-  }
-  return { scroll: document.documentElement.scrollWidth, width, out: out.slice(0, 8) };
-}"""
-
-
-def assert_fits(page: Page, where: str) -> None:
-    result = page.evaluate(OVERFLOW)
-    assert result["scroll"] <= result["width"], (where, result)
-    assert not result["out"], (where, result)
-
 
 def language(page: Page, lang: str) -> None:
     page.click(f"[data-lang={lang}]")

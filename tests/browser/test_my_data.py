@@ -17,12 +17,12 @@ import json
 import tarfile
 
 from PIL import Image
-from playwright.sync_api import Browser, FilePayload, Page, expect
+from playwright.sync_api import Browser, FilePayload, expect
 
 from buyer.api import BuyerApi
 from tests.api.harness import ADDRESSES, CURATOR, KEYS, PRODUCER
 from tests.browser.conftest import ARTIFACTS, Cooperative
-from tests.browser.helpers import WAIT_MS, Wallet, no_overflow, open_wallet, tab
+from tests.browser.helpers import WAIT_MS, Wallet, assert_fits, open_wallet, speak, tab
 
 POOL = 1
 GPS = {1: "S", 2: (6.0, 54.0, 0.0), 3: "E", 4: (107.0, 36.0, 0.0)}
@@ -47,16 +47,6 @@ def photo(shade: int) -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", exif=exif.tobytes())
     return out.getvalue()
-
-
-def fits(page: Page) -> None:
-    wide = no_overflow(page)
-    assert not wide, f"wider than the 390 px screen: {wide[:8]}"
-
-
-def speak(wallet: Wallet, lang: str) -> None:
-    wallet.page.click(f"[data-lang={lang}]")
-    expect(wallet.page.locator("html")).to_have_attribute("lang", lang)
 
 
 def upload(wallet: Wallet, name: str, data: bytes, keep: bool) -> str:
@@ -105,7 +95,7 @@ def test_my_data_on_the_contribute_tab(cooperative: Cooperative, browser: Browse
             text = result.inner_text()  # place first, as a member worries about it most
             assert text.index(says["location"]) < text.index(says["author"]), text
             assert "location:" in (result.get_attribute("data-removed") or "")
-            fits(page)
+            assert_fits(page)
             member.shot(f"80-mydata-stripped-{lang}")
             consent(member)
 
@@ -115,7 +105,7 @@ def test_my_data_on_the_contribute_tab(cooperative: Cooperative, browser: Browse
             expect(result).to_contain_text(says["kept"], timeout=WAIT_MS)
             expect(result).to_have_attribute("data-kept", "true")
             kept[keeper] = original
-            fits(page)
+            assert_fits(page)
             member.shot(f"80-mydata-kept-{lang}")
             consent(member)
 
@@ -156,7 +146,7 @@ def test_my_data_on_the_contribute_tab(cooperative: Cooperative, browser: Browse
             consents = page.locator(f'#mydata-receipts li[data-kind="consent"]'
                                     f'[data-contribution-id="{keeper}"]')
             expect(consents).to_have_count(1, timeout=WAIT_MS)
-            fits(page)
+            assert_fits(page)
             row.scroll_into_view_if_needed()
             member.shot(f"80-mydata-reason-{lang}")
             page.locator("#mydata").scroll_into_view_if_needed()
@@ -179,7 +169,7 @@ def test_my_data_on_the_contribute_tab(cooperative: Cooperative, browser: Browse
                 extracted = tar.extractfile(member_file)
                 assert extracted is not None and extracted.read() == data
             assert "receipts.jsonld" in names
-        fits(page)
+        assert_fits(page)
         member.shot("80-mydata-export-en")
     finally:
         curator_api.close()

@@ -14,13 +14,13 @@ from __future__ import annotations
 import struct
 import zlib
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from buyer.api import BuyerApi
 from lumbung.rubrics import STARTER_METADATA
 from tests.api.harness import ADDRESSES, CURATOR, KEYS, PRODUCER
 from tests.browser.conftest import Cooperative
-from tests.browser.helpers import WAIT_MS, Wallet, open_wallet, tab
+from tests.browser.helpers import WAIT_MS, Wallet, assert_fits, open_wallet, speak, tab
 
 POOL = 1  # "Rice-field photos": its rubric is the first starter pool's
 WEIGHT = 40
@@ -34,27 +34,6 @@ SAYS = {
     "en": {"accepted": "accepted", "rejected": "rejected", "rubric": "What a weight means",
            "same": "by the same member"},
 }
-# What sticks out of the screen: the page's own scroll width, and every element whose right edge
-# passes the viewport's, except inside a box that scrolls sideways (.table-wrap, the tab bar).
-OVERFLOW = """() => {
-  const scrolls = (el) => {
-    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
-      if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(up).overflowX)) return true;
-    }
-    return false;
-  };
-  const wide = [];
-  if (document.documentElement.scrollWidth > window.innerWidth) wide.push('the page');
-  for (const el of document.querySelectorAll('body *')) {
-    const box = el.getBoundingClientRect();
-    if (box.width > 0 && box.right > window.innerWidth + 0.5 && !scrolls(el)) {
-      wide.push(`${el.tagName.toLowerCase()}.${el.className} (${Math.round(box.right)} px)`);
-    }
-  }
-  return wide;
-}"""
-
-
 def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
     """A small valid PNG of one colour."""
 
@@ -70,16 +49,6 @@ def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
 
 
 PHOTO = png(48, 32, (60, 140, 60))
-
-
-def fits(page: Page) -> None:
-    wide = page.evaluate(OVERFLOW)
-    assert not wide, f"wider than the 390 px screen: {wide[:8]}"
-
-
-def speak(wallet: Wallet, lang: str) -> None:
-    wallet.page.click(f"[data-lang={lang}]")
-    expect(wallet.page.locator("html")).to_have_attribute("lang", lang)
 
 
 def upload_and_consent(wallet: Wallet, name: str, mime: str, data: bytes) -> str:
@@ -142,7 +111,7 @@ def test_a_curator_reviews_in_the_workbench_and_the_member_reads_why(
         note_card = cpage.locator(f'.review[data-contribution-id="{note}"]')
         note_card.locator(".workbench-open").click()
         expect(note_card.locator(".workbench-text")).to_contain_text(NOTES[lang], timeout=WAIT_MS)
-        fits(cpage)
+        assert_fits(cpage)
         photo_card.scroll_into_view_if_needed()
         curator.shot(f"50-workbench-queue-{lang}")
 
@@ -163,7 +132,7 @@ def test_a_curator_reviews_in_the_workbench_and_the_member_reads_why(
         expect(history.locator(f'tr[data-contribution-id="{photo}"]')).to_have_attribute(
             "data-verdict", "accepted")
         expect(cpage.locator("#workbench-pay")).to_be_visible()
-        fits(cpage)
+        assert_fits(cpage)
         cpage.locator("#workbench-history").scroll_into_view_if_needed()
         curator.shot(f"50-workbench-history-{lang}")
 
@@ -172,7 +141,7 @@ def test_a_curator_reviews_in_the_workbench_and_the_member_reads_why(
         row = page.locator(f'#my-contributions tr[data-contribution-id="{note}"]')
         expect(row).to_have_attribute("data-status", "reviewed", timeout=WAIT_MS)
         expect(row.locator(".stage-words")).to_contain_text(REJECT_NOTES[lang], timeout=WAIT_MS)
-        fits(page)
+        assert_fits(page)
         row.scroll_into_view_if_needed()
         member.shot(f"50-workbench-member-{lang}")
         first_photo = first_photo or photo
