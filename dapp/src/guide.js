@@ -8,8 +8,6 @@ import { state } from "./state.js";
 import { h, fill } from "./ui.js";
 import { t, formatNumber } from "./i18n.js";
 
-const CLASSES = ["producer", "funder", "worker", "steward"];
-const PURPOSES = ["research", "public_interest", "commercial", "ai_training"];
 let facts;
 
 function section(id, ...children) {
@@ -37,9 +35,9 @@ export function mount(el) {
     h("h2", {}, t("guide.title")),
     h("p", {}, t("guide.intro")),
     section("classes", para("guide.classes.intro"),
-      h("dl", {}, CLASSES.map((c) => [h("dt", {}, t(`guide.classes.${c}`)), h("dd", {}, t(`guide.classes.${c}.text`))]))),
+      h("dl", {}, state.config.classes.map((c) => [h("dt", {}, t(`guide.classes.${c}`)), h("dd", {}, t(`guide.classes.${c}.text`))]))),
     section("pools", para("guide.pools.text"), para("guide.pools.purposes"),
-      h("ul", {}, PURPOSES.map((p) => h("li", {}, h("strong", {}, t(`guide.purpose.${p}`)), " — ", t(`guide.purpose.${p}.text`))))),
+      h("ul", {}, state.config.purposes.map((p) => h("li", {}, h("strong", {}, t(`guide.purpose.${p}`)), " — ", t(`guide.purpose.${p}.text`))))),
     section("revenue", para("guide.revenue.text"),
       h("ol", {}, ["contributors", "workers", "reserve"].map((k) => h("li", { id: `guide-split-${k}` }, t(`guide.revenue.${k}`, { percent: "…" })))),
       para("guide.revenue.proRata"),
